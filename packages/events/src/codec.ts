@@ -1,0 +1,213 @@
+/**
+ * Codec combinators on top of io-ts that the wire format needs and io-ts lacks: closed objects
+ * (unknown fields are refused, not stripped: spec §2 says extra fields are almost always typos),
+ * optional fields with defaults, and refinements whose failure carries a human-readable reason.
+ */
+import * as t from 'io-ts';
+import { isLeft } from 'fp-ts/lib/Either.js';
+
+/** Own, enumerable keys of a plain JSON object, or undefined when `u` is not one. */
+const asRecord = (u: unknown): Record<string, unknown> | undefined =>
+  typeof u === 'object' && u !== null && !Array.isArray(u) ? (u as Record<string, unknown>) : undefined;
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** A field that may be absent; when absent it decodes to `fallback`. */
+export interface WithDefault<C extends t.Mixed> {
+  readonly _tag: 'WithDefault';
+  readonly codec: C;
+  readonly fallback: t.TypeOf<C>;
+}
+
+/** Mark a field optional with a default value (the decoded type has it always present). */
+export const withDefault = <C extends t.Mixed>(codec: C, fallback: t.TypeOf<C>): WithDefault<C> => ({
+  _tag: 'WithDefault',
+  codec,
+  fallback,
+});
+
+/** A field that may be absent and stays absent in the decoded value. */
+export interface Optional<C extends t.Mixed> {
+  readonly _tag: 'Optional';
+  readonly codec: C;
+}
+
+/** Mark a field optional without a default. */
+export const optional = <C extends t.Mixed>(codec: C): Optional<C> => ({ _tag: 'Optional', codec });
+
+type Field = t.Mixed | WithDefault<t.Mixed> | Optional<t.Mixed>;
+type Fields = Record<string, Field>;
+
+type RequiredKeys<F extends Fields> = { [K in keyof F]: F[K] extends Optional<t.Mixed> ? never : K }[keyof F];
+type OptionalKeys<F extends Fields> = { [K in keyof F]: F[K] extends Optional<t.Mixed> ? K : never }[keyof F];
+type FieldType<F> =
+  F extends WithDefault<infer C>
+    ? t.TypeOf<C>
+    : F extends Optional<infer C>
+      ? t.TypeOf<C>
+      : F extends t.Mixed
+        ? t.TypeOf<F>
+        : never;
+type FieldOutput<F> =
+  F extends WithDefault<infer C>
+    ? t.OutputOf<C>
+    : F extends Optional<infer C>
+      ? t.OutputOf<C>
+      : F extends t.Mixed
+        ? t.OutputOf<F>
+        : never;
+
+/** The decoded type of a closed object. */
+export type ClosedType<F extends Fields> = { readonly [K in RequiredKeys<F>]: FieldType<F[K]> } & {
+  readonly [K in OptionalKeys<F>]?: FieldType<F[K]>;
+};
+/** The wire type of a closed object. */
+export type ClosedOutput<F extends Fields> = { [K in RequiredKeys<F>]: FieldOutput<F[K]> } & {
+  [K in OptionalKeys<F>]?: FieldOutput<F[K]>;
+};
+
+const codecOf = (f: Field): t.Mixed =>
+  '_tag' in f && (f._tag === 'WithDefault' || f._tag === 'Optional') ? f.codec : (f as t.Mixed);
+
+/**
+ * A closed JSON object: every required field present and valid, optional fields valid when present,
+ * and any other key refused with the reason `unknown field`.
+ */
+export const closed = <F extends Fields>(
+  name: string,
+  fields: F,
+): t.Type<ClosedType<F>, ClosedOutput<F>, unknown> => {
+  const keys = Object.keys(fields);
+  return new t.Type<ClosedType<F>, ClosedOutput<F>, unknown>(
+    name,
+    (u): u is ClosedType<F> => {
+      const o = asRecord(u);
+      if (o === undefined) return false;
+      for (const k of Object.keys(o)) if (!hasOwn(fields, k)) return false;
+      return keys.every((k) => {
+        const f = fields[k] as Field;
+        if (!hasOwn(o, k)) return '_tag' in f && (f._tag === 'Optional' || f._tag === 'WithDefault');
+        return codecOf(f).is(o[k]);
+      });
+    },
+    (u, c) => {
+      const o = asRecord(u);
+      if (o === undefined) return t.failure(u, c, 'expected a JSON object');
+      const errors: t.ValidationError[] = [];
+      const out: Record<string, unknown> = {};
+      for (const k of keys) {
+        const f = fields[k] as Field;
+        const codec = codecOf(f);
+        if (!hasOwn(o, k) || o[k] === undefined) {
+          if ('_tag' in f && f._tag === 'WithDefault') out[k] = f.fallback;
+          else if (!('_tag' in f && f._tag === 'Optional'))
+            errors.push({
+              value: undefined,
+              context: t.appendContext(c, k, codec, undefined),
+              message: 'required field is missing',
+            });
+          continue;
+        }
+        const r = codec.validate(o[k], t.appendContext(c, k, codec, o[k]));
+        if (isLeft(r)) errors.push(...r.left);
+        else out[k] = r.right;
+      }
+      for (const k of Object.keys(o)) {
+        if (!hasOwn(fields, k)) {
+          errors.push({
+            value: o[k],
+            context: t.appendContext(c, k, t.never, o[k]),
+            message: 'unknown field',
+          });
+        }
+      }
+      return errors.length > 0 ? t.failures(errors) : t.success(out as ClosedType<F>);
+    },
+    (a) => {
+      const out: Record<string, unknown> = {};
+      for (const k of keys) {
+        const v = (a as Record<string, unknown>)[k];
+        if (v !== undefined) out[k] = codecOf(fields[k] as Field).encode(v);
+      }
+      return out as ClosedOutput<F>;
+    },
+  );
+};
+
+/**
+ * A refinement of a base codec whose failure message is a readable reason (`check` returns the
+ * reason, or undefined when the value is acceptable).
+ */
+export const refineWith = <A, O, B extends A>(
+  base: t.Type<A, O, unknown>,
+  name: string,
+  check: (a: A) => string | undefined,
+): t.Type<B, O, unknown> =>
+  new t.Type<B, O, unknown>(
+    name,
+    (u): u is B => base.is(u) && check(u) === undefined,
+    (u, c) => {
+      const r = base.validate(u, c);
+      if (isLeft(r)) return r;
+      const reason = check(r.right);
+      return reason === undefined ? t.success(r.right as B) : t.failure(u, c, reason);
+    },
+    (b) => base.encode(b),
+  );
+
+/** A string literal union whose failure names the allowed values. */
+export const oneOf = <const L extends readonly [string, ...string[]]>(
+  name: string,
+  values: L,
+): t.Type<L[number], L[number], unknown> => {
+  const set = new Set<string>(values);
+  const list = values.join(', ');
+  return new t.Type<L[number], L[number], unknown>(
+    name,
+    (u): u is L[number] => typeof u === 'string' && set.has(u),
+    (u, c) =>
+      typeof u === 'string' && set.has(u) ? t.success(u) : t.failure(u, c, `expected one of ${list}`),
+    t.identity,
+  );
+};
+
+/** A string whose failure says so. */
+export const str = new t.Type<string, string, unknown>(
+  'string',
+  (u): u is string => typeof u === 'string',
+  (u, c) => (typeof u === 'string' ? t.success(u) : t.failure(u, c, 'expected a string')),
+  t.identity,
+);
+
+/** A boolean whose failure says so. */
+export const bool = new t.Type<boolean, boolean, unknown>(
+  'boolean',
+  (u): u is boolean => typeof u === 'boolean',
+  (u, c) => (typeof u === 'boolean' ? t.success(u) : t.failure(u, c, 'expected true or false')),
+  t.identity,
+);
+
+/** A JSON array of `item`, optionally non-empty. */
+export const arrayOf = <C extends t.Mixed>(
+  item: C,
+  opts: { nonEmpty?: boolean; max?: number } = {},
+): t.Type<ReadonlyArray<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown> =>
+  new t.Type<ReadonlyArray<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
+    `Array<${item.name}>`,
+    (u): u is ReadonlyArray<t.TypeOf<C>> => Array.isArray(u) && u.every((x) => item.is(x)),
+    (u, c) => {
+      if (!Array.isArray(u)) return t.failure(u, c, 'expected a JSON array');
+      if (opts.nonEmpty === true && u.length === 0) return t.failure(u, c, 'expected a non-empty array');
+      if (opts.max !== undefined && u.length > opts.max)
+        return t.failure(u, c, `expected at most ${opts.max} items`);
+      const errors: t.ValidationError[] = [];
+      const out: Array<t.TypeOf<C>> = [];
+      u.forEach((x, i) => {
+        const r = item.validate(x, t.appendContext(c, String(i), item, x));
+        if (isLeft(r)) errors.push(...r.left);
+        else out.push(r.right);
+      });
+      return errors.length > 0 ? t.failures(errors) : t.success(out);
+    },
+    (a) => a.map((x) => item.encode(x) as t.OutputOf<C>),
+  );

@@ -1,0 +1,278 @@
+/**
+ * Value types of the wire format (spec §2): ids, instants, money, percentages, minutes, e-mail
+ * addresses, IANA time zones, billing periods and wall-clock times. Each codec refuses bad input
+ * with a one-line reason; the decoded types are branded so that an unchecked string cannot pass
+ * for a checked one.
+ */
+import * as t from 'io-ts';
+import { oneOf, refineWith, str } from './codec.js';
+
+/** Brand helper: a value of `A` that has passed the check named `B`. */
+export type Branded<A, B extends string> = A & { readonly __brand: B };
+
+const MAX_ID = 200;
+const idReason = (s: string): string | undefined =>
+  s.length === 0
+    ? 'expected a non-empty id'
+    : s.length > MAX_ID
+      ? `id is longer than ${MAX_ID} characters`
+      : undefined;
+
+const id = <B extends string>(name: B) => refineWith<string, string, Branded<string, B>>(str, name, idReason);
+
+/** Ids: non-empty strings of at most 200 characters. */
+export const EventId = id('EventId');
+export type EventId = t.TypeOf<typeof EventId>;
+export const ContractId = id('ContractId');
+export type ContractId = t.TypeOf<typeof ContractId>;
+export const CustomerId = id('CustomerId');
+export type CustomerId = t.TypeOf<typeof CustomerId>;
+export const VmId = id('VmId');
+export type VmId = t.TypeOf<typeof VmId>;
+export const RateCardId = id('RateCardId');
+export type RateCardId = t.TypeOf<typeof RateCardId>;
+export const TicketId = id('TicketId');
+export type TicketId = t.TypeOf<typeof TicketId>;
+export const WorkId = id('WorkId');
+export type WorkId = t.TypeOf<typeof WorkId>;
+export const AlertId = id('AlertId');
+export type AlertId = t.TypeOf<typeof AlertId>;
+export const ShareId = id('ShareId');
+export type ShareId = t.TypeOf<typeof ShareId>;
+export const InvoiceNumber = id('InvoiceNumber');
+export type InvoiceNumber = t.TypeOf<typeof InvoiceNumber>;
+export const TechnicianId = id('TechnicianId');
+export type TechnicianId = t.TypeOf<typeof TechnicianId>;
+
+/** Free text (subject, reason, description): a string of at most 10 000 characters. */
+export const Text = refineWith<string, string, Branded<string, 'Text'>>(str, 'Text', (s) =>
+  s.length > 10_000 ? 'text is longer than 10000 characters' : undefined,
+);
+export type Text = t.TypeOf<typeof Text>;
+
+// ---------------------------------------------------------------------------------------------
+// Instant
+
+/** Milliseconds since the epoch of an RFC 3339 timestamp that carried an explicit offset. */
+export type Instant = Branded<number, 'Instant'>;
+
+/** Earliest and latest accepted instants: years 1970 through 9999 (UTC). */
+export const MIN_INSTANT_MS = Date.UTC(1970, 0, 1);
+export const MAX_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * Parse an RFC 3339 timestamp with offset. Returns the instant, or a reason. Fractions beyond
+ * milliseconds are truncated (billing works in minutes); leap seconds are refused.
+ */
+export const parseInstant = (s: string): Instant | string => {
+  const m = RFC3339.exec(s);
+  if (m === null) {
+    if (/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s))
+      return 'timestamp has no offset (add Z or ±hh:mm)';
+    return 'expected an RFC 3339 timestamp with offset, like 2026-10-05T09:00:00+02:00';
+  }
+  const [y, mo, d, h, mi, se] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const frac = m[7] === undefined ? 0 : Math.floor(Number(`0${m[7]}`) * 1000);
+  if (y < 1970 || y > 9999) return `year ${m[1]} is outside 1970..9999`;
+  if (mo < 1 || mo > 12) return `month ${m[2]} is not 01..12`;
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (d < 1 || d > daysInMonth) return `day ${m[3]} does not exist in ${m[1]}-${m[2]}`;
+  if (h > 23) return `hour ${m[4]} is not 00..23`;
+  if (mi > 59) return `minute ${m[5]} is not 00..59`;
+  if (se > 59) return `second ${m[6]} is not 00..59 (leap seconds are not supported)`;
+  let offsetMin = 0;
+  if (m[8] === undefined) {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 23 || om > 59) return `offset ${m[9]}${m[10]}:${m[11]} is out of range`;
+    offsetMin = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const local = Date.UTC(y, mo - 1, d, h, mi, se, frac);
+  // Date.UTC treats years 0..99 as 1900+; they are refused above, so this is exact.
+  const ms = local - offsetMin * 60_000;
+  if (ms < MIN_INSTANT_MS || ms > MAX_INSTANT_MS) return 'instant is outside 1970..9999 UTC';
+  return ms as Instant;
+};
+
+/** Render an instant as RFC 3339 in UTC with milliseconds (`2026-10-05T07:00:00.000Z`). */
+export const formatInstant = (i: Instant): string => new Date(i).toISOString();
+
+/** RFC 3339 timestamp with offset, decoded to epoch milliseconds, encoded back as UTC. */
+export const InstantC = new t.Type<Instant, string, unknown>(
+  'Instant',
+  (u): u is Instant =>
+    typeof u === 'number' && Number.isInteger(u) && u >= MIN_INSTANT_MS && u <= MAX_INSTANT_MS,
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c, 'expected an RFC 3339 timestamp string');
+    const r = parseInstant(u);
+    return typeof r === 'string' ? t.failure(u, c, r) : t.success(r);
+  },
+  formatInstant,
+);
+
+// ---------------------------------------------------------------------------------------------
+// Money, Percent, minutes
+
+/** A decimal string ≥ 0 with at most 4 fraction digits (`"95"`, `"97.50"`). */
+export const Money = refineWith<string, string, Branded<string, 'Money'>>(str, 'Money', (s) => {
+  if (!/^\d+(\.\d{1,4})?$/.test(s))
+    return 'expected a decimal string ≥ 0 with at most 4 fraction digits, like "97.50"';
+  if (s.length > 30) return 'amount has more than 30 characters';
+  return undefined;
+});
+export type Money = t.TypeOf<typeof Money>;
+
+/** A decimal string from 0 to 100 (`"19"`, `"7.7"`). */
+export const Percent = refineWith<string, string, Branded<string, 'Percent'>>(str, 'Percent', (s) => {
+  if (!/^\d{1,3}(\.\d{1,4})?$/.test(s))
+    return 'expected a decimal string from 0 to 100 with at most 4 fraction digits';
+  if (Number(s) > 100) return 'percentage is above 100';
+  return undefined;
+});
+export type Percent = t.TypeOf<typeof Percent>;
+
+const integerIn = <B extends string>(name: B, min: number, max: number) =>
+  new t.Type<Branded<number, B>, number, unknown>(
+    name,
+    (u): u is Branded<number, B> => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max,
+    (u, c) =>
+      typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max
+        ? t.success(u as Branded<number, B>)
+        : t.failure(u, c, `expected an integer ${min}..${max}`),
+    t.identity,
+  );
+
+/** Worked minutes of one entry: an integer 1..1440. */
+export const Minutes = integerIn('Minutes', 1, 1440);
+export type Minutes = t.TypeOf<typeof Minutes>;
+
+/** Billing increment of a rate card: an integer 1..60 minutes. */
+export const IncrementMinutes = integerIn('IncrementMinutes', 1, 60);
+export type IncrementMinutes = t.TypeOf<typeof IncrementMinutes>;
+
+/** schemaVersion of an event: an integer ≥ 1. */
+export const SchemaVersion = integerIn('SchemaVersion', 1, 1_000_000);
+export type SchemaVersion = t.TypeOf<typeof SchemaVersion>;
+
+// ---------------------------------------------------------------------------------------------
+// E-mail, time zone, currency, period, wall-clock time
+
+/** An e-mail address. Compared case-insensitively: use {@link sameEmail} / {@link emailKey}. */
+export const Email = refineWith<string, string, Branded<string, 'Email'>>(str, 'Email', (s) =>
+  s.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(s)
+    ? 'expected an e-mail address like it-lead@example.com'
+    : undefined,
+);
+export type Email = t.TypeOf<typeof Email>;
+
+/** The comparison key of an e-mail address (spec §2: addresses compare case-insensitively). */
+export const emailKey = (e: string): string => e.toLowerCase();
+/** Whether two e-mail addresses name the same mailbox. */
+export const sameEmail = (a: string, b: string): boolean => emailKey(a) === emailKey(b);
+
+const zoneCache = new Map<string, boolean>();
+/** Whether `zone` is an IANA time zone name known to this runtime. */
+export const isValidTimeZone = (zone: string): boolean => {
+  const hit = zoneCache.get(zone);
+  if (hit !== undefined) return hit;
+  let ok = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone) && zone.length <= 64;
+  if (ok) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    } catch {
+      ok = false;
+    }
+  }
+  if (zoneCache.size < 10_000) zoneCache.set(zone, ok);
+  return ok;
+};
+
+/** An IANA time zone name (`Europe/Berlin`). */
+export const TimeZone = refineWith<string, string, Branded<string, 'TimeZone'>>(str, 'TimeZone', (s) =>
+  isValidTimeZone(s) ? undefined : `unknown IANA time zone ${JSON.stringify(s.slice(0, 64))}`,
+);
+export type TimeZone = t.TypeOf<typeof TimeZone>;
+
+/** An ISO 4217 currency code (`EUR`). */
+export const Currency = refineWith<string, string, Branded<string, 'Currency'>>(str, 'Currency', (s) =>
+  /^[A-Z]{3}$/.test(s) ? undefined : 'expected an ISO 4217 currency code like "EUR"',
+);
+export type Currency = t.TypeOf<typeof Currency>;
+
+/** A billing period: a calendar month `YYYY-MM`. */
+export const Period = refineWith<string, string, Branded<string, 'Period'>>(str, 'Period', (s) =>
+  /^\d{4}-(0[1-9]|1[0-2])$/.test(s) && s >= '1970-01' ? undefined : 'expected a period YYYY-MM, like 2026-10',
+);
+export type Period = t.TypeOf<typeof Period>;
+
+/** Wall-clock time `HH:MM`, 00:00..24:00 (24:00 only makes sense as an end). */
+export const WallTime = refineWith<string, string, Branded<string, 'WallTime'>>(str, 'WallTime', (s) =>
+  /^([01]\d|2[0-3]):[0-5]\d$/.test(s) || s === '24:00' ? undefined : 'expected a time HH:MM, like 22:00',
+);
+export type WallTime = t.TypeOf<typeof WallTime>;
+
+/** Minutes after local midnight of a {@link WallTime}. */
+export const wallTimeMinutes = (w: WallTime): number => Number(w.slice(0, 2)) * 60 + Number(w.slice(3, 5));
+
+// ---------------------------------------------------------------------------------------------
+// Enumerations
+
+export const Weekday = oneOf('Weekday', ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN']);
+export type Weekday = t.TypeOf<typeof Weekday>;
+
+export const SlaLevel = oneOf('Sla', ['Basic', 'Standard', 'Professional', 'Premium']);
+export type SlaLevel = t.TypeOf<typeof SlaLevel>;
+
+export const TicketChannel = oneOf('Channel', ['helpdesk', 'email', 'phone', 'other']);
+export type TicketChannel = t.TypeOf<typeof TicketChannel>;
+
+export const AlertChannel = oneOf('AlertChannel', ['email', 'sms']);
+export type AlertChannel = t.TypeOf<typeof AlertChannel>;
+
+export const AlertMetric = oneOf('Metric', ['cpu-load', 'ram', 'filesystem', 'host-down']);
+export type AlertMetric = t.TypeOf<typeof AlertMetric>;
+
+export const UpdateScope = oneOf('UpdateScope', ['os', 'preinstalled', 'customer-installed']);
+export type UpdateScope = t.TypeOf<typeof UpdateScope>;
+
+export const Justification = oneOf('Justification', [
+  'no-response',
+  'imminent-danger',
+  'customer-instructed',
+]);
+export type Justification = t.TypeOf<typeof Justification>;
+
+/** Every kind of service a work entry can be for (spec §2, ServiceKind). */
+export const SERVICE_KINDS = [
+  'os-setup',
+  'network-setup',
+  'certificate-installation',
+  'backup-setup',
+  'monitoring',
+  'alerting',
+  'certificate-renewal',
+  'backup-run',
+  'update-installation',
+  'safety-measure',
+  'incident',
+  'support-request',
+  'change-request',
+  'customer-caused-fault',
+  'ddos-mitigation',
+  'security-review',
+  'malware-cleanup',
+  'software-installation',
+  'source-build',
+] as const;
+export const ServiceKind = oneOf('ServiceKind', SERVICE_KINDS);
+export type ServiceKind = t.TypeOf<typeof ServiceKind>;

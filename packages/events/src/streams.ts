@@ -1,0 +1,50 @@
+/**
+ * Stream names of the catalog (spec §2): contract events go to `contract-<contractId>`, ticket
+ * events to `ticket-<ticketId>`, rate-card events to `ratecard-<rateCardId>`. A few events name
+ * neither directly (a work-log correction names only its work entry, an acknowledgement only its
+ * alert): their stream is that of the ticket or contract they belong to, which the caller resolves.
+ */
+import type { DomainEvent } from './catalog.js';
+
+/** Looks up what an event names only indirectly. */
+export interface StreamResolver {
+  /** The ticket a work entry was logged on. */
+  readonly ticketOfWork: (workId: string) => string | undefined;
+  /** The contract an alert was raised for. */
+  readonly contractOfAlert: (alertId: string) => string | undefined;
+}
+
+export const contractStream = (contractId: string): string => `contract-${contractId}`;
+export const ticketStream = (ticketId: string): string => `ticket-${ticketId}`;
+export const rateCardStream = (rateCardId: string): string => `ratecard-${rateCardId}`;
+
+/** The stream an event belongs to, or undefined when what it names indirectly is unknown. */
+export const streamOf = (e: DomainEvent, resolve: StreamResolver): string | undefined => {
+  switch (e.type) {
+    case 'RateCardPublished':
+    case 'HourlyRateSet':
+      return rateCardStream(e.data.rateCardId);
+    case 'TicketOpened':
+    case 'TicketReclassified':
+    case 'OrderConfirmed':
+    case 'OrderDeclined':
+    case 'UpdateRequested':
+    case 'UpdateScheduled':
+    case 'UpdateApplied':
+    case 'UpdateFailed':
+    case 'SafetyMeasureTaken':
+    case 'WorkLogged':
+      return ticketStream(e.data.ticketId);
+    case 'WorkLogCorrected':
+    case 'WorkLogVoided': {
+      const ticket = resolve.ticketOfWork(e.data.workId);
+      return ticket === undefined ? undefined : ticketStream(ticket);
+    }
+    case 'AlertAcknowledged': {
+      const contract = resolve.contractOfAlert(e.data.alertId);
+      return contract === undefined ? undefined : contractStream(contract);
+    }
+    default:
+      return contractStream(e.data.contractId);
+  }
+};
