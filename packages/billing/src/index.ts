@@ -1,0 +1,2 @@
+/** @msp-billing/billing — under construction in this change. */
+export {};

@@ -1,0 +1,2 @@
+/** @msp-billing/cli — under construction in this change. */
+export {};

@@ -1,0 +1,2 @@
+/** @msp-billing/contracts — under construction in this change. */
+export {};

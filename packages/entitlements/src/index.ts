@@ -1,0 +1,2 @@
+/** @msp-billing/entitlements — under construction in this change. */
+export {};

@@ -1,0 +1,2 @@
+/** @msp-billing/sla — under construction in this change. */
+export {};

@@ -1,0 +1,2 @@
+/** @msp-billing/store-esdb — under construction in this change. */
+export {};

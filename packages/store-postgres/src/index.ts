@@ -1,0 +1,2 @@
+/** @msp-billing/store-postgres — under construction in this change. */
+export {};

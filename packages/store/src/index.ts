@@ -1,0 +1,2 @@
+/** @msp-billing/store — under construction in this change. */
+export {};

@@ -1,0 +1,2 @@
+/** @msp-billing/testing — under construction in this change. */
+export {};
