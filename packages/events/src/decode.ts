@@ -42,11 +42,20 @@ const show = (u: unknown): string => {
   return Array.isArray(u) ? 'an array' : 'an object';
 };
 
+/** One path step: `[3]` for an array index, `.name` for a plain key, `["odd key"]` (short, one line) else. */
+const pathStep = (key: string, first: boolean, inArray: boolean): string => {
+  if (inArray) return `[${key}]`;
+  if (/^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/.test(key)) return first ? key : `.${key}`;
+  // A hostile key (newlines, megabytes) must not break the one-line message.
+  return `[${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}]`;
+};
+
 const pathOf = (context: t.Context): string => {
   let p = '';
-  for (const entry of context.slice(1)) {
-    if (/^\d+$/.test(entry.key)) p += `[${entry.key}]`;
-    else p += p === '' ? entry.key : `.${entry.key}`;
+  for (let i = 1; i < context.length; i++) {
+    const entry = context[i] as t.ContextEntry;
+    // An index only when the parent value is an array: a numeric key of an object stays a key.
+    p += pathStep(entry.key, p === '', Array.isArray(context[i - 1]?.actual));
   }
   return p;
 };
@@ -116,7 +125,8 @@ export const createDecoder = <Ev = DomainEvent>(options: DecoderOptions = {}) =>
     const idForErrors =
       typeof rawId === 'string' && rawId.length > 0 && rawId.length <= 200 ? rawId : undefined;
     for (const k of Object.keys(o)) {
-      if (!ENVELOPE_KEYS.has(k)) return E.left(decodeError(k, 'unknown field', idForErrors));
+      if (!ENVELOPE_KEYS.has(k))
+        return E.left(decodeError(pathStep(k, true, false), 'unknown field', idForErrors));
     }
     if (rawId === undefined) return E.left(decodeError('id', 'required field is missing'));
     const id = EventId.validate(rawId, [

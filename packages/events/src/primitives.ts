@@ -185,15 +185,17 @@ const zoneCache = new Map<string, boolean>();
 export const isValidTimeZone = (zone: string): boolean => {
   const hit = zoneCache.get(zone);
   if (hit !== undefined) return hit;
-  let ok = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone) && zone.length <= 64;
+  let ok = zone.length <= 64 && /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone);
   if (ok) {
     try {
-      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      // Throws a RangeError for a zone this runtime does not know.
+      ok = Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone !== '';
     } catch {
       ok = false;
     }
   }
-  if (zoneCache.size < 10_000) zoneCache.set(zone, ok);
+  // Only short names are cached: a hostile log must not pin 10 000 megabyte-long strings in memory.
+  if (zone.length <= 64 && zoneCache.size < 10_000) zoneCache.set(zone, ok);
   return ok;
 };
 
