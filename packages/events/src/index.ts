@@ -10,3 +10,4 @@ export * from './primitives.js';
 export * from './catalog.js';
 export * from './decode.js';
 export * from './streams.js';
+export * from './ndjson.js';

@@ -1,0 +1,350 @@
+/**
+ * Streaming NDJSON reader of event logs (spec §2): splits byte chunks on newlines, decodes each line
+ * once, and applies the id rule — an identical repeat of an event is a `duplicate` (at-least-once
+ * delivery), the same id with other content is invalid. Bad input never throws: every refused line
+ * comes back as an `invalid` item with its 1-based line number and a reason, so that commands can
+ * report each one (spec §2, "Invalid events"). Memory stays bounded by `maxLineBytes` whatever the
+ * input: an over-long line is skipped up to its newline, never accumulated.
+ */
+import { createReadStream } from 'node:fs';
+import type { Either } from 'fp-ts/lib/Either.js';
+import type { DomainEvent } from './catalog.js';
+import { canonicalEvent, decodeEvent, type DecodeError } from './decode.js';
+
+/** Why a line was refused: a {@link DecodeError}, or a reader-level tag (line too long, bad UTF-8, …). */
+export interface NdjsonLineError {
+  readonly _tag: string;
+  readonly reason: string;
+  /** One line, `<path>: <reason>` for decode errors, else the reason. */
+  readonly message: string;
+  readonly eventId?: string;
+}
+
+/** One item of an NDJSON log: a decoded event, a refused line, or an ignored identical repeat. */
+export type NdjsonItem =
+  | { readonly kind: 'event'; readonly line: number; readonly event: DomainEvent }
+  | { readonly kind: 'invalid'; readonly line: number; readonly error: NdjsonLineError }
+  | {
+      readonly kind: 'duplicate';
+      readonly line: number;
+      readonly eventId: string;
+      readonly firstLine: number;
+    };
+
+/** Counters the reader keeps up to date while it runs (pass an object to observe them). */
+export interface NdjsonStats {
+  /** Physical lines seen so far. */
+  lines: number;
+  /** The most bytes of an unfinished line the reader ever held at once (bounded by maxLineBytes + 1). */
+  maxBufferedBytes: number;
+}
+
+/** Options of {@link readNdjson}. */
+export interface NdjsonOptions {
+  /** Longest accepted line in bytes, without its line ending. Default 1 MiB. */
+  readonly maxLineBytes?: number;
+  /** Apply the id rule (duplicates, reused ids). Default true. */
+  readonly dedupe?: boolean;
+  /** Decoder of one parsed line. Default {@link decodeEvent} (the v1 catalog). */
+  readonly decode?: (u: unknown) => Either<DecodeError, DomainEvent>;
+  /**
+   * What makes two events with the same id "identical". Default: {@link canonicalEvent} with the
+   * default decoder; with a custom `decode`, a key-sorted rendering of the decoded event (the v1
+   * encoder would drop fields a newer catalog added).
+   */
+  readonly fingerprint?: (e: DomainEvent) => string;
+  /** Filled in while reading; for tests and diagnostics. */
+  readonly stats?: NdjsonStats;
+}
+
+/** Default longest line: 1 MiB. */
+export const DEFAULT_MAX_LINE_BYTES = 1_048_576;
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * cyrb53 (public domain, bryc): a fast 53-bit string hash. Storing it instead of the canonical text
+ * keeps the id map at a few dozen bytes per event on multi-million-event logs; a collision would
+ * need the same id *and* a 2^-53 chance, and would only turn an invalid repeat into a duplicate.
+ */
+export const cyrb53 = (s: string, seed = 0): number => {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+};
+
+/** JSON with object keys sorted, so that key order on the wire does not matter. */
+const sortedJson = (u: unknown): string =>
+  JSON.stringify(u, (_k, v: unknown) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).toSorted(([a], [b]) => (a < b ? -1 : 1)),
+        )
+      : v,
+  );
+
+const lineError = (_tag: string, reason: string, eventId?: string): NdjsonLineError => ({
+  _tag,
+  reason,
+  message: reason,
+  ...(eventId === undefined ? {} : { eventId }),
+});
+
+/** A parser message on one short line: V8 quotes part of the input, which may hold control chars. */
+const shortJsonMessage = (err: unknown): string => {
+  const raw = err instanceof Error ? err.message : String(err);
+  // eslint-disable-next-line no-control-regex
+  const oneLine = raw.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ');
+  return oneLine.length > 120 ? `${oneLine.slice(0, 119)}…` : oneLine;
+};
+
+/** Whether every byte of `b` is ASCII whitespace (space, tab, CR, VT, FF); true for an empty line. */
+const isBlank = (b: Uint8Array): boolean => {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i] as number;
+    if (c !== 0x20 && c !== 0x09 && c !== CR && c !== 0x0b && c !== 0x0c) return false;
+  }
+  return true;
+};
+
+const toBytes = (chunk: Uint8Array | string): Uint8Array =>
+  typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+
+const concat = (parts: readonly Uint8Array[], total: number): Uint8Array => {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+};
+
+/**
+ * Read an NDJSON event log. Yields, in line order, one item per non-blank line: the decoded event,
+ * the reason it was refused, or that it repeats an earlier identical event. Line numbers are 1-based
+ * and count every physical line. Only a failure of `source` itself propagates.
+ */
+export async function* readNdjson(
+  source: AsyncIterable<Uint8Array | string>,
+  options: NdjsonOptions = {},
+): AsyncGenerator<NdjsonItem> {
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1)
+    throw new RangeError(`maxLineBytes must be a positive integer (got ${maxLineBytes})`);
+  const dedupe = options.dedupe ?? true;
+  const decode = options.decode ?? decodeEvent;
+  const fingerprint =
+    options.fingerprint ??
+    (options.decode === undefined ? canonicalEvent : (e: DomainEvent) => sortedJson(e));
+  const stats: NdjsonStats = options.stats ?? { lines: 0, maxBufferedBytes: 0 };
+  // ignoreBOM: keep a BOM in the text, so that one in mid-file is refused as bad JSON; only the BOM at
+  // the very start of the stream is dropped (below).
+  const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const seen = new Map<string, { readonly hash: number; readonly line: number }>();
+  const tooLong = `line is longer than ${maxLineBytes} bytes`;
+
+  // The unfinished line: pieces of chunks (views, not copies) and their byte count. Up to
+  // maxLineBytes + 1 bytes are kept, the extra one for a CR that the line ending will strip.
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let discarding = false;
+  let lineNo = 0;
+
+  const processLine = (raw: Uint8Array): NdjsonItem | undefined => {
+    lineNo += 1;
+    stats.lines = lineNo;
+    const line = lineNo;
+    let bytes = raw;
+    if (bytes.length > 0 && bytes[bytes.length - 1] === CR) bytes = bytes.subarray(0, bytes.length - 1);
+    if (line === 1 && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+      bytes = bytes.subarray(3);
+    if (bytes.length > maxLineBytes)
+      return { kind: 'invalid', line, error: lineError('LineTooLong', tooLong) };
+    // Only a line that starts with whitespace can be blank; JSON lines start with `{`.
+    if (bytes.length === 0 || (bytes[0] as number) <= 0x20) if (isBlank(bytes)) return undefined;
+    let text: string;
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      return { kind: 'invalid', line, error: lineError('InvalidUtf8', 'invalid UTF-8') };
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      return {
+        kind: 'invalid',
+        line,
+        error: lineError('InvalidJson', `invalid JSON: ${shortJsonMessage(err)}`),
+      };
+    }
+    let event: DomainEvent;
+    let hash = 0;
+    try {
+      const r = decode(parsed);
+      if (r._tag === 'Left') return { kind: 'invalid', line, error: r.left };
+      event = r.right;
+      if (dedupe) hash = cyrb53(fingerprint(event));
+    } catch (err) {
+      // A decoder must not throw; if a custom one does, the line is still reported, not the run lost.
+      const why = err instanceof Error ? err.message : String(err);
+      return { kind: 'invalid', line, error: lineError('DecodeError', `decoder failed: ${why}`) };
+    }
+    if (dedupe) {
+      const first = seen.get(event.id);
+      if (first !== undefined) {
+        if (first.hash === hash) return { kind: 'duplicate', line, eventId: event.id, firstLine: first.line };
+        return {
+          kind: 'invalid',
+          line,
+          error: lineError(
+            'EventIdReused',
+            `event id ${JSON.stringify(event.id)} was already used on line ${first.line} for a different event`,
+            event.id,
+          ),
+        };
+      }
+      seen.set(event.id, { hash, line });
+    }
+    return { kind: 'event', line, event };
+  };
+
+  /** Finish the current line with `tail` (the bytes before its newline). */
+  const endLine = (tail: Uint8Array): NdjsonItem | undefined => {
+    if (discarding) {
+      discarding = false;
+      pending = [];
+      pendingBytes = 0;
+      lineNo += 1;
+      stats.lines = lineNo;
+      return { kind: 'invalid', line: lineNo, error: lineError('LineTooLong', tooLong) };
+    }
+    if (pendingBytes === 0) return processLine(tail);
+    if (pendingBytes + tail.length > maxLineBytes + 1) {
+      pending = [];
+      pendingBytes = 0;
+      lineNo += 1;
+      stats.lines = lineNo;
+      return { kind: 'invalid', line: lineNo, error: lineError('LineTooLong', tooLong) };
+    }
+    pending.push(tail);
+    const whole = concat(pending, pendingBytes + tail.length);
+    pending = [];
+    pendingBytes = 0;
+    return processLine(whole);
+  };
+
+  /** Keep `rest` (bytes of a line whose newline has not come yet), or start discarding it. */
+  const keep = (rest: Uint8Array): void => {
+    if (discarding || rest.length === 0) return;
+    if (pendingBytes + rest.length > maxLineBytes + 1) {
+      pending = [];
+      pendingBytes = 0;
+      discarding = true;
+      return;
+    }
+    pending.push(rest);
+    pendingBytes += rest.length;
+    if (pendingBytes > stats.maxBufferedBytes) stats.maxBufferedBytes = pendingBytes;
+  };
+
+  for await (const chunk of source) {
+    const bytes = toBytes(chunk);
+    let start = 0;
+    for (;;) {
+      const nl = bytes.indexOf(LF, start);
+      if (nl === -1) {
+        keep(start === 0 ? bytes : bytes.subarray(start));
+        break;
+      }
+      const item = endLine(bytes.subarray(start, nl));
+      if (item !== undefined) yield item;
+      start = nl + 1;
+    }
+  }
+  // A last line without a newline still counts.
+  if (discarding || pendingBytes > 0) {
+    const item = endLine(new Uint8Array(0));
+    if (item !== undefined) yield item;
+  }
+}
+
+/** A log source that cannot be opened or read (missing file, no permission, a directory, …). */
+export interface SourceUnreadable {
+  readonly _tag: 'SourceUnreadable';
+  readonly path: string;
+  /** One line for the user, without a stack trace. */
+  readonly message: string;
+}
+
+/** Whether `u` is a {@link SourceUnreadable} (what iterating {@link openEventSource} may throw). */
+export const isSourceUnreadable = (u: unknown): u is SourceUnreadable =>
+  typeof u === 'object' && u !== null && (u as { _tag?: unknown })._tag === 'SourceUnreadable';
+
+const ioReasons: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a parent of it is not a directory',
+  EMFILE: 'too many open files',
+  EIO: 'input/output error',
+};
+
+const sourceUnreadable = (path: string, err: unknown): SourceUnreadable => {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  const why =
+    typeof code === 'string' && ioReasons[code] !== undefined
+      ? ioReasons[code]
+      : err instanceof Error
+        ? err.message
+        : String(err);
+  const name = path === '-' ? 'standard input' : JSON.stringify(path);
+  return { _tag: 'SourceUnreadable', path, message: `cannot read events from ${name}: ${why}` };
+};
+
+/**
+ * The bytes of an event log: the file at `pathOrDash`, or standard input for `-`. Iterating it
+ * throws a {@link SourceUnreadable} (not an Error) when the source cannot be opened or read.
+ */
+export const openEventSource = (pathOrDash: string): AsyncIterable<Uint8Array> => ({
+  async *[Symbol.asyncIterator]() {
+    const stdin = pathOrDash === '-';
+    // 1 MiB reads: fewer chunks, fewer lines split across two of them.
+    const stream = stdin ? process.stdin : createReadStream(pathOrDash, { highWaterMark: 1_048_576 });
+    const it = (stream as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
+    let done = false;
+    try {
+      for (;;) {
+        let r: IteratorResult<Uint8Array | string>;
+        // Only the source's own failures become SourceUnreadable; the consumer's pass through.
+        try {
+          r = await it.next();
+        } catch (err) {
+          done = true;
+          throw sourceUnreadable(pathOrDash, err);
+        }
+        if (r.done === true) {
+          done = true;
+          return;
+        }
+        yield typeof r.value === 'string' ? Buffer.from(r.value, 'utf8') : r.value;
+      }
+    } finally {
+      // A consumer that stops early must not leak the file descriptor; stdin is the process's own.
+      if (!done && !stdin) stream.destroy();
+    }
+  },
+});
