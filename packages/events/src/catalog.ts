@@ -4,7 +4,7 @@
  * them with `t.TypeOf`.
  */
 import type * as t from 'io-ts';
-import { arrayOf, bool, closed, optional, withDefault } from './codec.js';
+import { arrayOf, bool, closed, optional, refineWith, withDefault } from './codec.js';
 import {
   AlertChannel,
   AlertId,
@@ -51,6 +51,16 @@ export const MaintenanceWindowC = closed('MaintenanceWindow', {
   end: WallTime,
 });
 export type MaintenanceWindow = t.TypeOf<typeof MaintenanceWindowC>;
+
+const workLogCorrectedFields = closed('WorkLogCorrected', {
+  workId: WorkId,
+  reason: Text,
+  startedAt: optional(InstantC),
+  minutes: optional(Minutes),
+  service: optional(ServiceKind),
+});
+type WorkLogCorrectedData = t.TypeOf<typeof workLogCorrectedFields>;
+type WorkLogCorrectedWire = t.OutputOf<typeof workLogCorrectedFields>;
 
 /** Data codecs of every event type, keyed by `type`. */
 export const eventDataCodecs = {
@@ -146,13 +156,15 @@ export const eventDataCodecs = {
     service: optional(ServiceKind),
     description: optional(Text),
   }),
-  WorkLogCorrected: closed('WorkLogCorrected', {
-    workId: WorkId,
-    reason: Text,
-    startedAt: optional(InstantC),
-    minutes: optional(Minutes),
-    service: optional(ServiceKind),
-  }),
+  WorkLogCorrected: refineWith<WorkLogCorrectedData, WorkLogCorrectedWire, WorkLogCorrectedData>(
+    workLogCorrectedFields,
+    'WorkLogCorrected',
+    // Spec §2: a correction changes at least one of startedAt, minutes, service.
+    (d) =>
+      d.startedAt === undefined && d.minutes === undefined && d.service === undefined
+        ? 'expected at least one of startedAt, minutes, service'
+        : undefined,
+  ),
   WorkLogVoided: closed('WorkLogVoided', { workId: WorkId, reason: Text }),
   InvoiceIssued: closed('InvoiceIssued', {
     contractId: ContractId,
