@@ -1,2 +1,20 @@
-/** @msp-billing/billing — under construction in this change. */
-export {};
+/**
+ * @msp-billing/billing — rate cards, pricing with decimal money, billing periods in the contract's
+ * time zone, the Ledger projection and the invoice difference model (spec §5).
+ *
+ * @packageDocumentation
+ */
+export * from './money.js';
+export * from './period.js';
+export * from './timeline.js';
+export * from './invoice.js';
+export * from './ledger.js';
+export * from './fold.js';
+export type {
+  ContractState,
+  EntryState,
+  PricedEntry,
+  InvoicedLine,
+  RateCardState,
+  TicketState,
+} from './state.js';

@@ -1,0 +1,46 @@
+/**
+ * Folding an NDJSON log into a Ledger: the reader of @msp-billing/events decodes line by line
+ * (applying the id rule), the Ledger applies each event; undecodable lines and integrity breaks are
+ * both kept as invalid events with their line numbers. Memory is what the Ledger keeps, not the file.
+ */
+import { readNdjson } from '@msp-billing/events';
+import { createLedger, type Ledger, type LedgerOptions } from './ledger.js';
+
+/** Counts of what a fold read. */
+export interface FoldStats {
+  readonly lines: number;
+  readonly events: number;
+  readonly duplicates: number;
+  readonly invalid: number;
+}
+
+/** Fold an NDJSON byte stream into a new Ledger (or into `into`). */
+export const foldNdjson = async (
+  source: AsyncIterable<Uint8Array | string>,
+  options: LedgerOptions & { into?: Ledger; onProgress?: (stats: FoldStats) => void } = {},
+): Promise<{ ledger: Ledger; stats: FoldStats }> => {
+  // The reader applies the id rule with line numbers; the Ledger need not do it again.
+  const ledger = options.into ?? createLedger({ ...options, dedupe: false });
+  let lines = 0;
+  let events = 0;
+  let duplicates = 0;
+  let invalid = 0;
+  for await (const item of readNdjson(source)) {
+    lines = item.line;
+    if (item.kind === 'event') {
+      events += 1;
+      if (ledger.apply(item.event, { line: item.line })._tag === 'Invalid') invalid += 1;
+    } else if (item.kind === 'duplicate') {
+      duplicates += 1;
+    } else {
+      invalid += 1;
+      ledger.recordUndecodable(item.error.message, {
+        line: item.line,
+        ...(item.error.eventId === undefined ? {} : { eventId: item.error.eventId }),
+      });
+    }
+    if (options.onProgress !== undefined && (events & 0xffff) === 0)
+      options.onProgress({ lines, events, duplicates, invalid });
+  }
+  return { ledger, stats: { lines, events, duplicates, invalid } };
+};

@@ -1,0 +1,198 @@
+/**
+ * The invoice difference model (spec §5). An invoice (C, P) is what *should* be billed for C's
+ * entries with period ≤ P minus what C's earlier issued invoices already billed, entry by entry:
+ * `work` (new, this period), `late-work` (new, earlier period), `reversal` (billed, no longer
+ * billable), `reversal` + `correction` (billed, changed). Nothing is billed twice, nothing is lost:
+ * the sum of issued nets plus a draft's net equals the current billable amounts up to its period.
+ */
+import { formatInstant, type Instant, type ServiceKind } from '@msp-billing/events';
+import { Dec, ZERO, formatMoney, formatRate, vatOf } from './money.js';
+import type { ContractState, EntryState, InvoicedLine, PricedEntry } from './state.js';
+
+/** The kind of an invoice line. */
+export type LineKind = 'work' | 'late-work' | 'reversal' | 'correction';
+
+/** One line of an invoice, as printed (`invoice --format json`). */
+export interface InvoiceLine {
+  readonly kind: LineKind;
+  readonly workId: string;
+  readonly ticketId: string;
+  readonly service: ServiceKind;
+  readonly startedAt: string;
+  readonly minutes: number;
+  readonly billedMinutes: number;
+  readonly hourlyRate: string;
+  readonly amount: string;
+  readonly clause: string;
+}
+
+/** `draft` (open period), `issued` (frozen by InvoiceIssued) or `skipped` (never issued, passed over). */
+export type InvoiceStatus = 'draft' | 'issued' | 'skipped';
+
+/** An entry held for an order confirmation. */
+export interface HeldEntry {
+  readonly workId: string;
+  readonly ticketId: string;
+  readonly reason: string;
+}
+
+/** An entry the engine refuses to bill or include, with the clause that says why. */
+export interface FlaggedEntry {
+  readonly workId: string;
+  readonly ticketId: string;
+  readonly clause: string;
+  readonly reason: string;
+}
+
+/** The invoice (C, P) as printed by `invoice --format json` (without `invalidEvents`, which the CLI adds). */
+export interface Invoice {
+  readonly contractId: string;
+  readonly period: string;
+  readonly status: InvoiceStatus;
+  readonly invoiceNumber: string | null;
+  readonly currency: string;
+  readonly lines: readonly InvoiceLine[];
+  readonly net: string;
+  readonly vatRatePercent: string;
+  readonly vat: string;
+  readonly gross: string;
+  readonly included: { readonly entries: number; readonly minutes: number };
+  readonly held: readonly HeldEntry[];
+  readonly flagged: readonly FlaggedEntry[];
+}
+
+/** A line with its amount as a decimal, before formatting. */
+interface DraftLine {
+  readonly kind: LineKind;
+  readonly values: InvoicedLine;
+  readonly amount: Dec;
+}
+
+const lineOf = ({ kind, values, amount }: DraftLine): InvoiceLine => ({
+  kind,
+  workId: values.workId,
+  ticketId: values.ticketId,
+  service: values.service,
+  startedAt: formatInstant(values.startedAt as Instant),
+  minutes: values.minutes,
+  billedMinutes: values.billedMinutes,
+  hourlyRate: formatRate(values.hourlyRate),
+  amount: formatMoney(amount),
+  clause: values.clause,
+});
+
+const billedValues = (e: EntryState, p: PricedEntry): InvoicedLine => ({
+  workId: e.workId,
+  ticketId: e.ticketId,
+  service: p.classification.service,
+  startedAt: e.startedAt,
+  minutes: e.minutes,
+  billedMinutes: p.billedMinutes ?? 0,
+  hourlyRate: p.hourlyRate ?? '0',
+  amount: p.amount ?? ZERO,
+  clause: p.classification.clause,
+});
+
+/** Whether what was billed differs from what should be billed now (spec §5: minutes, start, service, rate, amount). */
+const changed = (a: InvoicedLine, b: InvoicedLine): boolean =>
+  a.minutes !== b.minutes ||
+  a.startedAt !== b.startedAt ||
+  a.service !== b.service ||
+  a.billedMinutes !== b.billedMinutes ||
+  !new Dec(a.hourlyRate).equals(b.hourlyRate) ||
+  !a.amount.equals(b.amount) ||
+  a.clause !== b.clause;
+
+/** The result of the difference: lines plus what the invoiced state becomes if it is issued. */
+export interface Difference {
+  readonly lines: readonly DraftLine[];
+  /** Entries whose invoiced values become these (work, late-work, correction). */
+  readonly billed: readonly InvoicedLine[];
+  /** Entries no longer invoiced (reversal without correction). */
+  readonly reversed: readonly string[];
+}
+
+/** The difference (C, P): current should-be-billed state of entries with period ≤ P against the invoiced state. */
+export const difference = (
+  contract: ContractState,
+  period: string,
+  priced: (e: EntryState) => PricedEntry | undefined,
+): Difference => {
+  const lines: DraftLine[] = [];
+  const billed: InvoicedLine[] = [];
+  const reversed: string[] = [];
+  for (const entry of contract.entries) {
+    const prev = contract.invoiced.get(entry.workId);
+    const cur = entry.voided ? undefined : priced(entry);
+    const should =
+      cur !== undefined && cur.classification.status === 'billable' && cur.period <= period ? cur : undefined;
+    if (should === undefined && prev === undefined) continue;
+    const now = should === undefined ? undefined : billedValues(entry, should);
+    if (now !== undefined && prev === undefined) {
+      lines.push({ kind: should?.period === period ? 'work' : 'late-work', values: now, amount: now.amount });
+      billed.push(now);
+    } else if (now === undefined && prev !== undefined) {
+      lines.push({ kind: 'reversal', values: prev, amount: prev.amount.negated() });
+      reversed.push(prev.workId);
+    } else if (now !== undefined && prev !== undefined && changed(prev, now)) {
+      lines.push({ kind: 'reversal', values: prev, amount: prev.amount.negated() });
+      lines.push({ kind: 'correction', values: now, amount: now.amount });
+      billed.push(now);
+    }
+  }
+  return { lines, billed, reversed };
+};
+
+/** The included/held/flagged summary of C's entries of period P. */
+export const summary = (
+  contract: ContractState,
+  period: string,
+  priced: (e: EntryState) => PricedEntry | undefined,
+): Pick<Invoice, 'included' | 'held' | 'flagged'> => {
+  let entries = 0;
+  let minutes = 0;
+  const held: HeldEntry[] = [];
+  const flagged: FlaggedEntry[] = [];
+  for (const entry of contract.entries) {
+    if (entry.voided) continue;
+    const p = priced(entry);
+    if (p === undefined || p.period !== period) continue;
+    const c = p.classification;
+    if (c.status === 'included') {
+      entries += 1;
+      minutes += entry.minutes;
+    } else if (c.status === 'held')
+      held.push({ workId: entry.workId, ticketId: entry.ticketId, reason: c.reason });
+    else if (c.status === 'flagged') {
+      flagged.push({ workId: entry.workId, ticketId: entry.ticketId, clause: c.clause, reason: c.reason });
+    }
+  }
+  return { included: { entries, minutes }, held, flagged };
+};
+
+/** Assemble an invoice from its lines: totals with VAT (spec §5). */
+export const assembleInvoice = (args: {
+  contract: ContractState;
+  period: string;
+  status: InvoiceStatus;
+  invoiceNumber: string | null;
+  currency: string;
+  lines: readonly DraftLine[];
+  summary: Pick<Invoice, 'included' | 'held' | 'flagged'>;
+}): Invoice => {
+  const net = args.lines.reduce((sum, l) => sum.plus(l.amount), ZERO);
+  const vat = vatOf(net, args.contract.vatRatePercent);
+  return {
+    contractId: args.contract.contractId,
+    period: args.period,
+    status: args.status,
+    invoiceNumber: args.invoiceNumber,
+    currency: args.currency,
+    lines: args.lines.map(lineOf),
+    net: formatMoney(net),
+    vatRatePercent: args.contract.vatRatePercent,
+    vat: formatMoney(vat),
+    gross: formatMoney(net.plus(vat)),
+    ...args.summary,
+  };
+};
