@@ -1,2 +1,7 @@
-/** @msp-billing/testing — under construction in this change. */
-export {};
+/**
+ * @msp-billing/testing — fast-check generators of valid events and logs, and the billing laws as
+ * reusable properties, shared by every package's tests. A plain list of re-exports.
+ *
+ * @packageDocumentation
+ */
+export * from './events.js';

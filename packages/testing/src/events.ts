@@ -1,0 +1,337 @@
+/**
+ * fast-check arbitraries of valid events on the wire (spec §2), one per event type plus
+ * {@link arbitraryEvent} over all of them. Values look like real logs — ids like `c-12`, RFC 3339
+ * instants between 2020 and 2030 with assorted offsets, money like `"97.50"` — so that failures read
+ * like bug reports. Each event is valid on its own; integrity across events (a ticket that exists, …)
+ * is not a concern here.
+ */
+import * as fc from 'fast-check';
+import { SERVICE_KINDS, type EventType, type WireEvent } from '@msp-billing/events';
+
+/** A wire event of type `T`. */
+export type WireEventOf<T extends EventType> = WireEvent & { type: T };
+
+/** Earliest and latest (exclusive) instants that generated timestamps fall between. */
+export const ARBITRARY_INSTANT_MIN_MS = Date.UTC(2020, 0, 1);
+export const ARBITRARY_INSTANT_MAX_MS = Date.UTC(2030, 0, 1);
+
+// Offsets seen in the wild, in minutes east of UTC, including the odd ones (+05:45, -09:30, +14:00).
+const OFFSETS = [0, 0, 60, 120, -300, -240, 330, 345, 540, 600, 780, 825, -570, -720, 840, -180];
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** Render `ms` as RFC 3339 in the given offset, with or without milliseconds, `Z` or `+00:00`. */
+const renderTimestamp = (ms: number, offsetMin: number, zulu: boolean): string => {
+  const local = new Date(ms + offsetMin * 60_000).toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
+  const withoutZ = ms % 1000 === 0 ? local.slice(0, 19) : local.slice(0, 23);
+  if (offsetMin === 0) return `${withoutZ}${zulu ? 'Z' : '+00:00'}`;
+  const abs = Math.abs(offsetMin);
+  return `${withoutZ}${offsetMin < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+};
+
+/** An RFC 3339 timestamp with offset, together with the instant it denotes (epoch ms). */
+export const arbitraryTimestamp: fc.Arbitrary<{ readonly text: string; readonly ms: number }> = fc
+  .record({
+    ms: fc.integer({ min: ARBITRARY_INSTANT_MIN_MS, max: ARBITRARY_INSTANT_MAX_MS - 1 }),
+    wholeSeconds: fc.boolean(),
+    offset: fc.constantFrom(...OFFSETS),
+    zulu: fc.boolean(),
+  })
+  .map(({ ms, wholeSeconds, offset, zulu }) => {
+    const at = wholeSeconds ? ms - (ms % 1000) : ms;
+    return { text: renderTimestamp(at, offset, zulu), ms: at };
+  });
+
+/** An RFC 3339 timestamp with offset between 2020 and 2030. */
+export const arbitraryInstant: fc.Arbitrary<string> = arbitraryTimestamp.map((t) => t.text);
+
+/** An id with a readable prefix: `c-12`, `t-407`. */
+export const arbitraryId = (prefix: string): fc.Arbitrary<string> =>
+  fc.nat({ max: 9999 }).map((n) => `${prefix}-${n}`);
+
+/** A money amount: a decimal string ≥ 0 with 0 to 4 fraction digits (`"95"`, `"97.50"`). */
+export const arbitraryMoney: fc.Arbitrary<string> = fc
+  .record({
+    whole: fc.oneof(fc.constantFrom(0, 65, 80, 95, 97, 120, 150), fc.integer({ min: 0, max: 100_000 })),
+    digits: fc.integer({ min: 0, max: 4 }),
+    fraction: fc.nat({ max: 9999 }),
+  })
+  .map(({ whole, digits, fraction }) =>
+    digits === 0 ? String(whole) : `${whole}.${String(fraction % 10 ** digits).padStart(digits, '0')}`,
+  );
+
+/** A percentage: a decimal string from 0 to 100 (`"19"`, `"7.7"`). */
+export const arbitraryPercent: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('19', '7', '0', '100', '7.7', '8.1'),
+  fc
+    .record({
+      whole: fc.integer({ min: 0, max: 99 }),
+      fraction: fc.option(fc.integer({ min: 1, max: 9999 })),
+    })
+    .map(({ whole, fraction }) => (fraction === null ? String(whole) : `${whole}.${fraction}`)),
+);
+
+/** An e-mail address, in mixed case now and then (addresses compare case-insensitively). */
+export const arbitraryEmail: fc.Arbitrary<string> = fc
+  .record({
+    local: fc.constantFrom('it-lead', 'ops', 'anna.schmidt', 'M.Mueller', 'helpdesk+vm', 'cto'),
+    n: fc.option(fc.nat({ max: 99 })),
+    domain: fc.constantFrom('example.com', 'Example.DE', 'kunde.example', 'msp.example.org'),
+  })
+  .map(({ local, n, domain }) => `${local}${n === null ? '' : n}@${domain}`);
+
+/** Free text: realistic subjects and reasons, or any short string (unicode included). */
+export const arbitraryText: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(
+    'Disk almost full on /var',
+    'Bitte Zertifikat erneuern',
+    'Change nginx rewrite rules for /.well-known',
+    'Kunde hat Änderung telefonisch beauftragt',
+    'typo in minutes',
+    'OOM killer stopped postgres',
+  ),
+  fc.string({ maxLength: 80 }),
+  fc.string({ unit: 'grapheme', maxLength: 30 }),
+);
+
+/** An IANA time zone name. */
+export const arbitraryTimeZone: fc.Arbitrary<string> = fc.constantFrom(
+  'Europe/Berlin',
+  'Europe/Vienna',
+  'Europe/Zurich',
+  'UTC',
+  'America/New_York',
+  'Asia/Kathmandu',
+  'Pacific/Auckland',
+);
+
+/** A billing period `YYYY-MM` between 2020 and 2030. */
+export const arbitraryPeriod: fc.Arbitrary<string> = fc
+  .record({ year: fc.integer({ min: 2020, max: 2030 }), month: fc.integer({ min: 1, max: 12 }) })
+  .map(({ year, month }) => `${year}-${pad2(month)}`);
+
+/** A wall-clock time `HH:MM`. */
+export const arbitraryWallTime: fc.Arbitrary<string> = fc
+  .record({ h: fc.integer({ min: 0, max: 23 }), m: fc.constantFrom(0, 0, 15, 30, 45, 59) })
+  .map(({ h, m }) => `${pad2(h)}:${pad2(m)}`);
+
+/** Worked minutes of an entry, 1..1440, mostly short. */
+export const arbitraryMinutes: fc.Arbitrary<number> = fc.oneof(
+  fc.constantFrom(1, 5, 15, 30, 50, 60, 90, 1440),
+  fc.integer({ min: 1, max: 1440 }),
+);
+
+const sla = fc.constantFrom('Basic', 'Standard', 'Professional', 'Premium');
+const ticketChannel = fc.constantFrom('helpdesk', 'email', 'phone', 'other');
+const serviceKind = fc.constantFrom(...SERVICE_KINDS);
+const contractId = arbitraryId('c');
+const ticketId = arbitraryId('t');
+const workId = arbitraryId('w');
+const alertId = arbitraryId('a');
+const rateCardId = arbitraryId('rc');
+const vmId = arbitraryId('vm');
+
+/** Wrap the data of type `type` in an envelope with an event id, an instant and maybe `schemaVersion: 1`. */
+const envelope = <T extends EventType>(
+  type: T,
+  data: fc.Arbitrary<Record<string, unknown>>,
+): fc.Arbitrary<WireEventOf<T>> =>
+  fc
+    .record({ id: arbitraryId('e'), occurredAt: arbitraryInstant, v1: fc.boolean(), data })
+    .map(({ id, occurredAt, v1, data: d }) => ({
+      id,
+      type,
+      occurredAt,
+      ...(v1 ? { schemaVersion: 1 } : {}),
+      data: d,
+    }));
+
+/** Valid events of every type, keyed by type. */
+export const arbitraryEventOfType: { readonly [T in EventType]: fc.Arbitrary<WireEventOf<T>> } = {
+  RateCardPublished: envelope(
+    'RateCardPublished',
+    fc.record({
+      rateCardId,
+      currency: fc.constantFrom('EUR', 'CHF', 'USD'),
+      billingIncrementMinutes: fc.oneof(fc.constantFrom(1, 15, 30, 60), fc.integer({ min: 1, max: 60 })),
+    }),
+  ),
+  HourlyRateSet: envelope(
+    'HourlyRateSet',
+    fc.record({ rateCardId, effectiveFrom: arbitraryInstant, hourlyRate: arbitraryMoney }),
+  ),
+  MSPBooked: envelope(
+    'MSPBooked',
+    fc.record(
+      {
+        contractId,
+        customerId: arbitraryId('cust'),
+        vmId,
+        sla,
+        rateCardId,
+        timeZone: arbitraryTimeZone,
+        vatRatePercent: arbitraryPercent,
+      },
+      { requiredKeys: ['contractId', 'customerId', 'vmId', 'sla', 'rateCardId'] },
+    ),
+  ),
+  SlaChanged: envelope('SlaChanged', fc.record({ contractId, sla })),
+  MSPCancelled: envelope('MSPCancelled', fc.record({ contractId, vmDecommissioned: fc.boolean() })),
+  ProvisioningCompleted: envelope('ProvisioningCompleted', fc.record({ contractId })),
+  AuthorizedRequesterNamed: envelope(
+    'AuthorizedRequesterNamed',
+    fc.record(
+      { contractId, email: arbitraryEmail, name: fc.constantFrom('Anna Schmidt', 'M. Müller', 'IT lead') },
+      { requiredKeys: ['contractId', 'email'] },
+    ),
+  ),
+  AuthorizedRequesterRemoved: envelope(
+    'AuthorizedRequesterRemoved',
+    fc.record({ contractId, email: arbitraryEmail }),
+  ),
+  AlertingActivated: envelope(
+    'AlertingActivated',
+    fc.record({ contractId, channels: fc.subarray(['email', 'sms'], { minLength: 1 }) }),
+  ),
+  AlertingDeactivated: envelope('AlertingDeactivated', fc.record({ contractId })),
+  BackupNasShareAttached: envelope(
+    'BackupNasShareAttached',
+    fc.record({ contractId, shareId: arbitraryId('nas') }),
+  ),
+  BackupNasShareDetached: envelope(
+    'BackupNasShareDetached',
+    fc.record({ contractId, shareId: arbitraryId('nas') }),
+  ),
+  MaintenanceWindowsAgreed: envelope(
+    'MaintenanceWindowsAgreed',
+    fc.record({
+      contractId,
+      windows: fc.array(
+        fc.record({
+          day: fc.constantFrom('MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'),
+          start: arbitraryWallTime,
+          end: fc.oneof(arbitraryWallTime, fc.constant('24:00')),
+        }),
+        { maxLength: 5 },
+      ),
+    }),
+  ),
+  TicketOpened: envelope(
+    'TicketOpened',
+    fc.record(
+      {
+        ticketId,
+        contractId,
+        channel: ticketChannel,
+        requester: arbitraryEmail,
+        subject: arbitraryText,
+        service: serviceKind,
+        vmId,
+      },
+      { requiredKeys: ['ticketId', 'contractId', 'channel', 'requester', 'subject', 'service'] },
+    ),
+  ),
+  TicketReclassified: envelope(
+    'TicketReclassified',
+    fc.record({ ticketId, service: serviceKind, reason: arbitraryText }),
+  ),
+  OrderConfirmed: envelope('OrderConfirmed', fc.record({ ticketId, confirmedBy: arbitraryEmail })),
+  OrderDeclined: envelope('OrderDeclined', fc.record({ ticketId, declinedBy: arbitraryEmail })),
+  UpdateRequested: envelope(
+    'UpdateRequested',
+    fc.record(
+      {
+        ticketId,
+        contractId,
+        channel: ticketChannel,
+        requester: arbitraryEmail,
+        software: fc.constantFrom('openssl', 'nginx 1.24', 'Debian 12 point release', 'postgresql-15'),
+        scope: fc.constantFrom('os', 'preinstalled', 'customer-installed'),
+        vendorSupported: fc.boolean(),
+        vmId,
+      },
+      {
+        requiredKeys: [
+          'ticketId',
+          'contractId',
+          'channel',
+          'requester',
+          'software',
+          'scope',
+          'vendorSupported',
+        ],
+      },
+    ),
+  ),
+  UpdateScheduled: envelope(
+    'UpdateScheduled',
+    fc.record({ ticketId, scheduledFor: arbitraryInstant, agreedWithCustomer: fc.boolean() }),
+  ),
+  UpdateApplied: envelope('UpdateApplied', fc.record({ ticketId })),
+  UpdateFailed: envelope('UpdateFailed', fc.record({ ticketId, rolledBack: fc.boolean() })),
+  AlertRaised: envelope(
+    'AlertRaised',
+    fc.record({ alertId, contractId, metric: fc.constantFrom('cpu-load', 'ram', 'filesystem', 'host-down') }),
+  ),
+  AlertAcknowledged: envelope('AlertAcknowledged', fc.record({ alertId, by: arbitraryEmail })),
+  SafetyMeasureTaken: envelope(
+    'SafetyMeasureTaken',
+    fc.record(
+      {
+        ticketId,
+        contractId,
+        justification: fc.constantFrom('no-response', 'imminent-danger', 'customer-instructed'),
+        alertId,
+        description: arbitraryText,
+      },
+      { requiredKeys: ['ticketId', 'contractId', 'justification', 'description'] },
+    ),
+  ),
+  VmRestartedByHa: envelope('VmRestartedByHa', fc.record({ contractId, vmId })),
+  VmHeartbeatRestored: envelope('VmHeartbeatRestored', fc.record({ contractId, vmId })),
+  WorkLogged: envelope(
+    'WorkLogged',
+    fc.record(
+      {
+        workId,
+        ticketId,
+        technician: fc.oneof(arbitraryId('tech'), fc.constantFrom('jdoe', 'a.schmidt')),
+        startedAt: arbitraryInstant,
+        minutes: arbitraryMinutes,
+        service: serviceKind,
+        description: arbitraryText,
+      },
+      { requiredKeys: ['workId', 'ticketId', 'technician', 'startedAt', 'minutes'] },
+    ),
+  ),
+  WorkLogCorrected: envelope(
+    'WorkLogCorrected',
+    fc
+      .record(
+        {
+          workId,
+          reason: arbitraryText,
+          startedAt: arbitraryInstant,
+          minutes: arbitraryMinutes,
+          service: serviceKind,
+        },
+        { requiredKeys: ['workId', 'reason'] },
+      )
+      // Spec §2: a correction names at least one of startedAt, minutes, service.
+      .filter((d) => d.startedAt !== undefined || d.minutes !== undefined || d.service !== undefined),
+  ),
+  WorkLogVoided: envelope('WorkLogVoided', fc.record({ workId, reason: arbitraryText })),
+  InvoiceIssued: envelope(
+    'InvoiceIssued',
+    fc.record({
+      contractId,
+      period: arbitraryPeriod,
+      invoiceNumber: fc.nat({ max: 99_999 }).map((n) => `INV-${String(n).padStart(5, '0')}`),
+    }),
+  ),
+};
+
+/** A valid event of any type. */
+export const arbitraryEvent: fc.Arbitrary<WireEvent> = fc.oneof(
+  ...Object.values<fc.Arbitrary<WireEvent>>(arbitraryEventOfType),
+);
