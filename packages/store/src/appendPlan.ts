@@ -1,0 +1,104 @@
+/**
+ * The append rule every adapter shares, as a pure function: expected-revision check, idempotent
+ * re-append by event id, same-id-other-content refusal. Adapters supply what they know about the
+ * stream (its last revision and a lookup of existing ids) and write what the plan says.
+ *
+ * The rule (also in docs/stores.md):
+ * 1. An event whose id is already in the stream with other content (compared by `canonicalEvent`),
+ *    or repeated inside the append with other content, refuses the whole append: EventIdConflict.
+ * 2. If EVERY event is already in the stream with identical content, the append is a retry of an
+ *    earlier one. It succeeds without writing iff `expected` held when that earlier append ran
+ *    ('any' always; an exact revision iff it is the revision just before the first of those events;
+ *    'no_stream' iff they start the stream; 'stream_exists' iff they do not) — EventStoreDB's
+ *    semantics. It returns the original result. Otherwise: WrongExpectedRevision.
+ * 3. Otherwise `expected` is checked against the stream as it is now, identical events already
+ *    present are dropped (an import resumed after a crash), and the rest is written in order.
+ */
+import { canonicalEvent, type DomainEvent } from '@msp-billing/events';
+import {
+  EventIdConflictError,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type ExpectedRevision,
+  type StreamRevision,
+} from './port.js';
+
+/** An event already in the stream, as an adapter can describe it. */
+export interface ExistingEvent {
+  readonly revision: bigint;
+  readonly position: bigint;
+  /** Canonical text of the stored event (lazy: only computed for ids that repeat). */
+  readonly canonical: () => string;
+}
+
+/** What to do with an append. */
+export type AppendPlan =
+  | { readonly _tag: 'Idempotent'; readonly result: AppendResult }
+  | {
+      readonly _tag: 'Write';
+      /** The events to write, in order, the first at `firstRevision`. */
+      readonly events: readonly DomainEvent[];
+      readonly firstRevision: bigint;
+    };
+
+/** True when `expected` holds for a stream whose last revision is `actual`. */
+export const expectationHolds = (expected: ExpectedRevision, actual: StreamRevision): boolean => {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return actual === 'no_stream';
+  if (expected === 'stream_exists') return actual !== 'no_stream';
+  return actual !== 'no_stream' && actual === expected;
+};
+
+/** Throws a RangeError for appends that are programming errors rather than conflicts. */
+export const validateAppend = (
+  stream: string,
+  events: readonly DomainEvent[],
+  expected: ExpectedRevision,
+): void => {
+  if (stream.length === 0) throw new RangeError('stream name must not be empty');
+  if (events.length === 0) throw new RangeError(`append to ${JSON.stringify(stream)}: no events`);
+  if (typeof expected === 'bigint' && expected < 0n)
+    throw new RangeError(`expected revision must be ≥ 0n (got ${expected}); use 'no_stream'`);
+};
+
+/** Decide how to append `events` (see the module comment); throws the port's typed errors. */
+export const planAppend = (
+  stream: string,
+  events: readonly DomainEvent[],
+  expected: ExpectedRevision,
+  current: StreamRevision,
+  lookup: (eventId: string) => ExistingEvent | undefined,
+): AppendPlan => {
+  validateAppend(stream, events, expected);
+  const fresh: DomainEvent[] = [];
+  const seenInAppend = new Map<string, DomainEvent>();
+  let firstExisting: ExistingEvent | undefined;
+  let lastExisting: ExistingEvent | undefined;
+  for (const e of events) {
+    const twin = seenInAppend.get(e.id);
+    if (twin !== undefined) {
+      if (canonicalEvent(twin) !== canonicalEvent(e)) throw new EventIdConflictError(stream, e.id, undefined);
+      continue;
+    }
+    seenInAppend.set(e.id, e);
+    const existing = lookup(e.id);
+    if (existing === undefined) {
+      fresh.push(e);
+      continue;
+    }
+    if (existing.canonical() !== canonicalEvent(e))
+      throw new EventIdConflictError(stream, e.id, existing.revision);
+    if (firstExisting === undefined || existing.revision < firstExisting.revision) firstExisting = existing;
+    if (lastExisting === undefined || existing.revision > lastExisting.revision) lastExisting = existing;
+  }
+  if (fresh.length === 0 && firstExisting !== undefined && lastExisting !== undefined) {
+    const before: StreamRevision = firstExisting.revision === 0n ? 'no_stream' : firstExisting.revision - 1n;
+    if (!expectationHolds(expected, before)) throw new WrongExpectedRevisionError(stream, expected, current);
+    return {
+      _tag: 'Idempotent',
+      result: { nextExpectedRevision: lastExisting.revision, position: lastExisting.position, written: 0 },
+    };
+  }
+  if (!expectationHolds(expected, current)) throw new WrongExpectedRevisionError(stream, expected, current);
+  return { _tag: 'Write', events: fresh, firstRevision: current === 'no_stream' ? 0n : current + 1n };
+};

@@ -1,0 +1,436 @@
+/**
+ * The store CONTRACT SUITE: every EventStore adapter runs these tests unchanged, so "every
+ * expected-revision mode is enforced, appends are idempotent by event id, reads are ordered" is
+ * proven per adapter rather than assumed (Emmett left STREAM_DOES_NOT_EXIST unenforced in one
+ * adapter; this suite is why we cannot). Each test writes to fresh, uniquely named streams, so
+ * suites of several adapters or files can share one database.
+ *
+ * Import it from `@msp-billing/store/contract-suite` (not the main entry: it imports vitest).
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalEvent, decodeEvent, type DomainEvent } from '@msp-billing/events';
+import type { EventStoreWithCheckpoints, RecordedEvent, SubscribeOptions } from './port.js';
+
+/** Options of `describeEventStoreContract`. */
+export interface ContractSuiteOptions {
+  /** How long a subscription test waits for its events; default 10 s. */
+  readonly subscriptionTimeoutMs?: number;
+}
+
+const SLAS = ['Basic', 'Standard', 'Professional', 'Premium'] as const;
+
+/** A valid test event (an `SlaChanged`); `variant` changes its content but not its id. */
+export const contractTestEvent = (id: string, contractId: string, variant = 0): DomainEvent => {
+  const decoded = decodeEvent({
+    id,
+    type: 'SlaChanged',
+    occurredAt: new Date(Date.UTC(2026, 0, 1) + variant * 60_000).toISOString(),
+    data: { contractId, sla: SLAS[variant % SLAS.length] },
+  });
+  if (decoded._tag === 'Left') throw new Error(`bad test event: ${decoded.left.message}`);
+  return decoded.right;
+};
+
+/** A stream name no other test uses. */
+export const uniqueStream = (label: string): string => `contract-${label}-${randomUUID()}`;
+
+/**
+ * Collect the first `count` records that match `keep` from a subscription, then stop it. Fails after
+ * `timeoutMs` with what it had so far.
+ */
+export const takeFromSubscription = async (
+  subscribe: (options: SubscribeOptions) => AsyncIterable<RecordedEvent>,
+  options: { readonly fromPosition?: bigint; readonly batchSize?: number },
+  keep: (r: RecordedEvent) => boolean,
+  count: number,
+  timeoutMs: number,
+): Promise<RecordedEvent[]> => {
+  const controller = new AbortController();
+  const got: RecordedEvent[] = [];
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    for await (const r of subscribe({ ...options, signal: controller.signal })) {
+      if (!keep(r)) continue;
+      got.push(r);
+      if (got.length >= count) break;
+    }
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  if (got.length < count)
+    throw new Error(`subscription delivered ${got.length} of ${count} events within ${timeoutMs} ms`);
+  return got;
+};
+
+const ids = (records: readonly RecordedEvent[]): string[] => records.map((r) => r.event.id);
+
+/** Register the contract suite for one adapter; `makeStore` is called once per suite. */
+export const describeEventStoreContract = (
+  name: string,
+  makeStore: () => Promise<EventStoreWithCheckpoints>,
+  options: ContractSuiteOptions = {},
+): void => {
+  const timeoutMs = options.subscriptionTimeoutMs ?? 10_000;
+
+  describe(`EventStore contract: ${name}`, () => {
+    let store: EventStoreWithCheckpoints;
+    beforeAll(async () => {
+      store = await makeStore();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    /** Append one marker event and return its position: everything written later is after it. */
+    const head = async (): Promise<bigint> => {
+      const s = uniqueStream('marker');
+      return (await store.appendToStream(s, [contractTestEvent(`${s}-m`, s)], 'no_stream')).position;
+    };
+
+    describe('expected revision', () => {
+      it("'no_stream' creates a stream whose first event has revision 0n", async () => {
+        const s = uniqueStream('ns');
+        const r = await store.appendToStream(
+          s,
+          [contractTestEvent(`${s}-1`, s), contractTestEvent(`${s}-2`, s)],
+          'no_stream',
+        );
+        expect(r.nextExpectedRevision).toBe(1n);
+        expect(r.written).toBe(2);
+        expect((await store.readStream(s)).map((x) => x.revision)).toEqual([0n, 1n]);
+      });
+
+      it("'no_stream' on an existing stream is refused with the actual revision", async () => {
+        const s = uniqueStream('ns-exists');
+        await store.appendToStream(s, [contractTestEvent(`${s}-1`, s)], 'no_stream');
+        await expect(
+          store.appendToStream(s, [contractTestEvent(`${s}-2`, s)], 'no_stream'),
+        ).rejects.toMatchObject({
+          _tag: 'WrongExpectedRevision',
+          stream: s,
+          expected: 'no_stream',
+          actual: 0n,
+        });
+        expect(ids(await store.readStream(s))).toEqual([`${s}-1`]);
+      });
+
+      it("'stream_exists' on a missing stream is refused; on an existing one it appends", async () => {
+        const s = uniqueStream('se');
+        await expect(
+          store.appendToStream(s, [contractTestEvent(`${s}-1`, s)], 'stream_exists'),
+        ).rejects.toMatchObject({
+          _tag: 'WrongExpectedRevision',
+          stream: s,
+          expected: 'stream_exists',
+          actual: 'no_stream',
+        });
+        expect(await store.readStream(s)).toEqual([]);
+        await store.appendToStream(s, [contractTestEvent(`${s}-1`, s)], 'any');
+        const r = await store.appendToStream(s, [contractTestEvent(`${s}-2`, s)], 'stream_exists');
+        expect(r.nextExpectedRevision).toBe(1n);
+      });
+
+      it('an exact revision that is right appends; a wrong one (lower, higher) is refused', async () => {
+        const s = uniqueStream('exact');
+        await store.appendToStream(
+          s,
+          [contractTestEvent(`${s}-1`, s), contractTestEvent(`${s}-2`, s)],
+          'no_stream',
+        );
+        for (const wrong of [0n, 2n, 7n]) {
+          await expect(
+            store.appendToStream(s, [contractTestEvent(`${s}-x`, s)], wrong),
+          ).rejects.toMatchObject({
+            _tag: 'WrongExpectedRevision',
+            expected: wrong,
+            actual: 1n,
+          });
+        }
+        const r = await store.appendToStream(s, [contractTestEvent(`${s}-3`, s)], 1n);
+        expect(r.nextExpectedRevision).toBe(2n);
+        expect(ids(await store.readStream(s))).toEqual([`${s}-1`, `${s}-2`, `${s}-3`]);
+      });
+
+      it('an exact revision on a missing stream is refused', async () => {
+        const s = uniqueStream('exact-missing');
+        await expect(store.appendToStream(s, [contractTestEvent(`${s}-1`, s)], 0n)).rejects.toMatchObject({
+          _tag: 'WrongExpectedRevision',
+          actual: 'no_stream',
+        });
+      });
+
+      it("'any' appends to a missing and to an existing stream", async () => {
+        const s = uniqueStream('any');
+        expect(
+          (await store.appendToStream(s, [contractTestEvent(`${s}-1`, s)], 'any')).nextExpectedRevision,
+        ).toBe(0n);
+        expect(
+          (await store.appendToStream(s, [contractTestEvent(`${s}-2`, s)], 'any')).nextExpectedRevision,
+        ).toBe(1n);
+      });
+
+      it('of racing appends at the same exact revision exactly one wins', async () => {
+        const s = uniqueStream('race');
+        await store.appendToStream(s, [contractTestEvent(`${s}-0`, s)], 'no_stream');
+        const results = await Promise.allSettled(
+          [1, 2, 3, 4, 5].map((i) => store.appendToStream(s, [contractTestEvent(`${s}-${i}`, s)], 0n)),
+        );
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        for (const r of results)
+          if (r.status === 'rejected')
+            expect(r.reason).toMatchObject({ _tag: 'WrongExpectedRevision', actual: 1n });
+        expect(await store.readStream(s)).toHaveLength(2);
+      });
+
+      it('an empty append is a RangeError', async () => {
+        await expect(store.appendToStream(uniqueStream('empty'), [], 'any')).rejects.toBeInstanceOf(
+          RangeError,
+        );
+      });
+    });
+
+    describe('idempotent appends (spec §2, at-least-once delivery)', () => {
+      it('re-appending the same events at the same expected revision succeeds without writing', async () => {
+        const s = uniqueStream('idem');
+        const batch = [contractTestEvent(`${s}-1`, s), contractTestEvent(`${s}-2`, s)];
+        const first = await store.appendToStream(s, batch, 'no_stream');
+        const again = await store.appendToStream(s, batch, 'no_stream');
+        expect(again).toEqual({ ...first, written: 0 });
+        const next = [contractTestEvent(`${s}-3`, s)];
+        const third = await store.appendToStream(s, next, 1n);
+        expect(await store.appendToStream(s, next, 1n)).toEqual({ ...third, written: 0 });
+        expect(await store.appendToStream(s, next, 'any')).toEqual({ ...third, written: 0 });
+        expect(ids(await store.readStream(s))).toEqual([`${s}-1`, `${s}-2`, `${s}-3`]);
+      });
+
+      it('re-appending written events at an expected revision that did not hold then is refused', async () => {
+        const s = uniqueStream('idem-wrong');
+        await store.appendToStream(s, [contractTestEvent(`${s}-1`, s)], 'no_stream');
+        const second = [contractTestEvent(`${s}-2`, s)];
+        await store.appendToStream(s, second, 0n);
+        await expect(store.appendToStream(s, second, 'no_stream')).rejects.toMatchObject({
+          _tag: 'WrongExpectedRevision',
+          actual: 1n,
+        });
+        await expect(store.appendToStream(s, second, 5n)).rejects.toMatchObject({
+          _tag: 'WrongExpectedRevision',
+        });
+        expect(await store.readStream(s)).toHaveLength(2);
+      });
+
+      it("with 'any', events already present are skipped and the new ones appended in order", async () => {
+        const s = uniqueStream('idem-partial');
+        await store.appendToStream(
+          s,
+          [contractTestEvent(`${s}-1`, s), contractTestEvent(`${s}-2`, s)],
+          'any',
+        );
+        const r = await store.appendToStream(
+          s,
+          [contractTestEvent(`${s}-2`, s), contractTestEvent(`${s}-3`, s), contractTestEvent(`${s}-4`, s)],
+          'any',
+        );
+        expect(r).toMatchObject({ nextExpectedRevision: 3n, written: 2 });
+        expect(ids(await store.readStream(s))).toEqual([`${s}-1`, `${s}-2`, `${s}-3`, `${s}-4`]);
+      });
+
+      it('the same id with other content is refused and nothing of that append is written', async () => {
+        const s = uniqueStream('idem-conflict');
+        await store.appendToStream(s, [contractTestEvent(`${s}-1`, s, 0)], 'no_stream');
+        for (const expected of ['any', 0n, 'stream_exists'] as const) {
+          await expect(
+            store.appendToStream(
+              s,
+              [contractTestEvent(`${s}-2`, s), contractTestEvent(`${s}-1`, s, 1)],
+              expected,
+            ),
+          ).rejects.toMatchObject({ _tag: 'EventIdConflict', stream: s, eventId: `${s}-1` });
+        }
+        expect(ids(await store.readStream(s))).toEqual([`${s}-1`]);
+        expect(canonicalEvent((await store.readStream(s))[0]?.event as DomainEvent)).toBe(
+          canonicalEvent(contractTestEvent(`${s}-1`, s, 0)),
+        );
+      });
+
+      it('an id repeated inside one append is written once, or refused when the content differs', async () => {
+        const s = uniqueStream('idem-inside');
+        const e = contractTestEvent(`${s}-1`, s);
+        expect((await store.appendToStream(s, [e, e], 'no_stream')).written).toBe(1);
+        await expect(
+          store.appendToStream(
+            s,
+            [contractTestEvent(`${s}-2`, s, 0), contractTestEvent(`${s}-2`, s, 1)],
+            'any',
+          ),
+        ).rejects.toMatchObject({ _tag: 'EventIdConflict', eventId: `${s}-2` });
+        expect(ids(await store.readStream(s))).toEqual([`${s}-1`]);
+      });
+    });
+
+    describe('reading', () => {
+      it('reads its own writes, content unchanged (quotes, backslashes, $$, unicode)', async () => {
+        const s = uniqueStream(`we'ird"\\$$-$1-'; DROP TABLE x;--`);
+        const weirdContract = `c-'"\\$$ $tag$ \u00e9\u{1F600}\n\t%_`;
+        const e = contractTestEvent(`id-'"\\$$-${s}`, weirdContract, 2);
+        const r = await store.appendToStream(s, [e], 'no_stream');
+        const [back] = await store.readStream(s);
+        expect(back?.stream).toBe(s);
+        expect(back?.revision).toBe(0n);
+        expect(back?.position).toBe(r.position);
+        expect(canonicalEvent(back?.event as DomainEvent)).toBe(canonicalEvent(e));
+        expect(back?.event).toEqual(e);
+        const all = await store.readAll({ fromPosition: r.position - 1n, batchSize: 10 });
+        expect(all.find((x) => x.stream === s)?.event).toEqual(e);
+      });
+
+      it('a missing stream reads as empty', async () => {
+        expect(await store.readStream(uniqueStream('missing'))).toEqual([]);
+      });
+
+      it('readStream honours from (inclusive) and maxCount', async () => {
+        const s = uniqueStream('range');
+        const batch = [0, 1, 2, 3, 4].map((i) => contractTestEvent(`${s}-${i}`, s));
+        await store.appendToStream(s, batch, 'no_stream');
+        expect(ids(await store.readStream(s, { from: 2n }))).toEqual([`${s}-2`, `${s}-3`, `${s}-4`]);
+        expect(ids(await store.readStream(s, { from: 1n, maxCount: 2 }))).toEqual([`${s}-1`, `${s}-2`]);
+        expect(await store.readStream(s, { from: 9n })).toEqual([]);
+      });
+
+      it('readAll returns events after fromPosition in append order with increasing positions', async () => {
+        const a = uniqueStream('order-a');
+        const b = uniqueStream('order-b');
+        const before = await head();
+        const written: string[] = [];
+        const positions: bigint[] = [];
+        for (let i = 0; i < 4; i++) {
+          for (const s of [a, b]) {
+            const id = `${s}-${i}`;
+            const r = await store.appendToStream(s, [contractTestEvent(id, s)], 'any');
+            written.push(id);
+            positions.push(r.position);
+          }
+        }
+        const mine: RecordedEvent[] = [];
+        let from = before;
+        for (;;) {
+          const page = await store.readAll({ fromPosition: from, batchSize: 100 });
+          if (page.length === 0) break;
+          mine.push(...page.filter((r) => r.stream === a || r.stream === b));
+          from = (page[page.length - 1] as RecordedEvent).position;
+        }
+        expect(ids(mine)).toEqual(written);
+        expect(mine.map((r) => r.position)).toEqual(positions);
+        for (let i = 1; i < mine.length; i++)
+          expect((mine[i] as RecordedEvent).position > (mine[i - 1] as RecordedEvent).position).toBe(true);
+        expect(mine.filter((r) => r.stream === a).map((r) => r.revision)).toEqual([0n, 1n, 2n, 3n]);
+      });
+
+      it('readAll pages of batchSize cover the log without gaps or repeats', async () => {
+        const s = uniqueStream('paging');
+        const before = await head();
+        await store.appendToStream(
+          s,
+          [0, 1, 2, 3, 4, 5, 6].map((i) => contractTestEvent(`${s}-${i}`, s)),
+          'no_stream',
+        );
+        const seen: RecordedEvent[] = [];
+        let from = before;
+        for (;;) {
+          const page = await store.readAll({ fromPosition: from, batchSize: 2 });
+          expect(page.length).toBeLessThanOrEqual(2);
+          if (page.length === 0) break;
+          seen.push(...page);
+          from = (page[page.length - 1] as RecordedEvent).position;
+        }
+        expect(ids(seen.filter((r) => r.stream === s))).toEqual(
+          [0, 1, 2, 3, 4, 5, 6].map((i) => `${s}-${i}`),
+        );
+        expect(new Set(seen.map((r) => r.position)).size).toBe(seen.length);
+        expect(seen.every((r) => r.position > before)).toBe(true);
+      });
+    });
+
+    describe('catch-up subscription and checkpoints', () => {
+      it('a checkpoint store returns undefined for an unknown name, then the last stored position', async () => {
+        const name = `cp-${randomUUID()}`;
+        expect(await store.checkpoints.load(name)).toBeUndefined();
+        await store.checkpoints.store(name, 42n);
+        expect(await store.checkpoints.load(name)).toBe(42n);
+        await store.checkpoints.store(name, 43n);
+        expect(await store.checkpoints.load(name)).toBe(43n);
+        expect(await store.checkpoints.load(`${name}-other`)).toBeUndefined();
+      });
+
+      it('reads history, then follows new appends', async () => {
+        const s = uniqueStream('sub-live');
+        const before = await head();
+        await store.appendToStream(
+          s,
+          [contractTestEvent(`${s}-0`, s), contractTestEvent(`${s}-1`, s)],
+          'no_stream',
+        );
+        const pending = takeFromSubscription(
+          (o) => store.subscribeToAll(o),
+          { fromPosition: before },
+          (r) => r.stream === s,
+          4,
+          timeoutMs,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await store.appendToStream(s, [contractTestEvent(`${s}-2`, s)], 1n);
+        await store.appendToStream(s, [contractTestEvent(`${s}-3`, s)], 2n);
+        expect(ids(await pending)).toEqual([0, 1, 2, 3].map((i) => `${s}-${i}`));
+      });
+
+      it('resumes from a stored checkpoint without loss or duplication', async () => {
+        const s = uniqueStream('sub-resume');
+        const name = `sub-${randomUUID()}`;
+        await store.checkpoints.store(name, await head());
+        await store.appendToStream(
+          s,
+          [0, 1, 2, 3, 4].map((i) => contractTestEvent(`${s}-${i}`, s)),
+          'no_stream',
+        );
+        const subscribe = (o: SubscribeOptions): AsyncIterable<RecordedEvent> => store.subscribeToAll(o);
+        const first = await takeFromSubscription(
+          subscribe,
+          { fromPosition: (await store.checkpoints.load(name)) as bigint, batchSize: 2 },
+          (r) => r.stream === s,
+          3,
+          timeoutMs,
+        );
+        await store.checkpoints.store(name, (first[2] as RecordedEvent).position);
+        await store.appendToStream(
+          s,
+          [5, 6, 7].map((i) => contractTestEvent(`${s}-${i}`, s)),
+          4n,
+        );
+        const second = await takeFromSubscription(
+          subscribe,
+          { fromPosition: (await store.checkpoints.load(name)) as bigint, batchSize: 2 },
+          (r) => r.stream === s,
+          5,
+          timeoutMs,
+        );
+        expect([...ids(first), ...ids(second)]).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => `${s}-${i}`));
+      });
+
+      it('stops when its signal aborts', async () => {
+        const controller = new AbortController();
+        const iterating = (async () => {
+          let n = 0;
+          for await (const r of store.subscribeToAll({
+            fromPosition: await head(),
+            signal: controller.signal,
+          }))
+            n += r ? 1 : 0;
+          return n;
+        })();
+        setTimeout(() => controller.abort(), 50);
+        await expect(iterating).resolves.toBeGreaterThanOrEqual(0);
+      });
+    });
+  });
+};

@@ -1,0 +1,87 @@
+/**
+ * Bulk import of a log into a store (the CLI's `import`): route every event to its stream with
+ * `streamOf`, remembering which ticket a work entry and which contract an alert belongs to, and
+ * append with expected revision `any`. Appends are idempotent by event id, so re-running an import
+ * after a crash writes only what is missing and never duplicates.
+ *
+ * The input's order IS the recording order (spec §3: an `InvoiceIssued` freezes what was recorded
+ * before it), so only CONSECUTIVE events of one stream are grouped into one append; events are never
+ * reordered across streams.
+ */
+import { streamOf, type DomainEvent, type StreamResolver } from '@msp-billing/events';
+import type { EventStore } from './port.js';
+
+/** Running totals of an import. */
+export interface ImportCounts {
+  /** Events read from the input. */
+  readonly read: number;
+  /** Events newly written. */
+  readonly appended: number;
+  /** Events that were already in the store (a re-run, or at-least-once duplicates). */
+  readonly alreadyPresent: number;
+  /** Events whose stream could not be resolved (their work entry or alert is unknown); not written. */
+  readonly unroutable: number;
+}
+
+/** Options of `importEvents`. */
+export interface ImportOptions {
+  /** Most events per append; default 500. */
+  readonly batchSize?: number;
+  /** Called after every append with the totals so far. */
+  readonly onProgress?: (counts: ImportCounts) => void;
+  /** Called for each event that cannot be routed. */
+  readonly onUnroutable?: (event: DomainEvent) => void;
+  /** Asked for work entries and alerts created before this input (e.g. by an earlier import). */
+  readonly resolver?: StreamResolver;
+}
+
+/** Import `events` into `store`; rejects with the store's error if an append fails. */
+export const importEvents = async (
+  store: EventStore,
+  events: AsyncIterable<DomainEvent> | Iterable<DomainEvent>,
+  options: ImportOptions = {},
+): Promise<ImportCounts> => {
+  const batchSize = Math.max(1, options.batchSize ?? 500);
+  const ticketOfWork = new Map<string, string>();
+  const contractOfAlert = new Map<string, string>();
+  const resolver: StreamResolver = {
+    ticketOfWork: (w) => ticketOfWork.get(w) ?? options.resolver?.ticketOfWork(w),
+    contractOfAlert: (a) => contractOfAlert.get(a) ?? options.resolver?.contractOfAlert(a),
+  };
+  let read = 0;
+  let appended = 0;
+  let alreadyPresent = 0;
+  let unroutable = 0;
+  let runStream: string | undefined;
+  let run: DomainEvent[] = [];
+  const counts = (): ImportCounts => ({ read, appended, alreadyPresent, unroutable });
+
+  const flush = async (): Promise<void> => {
+    if (runStream === undefined || run.length === 0) return;
+    const result = await store.appendToStream(runStream, run, 'any');
+    appended += result.written;
+    alreadyPresent += run.length - result.written;
+    run = [];
+    options.onProgress?.(counts());
+  };
+
+  for await (const e of events) {
+    read += 1;
+    // Learn the indirect routes before routing, so a later correction or acknowledgement finds them.
+    if (e.type === 'WorkLogged') ticketOfWork.set(e.data.workId, e.data.ticketId);
+    if (e.type === 'AlertRaised') contractOfAlert.set(e.data.alertId, e.data.contractId);
+    const stream = streamOf(e, resolver);
+    if (stream === undefined) {
+      unroutable += 1;
+      options.onUnroutable?.(e);
+      continue;
+    }
+    if (stream !== runStream || run.length >= batchSize) {
+      await flush();
+      runStream = stream;
+    }
+    run.push(e);
+  }
+  await flush();
+  return counts();
+};
