@@ -68,13 +68,13 @@ const ids = (records: readonly RecordedEvent[]): string[] => records.map((r) => 
 
 /** Register the contract suite for one adapter; `makeStore` is called once per suite. */
 export const describeEventStoreContract = (
-  name: string,
+  adapterName: string,
   makeStore: () => Promise<EventStoreWithCheckpoints>,
   options: ContractSuiteOptions = {},
 ): void => {
   const timeoutMs = options.subscriptionTimeoutMs ?? 10_000;
 
-  describe(`EventStore contract: ${name}`, () => {
+  describe(`EventStore contract: ${adapterName}`, () => {
     let store: EventStoreWithCheckpoints;
     beforeAll(async () => {
       store = await makeStore();
@@ -178,9 +178,11 @@ export const describeEventStoreContract = (
           [1, 2, 3, 4, 5].map((i) => store.appendToStream(s, [contractTestEvent(`${s}-${i}`, s)], 0n)),
         );
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-        for (const r of results)
-          if (r.status === 'rejected')
-            expect(r.reason).toMatchObject({ _tag: 'WrongExpectedRevision', actual: 1n });
+        expect(results.filter((r) => r.status === 'rejected').map((r) => r.reason)).toEqual(
+          Array.from({ length: 4 }, () =>
+            expect.objectContaining({ _tag: 'WrongExpectedRevision', actual: 1n }),
+          ),
+        );
         expect(await store.readStream(s)).toHaveLength(2);
       });
 
