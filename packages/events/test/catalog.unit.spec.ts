@@ -1,0 +1,400 @@
+/**
+ * The v1 event catalog (spec §2), type by type: a valid example decodes to the expected values, and
+ * every required field missing, every field mistyped and an unknown field are refused with the exact
+ * path of the offending field. The fixtures are written out by hand from the spec's table, not
+ * derived from the codecs, so that a codec drifting from the spec fails here.
+ */
+import { describe, expect, it } from 'vitest';
+import { EVENT_TYPES, decodeEvent, type DecodeError, type DomainEvent } from '../src/index.js';
+
+interface Fixture {
+  /** A valid `data` object with every field, optional ones included. */
+  readonly data: Record<string, unknown>;
+  readonly required: readonly string[];
+  readonly optional?: readonly string[];
+  /** Fields whose value is a closed list (refused with `expected one of …`). */
+  readonly enums?: readonly string[];
+  /** Fields that are RFC 3339 instants. */
+  readonly instants?: readonly string[];
+  /** Decoded values that differ from the wire (instants become epoch ms). */
+  readonly decoded?: Record<string, unknown>;
+}
+
+const BERLIN_0900_ON_5_OCT_2026 = Date.UTC(2026, 9, 5, 7, 0, 0); // CEST is UTC+2
+
+const fixtures: Record<string, Fixture> = {
+  RateCardPublished: {
+    data: { rateCardId: 'rc-1', currency: 'EUR', billingIncrementMinutes: 15 },
+    required: ['rateCardId', 'currency', 'billingIncrementMinutes'],
+  },
+  HourlyRateSet: {
+    data: { rateCardId: 'rc-1', effectiveFrom: '2026-01-01T00:00:00+01:00', hourlyRate: '97.50' },
+    required: ['rateCardId', 'effectiveFrom', 'hourlyRate'],
+    instants: ['effectiveFrom'],
+    decoded: { effectiveFrom: Date.UTC(2025, 11, 31, 23, 0, 0) },
+  },
+  MSPBooked: {
+    data: {
+      contractId: 'c-1',
+      customerId: 'cust-1',
+      vmId: 'vm-1',
+      sla: 'Professional',
+      rateCardId: 'rc-1',
+      timeZone: 'Europe/Vienna',
+      vatRatePercent: '20',
+    },
+    required: ['contractId', 'customerId', 'vmId', 'sla', 'rateCardId'],
+    optional: ['timeZone', 'vatRatePercent'],
+    enums: ['sla'],
+  },
+  SlaChanged: {
+    data: { contractId: 'c-1', sla: 'Premium' },
+    required: ['contractId', 'sla'],
+    enums: ['sla'],
+  },
+  MSPCancelled: {
+    data: { contractId: 'c-1', vmDecommissioned: true },
+    required: ['contractId', 'vmDecommissioned'],
+  },
+  ProvisioningCompleted: { data: { contractId: 'c-1' }, required: ['contractId'] },
+  AuthorizedRequesterNamed: {
+    data: { contractId: 'c-1', email: 'IT-Lead@Example.com', name: 'Anna Schmidt' },
+    required: ['contractId', 'email'],
+    optional: ['name'],
+  },
+  AuthorizedRequesterRemoved: {
+    data: { contractId: 'c-1', email: 'it-lead@example.com' },
+    required: ['contractId', 'email'],
+  },
+  AlertingActivated: {
+    data: { contractId: 'c-1', channels: ['email', 'sms'] },
+    required: ['contractId', 'channels'],
+  },
+  AlertingDeactivated: { data: { contractId: 'c-1' }, required: ['contractId'] },
+  BackupNasShareAttached: {
+    data: { contractId: 'c-1', shareId: 'nas-1' },
+    required: ['contractId', 'shareId'],
+  },
+  BackupNasShareDetached: {
+    data: { contractId: 'c-1', shareId: 'nas-1' },
+    required: ['contractId', 'shareId'],
+  },
+  MaintenanceWindowsAgreed: {
+    data: { contractId: 'c-1', windows: [{ day: 'TUE', start: '22:00', end: '02:00' }] },
+    required: ['contractId', 'windows'],
+  },
+  TicketOpened: {
+    data: {
+      ticketId: 't-1',
+      contractId: 'c-1',
+      channel: 'helpdesk',
+      requester: 'it-lead@example.com',
+      subject: 'Disk almost full on /var',
+      service: 'support-request',
+      vmId: 'vm-1',
+    },
+    required: ['ticketId', 'contractId', 'channel', 'requester', 'subject', 'service'],
+    optional: ['vmId'],
+    enums: ['channel', 'service'],
+  },
+  TicketReclassified: {
+    data: { ticketId: 't-1', service: 'change-request', reason: 'is a configuration change' },
+    required: ['ticketId', 'service', 'reason'],
+    enums: ['service'],
+  },
+  OrderConfirmed: {
+    data: { ticketId: 't-1', confirmedBy: 'it-lead@example.com' },
+    required: ['ticketId', 'confirmedBy'],
+  },
+  OrderDeclined: {
+    data: { ticketId: 't-1', declinedBy: 'it-lead@example.com' },
+    required: ['ticketId', 'declinedBy'],
+  },
+  UpdateRequested: {
+    data: {
+      ticketId: 't-2',
+      contractId: 'c-1',
+      channel: 'email',
+      requester: 'ops@example.com',
+      software: 'openssl',
+      scope: 'os',
+      vendorSupported: true,
+      vmId: 'vm-1',
+    },
+    required: ['ticketId', 'contractId', 'channel', 'requester', 'software', 'scope', 'vendorSupported'],
+    optional: ['vmId'],
+    enums: ['channel', 'scope'],
+  },
+  UpdateScheduled: {
+    data: { ticketId: 't-2', scheduledFor: '2026-10-07T22:30:00+02:00', agreedWithCustomer: false },
+    required: ['ticketId', 'scheduledFor', 'agreedWithCustomer'],
+    instants: ['scheduledFor'],
+    decoded: { scheduledFor: Date.UTC(2026, 9, 7, 20, 30, 0) },
+  },
+  UpdateApplied: { data: { ticketId: 't-2' }, required: ['ticketId'] },
+  UpdateFailed: { data: { ticketId: 't-2', rolledBack: true }, required: ['ticketId', 'rolledBack'] },
+  AlertRaised: {
+    data: { alertId: 'a-1', contractId: 'c-1', metric: 'filesystem' },
+    required: ['alertId', 'contractId', 'metric'],
+    enums: ['metric'],
+  },
+  AlertAcknowledged: {
+    data: { alertId: 'a-1', by: 'it-lead@example.com' },
+    required: ['alertId', 'by'],
+  },
+  SafetyMeasureTaken: {
+    data: {
+      ticketId: 't-3',
+      contractId: 'c-1',
+      justification: 'no-response',
+      alertId: 'a-1',
+      description: 'Rotated logs: disk was 100 % full',
+    },
+    required: ['ticketId', 'contractId', 'justification', 'description'],
+    optional: ['alertId'],
+    enums: ['justification'],
+  },
+  VmRestartedByHa: { data: { contractId: 'c-1', vmId: 'vm-1' }, required: ['contractId', 'vmId'] },
+  VmHeartbeatRestored: { data: { contractId: 'c-1', vmId: 'vm-1' }, required: ['contractId', 'vmId'] },
+  WorkLogged: {
+    data: {
+      workId: 'w-1',
+      ticketId: 't-1',
+      technician: 'tech-1',
+      startedAt: '2026-10-05T09:00:00+02:00',
+      minutes: 50,
+      service: 'change-request',
+      description: 'nginx rewrite rules',
+    },
+    required: ['workId', 'ticketId', 'technician', 'startedAt', 'minutes'],
+    optional: ['service', 'description'],
+    enums: ['service'],
+    instants: ['startedAt'],
+    decoded: { startedAt: BERLIN_0900_ON_5_OCT_2026 },
+  },
+  WorkLogCorrected: {
+    data: {
+      workId: 'w-1',
+      reason: 'typo in minutes',
+      startedAt: '2026-10-05T07:00:00Z',
+      minutes: 45,
+      service: 'incident',
+    },
+    required: ['workId', 'reason'],
+    optional: ['startedAt', 'minutes', 'service'],
+    enums: ['service'],
+    instants: ['startedAt'],
+    decoded: { startedAt: BERLIN_0900_ON_5_OCT_2026 },
+  },
+  WorkLogVoided: { data: { workId: 'w-1', reason: 'logged twice' }, required: ['workId', 'reason'] },
+  InvoiceIssued: {
+    data: { contractId: 'c-1', period: '2026-10', invoiceNumber: 'INV-2026-0001' },
+    required: ['contractId', 'period', 'invoiceNumber'],
+  },
+};
+
+const envelope = (type: string, data: unknown): Record<string, unknown> => ({
+  id: 'e-17',
+  type,
+  occurredAt: '2026-10-05T09:00:00+02:00',
+  data,
+});
+
+const ok = (u: unknown): DomainEvent => {
+  const r = decodeEvent(u);
+  if (r._tag === 'Left') throw new Error(`expected a valid event, got: ${r.left.message}`);
+  return r.right;
+};
+
+const refused = (u: unknown): DecodeError => {
+  const r = decodeEvent(u);
+  if (r._tag === 'Right') throw new Error(`expected a refusal, got ${JSON.stringify(r.right)}`);
+  return r.left;
+};
+
+const without = (o: Record<string, unknown>, k: string): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(o).filter(([key]) => key !== k));
+
+/** A value of the wrong JSON type for a field holding `v`. */
+const mistype = (v: unknown): unknown =>
+  typeof v === 'string' ? 42 : typeof v === 'number' ? '15' : typeof v === 'boolean' ? 'yes' : 'email';
+
+/** The reason a mistyped value of field `f` must be refused with. */
+const mistypedReason = (fx: Fixture, f: string, v: unknown): RegExp => {
+  if (fx.instants?.includes(f)) return /^expected an RFC 3339 timestamp string \(got 42\)$/;
+  if (fx.enums?.includes(f)) return /^expected one of [a-z-]+(, [A-Za-z-]+)+ \(got 42\)$/i;
+  if (typeof v === 'string') return /^expected a string \(got 42\)$/;
+  if (typeof v === 'number') return /^expected an integer \d+\.\.\d+ \(got "15"\)$/;
+  if (typeof v === 'boolean') return /^expected true or false \(got "yes"\)$/;
+  return /^expected a JSON array \(got "email"\)$/;
+};
+
+describe('the catalog', () => {
+  it('has exactly the 30 event types of spec §2, and a fixture here for each', () => {
+    expect(EVENT_TYPES).toHaveLength(30);
+    expect(EVENT_TYPES.toSorted()).toEqual(Object.keys(fixtures).toSorted());
+  });
+});
+
+describe.each(Object.entries(fixtures))('%s', (type, fx) => {
+  it('decodes a valid example to the expected values', () => {
+    const e = ok(envelope(type, fx.data));
+    expect(e.id).toBe('e-17');
+    expect(e.type).toBe(type);
+    expect(e.occurredAt).toBe(BERLIN_0900_ON_5_OCT_2026);
+    expect(e.data).toEqual({ ...fx.data, ...fx.decoded });
+  });
+
+  it('declares every field of the example as required or optional', () => {
+    expect([...fx.required, ...(fx.optional ?? [])].toSorted()).toEqual(Object.keys(fx.data).toSorted());
+  });
+
+  it.each(fx.required.map((f) => [f]))('refuses the event without %s', (f) => {
+    const err = refused(envelope(type, without(fx.data, f)));
+    expect(err.path).toBe(`data.${f}`);
+    expect(err.message).toBe(`data.${f}: required field is missing`);
+    expect(err.eventId).toBe('e-17');
+  });
+
+  it.each(Object.keys(fx.data).map((f) => [f]))('refuses a mistyped %s', (f) => {
+    const v = fx.data[f];
+    const err = refused(envelope(type, { ...fx.data, [f]: mistype(v) }));
+    expect(err.path).toBe(`data.${f}`);
+    expect(err.message.startsWith(`data.${f}: `)).toBe(true);
+    expect(err.reason).toMatch(mistypedReason(fx, f, v));
+  });
+
+  it('refuses an unknown field (a typo of a real one)', () => {
+    const first = fx.required[0] as string;
+    const typo = `${first}_`;
+    const err = refused(envelope(type, { ...fx.data, [typo]: fx.data[first] }));
+    expect(err.message).toBe(`data.${typo}: unknown field`);
+  });
+
+  it('refuses data that is not an object', () => {
+    for (const bad of [null, [], 'x', 1]) {
+      const err = refused(envelope(type, bad));
+      expect(err.path).toBe('data');
+      expect(err.reason.startsWith('expected a JSON object')).toBe(true);
+    }
+  });
+});
+
+const withOptionalFields = Object.entries(fixtures).filter(([, fx]) => (fx.optional ?? []).length > 0);
+const MSP_DEFAULTS = { timeZone: 'Europe/Berlin', vatRatePercent: '19' };
+
+describe.each(withOptionalFields)('%s without its optional fields', (type, fx) => {
+  it('decodes, leaving them out (or at their defaults)', () => {
+    // WorkLogCorrected must keep one of its optional fields (spec §2): keep the last one.
+    const all = fx.optional ?? [];
+    const drop = type === 'WorkLogCorrected' ? all.slice(0, -1) : all;
+    const data = Object.fromEntries(Object.entries(fx.data).filter(([k]) => !drop.includes(k)));
+    const decodedKept = Object.fromEntries(
+      Object.entries(fx.decoded ?? {}).filter(([k]) => !drop.includes(k)),
+    );
+    const defaults = type === 'MSPBooked' ? MSP_DEFAULTS : {};
+    expect(ok(envelope(type, data)).data).toEqual({ ...data, ...decodedKept, ...defaults });
+  });
+});
+
+describe('defaults and value rules', () => {
+  it('MSPBooked defaults to Europe/Berlin and 19 % VAT', () => {
+    const e = ok(
+      envelope('MSPBooked', {
+        contractId: 'c-1',
+        customerId: 'cust-1',
+        vmId: 'vm-1',
+        sla: 'Basic',
+        rateCardId: 'rc-1',
+      }),
+    );
+    expect(e.type).toBe('MSPBooked');
+    if (e.type !== 'MSPBooked') return;
+    expect(e.data.timeZone).toBe('Europe/Berlin');
+    expect(e.data.vatRatePercent).toBe('19');
+  });
+
+  it('WorkLogCorrected must correct something (spec §2)', () => {
+    const err = refused(envelope('WorkLogCorrected', { workId: 'w-1', reason: 'nothing' }));
+    expect(err.path).toBe('data');
+    expect(err.reason).toContain('at least one of startedAt, minutes, service');
+  });
+
+  const refusedValues: ReadonlyArray<readonly [string, string, unknown, string | RegExp]> = [
+    ['WorkLogged', 'minutes', 0, 'expected an integer 1..1440 (got 0)'],
+    ['WorkLogged', 'minutes', 1441, 'expected an integer 1..1440 (got 1441)'],
+    ['WorkLogged', 'minutes', 1.5, 'expected an integer 1..1440 (got 1.5)'],
+    [
+      'WorkLogged',
+      'service',
+      'gardening',
+      /^expected one of os-setup, .*, source-build \(got "gardening"\)$/,
+    ],
+    ['RateCardPublished', 'billingIncrementMinutes', 61, 'expected an integer 1..60 (got 61)'],
+    ['RateCardPublished', 'currency', 'eur', 'expected an ISO 4217 currency code like "EUR" (got "eur")'],
+    [
+      'HourlyRateSet',
+      'hourlyRate',
+      '-1',
+      'expected a decimal string ≥ 0 with at most 4 fraction digits, like "97.50" (got "-1")',
+    ],
+    ['HourlyRateSet', 'hourlyRate', '1.23456', 'at most 4 fraction digits'],
+    ['HourlyRateSet', 'hourlyRate', '97,50', 'at most 4 fraction digits'],
+    ['HourlyRateSet', 'hourlyRate', 97.5, 'expected a string (got 97.5)'],
+    ['HourlyRateSet', 'effectiveFrom', '2026-10-05T09:00:00', /^timestamp has no offset/],
+    ['MSPBooked', 'vatRatePercent', '101', 'percentage is above 100 (got "101")'],
+    ['MSPBooked', 'timeZone', 'Mars/Olympus', 'unknown IANA time zone "Mars/Olympus" (got "Mars/Olympus")'],
+    ['MSPBooked', 'sla', 'Gold', 'expected one of Basic, Standard, Professional, Premium (got "Gold")'],
+    ['MSPBooked', 'contractId', '', 'expected a non-empty id (got "")'],
+    [
+      'AuthorizedRequesterNamed',
+      'email',
+      'not-an-email',
+      'expected an e-mail address like it-lead@example.com (got "not-an-email")',
+    ],
+    ['AlertingActivated', 'channels', [], 'expected a non-empty array (got an array)'],
+    ['InvoiceIssued', 'period', '2026-13', 'expected a period YYYY-MM, like 2026-10 (got "2026-13")'],
+  ];
+  it.each(refusedValues)('%s refuses %s = %j', (type, field, value, reason) => {
+    const err = refused(envelope(type, { ...(fixtures[type] as Fixture).data, [field]: value }));
+    expect(err.path).toBe(`data.${field}`);
+    expect(err.reason).toMatch(reason);
+  });
+
+  it('names the index of a bad item in a list', () => {
+    const err = refused(
+      envelope('MaintenanceWindowsAgreed', {
+        contractId: 'c-1',
+        windows: [
+          { day: 'TUE', start: '22:00', end: '02:00' },
+          { day: 'THU', start: '24:30', end: '02:00' },
+        ],
+      }),
+    );
+    expect(err.path).toBe('data.windows[1].start');
+    const extra = refused(
+      envelope('MaintenanceWindowsAgreed', {
+        contractId: 'c-1',
+        windows: [{ day: 'TUE', start: '22:00', end: '02:00', until: '03:00' }],
+      }),
+    );
+    expect(extra.message).toBe('data.windows[0].until: unknown field');
+    const channel = refused(envelope('AlertingActivated', { contractId: 'c-1', channels: ['email', 'fax'] }));
+    expect(channel.message).toBe('data.channels[1]: expected one of email, sms (got "fax")');
+  });
+
+  it('keeps an odd unknown key on one short line', () => {
+    const key = `a\nb${'x'.repeat(1000)}`;
+    const err = refused(envelope('ProvisioningCompleted', { contractId: 'c-1', [key]: 1 }));
+    expect(err.message).not.toContain('\n');
+    expect(err.message.length).toBeLessThan(100);
+    expect(err.message.endsWith(': unknown field')).toBe(true);
+    const numeric = refused(envelope('ProvisioningCompleted', { contractId: 'c-1', '0': 1 }));
+    expect(numeric.message).toBe('data["0"]: unknown field');
+  });
+
+  it('counts further problems', () => {
+    const err = refused(envelope('WorkLogged', { workId: 'w-1' }));
+    expect(err.message).toBe('data.ticketId: required field is missing (and 3 more problems)');
+  });
+});
