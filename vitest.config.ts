@@ -8,5 +8,6 @@ export default defineConfig({
     exclude: ['**/node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    globalSetup: ['packages/store-postgres/test/support/globalSetup.ts'],
   },
 });
