@@ -1,2 +1,10 @@
-/** @msp-billing/store-postgres — under construction in this change. */
-export {};
+/**
+ * @msp-billing/store-postgres — the EventStore port on PostgreSQL: versioned migrations, appends
+ * serialised by an advisory lock so the global order has no gaps a reader could skip, checkpoints,
+ * and a projection runner that commits each batch with its checkpoint.
+ *
+ * @packageDocumentation
+ */
+export * from './migrations.js';
+export * from './store.js';
+export * from './projection.js';

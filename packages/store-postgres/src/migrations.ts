@@ -1,0 +1,90 @@
+/**
+ * The schema, as numbered migrations applied in order and recorded in `msp_migrations`. `migrate`
+ * is idempotent and safe when several processes start at once: it holds a session-level advisory
+ * lock while it looks at and applies what is missing, and each migration commits with its record.
+ * Never edit a released migration; add the next number.
+ */
+import type { Pool } from 'pg';
+
+/** One schema change. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Advisory-lock key of `migrate` ("msp-migr" as eight ASCII bytes). */
+export const MIGRATION_LOCK_KEY = 0x6d73702d6d696772n;
+
+/** Every migration of the store, in order. */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events and checkpoints',
+    sql: `
+      CREATE TABLE msp_events (
+        position    bigint      PRIMARY KEY,
+        stream      text        NOT NULL,
+        revision    bigint      NOT NULL,
+        event_id    text        NOT NULL,
+        event_type  text        NOT NULL,
+        -- The canonical wire JSON (encodeEvent) verbatim: json, not jsonb, keeps the text exact,
+        -- which is what the idempotency comparison reads, and accepts \\u0000 inside strings.
+        payload     json        NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT msp_events_stream_revision UNIQUE (stream, revision),
+        CONSTRAINT msp_events_stream_event_id UNIQUE (stream, event_id),
+        CONSTRAINT msp_events_revision_nonnegative CHECK (revision >= 0),
+        CONSTRAINT msp_events_position_positive CHECK (position > 0)
+      );
+      CREATE TABLE msp_checkpoints (
+        name       text        PRIMARY KEY,
+        position   bigint      NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
+];
+
+/** Apply every migration not yet applied; returns the versions applied by this call. */
+export const migrate = async (pool: Pool): Promise<number[]> => {
+  const client = await pool.connect();
+  const applied: number[] = [];
+  try {
+    // Session-level lock: held across the per-migration transactions below, released in finally.
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
+    try {
+      await client.query(`CREATE TABLE IF NOT EXISTS msp_migrations (
+        version    integer     PRIMARY KEY,
+        name       text        NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`);
+      const done = new Set(
+        (await client.query<{ version: number }>('SELECT version FROM msp_migrations')).rows.map(
+          (r) => r.version,
+        ),
+      );
+      for (const m of migrations) {
+        if (done.has(m.version)) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(m.sql);
+          await client.query('INSERT INTO msp_migrations (version, name) VALUES ($1, $2)', [
+            m.version,
+            m.name,
+          ]);
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK');
+          throw err;
+        }
+        applied.push(m.version);
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()]);
+    }
+  } finally {
+    client.release();
+  }
+  return applied;
+};

@@ -1,0 +1,32 @@
+/**
+ * The PostgreSQL adapter against the shared contract suite, plus migrations and awkward text.
+ */
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import pg from 'pg';
+import { describeEventStoreContract } from '@msp-billing/store/contract-suite';
+import { migrate, migrations, PostgresEventStore } from '../src/index.js';
+import { testDatabaseUrl } from './support/database.js';
+
+describeEventStoreContract('postgres', async () =>
+  PostgresEventStore.create({ connectionString: await testDatabaseUrl(), pollIntervalMs: 20 }),
+);
+
+describe('migrations', () => {
+  let pool: pg.Pool;
+  beforeAll(async () => {
+    pool = new pg.Pool({ connectionString: await testDatabaseUrl(), max: 12 });
+  });
+  afterAll(async () => {
+    await pool.end();
+  });
+
+  it('are idempotent and safe under concurrent callers', async () => {
+    const results = await Promise.all(Array.from({ length: 6 }, () => migrate(pool)));
+    expect(results.flat().length).toBeLessThanOrEqual(migrations.length);
+    expect(await migrate(pool)).toEqual([]);
+    const versions = await pool.query<{ version: number }>(
+      'SELECT version FROM msp_migrations ORDER BY version',
+    );
+    expect(versions.rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version));
+  });
+});
