@@ -1,0 +1,59 @@
+/**
+ * The streams a command talks to, passed in rather than taken from `process`, so that `run()` is
+ * testable in-process; and a buffered writer that respects back-pressure, so that printing a ledger of
+ * millions of entries does not queue the whole output in memory.
+ */
+
+/** A text sink: process.stdout / process.stderr, or a collector in tests. */
+export interface Writer {
+  write(chunk: string): boolean;
+  once?(event: 'drain', listener: () => void): unknown;
+}
+
+/** Everything a command may touch outside its arguments. */
+export interface CliIo {
+  readonly stdin: AsyncIterable<Uint8Array | string>;
+  readonly stdout: Writer;
+  readonly stderr: Writer;
+  /** Whether stderr is a terminal: only then is a progress line drawn. */
+  readonly isTTY: boolean;
+  /** Environment (MSP_DEBUG); default none. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Logs bigger than this get a progress line on a TTY (default 50 MB); for tests. */
+  readonly progressThresholdBytes?: number;
+  /** Monotonic milliseconds, for the events/s figure; default performance.now. */
+  readonly now?: () => number;
+}
+
+/** A buffered output: `write` collects, flushing every 64 KiB and waiting for 'drain' when asked to. */
+export interface Output {
+  write(text: string): Promise<void>;
+  /** Write `text` plus a newline. */
+  line(text?: string): Promise<void>;
+  flush(): Promise<void>;
+}
+
+const FLUSH_AT = 65_536;
+
+/** Wrap a {@link Writer} in an {@link Output}. */
+export const output = (w: Writer): Output => {
+  let buf: string[] = [];
+  let size = 0;
+  const flush = async (): Promise<void> => {
+    if (size === 0) return;
+    const text = buf.join('');
+    buf = [];
+    size = 0;
+    const ok = w.write(text);
+    if (!ok && w.once !== undefined) {
+      const once = w.once.bind(w);
+      await new Promise<void>((resolve) => once('drain', resolve));
+    }
+  };
+  const write = async (text: string): Promise<void> => {
+    buf.push(text);
+    size += text.length;
+    if (size >= FLUSH_AT) await flush();
+  };
+  return { write, line: (text = '') => write(`${text}\n`), flush };
+};
