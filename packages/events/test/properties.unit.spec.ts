@@ -15,7 +15,7 @@ import {
   type DomainEvent,
   type NdjsonItem,
 } from '../src/index.js';
-import { arbitraryEvent, arbitraryInstant, arbitraryTimestamp } from '../../testing/src/index.js';
+import { arbitraryEvent, arbitraryInstant, arbitraryTimestamp } from '../../testing/src/events.js';
 
 const RUNS = 1000;
 
