@@ -5,3 +5,5 @@
  * @packageDocumentation
  */
 export * from './events.js';
+export * from './logs.js';
+export * from './laws.js';

@@ -1,0 +1,214 @@
+/**
+ * The billing laws (spec §5 and issue #4) as reusable checks over a log. Each law returns undefined
+ * when it holds, or a violation saying where it broke, so that fast-check shrinks to a readable
+ * counterexample. Money is checked with BigInt cents, independently of the engine's decimal.js.
+ *
+ * (a) issued nets + the next draft's net = the current billable amounts up to that period;
+ * (b) an issued invoice never changes when more events are appended;
+ * (c) replaying a log with duplicated events gives the same ledger;
+ * (d) the ledger does not depend on how contracts' events are interleaved;
+ * (e) included, held and flagged entries are never priced;
+ * (f) every amount has exactly two decimals and equals rate × billed minutes / 60 rounded half-up.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type { DomainEvent, WireEvent } from '@msp-billing/events';
+import { createLedger, type Invoice, type Ledger, type LedgerOptions } from '@msp-billing/billing';
+import { decodeAll } from './logs.js';
+
+/** Where a law broke. */
+export interface LawViolation {
+  readonly law: string;
+  readonly detail: string;
+}
+
+/** Fold decoded events into a new Ledger. */
+export const foldEvents = (events: readonly DomainEvent[], options: LedgerOptions = {}): Ledger => {
+  const ledger = createLedger(options);
+  for (const e of events) ledger.apply(e);
+  return ledger;
+};
+
+/** Parse a money string (`"-95.00"`, `"97.1234"`) into units of 10^-scale, exactly. */
+const units = (s: string, scale: number): bigint => {
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(s);
+  if (m === null) throw new Error(`not a decimal: ${s}`);
+  const frac = (m[3] ?? '').padEnd(scale, '0');
+  if (frac.length > scale) throw new Error(`more than ${scale} decimals: ${s}`);
+  const v = BigInt(`${m[2]}${frac}`);
+  return m[1] === '-' ? -v : v;
+};
+const cents = (s: string): bigint => units(s, 2);
+
+const nextPeriod = (p: string): string => {
+  const y = Number(p.slice(0, 4));
+  const m = Number(p.slice(5, 7));
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+};
+
+const invoiceOrThrow = (ledger: Ledger, contractId: string, period: string): Invoice => {
+  const r = ledger.invoice(contractId, period);
+  if (E.isLeft(r)) throw new Error(r.left.message);
+  return r.right;
+};
+
+/** The periods worth looking at for a contract: from its first entry or invoice to one after the last. */
+const periodsOf = (ledger: Ledger, contractId: string): string[] => {
+  const ps = new Set<string>();
+  for (const e of ledger.entries({ contractId })) ps.add(e.period);
+  for (const i of ledger.issuedInvoices()) if (i.contractId === contractId) ps.add(i.period);
+  if (ps.size === 0) return [];
+  const sorted = [...ps].sort();
+  const out: string[] = [];
+  const last = nextPeriod(sorted[sorted.length - 1] as string);
+  for (let p = sorted[0] as string; p <= last; p = nextPeriod(p)) out.push(p);
+  return out;
+};
+
+/** Everything a ledger says, per contract: entries and the invoice of every relevant period. */
+export const snapshot = (ledger: Ledger): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  for (const c of [...ledger.contractIds()].sort()) {
+    out[c] = {
+      entries: ledger.entries({ contractId: c }),
+      invoices: periodsOf(ledger, c).map((p) => invoiceOrThrow(ledger, c, p)),
+    };
+  }
+  return out;
+};
+
+/** (a) Nothing billed twice, nothing lost. */
+export const lawNothingLostNothingBilledTwice = (
+  events: readonly WireEvent[],
+  options: LedgerOptions = {},
+): LawViolation | undefined => {
+  const ledger = foldEvents(decodeAll(events), options);
+  for (const c of ledger.contractIds()) {
+    const issued = ledger.issuedInvoices().filter((i) => i.contractId === c);
+    const lastIssued = issued.length === 0 ? undefined : (issued[issued.length - 1] as Invoice).period;
+    const issuedNet = issued.reduce((s, i) => s + cents(i.net), 0n);
+    for (const p of periodsOf(ledger, c)) {
+      if (lastIssued !== undefined && p <= lastIssued) continue;
+      const draft = invoiceOrThrow(ledger, c, p);
+      const billable = ledger
+        .entries({ contractId: c })
+        .filter((e) => e.status === 'billable' && e.period <= p)
+        .reduce((s, e) => s + cents(e.amount ?? '0'), 0n);
+      if (issuedNet + cents(draft.net) !== billable) {
+        return {
+          law: 'a',
+          detail: `${c} ${p}: issued ${issuedNet} + draft ${cents(draft.net)} ≠ billable ${billable} (cents)`,
+        };
+      }
+    }
+  }
+  return undefined;
+};
+
+/** (b) Invoices issued in the first `cut` events are unchanged by the rest of the log. */
+export const lawIssuedInvoicesAreFrozen = (
+  events: readonly WireEvent[],
+  cut: number,
+  options: LedgerOptions = {},
+): LawViolation | undefined => {
+  const decoded = decodeAll(events);
+  const before = foldEvents(decoded.slice(0, cut), options).issuedInvoices();
+  const after = foldEvents(decoded, options);
+  for (const inv of before) {
+    const now = invoiceOrThrow(after, inv.contractId, inv.period);
+    if (JSON.stringify(now) !== JSON.stringify(inv)) {
+      return { law: 'b', detail: `${inv.contractId} ${inv.period} changed after ${cut} events` };
+    }
+  }
+  return undefined;
+};
+
+/** (c) Identical repeats (at-least-once delivery) change nothing. `copies` are [index, gap] pairs. */
+export const lawDuplicatesChangeNothing = (
+  events: readonly WireEvent[],
+  copies: readonly (readonly [number, number])[],
+  options: LedgerOptions = {},
+): LawViolation | undefined => {
+  if (events.length === 0) return undefined;
+  const withCopies: WireEvent[] = [...events];
+  for (const [i, gap] of copies) {
+    const source = events[i % events.length] as WireEvent;
+    const at = withCopies.indexOf(source) + 1 + gap;
+    withCopies.splice(Math.min(at, withCopies.length), 0, structuredClone(source));
+  }
+  const a = foldEvents(decodeAll(events), options);
+  const b = foldEvents(decodeAll(withCopies), options);
+  if (b.invalidEvents().length !== a.invalidEvents().length) {
+    return { law: 'c', detail: `duplicates made events invalid: ${b.invalidEvents()[0]?.reason ?? ''}` };
+  }
+  if (JSON.stringify(snapshot(a)) !== JSON.stringify(snapshot(b))) {
+    return { law: 'c', detail: `a replay with ${copies.length} duplicated events gave another ledger` };
+  }
+  return undefined;
+};
+
+/** (d) Two interleavings of the same per-contract sequences give the same per-contract ledger. */
+export const lawInterleavingDoesNotMatter = (
+  first: readonly WireEvent[],
+  second: readonly WireEvent[],
+  options: LedgerOptions = {},
+): LawViolation | undefined => {
+  const a = snapshot(foldEvents(decodeAll(first), options));
+  const b = snapshot(foldEvents(decodeAll(second), options));
+  return JSON.stringify(a) === JSON.stringify(b)
+    ? undefined
+    : { law: 'd', detail: 'another interleaving of the contracts gave another ledger' };
+};
+
+/** (e) Only billable entries carry a price; (f) every price is exact. */
+export const lawPricesAreExact = (
+  events: readonly WireEvent[],
+  options: LedgerOptions = {},
+): LawViolation | undefined => {
+  const decoded = decodeAll(events);
+  const ledger = foldEvents(decoded, options);
+  const increments = new Map<string, number>();
+  const cardOf = new Map<string, string>();
+  for (const e of decoded) {
+    if (e.type === 'RateCardPublished') increments.set(e.data.rateCardId, e.data.billingIncrementMinutes);
+    if (e.type === 'MSPBooked') cardOf.set(e.data.contractId, e.data.rateCardId);
+  }
+  for (const e of ledger.entries()) {
+    const priced = [e.billedMinutes, e.hourlyRate, e.amount].map((x) => x !== null);
+    if (e.status !== 'billable') {
+      if (priced.some(Boolean)) return { law: 'e', detail: `${e.workId} is ${e.status} but priced` };
+      continue;
+    }
+    if (e.amount === null || e.hourlyRate === null || e.billedMinutes === null) {
+      return { law: 'e', detail: `${e.workId} is billable but not priced` };
+    }
+    const inc = increments.get(cardOf.get(e.contractId) ?? '') ?? 0;
+    if (e.billedMinutes !== Math.ceil(e.minutes / inc) * inc) {
+      return {
+        law: 'f',
+        detail: `${e.workId}: ${e.minutes} min in ${inc}-min increments billed as ${e.billedMinutes}`,
+      };
+    }
+    if (!/^\d+\.\d{2}$/.test(e.amount))
+      return { law: 'f', detail: `${e.workId}: amount ${e.amount} is not x.yy` };
+    // amount in cents = rate (in 10^-4) × billed / 6000, rounded half-up.
+    const exact = (units(e.hourlyRate, 4) * BigInt(e.billedMinutes) + 3000n) / 6000n;
+    if (cents(e.amount) !== exact) {
+      return {
+        law: 'f',
+        detail: `${e.workId}: ${e.hourlyRate} × ${e.billedMinutes} / 60 = ${exact} cents, not ${e.amount}`,
+      };
+    }
+  }
+  for (const c of ledger.contractIds()) {
+    for (const p of periodsOf(ledger, c)) {
+      const inv = invoiceOrThrow(ledger, c, p);
+      for (const x of [inv.net, inv.vat, inv.gross, ...inv.lines.map((l) => l.amount)]) {
+        if (!/^-?\d+\.\d{2}$/.test(x)) return { law: 'f', detail: `${c} ${p}: ${x} is not x.yy` };
+      }
+      const net = inv.lines.reduce((s, l) => s + cents(l.amount), 0n);
+      if (net !== cents(inv.net))
+        return { law: 'f', detail: `${c} ${p}: lines sum to ${net} cents, net is ${inv.net}` };
+    }
+  }
+  return undefined;
+};

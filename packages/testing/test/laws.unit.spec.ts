@@ -1,0 +1,102 @@
+/**
+ * The billing laws as fast-check properties over generated valid logs (packages/testing/src/logs.ts).
+ * MSP_LAW_RUNS raises the number of runs (default 300 per law).
+ */
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  arbitraryContractLogs,
+  arbitraryLog,
+  decodeAll,
+  foldEvents,
+  interleave,
+  lawDuplicatesChangeNothing,
+  lawInterleavingDoesNotMatter,
+  lawIssuedInvoicesAreFrozen,
+  lawNothingLostNothingBilledTwice,
+  lawPricesAreExact,
+} from '../src/index.js';
+
+const numRuns = Number(process.env['MSP_LAW_RUNS'] ?? 300);
+
+describe('generated logs', () => {
+  it('are valid and exercise every status and every invoice line kind', () => {
+    const statuses = new Set<string>();
+    const kinds = new Set<string>();
+    fc.assert(
+      fc.property(arbitraryLog(), (events) => {
+        const ledger = foldEvents(decodeAll(events));
+        expect(ledger.invalidEvents()).toEqual([]);
+        for (const e of ledger.entries()) statuses.add(e.status);
+        for (const c of ledger.contractIds()) {
+          for (const p of ['2026-08', '2026-09', '2026-10', '2026-11', '2026-12', '2027-01']) {
+            const r = ledger.invoice(c, p);
+            if (r._tag === 'Right') for (const l of r.right.lines) kinds.add(l.kind);
+          }
+        }
+      }),
+      { numRuns },
+    );
+    expect([...statuses].sort()).toEqual(['billable', 'flagged', 'held', 'included']);
+    expect([...kinds].sort()).toEqual(['correction', 'late-work', 'reversal', 'work']);
+  });
+});
+
+describe('billing laws', () => {
+  it('(a) issued nets plus the next draft equal the current billable amounts', () => {
+    fc.assert(
+      fc.property(arbitraryLog(), (events) => {
+        expect(lawNothingLostNothingBilledTwice(events)).toBeUndefined();
+      }),
+      { numRuns },
+    );
+  });
+
+  it('(b) an issued invoice never changes when more events are appended', () => {
+    fc.assert(
+      fc.property(
+        arbitraryLog().chain((events) => fc.tuple(fc.constant(events), fc.nat({ max: events.length }))),
+        ([events, cut]) => {
+          expect(lawIssuedInvoicesAreFrozen(events, cut)).toBeUndefined();
+        },
+      ),
+      { numRuns },
+    );
+  });
+
+  it('(c) replaying a log with duplicated events gives the same ledger', () => {
+    fc.assert(
+      fc.property(
+        arbitraryLog(),
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 20 })), { minLength: 1, maxLength: 15 }),
+        (events, copies) => {
+          expect(lawDuplicatesChangeNothing(events, copies)).toBeUndefined();
+        },
+      ),
+      { numRuns },
+    );
+  });
+
+  it('(d) the ledger does not depend on how contracts are interleaved', () => {
+    fc.assert(
+      fc.property(
+        arbitraryContractLogs({ minContracts: 2, maxContracts: 3 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 40 }),
+        (seqs, a, b) => {
+          expect(lawInterleavingDoesNotMatter(interleave(seqs, a), interleave(seqs, b))).toBeUndefined();
+        },
+      ),
+      { numRuns },
+    );
+  });
+
+  it('(e, f) only billable entries are priced, and every price is exact', () => {
+    fc.assert(
+      fc.property(arbitraryLog(), (events) => {
+        expect(lawPricesAreExact(events)).toBeUndefined();
+      }),
+      { numRuns },
+    );
+  });
+});
