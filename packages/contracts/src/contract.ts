@@ -1,0 +1,179 @@
+/**
+ * The Contract decider: booking, SLA, cancellation, handover, authorised requesters, alerting, NAS
+ * shares, agreed maintenance windows, alerts, HA restarts and invoice issue. Its state is the
+ * contract's {@link ContractFacts}; the facts of other aggregates it needs (which VM already has an
+ * MSP, which rate cards and alert ids exist) come from the {@link Registry} in `inputs`.
+ */
+import { left, right, type Either } from 'fp-ts/lib/Either.js';
+import {
+  DEFAULT_TIME_ZONE,
+  DEFAULT_VAT_RATE_PERCENT,
+  makeEvent,
+  type DomainEvent,
+  type EventData,
+  type EventType,
+} from '@msp-billing/events';
+import type { SlaCatalog } from '@msp-billing/sla';
+import type { ContractCommand } from './commands.js';
+import {
+  alertOf,
+  evolveContractFacts,
+  haRestartsInRowAt,
+  slaAt,
+  type ContractFacts,
+  type ContractState,
+} from './contractFacts.js';
+import type { Decider } from './decider.js';
+import { refusal, type Refusal, type RefusalData } from './refusal.js';
+import { activeMspForVm, contractOfAlert, isRateCardPublished, type Registry } from './registry.js';
+
+/** What the contract decider reads besides the contract's own facts. */
+export interface ContractInputs {
+  /** The registry of the log so far: VMs with an active MSP, rate cards, alert ids. */
+  readonly registry: Registry;
+  /** The SLA catalog in use (whether an MSP is mandatory for an SLA, 1). */
+  readonly catalog: SlaCatalog;
+}
+
+/** vSphere HA restarts a VM at most this many times in a row (4.2). */
+export const MAX_HA_RESTARTS_IN_ROW = 3;
+
+const refuse = (r: RefusalData): Either<Refusal, DomainEvent[]> => left(refusal(r));
+
+const emit = <T extends EventType>(
+  type: T,
+  c: { readonly eventId: string; readonly occurredAt: number },
+  data: EventData<T>,
+): Either<Refusal, DomainEvent[]> => right([makeEvent(type, c.eventId, c.occurredAt, data) as DomainEvent]);
+
+/** Decide a contract command on the contract's state. */
+export const decideContract = (
+  command: ContractCommand,
+  state: ContractState,
+  inputs: ContractInputs,
+): Either<Refusal, DomainEvent[]> => {
+  if (command.type === 'BookMsp') {
+    const d = command.data;
+    if (state !== undefined) return refuse({ _tag: 'ContractAlreadyBooked', contractId: d.contractId });
+    // One MSP per VM (1).
+    const active = activeMspForVm(inputs.registry, d.vmId);
+    if (active !== undefined)
+      return refuse({
+        _tag: 'MspAlreadyBookedForVm',
+        vmId: d.vmId,
+        contractId: d.contractId,
+        activeContractId: active,
+      });
+    if (!isRateCardPublished(inputs.registry, d.rateCardId))
+      return refuse({ _tag: 'UnknownRateCard', rateCardId: d.rateCardId });
+    return emit('MSPBooked', command, {
+      ...d,
+      timeZone: d.timeZone ?? DEFAULT_TIME_ZONE,
+      vatRatePercent: d.vatRatePercent ?? DEFAULT_VAT_RATE_PERCENT,
+    });
+  }
+  if (command.type === 'AcknowledgeAlert') {
+    // The caller routes an acknowledgement by the alert's contract (registry.contractOfAlert).
+    const alertId = command.data.alertId;
+    if (state === undefined || alertOf(state, alertId) === undefined)
+      return refuse({
+        _tag: 'UnknownAlert',
+        alertId,
+        ...(state === undefined ? {} : { contractId: state.contractId }),
+      });
+    return emit('AlertAcknowledged', command, command.data);
+  }
+  const contractId = command.data.contractId;
+  if (state === undefined || state.contractId !== contractId)
+    return refuse({ _tag: 'UnknownContract', contractId });
+  return decideOnBooked(command, state, inputs);
+};
+
+const decideOnBooked = (
+  command: Exclude<ContractCommand, { type: 'BookMsp' | 'AcknowledgeAlert' }>,
+  c: ContractFacts,
+  inputs: ContractInputs,
+): Either<Refusal, DomainEvent[]> => {
+  const at = command.occurredAt;
+  switch (command.type) {
+    case 'ChangeSla':
+      return emit('SlaChanged', command, command.data);
+    case 'CancelMsp': {
+      if (c.cancelledAt !== undefined)
+        return refuse({ _tag: 'MspAlreadyCancelled', contractId: c.contractId });
+      // An MSP is mandatory for Professional/Premium VMs (1): it ends only with the VM.
+      const sla = slaAt(c, at);
+      if (inputs.catalog[sla].mspMandatory && !command.data.vmDecommissioned)
+        return refuse({ _tag: 'MspMandatoryForSla', contractId: c.contractId, sla });
+      return emit('MSPCancelled', command, command.data);
+    }
+    case 'CompleteProvisioning':
+      return emit('ProvisioningCompleted', command, command.data);
+    case 'NameAuthorizedRequester':
+      return emit('AuthorizedRequesterNamed', command, command.data);
+    case 'RemoveAuthorizedRequester':
+      return emit('AuthorizedRequesterRemoved', command, command.data);
+    case 'ActivateAlerting':
+      return emit('AlertingActivated', command, command.data);
+    case 'DeactivateAlerting':
+      return emit('AlertingDeactivated', command, command.data);
+    case 'AttachBackupNasShare':
+      return emit('BackupNasShareAttached', command, command.data);
+    case 'DetachBackupNasShare':
+      return emit('BackupNasShareDetached', command, command.data);
+    case 'AgreeMaintenanceWindows':
+      return emit('MaintenanceWindowsAgreed', command, command.data);
+    case 'RaiseAlert':
+      if (
+        contractOfAlert(inputs.registry, command.data.alertId) !== undefined ||
+        alertOf(c, command.data.alertId) !== undefined
+      )
+        return refuse({ _tag: 'AlertIdAlreadyUsed', alertId: command.data.alertId });
+      return emit('AlertRaised', command, command.data);
+    case 'RecordHaRestart': {
+      if (command.data.vmId !== c.vmId)
+        return refuse({
+          _tag: 'VmNotOfContract',
+          contractId: c.contractId,
+          vmId: command.data.vmId,
+          contractVmId: c.vmId,
+        });
+      // At most 3 restarts in a row (4.2); a restored heartbeat ends the run.
+      const inRow = haRestartsInRowAt(c, at);
+      if (inRow >= MAX_HA_RESTARTS_IN_ROW)
+        return refuse({
+          _tag: 'HaRestartLimitReached',
+          contractId: c.contractId,
+          vmId: c.vmId,
+          restartsInRow: inRow,
+        });
+      return emit('VmRestartedByHa', command, command.data);
+    }
+    case 'RecordHeartbeatRestored':
+      if (command.data.vmId !== c.vmId)
+        return refuse({
+          _tag: 'VmNotOfContract',
+          contractId: c.contractId,
+          vmId: command.data.vmId,
+          contractVmId: c.vmId,
+        });
+      return emit('VmHeartbeatRestored', command, command.data);
+    case 'IssueInvoice':
+      // Invoices of one contract are issued in strictly increasing period order (5).
+      if (c.lastIssuedPeriod !== undefined && command.data.period <= c.lastIssuedPeriod)
+        return refuse({
+          _tag: 'InvoicePeriodNotAfterLast',
+          contractId: c.contractId,
+          period: command.data.period,
+          lastIssuedPeriod: c.lastIssuedPeriod,
+        });
+      return emit('InvoiceIssued', command, command.data);
+  }
+};
+
+/** The Contract decider. */
+export const contractDecider: Decider<ContractCommand, ContractState, ContractInputs> = {
+  decide: decideContract,
+  evolve: evolveContractFacts,
+  initialState: undefined,
+};

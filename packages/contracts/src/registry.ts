@@ -1,0 +1,96 @@
+/**
+ * The registry: a view over the whole log of which ids exist and where they belong. It answers the
+ * questions no single stream can: which VM already has an active MSP (1), whether a ticket, work or
+ * alert id is taken, which ticket a work entry and which contract an alert belongs to (to route
+ * `CorrectWorkLog`, `VoidWorkLog` and `AcknowledgeAlert`), and which rate cards exist. Deciders take
+ * it as an input; `evolveRegistry` is O(1) amortised per event.
+ */
+import type { DomainEvent, StreamResolver } from '@msp-billing/events';
+import { emptyKeyedLog, keyedGet, keyedSet, type KeyedLog } from './keyedLog.js';
+
+/** Which ids exist, and where they belong. */
+export interface Registry {
+  /** VM id → the contract whose MSP is active on it, or null once cancelled (in recording order). */
+  readonly activeMspByVm: KeyedLog<string | null>;
+  readonly vmOfContract: KeyedLog<string>;
+  readonly contractOfTicket: KeyedLog<string>;
+  readonly ticketOfWork: KeyedLog<string>;
+  readonly contractOfAlert: KeyedLog<string>;
+  readonly rateCards: KeyedLog<true>;
+}
+
+/**
+ * The registry of an empty log. A function, not a constant: versions share buffers, and a shared
+ * empty constant would keep the first log folded from it alive.
+ */
+export const emptyRegistry = (): Registry => ({
+  activeMspByVm: emptyKeyedLog(),
+  vmOfContract: emptyKeyedLog(),
+  contractOfTicket: emptyKeyedLog(),
+  ticketOfWork: emptyKeyedLog(),
+  contractOfAlert: emptyKeyedLog(),
+  rateCards: emptyKeyedLog(),
+});
+
+/** Fold one event into the registry; events that create nothing leave it unchanged. */
+export const evolveRegistry = (r: Registry, e: DomainEvent): Registry => {
+  switch (e.type) {
+    case 'MSPBooked':
+      if (keyedGet(r.vmOfContract, e.data.contractId) !== undefined) return r;
+      return {
+        ...r,
+        vmOfContract: keyedSet(r.vmOfContract, e.data.contractId, e.data.vmId),
+        activeMspByVm: keyedSet(r.activeMspByVm, e.data.vmId, e.data.contractId),
+      };
+    case 'MSPCancelled': {
+      const vm = keyedGet(r.vmOfContract, e.data.contractId);
+      if (vm === undefined || keyedGet(r.activeMspByVm, vm) !== e.data.contractId) return r;
+      return { ...r, activeMspByVm: keyedSet(r.activeMspByVm, vm, null) };
+    }
+    case 'TicketOpened':
+    case 'UpdateRequested':
+    case 'SafetyMeasureTaken':
+      if (keyedGet(r.contractOfTicket, e.data.ticketId) !== undefined) return r;
+      return { ...r, contractOfTicket: keyedSet(r.contractOfTicket, e.data.ticketId, e.data.contractId) };
+    case 'WorkLogged':
+      if (keyedGet(r.ticketOfWork, e.data.workId) !== undefined) return r;
+      return { ...r, ticketOfWork: keyedSet(r.ticketOfWork, e.data.workId, e.data.ticketId) };
+    case 'AlertRaised':
+      if (keyedGet(r.contractOfAlert, e.data.alertId) !== undefined) return r;
+      return { ...r, contractOfAlert: keyedSet(r.contractOfAlert, e.data.alertId, e.data.contractId) };
+    case 'RateCardPublished':
+      return { ...r, rateCards: keyedSet(r.rateCards, e.data.rateCardId, true) };
+    default:
+      return r;
+  }
+};
+
+/** The contract whose MSP is active on `vmId`, or undefined (1). */
+export const activeMspForVm = (r: Registry, vmId: string): string | undefined =>
+  keyedGet(r.activeMspByVm, vmId) ?? undefined;
+
+/** Whether contract `contractId` was booked. */
+export const isContractBooked = (r: Registry, contractId: string): boolean =>
+  keyedGet(r.vmOfContract, contractId) !== undefined;
+
+/** The contract ticket `ticketId` belongs to, or undefined when no such ticket was opened. */
+export const contractOfTicket = (r: Registry, ticketId: string): string | undefined =>
+  keyedGet(r.contractOfTicket, ticketId);
+
+/** The ticket work entry `workId` was logged on, or undefined. */
+export const ticketOfWork = (r: Registry, workId: string): string | undefined =>
+  keyedGet(r.ticketOfWork, workId);
+
+/** The contract alert `alertId` was raised for, or undefined. */
+export const contractOfAlert = (r: Registry, alertId: string): string | undefined =>
+  keyedGet(r.contractOfAlert, alertId);
+
+/** Whether rate card `rateCardId` was published. */
+export const isRateCardPublished = (r: Registry, rateCardId: string): boolean =>
+  keyedGet(r.rateCards, rateCardId) === true;
+
+/** The registry as the stream resolver of `@msp-billing/events` (`streamOf`). */
+export const registryResolver = (r: Registry): StreamResolver => ({
+  ticketOfWork: (workId) => ticketOfWork(r, workId),
+  contractOfAlert: (alertId) => contractOfAlert(r, alertId),
+});

@@ -1,0 +1,253 @@
+/**
+ * A ticket's facts (spec §2, §4): how it was opened (customer request, update request, provider
+ * safety measure), its service over time, the update's schedule, the customer's decision on a held
+ * order, and its work entries with their corrections. Schedules and decisions are timelines: the
+ * latest in business time counts, whatever the order of recording.
+ */
+import type {
+  AlertId,
+  DomainEvent,
+  Justification,
+  ServiceKind,
+  TechnicianId,
+  TicketChannel,
+  UpdateScope,
+} from '@msp-billing/events';
+import { emptyKeyedLog, keyedGet, keyedSet, type KeyedLog } from './keyedLog.js';
+import { emptyTimeline, timelineAppend, timelineLatest, type Timeline } from './timeline.js';
+
+/** How a ticket came into being. */
+export type TicketOrigin = 'ticket' | 'update-request' | 'safety-measure';
+
+/** One `UpdateScheduled` (4.1). */
+export interface UpdateSchedule {
+  readonly scheduledFor: number;
+  readonly agreedWithCustomer: boolean;
+}
+
+/** The update a ticket opened by `UpdateRequested` asks for (4.1). */
+export interface UpdateFacts {
+  readonly software: string;
+  readonly scope: UpdateScope;
+  readonly vendorSupported: boolean;
+  readonly schedules: Timeline<UpdateSchedule>;
+  readonly outcomes: Timeline<{ readonly applied: boolean; readonly rolledBack?: boolean }>;
+}
+
+/** The measure of a ticket opened by `SafetyMeasureTaken` (4.2). */
+export interface SafetyMeasureFacts {
+  readonly takenAt: number;
+  readonly justification: Justification;
+  readonly alertId?: AlertId;
+  readonly description: string;
+}
+
+/** The customer's decision on a held order (3). */
+export interface OrderDecision {
+  readonly kind: 'confirmed' | 'declined';
+  readonly by: string;
+}
+
+/** A work entry with its corrections applied. */
+export interface WorkEntry {
+  readonly workId: string;
+  readonly ticketId: string;
+  readonly technician: TechnicianId;
+  readonly startedAt: number;
+  readonly minutes: number;
+  readonly service?: ServiceKind;
+  readonly description?: string;
+  readonly voided: boolean;
+}
+
+/** A ticket's facts: the state of the ticket decider once opened. */
+export interface TicketFacts {
+  readonly ticketId: string;
+  readonly contractId: string;
+  readonly openedAt: number;
+  readonly origin: TicketOrigin;
+  readonly channel?: TicketChannel;
+  /** The customer's requester; absent on provider tickets (safety measures). */
+  readonly requester?: string;
+  readonly vmId?: string;
+  /** The ticket's service over time: as opened, then each reclassification. */
+  readonly service: Timeline<ServiceKind>;
+  readonly update?: UpdateFacts;
+  readonly safetyMeasure?: SafetyMeasureFacts;
+  readonly decisions: Timeline<OrderDecision>;
+  readonly entries: KeyedLog<WorkEntry>;
+}
+
+/** The state of the ticket decider: undefined until the ticket is opened. */
+export type TicketState = TicketFacts | undefined;
+
+const opened = (
+  base: Omit<TicketFacts, 'service' | 'decisions' | 'entries'>,
+  service: ServiceKind,
+): TicketFacts => ({
+  ...base,
+  service: timelineAppend(emptyTimeline<ServiceKind>(), base.openedAt, service),
+  decisions: emptyTimeline(),
+  entries: emptyKeyedLog(),
+});
+
+/** The ticket's current service: the latest reclassification in business time, else as opened. */
+export const currentService = (t: TicketFacts): ServiceKind => timelineLatest(t.service) as ServiceKind;
+
+/** The latest `UpdateScheduled` in business time, if any. */
+export const latestSchedule = (t: TicketFacts): UpdateSchedule | undefined =>
+  t.update === undefined ? undefined : timelineLatest(t.update.schedules);
+
+/** The customer's decision on the order that counts: the latest in business time (3). */
+export const orderDecision = (t: TicketFacts): OrderDecision | undefined => timelineLatest(t.decisions);
+
+/** The work entry `workId` of this ticket, voided or not. */
+export const workEntry = (t: TicketFacts, workId: string): WorkEntry | undefined =>
+  keyedGet(t.entries, workId);
+
+const openingOf = (e: DomainEvent): TicketFacts | undefined => {
+  const at = e.occurredAt;
+  switch (e.type) {
+    case 'TicketOpened': {
+      const d = e.data;
+      return opened(
+        {
+          ticketId: d.ticketId,
+          contractId: d.contractId,
+          openedAt: at,
+          origin: 'ticket',
+          channel: d.channel,
+          requester: d.requester,
+          ...(d.vmId === undefined ? {} : { vmId: d.vmId }),
+        },
+        d.service,
+      );
+    }
+    case 'UpdateRequested': {
+      const d = e.data;
+      return {
+        ...opened(
+          {
+            ticketId: d.ticketId,
+            contractId: d.contractId,
+            openedAt: at,
+            origin: 'update-request',
+            channel: d.channel,
+            requester: d.requester,
+            ...(d.vmId === undefined ? {} : { vmId: d.vmId }),
+          },
+          'update-installation',
+        ),
+        update: {
+          software: d.software,
+          scope: d.scope,
+          vendorSupported: d.vendorSupported,
+          schedules: emptyTimeline(),
+          outcomes: emptyTimeline(),
+        },
+      };
+    }
+    case 'SafetyMeasureTaken': {
+      const d = e.data;
+      return {
+        ...opened(
+          { ticketId: d.ticketId, contractId: d.contractId, openedAt: at, origin: 'safety-measure' },
+          'safety-measure',
+        ),
+        safetyMeasure: {
+          takenAt: at,
+          justification: d.justification,
+          ...(d.alertId === undefined ? {} : { alertId: d.alertId }),
+          description: d.description,
+        },
+      };
+    }
+    default:
+      return undefined;
+  }
+};
+
+/**
+ * Fold one event into a ticket's facts. Events of other tickets, and contract events, leave it
+ * unchanged; a second opening of the same id is ignored (the decider refuses it).
+ */
+export const evolveTicketFacts = (t: TicketState, e: DomainEvent): TicketState => {
+  if (t === undefined) return openingOf(e);
+  const at = e.occurredAt;
+  switch (e.type) {
+    case 'TicketReclassified':
+      return e.data.ticketId === t.ticketId
+        ? { ...t, service: timelineAppend(t.service, at, e.data.service) }
+        : t;
+    case 'OrderConfirmed':
+      return e.data.ticketId === t.ticketId
+        ? { ...t, decisions: timelineAppend(t.decisions, at, { kind: 'confirmed', by: e.data.confirmedBy }) }
+        : t;
+    case 'OrderDeclined':
+      return e.data.ticketId === t.ticketId
+        ? { ...t, decisions: timelineAppend(t.decisions, at, { kind: 'declined', by: e.data.declinedBy }) }
+        : t;
+    case 'UpdateScheduled':
+      if (e.data.ticketId !== t.ticketId || t.update === undefined) return t;
+      return {
+        ...t,
+        update: {
+          ...t.update,
+          schedules: timelineAppend(t.update.schedules, at, {
+            scheduledFor: e.data.scheduledFor,
+            agreedWithCustomer: e.data.agreedWithCustomer,
+          }),
+        },
+      };
+    case 'UpdateApplied':
+    case 'UpdateFailed':
+      if (e.data.ticketId !== t.ticketId || t.update === undefined) return t;
+      return {
+        ...t,
+        update: {
+          ...t.update,
+          outcomes: timelineAppend(
+            t.update.outcomes,
+            at,
+            e.type === 'UpdateApplied'
+              ? { applied: true }
+              : { applied: false, rolledBack: e.data.rolledBack },
+          ),
+        },
+      };
+    case 'WorkLogged': {
+      const d = e.data;
+      if (d.ticketId !== t.ticketId || keyedGet(t.entries, d.workId) !== undefined) return t;
+      const entry: WorkEntry = {
+        workId: d.workId,
+        ticketId: d.ticketId,
+        technician: d.technician,
+        startedAt: d.startedAt,
+        minutes: d.minutes,
+        ...(d.service === undefined ? {} : { service: d.service }),
+        ...(d.description === undefined ? {} : { description: d.description }),
+        voided: false,
+      };
+      return { ...t, entries: keyedSet(t.entries, d.workId, entry) };
+    }
+    case 'WorkLogCorrected': {
+      const d = e.data;
+      const entry = keyedGet(t.entries, d.workId);
+      if (entry === undefined || entry.voided) return t;
+      const corrected: WorkEntry = {
+        ...entry,
+        ...(d.startedAt === undefined ? {} : { startedAt: d.startedAt }),
+        ...(d.minutes === undefined ? {} : { minutes: d.minutes }),
+        ...(d.service === undefined ? {} : { service: d.service }),
+      };
+      return { ...t, entries: keyedSet(t.entries, d.workId, corrected) };
+    }
+    case 'WorkLogVoided': {
+      const entry = keyedGet(t.entries, e.data.workId);
+      if (entry === undefined || entry.voided) return t;
+      return { ...t, entries: keyedSet(t.entries, e.data.workId, { ...entry, voided: true }) };
+    }
+    default:
+      return t;
+  }
+};
