@@ -7,3 +7,4 @@
 export * from './events.js';
 export * from './logs.js';
 export * from './laws.js';
+export * from './scenario.js';
