@@ -1,0 +1,94 @@
+/** Timelines and keyed logs: business-time answers, persistence of old versions, and a property. */
+import { describe, expect, it } from 'vitest';
+import * as fc from 'fast-check';
+import {
+  emptyKeyedLog,
+  emptyTimeline,
+  keyedEntries,
+  keyedGet,
+  keyedSet,
+  keysPresentAt,
+  timelineAppend,
+  timelineAt,
+  timelineChanges,
+  timelineLatest,
+  type Timeline,
+} from '../src/index.js';
+
+const build = (changes: readonly (readonly [number, string])[]): Timeline<string> =>
+  changes.reduce((tl, [at, v]) => timelineAppend(tl, at, v), emptyTimeline<string>());
+
+describe('Timeline', () => {
+  it('answers the change with the greatest instant ≤ t, ties to the later recorded', () => {
+    const tl = build([
+      [30, 'c'],
+      [10, 'a'],
+      [20, 'b1'],
+      [20, 'b2'],
+    ]);
+    expect(timelineAt(tl, 9)).toBeUndefined();
+    expect(timelineAt(tl, 10)).toBe('a');
+    expect(timelineAt(tl, 25)).toBe('b2');
+    expect(timelineAt(tl, 30)).toBe('c');
+    expect(timelineLatest(tl)).toBe('c');
+    expect(timelineChanges(tl).map((c) => c.value)).toEqual(['a', 'b1', 'b2', 'c']);
+  });
+
+  it('keeps older versions as they were, also when both are appended to', () => {
+    const v1 = build([[10, 'a']]);
+    const v2 = timelineAppend(v1, 20, 'b');
+    const v2other = timelineAppend(v1, 5, 'z');
+    expect(timelineAt(v1, 100)).toBe('a');
+    expect(timelineAt(v2, 100)).toBe('b');
+    expect(timelineAt(v2other, 100)).toBe('a');
+    expect(timelineAt(v2other, 6)).toBe('z');
+    expect(timelineChanges(v2other).map((c) => c.value)).toEqual(['z', 'a']);
+  });
+
+  it('keysPresentAt: keyed memberships at t', () => {
+    const tl = [
+      [10, { key: 'x', present: true }],
+      [15, { key: 'y', present: true }],
+      [20, { key: 'x', present: false }],
+    ].reduce(
+      (acc, [at, v]) => timelineAppend(acc, at as number, v as { key: string; present: boolean }),
+      emptyTimeline<{ key: string; present: boolean }>(),
+    );
+    expect([...keysPresentAt(tl, 16)].toSorted()).toEqual(['x', 'y']);
+    expect([...keysPresentAt(tl, 20)]).toEqual(['y']);
+  });
+
+  it('PROPERTY: agrees with a naive scan over random changes recorded in any order', () => {
+    const change = fc.tuple(fc.integer({ min: 0, max: 50 }), fc.string({ maxLength: 2 }));
+    fc.assert(
+      fc.property(fc.array(change, { maxLength: 30 }), fc.integer({ min: -1, max: 51 }), (changes, t) => {
+        const tl = build(changes);
+        // Naive: among changes at ≤ t, the greatest instant; on ties, the last recorded.
+        let best: { at: number; i: number; v: string } | undefined;
+        changes.forEach(([at, v], i) => {
+          if (at <= t && (best === undefined || at > best.at || (at === best.at && i > best.i)))
+            best = { at, i, v };
+        });
+        expect(timelineAt(tl, t)).toBe(best?.v);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('KeyedLog', () => {
+  it('keeps the latest value per key, and older versions as they were', () => {
+    const v1 = keyedSet(emptyKeyedLog<number>(), 'a', 1);
+    const v2 = keyedSet(v1, 'a', 2);
+    const v2other = keyedSet(v1, 'b', 3);
+    expect(keyedGet(v1, 'a')).toBe(1);
+    expect(keyedGet(v2, 'a')).toBe(2);
+    expect(keyedGet(v2other, 'a')).toBe(1);
+    expect(keyedGet(v2other, 'b')).toBe(3);
+    expect(keyedGet(v2, 'b')).toBeUndefined();
+    expect(keyedEntries(v2other)).toEqual([
+      ['a', 1],
+      ['b', 3],
+    ]);
+  });
+});
