@@ -5,19 +5,19 @@
  * event twice. The checkpoint row is locked (`FOR UPDATE`) for the batch, so two runners of the same
  * projection take turns instead of applying a batch twice.
  */
-import type pg from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { sleep, type RecordedEvent } from '@msp-billing/store';
 import { readAllWith } from './store.js';
 
 /** Options of `runPostgresProjection`. */
 export interface PostgresProjectionOptions {
-  readonly pool: pg.Pool;
+  readonly pool: Pool;
   /** The projection's name: its checkpoint key in `msp_checkpoints`. */
   readonly name: string;
   /** Events per transaction; default 500. */
   readonly batchSize?: number;
   /** Apply a batch using `client` (inside the transaction); throw to roll the batch back. */
-  readonly handle: (client: pg.PoolClient, records: readonly RecordedEvent[]) => Promise<void>;
+  readonly handle: (client: PoolClient, records: readonly RecordedEvent[]) => Promise<void>;
   /** Stop when aborted (after the batch in flight commits or rolls back). */
   readonly signal?: AbortSignal;
   /** Return once caught up instead of polling for new events (batch jobs, tests). */

@@ -8,7 +8,7 @@
  * that has seen position p can never later find a committed event below p — `WHERE position > p`
  * is a complete catch-up query, with no visibility window to wait for.
  */
-import pg from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import { decodeEvent, canonicalEvent, type DomainEvent } from '@msp-billing/events';
 import {
   catchUp,
@@ -33,28 +33,32 @@ export const APPEND_LOCK_KEY = 0x6d73702d61706e64n;
 const DEFAULT_PAGE = 1000;
 
 /** Something that runs a query: a pool or a client inside a transaction. */
-export type Queryable = Pick<pg.PoolClient, 'query'>;
+export type Queryable = Pick<PoolClient, 'query'>;
 
 interface EventRow {
-  readonly position: string;
+  readonly pos: string;
   readonly stream: string;
-  readonly revision: string;
-  readonly payload: string;
+  readonly rev: string;
+  readonly body: string;
 }
 
-const COLUMNS = 'position::text AS position, stream, revision::text AS revision, payload::text AS payload';
+// bigint columns come back as text (exact) under aliases that differ from the column names: an
+// `ORDER BY position` must sort the bigint column, not a same-named text output column.
+const COLUMNS = 'position::text AS pos, stream, revision::text AS rev, payload::text AS body';
 
 const toRecord = (row: EventRow): RecordedEvent => {
-  const decoded = decodeEvent(JSON.parse(row.payload) as unknown);
+  const decoded = decodeEvent(JSON.parse(row.body) as unknown);
   if (decoded._tag === 'Left')
-    throw new Error(`stored event at position ${row.position} no longer decodes: ${decoded.left.message}`);
+    throw new Error(`stored event at position ${row.pos} no longer decodes: ${decoded.left.message}`);
   return {
     event: decoded.right,
     stream: row.stream,
-    revision: BigInt(row.revision),
-    position: BigInt(row.position),
+    revision: BigInt(row.rev),
+    position: BigInt(row.pos),
   };
 };
+
+const LOCK_SQL = `SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`;
 
 /**
  * Append inside the caller's open transaction on `client` (BEGIN before, COMMIT after: the caller's).
@@ -66,37 +70,48 @@ export const appendWithClient = async (
   events: readonly DomainEvent[],
   expected: ExpectedRevision,
 ): Promise<AppendResult> => {
-  await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK_KEY.toString()]);
-  // A statement after the lock: under READ COMMITTED it sees every append committed before ours.
-  const head = await client.query<{ revision: string | null; position: string | null }>(
-    `SELECT (SELECT max(revision) FROM msp_events WHERE stream = $1)::text AS revision,
-            (SELECT max(position) FROM msp_events)::text AS position`,
-    [stream],
+  await client.query(LOCK_SQL);
+  return appendLocked(client, stream, events, expected);
+};
+
+/** The append proper; the caller holds the append lock in an open transaction. */
+const appendLocked = async (
+  client: Queryable,
+  stream: string,
+  events: readonly DomainEvent[],
+  expected: ExpectedRevision,
+): Promise<AppendResult> => {
+  // One round trip for the stream's head, the global head and the ids already in the stream. It
+  // runs after the lock statement, so under READ COMMITTED it sees every append committed before.
+  const found = await client.query<{
+    event_id: string | null;
+    rev: string | null;
+    pos: string | null;
+    body: string | null;
+  }>(
+    `SELECT NULL::text AS event_id,
+            (SELECT max(revision) FROM msp_events WHERE stream = $1)::text AS rev,
+            (SELECT max(position) FROM msp_events)::text AS pos,
+            NULL::text AS body
+     UNION ALL
+     SELECT event_id, revision::text, position::text, payload::text
+       FROM msp_events WHERE stream = $1 AND event_id = ANY($2::text[])`,
+    [stream, events.map((e) => e.id)],
   );
-  const revisionText = head.rows[0]?.revision ?? null;
-  const current: StreamRevision = revisionText === null ? 'no_stream' : BigInt(revisionText);
+  const [head, ...rows] = found.rows;
+  const current: StreamRevision = head?.rev == null ? 'no_stream' : BigInt(head.rev);
   const existing = new Map<string, ExistingEvent>();
-  if (current !== 'no_stream') {
-    const found = await client.query<{
-      event_id: string;
-      revision: string;
-      position: string;
-      payload: string;
-    }>(
-      `SELECT event_id, revision::text AS revision, position::text AS position, payload::text AS payload
-         FROM msp_events WHERE stream = $1 AND event_id = ANY($2::text[])`,
-      [stream, events.map((e) => e.id)],
-    );
-    for (const r of found.rows)
-      existing.set(r.event_id, {
-        revision: BigInt(r.revision),
-        position: BigInt(r.position),
-        canonical: () => r.payload,
-      });
+  for (const r of rows) {
+    const body = r.body ?? '';
+    existing.set(r.event_id ?? '', {
+      revision: BigInt(r.rev ?? '0'),
+      position: BigInt(r.pos ?? '0'),
+      canonical: () => body,
+    });
   }
   const plan = planAppend(stream, events, expected, current, (id) => existing.get(id));
   if (plan._tag === 'Idempotent') return plan.result;
-  const first = BigInt(head.rows[0]?.position ?? '0') + 1n;
+  const first = BigInt(head?.pos ?? '0') + 1n;
   const n = plan.events.length;
   await client.query(
     `INSERT INTO msp_events (position, stream, revision, event_id, event_type, payload)
@@ -159,7 +174,7 @@ export interface PostgresEventStoreOptions {
   /** A connection string; the store then owns (and closes) its pool. */
   readonly connectionString?: string;
   /** An existing pool; the store does not end it on close. */
-  readonly pool?: pg.Pool;
+  readonly pool?: Pool;
   /** Run `migrate` on creation; default true. */
   readonly migrate?: boolean;
   /** How often a caught-up subscription polls for new events; default 100 ms. */
@@ -175,7 +190,7 @@ export class PostgresEventStore implements EventStoreWithCheckpoints {
 
   private constructor(
     /** The pool the store queries through (share it with projections). */
-    readonly pool: pg.Pool,
+    readonly pool: Pool,
     private readonly ownsPool: boolean,
     private readonly pollIntervalMs: number,
   ) {
@@ -187,7 +202,7 @@ export class PostgresEventStore implements EventStoreWithCheckpoints {
     const owns = options.pool === undefined;
     const pool =
       options.pool ??
-      new pg.Pool({
+      new Pool({
         ...(options.connectionString === undefined ? {} : { connectionString: options.connectionString }),
         max: options.maxConnections ?? 10,
       });
@@ -206,7 +221,8 @@ export class PostgresEventStore implements EventStoreWithCheckpoints {
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
     this.#assertOpen();
-    return this.transaction((client) => appendWithClient(client, stream, events, expected));
+    // BEGIN and the lock in one round trip: appends are serialised, so round trips are throughput.
+    return this.transaction((client) => appendLocked(client, stream, events, expected), `BEGIN; ${LOCK_SQL}`);
   }
 
   /** Events of `stream` from `options.from` (inclusive). */
@@ -241,11 +257,11 @@ export class PostgresEventStore implements EventStoreWithCheckpoints {
   }
 
   /** Run `work` in one transaction on one client (committed on success, rolled back on error). */
-  async transaction<A>(work: (client: pg.PoolClient) => Promise<A>): Promise<A> {
+  async transaction<A>(work: (client: PoolClient) => Promise<A>, begin = 'BEGIN'): Promise<A> {
     const client = await this.pool.connect();
     let broken = false;
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await work(client);
       await client.query('COMMIT');
       return result;

@@ -2,7 +2,7 @@
  * The PostgreSQL adapter against the shared contract suite, plus migrations and awkward text.
  */
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import pg from 'pg';
+import { Pool } from 'pg';
 import { describeEventStoreContract } from '@msp-billing/store/contract-suite';
 import { migrate, migrations, PostgresEventStore } from '../src/index.js';
 import { testDatabaseUrl } from './support/database.js';
@@ -12,9 +12,9 @@ describeEventStoreContract('postgres', async () =>
 );
 
 describe('migrations', () => {
-  let pool: pg.Pool;
+  let pool: Pool;
   beforeAll(async () => {
-    pool = new pg.Pool({ connectionString: await testDatabaseUrl(), max: 12 });
+    pool = new Pool({ connectionString: await testDatabaseUrl(), max: 12 });
   });
   afterAll(async () => {
     await pool.end();

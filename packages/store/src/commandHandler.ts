@@ -6,6 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { DomainEvent } from '@msp-billing/events';
 import { isWrongExpectedRevision, type EventStore, type StreamRevision } from './port.js';
+import { sleep } from './subscription.js';
 
 /** A decider: what a command means given the state, and how events change the state. Pure. */
 export interface Decider<Command, State, Event, Refusal> {
@@ -34,7 +35,14 @@ export interface Handled<State, Event> {
 export interface CommandHandlerOptions {
   /** Retries after a WrongExpectedRevision before giving up; default 5 (so 6 attempts). */
   readonly maxRetries?: number;
+  /**
+   * Milliseconds to wait before retry number `retry` (1-based). Default: random in
+   * [0, min(100, 2^retry)) — jitter, so writers that collided do not collide again in lockstep.
+   */
+  readonly backoffMs?: (retry: number) => number;
 }
+
+const defaultBackoff = (retry: number): number => Math.random() * Math.min(100, 2 ** retry);
 
 /** Handles one command against one stream. */
 export type CommandHandler<Command, State, Event, Refusal> = (
@@ -71,7 +79,9 @@ export const commandHandler =
   ): CommandHandler<Command, State, Event, Refusal> =>
   async (stream, command) => {
     const maxRetries = Math.max(0, options.maxRetries ?? 5);
+    const backoff = options.backoffMs ?? defaultBackoff;
     for (let attempt = 1; attempt <= maxRetries + 1; attempt++) {
+      if (attempt > 1) await sleep(backoff(attempt - 1));
       const { state, revision } = await aggregateStream(store, stream, decider.evolve, decider.initialState);
       const decided = decider.decide(command, state);
       if (E.isLeft(decided)) return decided;

@@ -291,13 +291,20 @@ export const describeEventStoreContract = (
         expect(await store.readStream(uniqueStream('missing'))).toEqual([]);
       });
 
-      it('readStream honours from (inclusive) and maxCount', async () => {
+      it('readStream keeps revision order past 10 and honours from (inclusive) and maxCount', async () => {
         const s = uniqueStream('range');
-        const batch = [0, 1, 2, 3, 4].map((i) => contractTestEvent(`${s}-${i}`, s));
-        await store.appendToStream(s, batch, 'no_stream');
-        expect(ids(await store.readStream(s, { from: 2n }))).toEqual([`${s}-2`, `${s}-3`, `${s}-4`]);
+        const n = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+        await store.appendToStream(
+          s,
+          n.slice(0, 5).map((i) => contractTestEvent(`${s}-${i}`, s)),
+          'no_stream',
+        );
+        for (const i of n.slice(5))
+          await store.appendToStream(s, [contractTestEvent(`${s}-${i}`, s)], BigInt(i - 1));
+        expect((await store.readStream(s)).map((r) => r.revision)).toEqual(n.map(BigInt));
+        expect(ids(await store.readStream(s, { from: 9n }))).toEqual([`${s}-9`, `${s}-10`, `${s}-11`]);
         expect(ids(await store.readStream(s, { from: 1n, maxCount: 2 }))).toEqual([`${s}-1`, `${s}-2`]);
-        expect(await store.readStream(s, { from: 9n })).toEqual([]);
+        expect(await store.readStream(s, { from: 12n })).toEqual([]);
       });
 
       it('readAll returns events after fromPosition in append order with increasing positions', async () => {

@@ -33,7 +33,7 @@ export const findPostgresBin = (): string | undefined => {
   if (!existsSync(root)) return undefined;
   const majors = readdirSync(root)
     .filter((d) => existsSync(join(root, d, 'bin', 'initdb')) && existsSync(join(root, d, 'bin', 'pg_ctl')))
-    .sort((a, b) => Number(b) - Number(a));
+    .toSorted((a, b) => Number(b) - Number(a));
   return majors[0] === undefined ? undefined : join(root, majors[0], 'bin');
 };
 
@@ -97,7 +97,7 @@ export const startThrowawayPostgres = async (database = 'msp_test'): Promise<Thr
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`could not start a throwaway PostgreSQL from ${bin}: ${why}`);
+    throw new Error(`could not start a throwaway PostgreSQL from ${bin}: ${why}`, { cause: err });
   }
   return {
     url: `postgresql://postgres@${encodeURIComponent(dir)}:${port}/${database}`,
