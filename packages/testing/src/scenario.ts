@@ -1122,3 +1122,18 @@ const MEASURES: Readonly<Record<'filesystem' | 'ram' | 'cpu-load' | 'host-down',
     'network interface down, brought back up',
   ],
 };
+
+/**
+ * The scenario `pnpm demo` prints: four contracts, one per SLA, booked early in September 2026;
+ * September is invoiced on 1 October, October is still a draft (late work, corrections).
+ */
+export const demoScenarioOptions = (seed: number): ScenarioOptions => ({
+  seed,
+  contracts: 4,
+  from: '2026-09',
+  months: 2,
+  slas: ['Basic', 'Standard', 'Professional', 'Premium'],
+  allBookedAtStart: true,
+  invoiceLastMonth: false,
+  intensity: 2,
+});
