@@ -8,13 +8,15 @@
 interface Entry<V> {
   readonly key: string;
   readonly value: V;
+  /** Position of the previous entry of the same key, or -1: older versions walk back along it. */
+  readonly prev: number;
 }
 
 /** Latest value per key. Treat the fields as opaque; use the functions below. */
 export interface KeyedLog<V> {
   readonly buffer: Entry<V>[];
-  /** Positions in `buffer` of each key's entries, ascending; shared by the versions of a buffer. */
-  readonly index: Map<string, number[]>;
+  /** Position in `buffer` of each key's newest entry; shared by the versions of a buffer. */
+  readonly index: Map<string, number>;
   readonly length: number;
 }
 
@@ -28,29 +30,20 @@ export const keyedSet = <V>(log: KeyedLog<V>, key: string, value: V): KeyedLog<V
     // Someone already wrote after this version: fork buffer and index.
     buffer = buffer.slice(0, log.length);
     index = new Map();
-    buffer.forEach((e, i) => {
-      const positions = index.get(e.key);
-      if (positions === undefined) index.set(e.key, [i]);
-      else positions.push(i);
-    });
+    for (let i = 0; i < buffer.length; i++) index.set((buffer[i] as Entry<V>).key, i);
   }
   const position = buffer.length;
-  buffer.push({ key, value });
-  const positions = index.get(key);
-  if (positions === undefined) index.set(key, [position]);
-  else positions.push(position);
+  buffer.push({ key, value, prev: index.get(key) ?? -1 });
+  index.set(key, position);
   return { buffer, index, length: position + 1 };
 };
 
 /** The latest value of `key` in this version, or undefined. */
 export const keyedGet = <V>(log: KeyedLog<V>, key: string): V | undefined => {
-  const positions = log.index.get(key);
-  if (positions === undefined) return undefined;
-  for (let i = positions.length - 1; i >= 0; i--) {
-    const p = positions[i] as number;
-    if (p < log.length) return (log.buffer[p] as Entry<V>).value;
-  }
-  return undefined;
+  let p = log.index.get(key) ?? -1;
+  // Entries written after this version (by a newer version of the same buffer) are not ours.
+  while (p >= log.length) p = (log.buffer[p] as Entry<V>).prev;
+  return p < 0 ? undefined : (log.buffer[p] as Entry<V>).value;
 };
 
 /** Whether `key` has a value in this version. */

@@ -32,34 +32,47 @@ export const emptyRegistry = (): Registry => ({
   rateCards: emptyKeyedLog(),
 });
 
+type Patch = { -readonly [K in keyof Registry]?: Registry[K] };
+
+// A literal of fixed shape: object spread is several times slower in V8, and this runs per event.
+const update = (r: Registry, p: Patch): Registry => ({
+  activeMspByVm: p.activeMspByVm ?? r.activeMspByVm,
+  vmOfContract: p.vmOfContract ?? r.vmOfContract,
+  contractOfTicket: p.contractOfTicket ?? r.contractOfTicket,
+  ticketOfWork: p.ticketOfWork ?? r.ticketOfWork,
+  contractOfAlert: p.contractOfAlert ?? r.contractOfAlert,
+  rateCards: p.rateCards ?? r.rateCards,
+});
+
 /** Fold one event into the registry; events that create nothing leave it unchanged. */
 export const evolveRegistry = (r: Registry, e: DomainEvent): Registry => {
   switch (e.type) {
     case 'MSPBooked':
       if (keyedGet(r.vmOfContract, e.data.contractId) !== undefined) return r;
-      return {
-        ...r,
+      return update(r, {
         vmOfContract: keyedSet(r.vmOfContract, e.data.contractId, e.data.vmId),
         activeMspByVm: keyedSet(r.activeMspByVm, e.data.vmId, e.data.contractId),
-      };
+      });
     case 'MSPCancelled': {
       const vm = keyedGet(r.vmOfContract, e.data.contractId);
       if (vm === undefined || keyedGet(r.activeMspByVm, vm) !== e.data.contractId) return r;
-      return { ...r, activeMspByVm: keyedSet(r.activeMspByVm, vm, null) };
+      return update(r, { activeMspByVm: keyedSet(r.activeMspByVm, vm, null) });
     }
     case 'TicketOpened':
     case 'UpdateRequested':
     case 'SafetyMeasureTaken':
       if (keyedGet(r.contractOfTicket, e.data.ticketId) !== undefined) return r;
-      return { ...r, contractOfTicket: keyedSet(r.contractOfTicket, e.data.ticketId, e.data.contractId) };
+      return update(r, {
+        contractOfTicket: keyedSet(r.contractOfTicket, e.data.ticketId, e.data.contractId),
+      });
     case 'WorkLogged':
       if (keyedGet(r.ticketOfWork, e.data.workId) !== undefined) return r;
-      return { ...r, ticketOfWork: keyedSet(r.ticketOfWork, e.data.workId, e.data.ticketId) };
+      return update(r, { ticketOfWork: keyedSet(r.ticketOfWork, e.data.workId, e.data.ticketId) });
     case 'AlertRaised':
       if (keyedGet(r.contractOfAlert, e.data.alertId) !== undefined) return r;
-      return { ...r, contractOfAlert: keyedSet(r.contractOfAlert, e.data.alertId, e.data.contractId) };
+      return update(r, { contractOfAlert: keyedSet(r.contractOfAlert, e.data.alertId, e.data.contractId) });
     case 'RateCardPublished':
-      return { ...r, rateCards: keyedSet(r.rateCards, e.data.rateCardId, true) };
+      return update(r, { rateCards: keyedSet(r.rateCards, e.data.rateCardId, true) });
     default:
       return r;
   }

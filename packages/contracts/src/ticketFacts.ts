@@ -167,6 +167,24 @@ const openingOf = (e: DomainEvent): TicketFacts | undefined => {
   }
 };
 
+type Patch = Pick<Partial<TicketFacts>, 'service' | 'update' | 'decisions' | 'entries'>;
+
+// A literal of fixed shape: object spread is several times slower in V8, and this runs per event.
+const update = (t: TicketFacts, p: Patch): TicketFacts => ({
+  ticketId: t.ticketId,
+  contractId: t.contractId,
+  openedAt: t.openedAt,
+  origin: t.origin,
+  channel: t.channel,
+  requester: t.requester,
+  vmId: t.vmId,
+  service: p.service ?? t.service,
+  update: p.update ?? t.update,
+  safetyMeasure: t.safetyMeasure,
+  decisions: p.decisions ?? t.decisions,
+  entries: p.entries ?? t.entries,
+});
+
 /**
  * Fold one event into a ticket's facts. Events of other tickets, and contract events, leave it
  * unchanged; a second opening of the same id is ignored (the decider refuses it).
@@ -177,20 +195,23 @@ export const evolveTicketFacts = (t: TicketState, e: DomainEvent): TicketState =
   switch (e.type) {
     case 'TicketReclassified':
       return e.data.ticketId === t.ticketId
-        ? { ...t, service: timelineAppend(t.service, at, e.data.service) }
+        ? update(t, { service: timelineAppend(t.service, at, e.data.service) })
         : t;
     case 'OrderConfirmed':
       return e.data.ticketId === t.ticketId
-        ? { ...t, decisions: timelineAppend(t.decisions, at, { kind: 'confirmed', by: e.data.confirmedBy }) }
+        ? update(t, {
+            decisions: timelineAppend(t.decisions, at, { kind: 'confirmed', by: e.data.confirmedBy }),
+          })
         : t;
     case 'OrderDeclined':
       return e.data.ticketId === t.ticketId
-        ? { ...t, decisions: timelineAppend(t.decisions, at, { kind: 'declined', by: e.data.declinedBy }) }
+        ? update(t, {
+            decisions: timelineAppend(t.decisions, at, { kind: 'declined', by: e.data.declinedBy }),
+          })
         : t;
     case 'UpdateScheduled':
       if (e.data.ticketId !== t.ticketId || t.update === undefined) return t;
-      return {
-        ...t,
+      return update(t, {
         update: {
           ...t.update,
           schedules: timelineAppend(t.update.schedules, at, {
@@ -198,12 +219,11 @@ export const evolveTicketFacts = (t: TicketState, e: DomainEvent): TicketState =
             agreedWithCustomer: e.data.agreedWithCustomer,
           }),
         },
-      };
+      });
     case 'UpdateApplied':
     case 'UpdateFailed':
       if (e.data.ticketId !== t.ticketId || t.update === undefined) return t;
-      return {
-        ...t,
+      return update(t, {
         update: {
           ...t.update,
           outcomes: timelineAppend(
@@ -214,7 +234,7 @@ export const evolveTicketFacts = (t: TicketState, e: DomainEvent): TicketState =
               : { applied: false, rolledBack: e.data.rolledBack },
           ),
         },
-      };
+      });
     case 'WorkLogged': {
       const d = e.data;
       if (d.ticketId !== t.ticketId || keyedGet(t.entries, d.workId) !== undefined) return t;
@@ -228,7 +248,7 @@ export const evolveTicketFacts = (t: TicketState, e: DomainEvent): TicketState =
         ...(d.description === undefined ? {} : { description: d.description }),
         voided: false,
       };
-      return { ...t, entries: keyedSet(t.entries, d.workId, entry) };
+      return update(t, { entries: keyedSet(t.entries, d.workId, entry) });
     }
     case 'WorkLogCorrected': {
       const d = e.data;
@@ -240,12 +260,12 @@ export const evolveTicketFacts = (t: TicketState, e: DomainEvent): TicketState =
         ...(d.minutes === undefined ? {} : { minutes: d.minutes }),
         ...(d.service === undefined ? {} : { service: d.service }),
       };
-      return { ...t, entries: keyedSet(t.entries, d.workId, corrected) };
+      return update(t, { entries: keyedSet(t.entries, d.workId, corrected) });
     }
     case 'WorkLogVoided': {
       const entry = keyedGet(t.entries, e.data.workId);
       if (entry === undefined || entry.voided) return t;
-      return { ...t, entries: keyedSet(t.entries, e.data.workId, { ...entry, voided: true }) };
+      return update(t, { entries: keyedSet(t.entries, e.data.workId, { ...entry, voided: true }) });
     }
     default:
       return t;
