@@ -1,0 +1,265 @@
+/**
+ * The service's core, free of HTTP: routes each command to its decider (Contract, Ticket or RateCard)
+ * through the store's retrying `commandHandler`, and answers queries from a Ledger kept up to date
+ * from the store.
+ *
+ * Keeping the Ledger current — catch-up ON DEMAND, not a background subscription. Before every
+ * command and every query the service reads the store's global order from the last position it saw
+ * (`readAll`, page by page) and applies what is new to the Ledger and the Registry. Why:
+ * - read-your-writes: a client that POSTs a work entry and then GETs the draft sees its entry; a
+ *   background subscription is eventually consistent (the PostgreSQL one polls every 100 ms), so a
+ *   client would have to poll or retry;
+ * - the deciders need the Registry (which VM has an MSP, which ids are taken) to be current at the
+ *   moment of deciding, or "one MSP per VM" (1) could be decided on stale facts;
+ * - it still only reads what is new, so each request costs O(events since the last request), and
+ *   events appended by another process sharing the PostgreSQL store are picked up too.
+ *
+ * Commands and queries run one at a time (a promise queue). Cross-aggregate rules such as "one MSP
+ * per VM" span two streams, which the store's per-stream expected revisions do not protect; serial
+ * handling makes them hold within this process. Several processes on one database would need a
+ * lock or a uniqueness stream of their own (see README).
+ */
+import {
+  contractStream,
+  encodeEvent,
+  rateCardStream,
+  ticketStream,
+  type DomainEvent,
+  type WireEvent,
+} from '@msp-billing/events';
+import {
+  contractDecider,
+  contractOfAlert,
+  contractOfTicket,
+  emptyRegistry,
+  evolveRegistry,
+  rateCardDecider,
+  ticketDecider,
+  ticketOfWork,
+  type Command,
+  type ContractCommand,
+  type RateCardCommand,
+  type Refusal,
+  type Registry,
+  type TicketCommand,
+} from '@msp-billing/contracts';
+import {
+  aggregateStream,
+  commandHandler,
+  isEventIdConflict,
+  type ConflictRetriesExhausted,
+  type EventStore,
+} from '@msp-billing/store';
+import { createLedger, type Explanation, type Invoice, type LedgerQueryError } from '@msp-billing/billing';
+import { DEFAULT_SLA_CATALOG, type SlaCatalog } from '@msp-billing/sla';
+
+/** The store refused an event id that is already used with other content (spec §2). */
+export interface EventIdConflict {
+  readonly _tag: 'EventIdConflict';
+  readonly eventId: string;
+  readonly message: string;
+}
+
+/** Why a command was not recorded. */
+export type CommandRefusal = Refusal | ConflictRetriesExhausted | EventIdConflict;
+
+/** The outcome of a command: the events recorded (wire form), or the refusal. */
+export type CommandOutcome =
+  | { readonly _tag: 'Accepted'; readonly events: readonly WireEvent[] }
+  | { readonly _tag: 'Refused'; readonly refusal: CommandRefusal };
+
+/** A query answer, or the Ledger's reason for not answering. */
+export type QueryOutcome<A> =
+  | { readonly _tag: 'Answer'; readonly value: A }
+  | { readonly _tag: 'QueryError'; readonly error: LedgerQueryError };
+
+/** The billing service over one event store. */
+export interface BillingService {
+  /** Decide a command and append its events. */
+  execute(command: Command): Promise<CommandOutcome>;
+  /** The invoice (contract, period) over everything recorded so far. */
+  invoice(contractId: string, period: string): Promise<QueryOutcome<Invoice>>;
+  /** How work entry `workId` was classified and priced, rule by rule. */
+  explain(workId: string): Promise<QueryOutcome<Explanation>>;
+}
+
+const CONTRACT_COMMANDS: ReadonlySet<string> = new Set<ContractCommand['type']>([
+  'BookMsp',
+  'ChangeSla',
+  'CancelMsp',
+  'CompleteProvisioning',
+  'NameAuthorizedRequester',
+  'RemoveAuthorizedRequester',
+  'ActivateAlerting',
+  'DeactivateAlerting',
+  'AttachBackupNasShare',
+  'DetachBackupNasShare',
+  'AgreeMaintenanceWindows',
+  'RaiseAlert',
+  'AcknowledgeAlert',
+  'RecordHaRestart',
+  'RecordHeartbeatRestored',
+  'IssueInvoice',
+]);
+
+const isRateCardCommand = (c: Command): c is RateCardCommand =>
+  c.type === 'PublishRateCard' || c.type === 'SetHourlyRate';
+const isContractCommand = (c: Command): c is ContractCommand => CONTRACT_COMMANDS.has(c.type);
+
+/** What the command handler or an unrouted decision says. */
+type Decided =
+  | { readonly _tag: 'Left'; readonly left: CommandRefusal }
+  | { readonly _tag: 'Right'; readonly right: { readonly events: readonly DomainEvent[] } };
+
+/**
+ * A command that names an unknown alert or work entry routes to no stream; its decider refuses it
+ * on the empty state. Should a decider ever accept such a command, there would be nowhere to
+ * append its events: fail loudly rather than report a success that recorded nothing.
+ */
+const refuseUnrouted = (
+  decided: { readonly _tag: 'Left'; readonly left: Refusal } | { readonly _tag: 'Right' },
+  command: Command,
+): Decided => {
+  if (decided._tag === 'Left') return decided;
+  throw new Error(`${command.type} ${command.eventId} was accepted but names no stream to record it in`);
+};
+
+/** Options of {@link createBillingService}. */
+export interface BillingServiceOptions {
+  /** The SLA catalog used by deciders and the Ledger alike (default: spec §6). */
+  readonly slaCatalog?: SlaCatalog;
+}
+
+/** Build the service over `store` (which it does not close). */
+export const createBillingService = (
+  store: EventStore,
+  options: BillingServiceOptions = {},
+): BillingService => {
+  const catalog = options.slaCatalog ?? DEFAULT_SLA_CATALOG;
+  const ledger = createLedger({ slaCatalog: catalog });
+  let registry: Registry = emptyRegistry();
+  let position: bigint | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  /** Run `task` after every earlier one; a failed task does not block the next. */
+  const serial = <A>(task: () => Promise<A>): Promise<A> => {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const catchUp = async (): Promise<void> => {
+    for (;;) {
+      const page = await store.readAll({
+        ...(position === undefined ? {} : { fromPosition: position }),
+        batchSize: 1000,
+      });
+      if (page.length === 0) return;
+      for (const r of page) {
+        registry = evolveRegistry(registry, r.event);
+        ledger.apply(r.event);
+        position = r.position;
+      }
+    }
+  };
+
+  const contractState = async (contractId: string | undefined) =>
+    contractId === undefined
+      ? contractDecider.initialState
+      : (
+          await aggregateStream(
+            store,
+            contractStream(contractId),
+            contractDecider.evolve,
+            contractDecider.initialState,
+          )
+        ).state;
+
+  /**
+   * Decide with the store's command handler (load the stream, decide, append with the exact
+   * revision, retry on conflict). The inputs from other aggregates are bound here: the store's
+   * Decider takes (command, state), the contracts' Decider (command, state, inputs).
+   */
+  const handle = async (command: Command): Promise<Decided> => {
+    if (isRateCardCommand(command)) {
+      const h = commandHandler(store, {
+        decide: (c: RateCardCommand, s) => rateCardDecider.decide(c, s, undefined),
+        evolve: rateCardDecider.evolve,
+        initialState: rateCardDecider.initialState,
+      });
+      return h(rateCardStream(command.data.rateCardId), command);
+    }
+    if (isContractCommand(command)) {
+      const contractId =
+        command.type === 'AcknowledgeAlert'
+          ? contractOfAlert(registry, command.data.alertId)
+          : command.data.contractId;
+      const inputs = { registry, catalog };
+      // An unknown alert routes nowhere: let the decider refuse it on the empty state.
+      if (contractId === undefined)
+        return refuseUnrouted(contractDecider.decide(command, contractDecider.initialState, inputs), command);
+      const h = commandHandler(store, {
+        decide: (c: ContractCommand, s) => contractDecider.decide(c, s, inputs),
+        evolve: contractDecider.evolve,
+        initialState: contractDecider.initialState,
+      });
+      return h(contractStream(contractId), command);
+    }
+    const tc: TicketCommand = command;
+    const ticketId =
+      tc.type === 'CorrectWorkLog' || tc.type === 'VoidWorkLog'
+        ? ticketOfWork(registry, tc.data.workId)
+        : tc.data.ticketId;
+    const contractId =
+      tc.type === 'OpenTicket' || tc.type === 'RequestUpdate' || tc.type === 'TakeSafetyMeasure'
+        ? tc.data.contractId
+        : ticketId === undefined
+          ? undefined
+          : contractOfTicket(registry, ticketId);
+    const inputs = { contract: await contractState(contractId), registry, catalog };
+    if (ticketId === undefined)
+      return refuseUnrouted(ticketDecider.decide(tc, ticketDecider.initialState, inputs), tc);
+    const h = commandHandler(store, {
+      decide: (c: TicketCommand, s) => ticketDecider.decide(c, s, inputs),
+      evolve: ticketDecider.evolve,
+      initialState: ticketDecider.initialState,
+    });
+    return h(ticketStream(ticketId), tc);
+  };
+
+  const execute = (command: Command): Promise<CommandOutcome> =>
+    serial(async () => {
+      await catchUp();
+      let decided: Decided;
+      try {
+        decided = await handle(command);
+      } catch (err) {
+        if (!isEventIdConflict(err)) throw err;
+        const refusal: EventIdConflict = {
+          _tag: 'EventIdConflict',
+          eventId: err.eventId,
+          message: `event id ${JSON.stringify(err.eventId)} is already used by an event with other content`,
+        };
+        return { _tag: 'Refused', refusal };
+      }
+      if (decided._tag === 'Left') return { _tag: 'Refused', refusal: decided.left };
+      return { _tag: 'Accepted', events: decided.right.events.map(encodeEvent) };
+    });
+
+  const query = <A>(
+    ask: () =>
+      | { readonly _tag: 'Left'; readonly left: LedgerQueryError }
+      | { readonly _tag: 'Right'; readonly right: A },
+  ) =>
+    serial(async (): Promise<QueryOutcome<A>> => {
+      await catchUp();
+      const r = ask();
+      return r._tag === 'Left' ? { _tag: 'QueryError', error: r.left } : { _tag: 'Answer', value: r.right };
+    });
+
+  return {
+    execute,
+    invoice: (contractId, period) => query(() => ledger.invoice(contractId, period)),
+    explain: (workId) => query(() => ledger.explain(workId)),
+  };
+};
