@@ -1,0 +1,235 @@
+/**
+ * The EventStoreDB EventStore on `@eventstore/db-client`. Expected revisions go to the server
+ * (mapped one to one, so the server enforces them); the shared append rule of `@msp-billing/store`
+ * runs first on the stream as read, so idempotent re-appends and same-id-other-content refusals
+ * behave exactly as in the other adapters (ESDB itself only compares ids, not content). That costs
+ * one read of the stream per append: fine for per-contract and per-ticket streams.
+ *
+ * Global position = the event's commit position in `$all`. Reads of `$all` keep only our events
+ * (metadata `mspEventId`), which drops system events and checkpoint records.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  excludeSystemEvents,
+  FORWARDS,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  type AllStreamResolvedEvent,
+  type ResolvedEvent,
+} from '@eventstore/db-client';
+import type { DomainEvent } from '@msp-billing/events';
+import { canonicalEvent } from '@msp-billing/events';
+import {
+  planAppend,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type CheckpointStore,
+  type EventStoreWithCheckpoints,
+  type ExistingEvent,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type StreamRevision,
+  type SubscribeOptions,
+} from '@msp-billing/store';
+import {
+  fromEsdbCurrentRevision,
+  fromEventData,
+  isMspMetadata,
+  toEsdbExpectedRevision,
+  toEventData,
+} from './mapping.js';
+
+const DEFAULT_PAGE = 1000;
+
+/** The stream that holds the checkpoints of consumer `name`. */
+export const checkpointStream = (name: string): string => `msp-checkpoint-${name}`;
+
+const CHECKPOINT_TYPE = 'MspCheckpointStored';
+
+type AnyResolved = ResolvedEvent | AllStreamResolvedEvent;
+
+/** Our record of a resolved ESDB event, or undefined when it is not one of our domain events. */
+const toRecord = (resolved: AnyResolved): RecordedEvent | undefined => {
+  const e = resolved.event;
+  if (e === undefined || !e.isJson || !isMspMetadata(e.metadata)) return undefined;
+  const position = e.position?.commit ?? resolved.commitPosition ?? 0n;
+  return {
+    event: fromEventData(e.data, `${e.streamId}@${e.revision}`),
+    stream: e.streamId,
+    revision: e.revision,
+    position,
+  };
+};
+
+/** Checkpoints as events in `msp-checkpoint-<name>`; the last one wins. */
+export class EsdbCheckpointStore implements CheckpointStore {
+  constructor(private readonly client: EventStoreDBClient) {}
+
+  /** The last stored position of `name`, if any. */
+  async load(name: string): Promise<bigint | undefined> {
+    try {
+      for await (const r of this.client.readStream(checkpointStream(name), {
+        direction: BACKWARDS,
+        fromRevision: END,
+        maxCount: 1,
+      })) {
+        const data = r.event?.data as { position?: unknown } | undefined;
+        if (typeof data?.position === 'string') return BigInt(data.position);
+      }
+    } catch (err) {
+      if (err instanceof StreamNotFoundError) return undefined;
+      throw err;
+    }
+    return undefined;
+  }
+
+  /** Append the new position (bigint as a decimal string: JSON has no 64-bit integers). */
+  async store(name: string, position: bigint): Promise<void> {
+    await this.client.appendToStream(checkpointStream(name), {
+      id: randomUUID(),
+      contentType: 'application/json',
+      type: CHECKPOINT_TYPE,
+      data: { position: position.toString() },
+      metadata: undefined,
+    });
+  }
+}
+
+/** The EventStore on EventStoreDB. Create with `EsdbEventStore.connect`. */
+export class EsdbEventStore implements EventStoreWithCheckpoints {
+  readonly checkpoints: EsdbCheckpointStore;
+
+  private constructor(
+    /** The client (share it for anything the port does not cover). */
+    readonly client: EventStoreDBClient,
+  ) {
+    this.checkpoints = new EsdbCheckpointStore(client);
+  }
+
+  /** Connect with an `esdb://` connection string (e.g. `esdb://localhost:2113?tls=false`). */
+  static connect(connectionString: string): EsdbEventStore {
+    return new EsdbEventStore(EventStoreDBClient.connectionString(connectionString));
+  }
+
+  /** Append with the shared rule, then let the server check `expected` (mapped one to one). */
+  async appendToStream(
+    stream: string,
+    events: readonly DomainEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    const existing = new Map<string, ExistingEvent>();
+    let current: StreamRevision = 'no_stream';
+    for (const r of await this.readStream(stream)) {
+      current = r.revision;
+      const stored = r.event;
+      existing.set(stored.id, {
+        revision: r.revision,
+        position: r.position,
+        canonical: () => canonicalEvent(stored),
+      });
+    }
+    const plan = planAppend(stream, events, expected, current, (id) => existing.get(id));
+    if (plan._tag === 'Idempotent') return plan.result;
+    try {
+      const result = await this.client.appendToStream(stream, plan.events.map(toEventData), {
+        expectedRevision: toEsdbExpectedRevision(expected),
+      });
+      return {
+        nextExpectedRevision: result.nextExpectedRevision,
+        position: result.position?.commit ?? 0n,
+        written: plan.events.length,
+      };
+    } catch (err) {
+      if (err instanceof WrongExpectedVersionError)
+        throw new WrongExpectedRevisionError(stream, expected, fromEsdbCurrentRevision(err.actualVersion));
+      throw err;
+    }
+  }
+
+  /** Events of `stream` from `options.from` (inclusive); a missing stream reads as empty. */
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<readonly RecordedEvent[]> {
+    const out: RecordedEvent[] = [];
+    try {
+      for await (const resolved of this.client.readStream(stream, {
+        direction: FORWARDS,
+        fromRevision: options.from ?? START,
+        ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
+      })) {
+        const r = toRecord(resolved);
+        if (r !== undefined) out.push(r);
+      }
+    } catch (err) {
+      if (err instanceof StreamNotFoundError) return [];
+      throw err;
+    }
+    return out;
+  }
+
+  /**
+   * One page of our events in `$all` strictly after `fromPosition` (ESDB reads from a position
+   * inclusively, so the event at it is dropped here). Keeps reading past non-domain events, so an
+   * empty page really means caught up.
+   */
+  async readAll(options: ReadAllOptions = {}): Promise<readonly RecordedEvent[]> {
+    const batchSize = options.batchSize ?? DEFAULT_PAGE;
+    const out: RecordedEvent[] = [];
+    let from = options.fromPosition;
+    for (;;) {
+      let seen = 0;
+      let lastCommit: bigint | undefined;
+      for await (const resolved of this.client.readAll({
+        direction: FORWARDS,
+        fromPosition: from === undefined ? START : { commit: from, prepare: from },
+        maxCount: batchSize + 1,
+      })) {
+        seen += 1;
+        const commit = resolved.event?.position.commit ?? resolved.commitPosition;
+        if (commit === undefined || (from !== undefined && commit <= from)) continue;
+        lastCommit = commit;
+        const r = toRecord(resolved);
+        if (r !== undefined) out.push(r);
+        if (out.length >= batchSize) return out;
+      }
+      if (seen < batchSize + 1 || lastCommit === undefined || out.length > 0) return out;
+      from = lastCommit;
+    }
+  }
+
+  /** ESDB's own catch-up subscription to `$all` (system events filtered by the server). */
+  async *subscribeToAll(options: SubscribeOptions = {}): AsyncGenerator<RecordedEvent> {
+    const from = options.fromPosition;
+    const subscription = this.client.subscribeToAll({
+      fromPosition: from === undefined ? START : { commit: from, prepare: from },
+      filter: excludeSystemEvents(),
+    });
+    const stop = (): void => {
+      void subscription.unsubscribe();
+    };
+    // A function, not `signal.aborted` inline: TypeScript would keep the narrowing across awaits.
+    const stopped = (): boolean => options.signal?.aborted === true;
+    options.signal?.addEventListener('abort', stop, { once: true });
+    try {
+      if (stopped()) return;
+      for await (const resolved of subscription) {
+        if (stopped()) return;
+        const r = toRecord(resolved);
+        if (r === undefined || (from !== undefined && r.position <= from)) continue;
+        yield r;
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', stop);
+      await subscription.unsubscribe();
+    }
+  }
+
+  /** Close the client's channel. */
+  async close(): Promise<void> {
+    await this.client.dispose();
+  }
+}
