@@ -1,0 +1,110 @@
+/**
+ * Child process: the engine on one log, measured from inside (run with `--expose-gc`).
+ *
+ * 1. `foldNdjson` of the file, then `ledger.entries()` (what `msp-billing ledger` computes), timed;
+ * 2. retained heap: heap used after a full GC with the Ledger alive, minus the heap before the fold;
+ * 3. incremental latency: append one `WorkLogged` to a random contract (`ledger.apply`) and read that
+ *    contract's draft invoice, many times; p50 / p99 / max.
+ *
+ * Prints one JSON object; `maxRssKb` is the peak resident set of this process.
+ */
+import { openEventSource, decodeEvent, foldNdjson, type DomainEvent, type Ledger } from './deps.js';
+
+const file = process.argv[2];
+const incrementalOps = Number(process.argv[3] ?? 0);
+if (file === undefined) throw new Error('usage: engine.ts <file> [incremental-ops]');
+const gc = (globalThis as { gc?: () => void }).gc;
+const settle = (): number => {
+  gc?.();
+  gc?.();
+  return process.memoryUsage().heapUsed;
+};
+
+const heapBefore = settle();
+const t0 = performance.now();
+const { ledger, stats } = await foldNdjson(openEventSource(file));
+const foldMs = performance.now() - t0;
+const t1 = performance.now();
+const entries = ledger.entries();
+const entriesMs = performance.now() - t1;
+const entryCount = entries.length;
+// The last period any entry belongs to: the incremental appends go to the month after it (a draft).
+let lastPeriod = '0000-00';
+const ticketOf = new Map<string, string>();
+for (const e of entries) {
+  if (e.period > lastPeriod) lastPeriod = e.period;
+  if (!ticketOf.has(e.contractId)) ticketOf.set(e.contractId, e.ticketId);
+}
+entries.length = 0;
+const heapAfter = settle();
+
+const percentile = (xs: readonly number[], p: number): number => {
+  const s = xs.toSorted((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
+};
+
+/** Apply one new WorkLogged and read the contract's draft, `ops` times; latencies in ms. */
+const incremental = (
+  l: Ledger,
+  ops: number,
+): { p50: number; p99: number; max: number; mean: number } | undefined => {
+  const contracts = [...ticketOf.keys()];
+  if (ops <= 0 || contracts.length === 0) return undefined;
+  const [y, m] = lastPeriod.split('-').map(Number) as [number, number];
+  const draftY = m === 12 ? y + 1 : y;
+  const draftM = m === 12 ? 1 : m + 1;
+  const draft = `${draftY}-${String(draftM).padStart(2, '0')}`;
+  // Events are decoded up front: the latency asked for is apply + query, not JSON decoding.
+  const prepared: { event: DomainEvent; contractId: string }[] = [];
+  let seed = 12345;
+  for (let i = 0; i < ops; i++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    const contractId = contracts[seed % contracts.length] as string;
+    const day = 2 + (i % 25);
+    const wire = {
+      id: `bench-inc-${i}`,
+      type: 'WorkLogged',
+      occurredAt: `${draft}-${String(day).padStart(2, '0')}T11:00:00+01:00`,
+      data: {
+        workId: `bench-W-${i}`,
+        ticketId: ticketOf.get(contractId),
+        technician: 'j.weber',
+        startedAt: `${draft}-${String(day).padStart(2, '0')}T10:00:00+01:00`,
+        minutes: 15 + (i % 60),
+      },
+    };
+    const r = decodeEvent(wire);
+    if (r._tag === 'Left') throw new Error(r.left.message);
+    prepared.push({ event: r.right, contractId });
+  }
+  const lat: number[] = [];
+  for (const { event, contractId } of prepared) {
+    const s = performance.now();
+    const applied = l.apply(event);
+    const inv = l.invoice(contractId, draft);
+    lat.push(performance.now() - s);
+    if (applied._tag !== 'Applied' || inv._tag === 'Left') throw new Error('incremental append failed');
+  }
+  // The first tenth warms the JIT and the per-contract caches; report the steady state.
+  const steady = lat.slice(Math.floor(lat.length / 10));
+  return {
+    p50: percentile(steady, 50),
+    p99: percentile(steady, 99),
+    max: Math.max(...steady),
+    mean: steady.reduce((a, b) => a + b, 0) / steady.length,
+  };
+};
+
+const inc = incremental(ledger, incrementalOps);
+process.stdout.write(
+  `${JSON.stringify({
+    foldMs,
+    entriesMs,
+    events: stats.events,
+    invalid: stats.invalid,
+    entries: entryCount,
+    retainedBytes: heapAfter - heapBefore,
+    maxRssKb: process.resourceUsage().maxRSS,
+    incremental: inc ?? null,
+  })}\n`,
+);

@@ -1,0 +1,293 @@
+/**
+ * `pnpm bench [-- --sizes 100k,1m,3m] [--seed N] [--ops N] [--profile] [--no-cli] [--no-stateless]`:
+ * the benchmarks of issue #7. Not part of the test suite: they take minutes and measure the machine.
+ *
+ * For each size a realistic log is generated once into `.bench/` (gitignored; reused while its
+ * sidecar exists), then measured in separate child processes so that each has its own peak RSS:
+ *
+ * - `cli`: `msp-billing ledger --events F --format json > /dev/null`, wall time and peak RSS
+ *   (`/usr/bin/time`), the number a user sees;
+ * - `baseline`: a plain loop that parses and sums without rules (see baseline.ts);
+ * - `engine`: `foldNdjson` + `ledger.entries()` in-process, with the heap retained after a full GC
+ *   (per work entry), and the incremental latency of one `WorkLogged` + draft invoice read;
+ * - `stateless`: the smallest log plus 4× its size in events that keep no state (heartbeats), to
+ *   show retained memory does not grow with them.
+ *
+ * `--profile` also writes a CPU profile of the engine on the 1m log (or the largest size below it)
+ * and prints its top functions by self time. Results go to stdout as a Markdown table and to
+ * `.bench/results-<sizes>.json`.
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, openSync, closeSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpus, freemem, totalmem } from 'node:os';
+import { summarizeProfile, type CpuProfile } from './profile.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const benchDir = resolve(root, '.bench');
+const here = (f: string): string => resolve(dirname(fileURLToPath(import.meta.url)), f);
+
+const parseSize = (s: string): number => {
+  const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(s.trim());
+  if (m === null) throw new RangeError(`bad size ${JSON.stringify(s)} (use e.g. 100k, 1m, 250000)`);
+  const mult = m[2]?.toLowerCase() === 'k' ? 1e3 : m[2]?.toLowerCase() === 'm' ? 1e6 : 1;
+  return Math.round(Number(m[1]) * mult);
+};
+const label = (n: number): string =>
+  n % 1e6 === 0 ? `${n / 1e6}M` : n % 1e3 === 0 ? `${n / 1e3}k` : String(n);
+
+const argv = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const sizes = (opt('--sizes') ?? '100k,1m,3m').split(',').map(parseSize);
+const seed = Number(opt('--seed') ?? 1);
+const ops = Number(opt('--ops') ?? 2000);
+const withCli = !argv.includes('--no-cli');
+const withStateless = !argv.includes('--no-stateless');
+const withProfile = argv.includes('--profile');
+
+interface ChildResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/** Run a child to completion; stdout to a file descriptor if given (e.g. /dev/null), else captured. */
+const run = async (cmd: string, args: readonly string[], stdoutFd?: number): Promise<ChildResult> => {
+  const started = performance.now();
+  const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout, stderr, ms: performance.now() - started };
+};
+
+const json = <T>(r: ChildResult, what: string): T => {
+  if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code}): ${r.stderr.slice(0, 2000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as T;
+};
+
+interface Meta {
+  readonly events: number;
+  readonly bytes: number;
+  readonly contracts: number;
+  readonly months: number;
+  readonly types: Readonly<Record<string, number>>;
+}
+interface Baseline {
+  readonly ms: number;
+  readonly events: number;
+  readonly maxRssKb: number;
+}
+interface Engine {
+  readonly foldMs: number;
+  readonly entriesMs: number;
+  readonly events: number;
+  readonly invalid: number;
+  readonly entries: number;
+  readonly retainedBytes: number;
+  readonly maxRssKb: number;
+  readonly incremental: { p50: number; p99: number; max: number; mean: number } | null;
+}
+interface Row {
+  readonly size: string;
+  readonly meta: Meta;
+  readonly cli?: { readonly ms: number; readonly maxRssKb: number };
+  readonly baseline: Baseline;
+  readonly engine: Engine;
+}
+
+const log = (s: string): void => void process.stderr.write(`${s}\n`);
+
+/** The log of `events` events for this seed, generated unless already there. */
+const ensureLog = async (events: number): Promise<{ file: string; meta: Meta }> => {
+  const file = resolve(benchDir, `scenario-${label(events)}-s${seed}.ndjson`);
+  if (!existsSync(`${file}.meta.json`)) {
+    log(`generating ${label(events)} events → ${file}`);
+    json(
+      await run(process.execPath, [
+        '--import',
+        'tsx',
+        here('generate.ts'),
+        file,
+        String(events),
+        String(seed),
+      ]),
+      'generate',
+    );
+  }
+  return { file, meta: JSON.parse(await readFile(`${file}.meta.json`, 'utf8')) as Meta };
+};
+
+/** The smallest log plus `extra` heartbeat events of its contracts: state-free events. */
+const statelessVariant = async (file: string, extra: number): Promise<string> => {
+  const out = file.replace(/\.ndjson$/, `.plus-${label(extra)}-stateless.ndjson`);
+  if (existsSync(out)) return out;
+  const vms: { contractId: string; vmId: string }[] = [];
+  let last = '2099-01-01T00:00:00Z';
+  const w = createWriteStream(`${out}.partial`);
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    if (line.includes('"MSPBooked"')) {
+      const d = (JSON.parse(line) as { data: { contractId: string; vmId: string } }).data;
+      vms.push({ contractId: d.contractId, vmId: d.vmId });
+    }
+    if (!w.write(`${line}\n`)) await once(w, 'drain');
+    last = (JSON.parse(line) as { occurredAt: string }).occurredAt;
+  }
+  for (let i = 0; i < extra; i++) {
+    const v = vms[i % vms.length] as { contractId: string; vmId: string };
+    const line = JSON.stringify({ id: `hb-${i}`, type: 'VmHeartbeatRestored', occurredAt: last, data: v });
+    if (!w.write(`${line}\n`)) await once(w, 'drain');
+  }
+  w.end();
+  await once(w, 'finish');
+  await rename(`${out}.partial`, out);
+  return out;
+};
+
+const engine = async (file: string, incOps: number, profileDir?: string): Promise<Engine> => {
+  const flags = ['--expose-gc', '--max-old-space-size=16384'];
+  if (profileDir !== undefined) {
+    await rm(profileDir, { recursive: true, force: true });
+    flags.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
+  }
+  return json<Engine>(
+    await run(process.execPath, [...flags, '--import', 'tsx', here('engine.ts'), file, String(incOps)]),
+    'engine',
+  );
+};
+
+const cli = async (file: string): Promise<{ ms: number; maxRssKb: number }> => {
+  const timeFile = resolve(benchDir, `time-${process.pid}.out`);
+  const devNull = openSync('/dev/null', 'w');
+  try {
+    const r = await run(
+      '/usr/bin/time',
+      [
+        '-f',
+        '%e %M',
+        '-o',
+        timeFile,
+        process.execPath,
+        '--max-old-space-size=16384',
+        '--import',
+        'tsx',
+        'packages/cli/src/bin.ts',
+        'ledger',
+        '--events',
+        file,
+        '--format',
+        'json',
+      ],
+      devNull,
+    );
+    if (r.code !== 0)
+      throw new Error(`msp-billing ledger failed (exit ${r.code}): ${r.stderr.slice(0, 2000)}`);
+    const [, rss] = (await readFile(timeFile, 'utf8')).trim().split('\n').pop()?.split(' ') ?? [];
+    return { ms: r.ms, maxRssKb: Number(rss) };
+  } finally {
+    closeSync(devNull);
+  }
+};
+
+const fmtMs = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
+const perSec = (events: number, ms: number): string =>
+  `${Math.round(events / (ms / 1000)).toLocaleString('en-US')}/s`;
+const mb = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`;
+
+await mkdir(benchDir, { recursive: true });
+log(
+  `machine: ${cpus().length} cpus (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} free), node ${process.version}`,
+);
+const rows: Row[] = [];
+// --profile: the 1m log, or the largest size below it.
+const profileTarget = sizes.filter((n) => n <= 1_000_000).toSorted((a, b) => b - a)[0];
+const profileDir = (n: number): string => resolve(benchDir, `profile-${label(n)}`);
+for (const n of sizes) {
+  const { file, meta } = await ensureLog(n);
+  log(`${label(n)}: baseline…`);
+  const baseline = json<Baseline>(
+    await run(process.execPath, ['--import', 'tsx', here('baseline.ts'), file]),
+    'baseline',
+  );
+  log(`${label(n)}: baseline ${fmtMs(baseline.ms)}; engine…`);
+  // The profiled run is the measured run itself: a second pass would double the longest step.
+  const profiled = withProfile && n === profileTarget;
+  const eng = await engine(file, ops, profiled ? profileDir(n) : undefined);
+  log(
+    `${label(n)}: engine fold ${fmtMs(eng.foldMs)} + entries ${fmtMs(eng.entriesMs)}${withCli ? '; cli…' : ''}`,
+  );
+  const c = withCli ? await cli(file) : undefined;
+  if (c !== undefined) log(`${label(n)}: cli ${fmtMs(c.ms)}, ${mb(c.maxRssKb)}`);
+  rows.push({ size: label(n), meta, baseline, engine: eng, ...(c === undefined ? {} : { cli: c }) });
+}
+
+const lines: string[] = [];
+lines.push(
+  '| log | events | work entries | baseline | engine fold+entries | ratio | `msp-billing ledger` (wall) | peak RSS baseline / engine / CLI | retained / work entry | incr. p50 / p99 |',
+);
+lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) {
+  const engMs = r.engine.foldMs + r.engine.entriesMs;
+  const work = r.meta.types['WorkLogged'] ?? 0;
+  const inc = r.engine.incremental;
+  lines.push(
+    `| ${r.size} (${(r.meta.bytes / 1e6).toFixed(0)} MB) | ${r.meta.events} | ${work} | ${fmtMs(r.baseline.ms)} (${perSec(r.meta.events, r.baseline.ms)}) | ` +
+      `${fmtMs(engMs)} (${perSec(r.meta.events, engMs)}) | ${(engMs / r.baseline.ms).toFixed(1)}× | ` +
+      `${r.cli === undefined ? '—' : `${fmtMs(r.cli.ms)} (${perSec(r.meta.events, r.cli.ms)})`} | ` +
+      `${mb(r.baseline.maxRssKb)} / ${mb(r.engine.maxRssKb)} / ${r.cli === undefined ? '—' : mb(r.cli.maxRssKb)} | ` +
+      `${Math.round(r.engine.retainedBytes / Math.max(1, r.engine.entries))} B | ` +
+      `${inc === null ? '—' : `${inc.p50.toFixed(2)} / ${inc.p99.toFixed(2)} ms`} |`,
+  );
+}
+const results: Record<string, unknown> = { seed, rows };
+
+const smallest = rows.toSorted((a, b) => a.meta.events - b.meta.events)[0];
+if (withStateless && smallest !== undefined) {
+  const base = resolve(benchDir, `scenario-${smallest.size}-s${seed}.ndjson`);
+  const extra = smallest.meta.events * 4;
+  log(`stateless: ${smallest.size} + ${label(extra)} heartbeats…`);
+  const padded = await engine(await statelessVariant(base, extra), 0);
+  results['stateless'] = { extra, engine: padded };
+  lines.push('');
+  lines.push(
+    `Stateless events: ${smallest.size} log retains ${(smallest.engine.retainedBytes / 1e6).toFixed(1)} MB; ` +
+      `with ${label(extra)} heartbeat events added it retains ${(padded.retainedBytes / 1e6).toFixed(1)} MB ` +
+      `(${((padded.retainedBytes - smallest.engine.retainedBytes) / extra).toFixed(1)} B per extra event); ` +
+      `fold ${fmtMs(padded.foldMs)}, peak RSS ${mb(padded.maxRssKb)}.`,
+  );
+}
+
+if (withProfile && profileTarget !== undefined) {
+  const dir = profileDir(profileTarget);
+  const prof = (await readdir(dir))
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .toSorted()
+    .pop();
+  if (prof !== undefined) {
+    const top = summarizeProfile(JSON.parse(await readFile(resolve(dir, prof), 'utf8')) as CpuProfile, 30);
+    results['profile'] = { file: resolve(dir, prof), top };
+    lines.push(
+      '',
+      `CPU profile of the engine on ${label(profileTarget)} (${resolve(dir, prof)}), top self time:`,
+      '',
+    );
+    lines.push('| self | % | function |', '|---:|---:|---|');
+    for (const t of top) lines.push(`| ${fmtMs(t.selfMs)} | ${t.percent.toFixed(1)} | \`${t.name}\` |`);
+  }
+}
+
+await writeFile(
+  resolve(benchDir, `results-${sizes.map(label).join('-')}.json`),
+  JSON.stringify(results, null, 1),
+);
+process.stdout.write(`${lines.join('\n')}\n`);
