@@ -25,7 +25,13 @@ import {
 } from './contractFacts.js';
 import type { Decider } from './decider.js';
 import { refusal, type Refusal, type RefusalData } from './refusal.js';
-import { activeMspForVm, contractOfAlert, isRateCardPublished, type Registry } from './registry.js';
+import {
+  activeMspForVm,
+  contractOfAlert,
+  isContractBooked,
+  isRateCardPublished,
+  type Registry,
+} from './registry.js';
 
 /** What the contract decider reads besides the contract's own facts. */
 export interface ContractInputs {
@@ -54,7 +60,8 @@ export const decideContract = (
 ): Either<Refusal, DomainEvent[]> => {
   if (command.type === 'BookMsp') {
     const d = command.data;
-    if (state !== undefined) return refuse({ _tag: 'ContractAlreadyBooked', contractId: d.contractId });
+    if (state !== undefined || isContractBooked(inputs.registry, d.contractId))
+      return refuse({ _tag: 'ContractAlreadyBooked', contractId: d.contractId });
     // One MSP per VM (1).
     const active = activeMspForVm(inputs.registry, d.vmId);
     if (active !== undefined)

@@ -271,3 +271,42 @@ export const haRestartsInRowAt = (c: ContractFacts, t: number): number => {
   }
   return run;
 };
+
+/** The questions of this module bound to one contract and catalog, as an object of methods. */
+export interface ContractFactsView {
+  readonly contractId: string;
+  readonly vmId: string;
+  readonly timeZone: string;
+  readonly bookedAt: number;
+  readonly cancelledAt?: number;
+  readonly provisioningCompletedAt?: number;
+  isMspActiveAt(t: number): boolean;
+  isNasShareAttachedAt(t: number): boolean;
+  isAlertingActiveAt(t: number): boolean;
+  authorizedRequestersAt(t: number): ReadonlySet<string>;
+  isProvisioningCompletedBefore(t: number): boolean;
+  slaAt(t: number): SlaLevel;
+  maintenanceWindowsAt(t: number): WindowsInForce;
+  alert(alertId: string): AlertFacts | undefined;
+}
+
+/**
+ * A contract's facts as a view object (the shape classification's `ContractView` reads), so a
+ * caller holding {@link ContractFacts} need not wrap each question itself.
+ */
+export const contractView = (c: ContractFacts, catalog: SlaCatalog): ContractFactsView => ({
+  contractId: c.contractId,
+  vmId: c.vmId,
+  timeZone: c.timeZone,
+  bookedAt: c.bookedAt,
+  ...(c.cancelledAt === undefined ? {} : { cancelledAt: c.cancelledAt }),
+  ...(c.provisioningCompletedAt === undefined ? {} : { provisioningCompletedAt: c.provisioningCompletedAt }),
+  isMspActiveAt: (t) => isMspActiveAt(c, t),
+  isNasShareAttachedAt: (t) => isNasShareAttachedAt(c, t),
+  isAlertingActiveAt: (t) => isAlertingActiveAt(c, t),
+  authorizedRequestersAt: (t) => authorizedRequestersAt(c, t),
+  isProvisioningCompletedBefore: (t) => isProvisioningCompletedBefore(c, t),
+  slaAt: (t) => slaAt(c, t),
+  maintenanceWindowsAt: (t) => maintenanceWindowsAt(c, t, catalog),
+  alert: (alertId) => alertOf(c, alertId),
+});

@@ -8,6 +8,7 @@ import type { DomainEvent } from '@msp-billing/events';
 import { DEFAULT_SLA_CATALOG } from '@msp-billing/sla';
 import {
   alertOf,
+  contractView,
   authorizedRequestersAt,
   evolveContractFacts,
   haRestartsInRowAt,
@@ -222,5 +223,21 @@ describe('evolveContractFacts', () => {
     expect(isAlertingActiveAt(before, at('2026-10-03T00:00:00Z'))).toBe(false);
     expect(isAlertingActiveAt(after, at('2026-10-03T00:00:00Z'))).toBe(true);
     expect(isAlertingActiveAt(other, at('2026-10-03T00:00:00Z'))).toBe(false);
+  });
+});
+
+describe('contractView', () => {
+  it('binds the questions to one contract and catalog', () => {
+    const c = facts(
+      BOOKED,
+      ev('AlertingActivated', 'e-al', '2026-10-02T00:00:00Z', { contractId: C, channels: ['sms'] }),
+    );
+    const view = contractView(c, DEFAULT_SLA_CATALOG);
+    const t = at('2026-10-03T00:00:00Z');
+    expect(view.contractId).toBe(C);
+    expect(view.cancelledAt).toBeUndefined();
+    expect(view.isAlertingActiveAt(t)).toBe(isAlertingActiveAt(c, t));
+    expect(view.isMspActiveAt(t)).toBe(true);
+    expect(view.maintenanceWindowsAt(t)).toEqual(maintenanceWindowsAt(c, t, DEFAULT_SLA_CATALOG));
   });
 });

@@ -1,0 +1,78 @@
+/** The registry view: which VM has an active MSP (1), where ids belong, and stream resolution. */
+import { describe, expect, it } from 'vitest';
+import { streamOf, type DomainEvent } from '@msp-billing/events';
+import {
+  activeMspForVm,
+  contractOfAlert,
+  contractOfTicket,
+  emptyRegistry,
+  evolveRegistry,
+  isContractBooked,
+  isRateCardPublished,
+  registryResolver,
+  ticketOfWork,
+} from '../src/index.js';
+import { CONTRACT, booked, ev } from './fixtures.js';
+
+const fold = (...events: DomainEvent[]) => events.reduce(evolveRegistry, emptyRegistry());
+const cancelled = ev('MSPCancelled', 'e-x', '2026-10-05T00:00:00Z', {
+  contractId: 'c-1',
+  vmDecommissioned: false,
+});
+
+describe('Registry', () => {
+  it('knows which contract has the active MSP of a VM, until it is cancelled', () => {
+    expect(activeMspForVm(fold(...CONTRACT), 'vm-1')).toBe('c-1');
+    expect(activeMspForVm(fold(...CONTRACT, cancelled), 'vm-1')).toBeUndefined();
+    expect(activeMspForVm(fold(...CONTRACT, cancelled, booked('c-2', 'vm-1')), 'vm-1')).toBe('c-2');
+    expect(isContractBooked(fold(...CONTRACT, cancelled), 'c-1')).toBe(true);
+    expect(isRateCardPublished(fold(...CONTRACT), 'rc-1')).toBe(true);
+    expect(isRateCardPublished(fold(...CONTRACT), 'rc-2')).toBe(false);
+  });
+
+  it('a cancellation of an older contract does not free a VM booked again since', () => {
+    // c-1 is cancelled, c-2 books vm-1, then a late second cancellation of c-1 arrives.
+    const r = fold(
+      ...CONTRACT,
+      cancelled,
+      booked('c-2', 'vm-1'),
+      ev('MSPCancelled', 'e-x2', '2026-10-06T00:00:00Z', { contractId: 'c-1', vmDecommissioned: false }),
+    );
+    expect(activeMspForVm(r, 'vm-1')).toBe('c-2');
+  });
+
+  it('resolves tickets, work entries and alerts, and serves as the stream resolver', () => {
+    const r = fold(
+      ...CONTRACT,
+      ev('TicketOpened', 'e-t', '2026-10-02T00:00:00Z', {
+        ticketId: 't-1',
+        contractId: 'c-1',
+        channel: 'email',
+        requester: 'dev@example.com',
+        subject: 's',
+        service: 'support-request',
+      }),
+      ev('WorkLogged', 'e-w', '2026-10-02T01:00:00Z', {
+        workId: 'w-1',
+        ticketId: 't-1',
+        technician: 'tech',
+        startedAt: Date.parse('2026-10-02T00:30:00Z'),
+        minutes: 10,
+      }),
+      ev('AlertRaised', 'e-a', '2026-10-02T00:00:00Z', { alertId: 'a-1', contractId: 'c-1', metric: 'ram' }),
+    );
+    expect(contractOfTicket(r, 't-1')).toBe('c-1');
+    expect(ticketOfWork(r, 'w-1')).toBe('t-1');
+    expect(contractOfAlert(r, 'a-1')).toBe('c-1');
+    const resolver = registryResolver(r);
+    expect(
+      streamOf(ev('WorkLogVoided', 'e-v', '2026-10-03T00:00:00Z', { workId: 'w-1', reason: 'x' }), resolver),
+    ).toBe('ticket-t-1');
+    expect(
+      streamOf(
+        ev('AlertAcknowledged', 'e-k', '2026-10-03T00:00:00Z', { alertId: 'a-1', by: 'x@example.com' }),
+        resolver,
+      ),
+    ).toBe('contract-c-1');
+  });
+});
