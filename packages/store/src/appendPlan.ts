@@ -71,16 +71,17 @@ export const planAppend = (
 ): AppendPlan => {
   validateAppend(stream, events, expected);
   const fresh: DomainEvent[] = [];
-  const seenInAppend = new Map<string, DomainEvent>();
+  // Only a multi-event append can repeat an id inside itself; the common single event skips the Map.
+  const seenInAppend = events.length > 1 ? new Map<string, DomainEvent>() : undefined;
   let firstExisting: ExistingEvent | undefined;
   let lastExisting: ExistingEvent | undefined;
   for (const e of events) {
-    const twin = seenInAppend.get(e.id);
+    const twin = seenInAppend?.get(e.id);
     if (twin !== undefined) {
       if (canonicalEvent(twin) !== canonicalEvent(e)) throw new EventIdConflictError(stream, e.id, undefined);
       continue;
     }
-    seenInAppend.set(e.id, e);
+    seenInAppend?.set(e.id, e);
     const existing = lookup(e.id);
     if (existing === undefined) {
       fresh.push(e);

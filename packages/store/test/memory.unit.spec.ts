@@ -9,7 +9,7 @@ import { InMemoryEventStore } from '../src/index.js';
 describeEventStoreContract('in-memory', () => Promise.resolve(new InMemoryEventStore()));
 
 describe('InMemoryEventStore', () => {
-  it('appends 200 000 events to 2 000 streams in well under a few seconds (amortised O(1))', async () => {
+  it('appends 200 000 events to 2 000 streams in seconds, not minutes (amortised O(1))', async () => {
     const store = new InMemoryEventStore();
     const events = Array.from({ length: 200_000 }, (_, i) => contractTestEvent(`e${i}`, `c${i % 2000}`));
     const started = performance.now();
@@ -19,7 +19,8 @@ describe('InMemoryEventStore', () => {
     const ms = performance.now() - started;
     expect(store.size).toBe(200_000);
     expect((await store.readStream('contract-c7')).length).toBe(100);
-    expect(ms).toBeLessThan(5_000);
+    // Generous for a loaded CI box; a per-append scan of the log would take minutes, not seconds.
+    expect(ms).toBeLessThan(15_000);
   });
 
   it('ends an open subscription when the store closes', async () => {
