@@ -154,6 +154,44 @@ const hostileText = fc
   )
   .map((lines) => lines.map((l) => l.body + l.ending).join(''));
 
+/** The same JSON value with every object's keys in reverse order. */
+const reverseKeys = (u: unknown): unknown =>
+  Array.isArray(u)
+    ? u.map(reverseKeys)
+    : typeof u === 'object' && u !== null
+      ? Object.fromEntries(
+          Object.entries(u)
+            .toReversed()
+            .map(([k, v]) => [k, reverseKeys(v)]),
+        )
+      : u;
+
+describe('the id rule over generated events', () => {
+  it('sees a re-spelled repeat (UTC instants, defaults written out, keys reversed) as a duplicate', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbitraryEvent, async (wire) => {
+        const respelled = reverseKeys(encodeEvent(decoded(wire)));
+        const text = `${JSON.stringify(wire)}\n${JSON.stringify(respelled)}\n`;
+        const items = await collect(chunksAt(Buffer.from(text), []));
+        expect(items.map((i) => `${i.line}:${i.kind}`)).toEqual(['1:event', '2:duplicate']);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('tells a repeated id apart exactly when canonicalEvent differs', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbitraryEvent, arbitraryEvent, async (a, other) => {
+        const b = { ...other, id: a.id };
+        const same = canonicalEvent(decoded(a)) === canonicalEvent(decoded(b));
+        const items = await collect(chunksAt(Buffer.from(`${JSON.stringify(a)}\n${JSON.stringify(b)}`), []));
+        expect(items.map((i) => i.kind)).toEqual(['event', same ? 'duplicate' : 'invalid']);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
 describe('readNdjson', () => {
   it('never throws on any text, and explains every refusal with a line number and a reason', async () => {
     await fc.assert(
