@@ -4,10 +4,12 @@
  */
 import { run } from './main.js';
 
-// A closed pipe (`msp-billing ledger … | head`) is not an error of ours: stop quietly.
+// A closed pipe (`msp-billing ledger … | head`) is not an error of ours: stop quietly. Any other
+// failure to write the results is reported in one line, as every error of the command is.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(0);
-  throw err;
+  process.stderr.write(`msp-billing: cannot write the output — ${err.code ?? err.message}\n`);
+  process.exit(70);
 });
 
 process.exitCode = await run(process.argv.slice(2), {

@@ -78,15 +78,6 @@ describe.concurrent('msp-billing (spawned)', () => {
     expect(subsetMismatches(JSON.parse(r.stdout), loadSample('example-month.ledger.json'))).toEqual([]);
   });
 
-  it('ledger table with its summary line', async () => {
-    const r = await spawnCli(['ledger', '--events', fixture('small.ndjson')]);
-    expect(r.code).toBe(0);
-    // w-1 95.00 + w-2 47.50 billable; w-3 flagged (source build, 5.2).
-    expect(r.stdout).toContain(
-      '3 entries: 0 included, 2 billable, 0 held, 1 flagged; billable amount 142.50',
-    );
-  });
-
   it('explain W-8: the October rate, spelled out', async () => {
     const r = await spawnCli(['explain', '--events', sampleLog, '--work', 'W-8']);
     expect(r.code).toBe(0);
@@ -95,13 +86,10 @@ describe.concurrent('msp-billing (spawned)', () => {
     expect(r.stdout).toContain('125.00 × 15 / 60 = 31.25 EUR');
   });
 
-  it('check: exit 1 on warnings only, 2 on invalid events', async () => {
+  it('check: exit 1 on warnings only', async () => {
     const w = await spawnCli(['check', '--events', fixture('warnings.ndjson')]);
     expect(w.code).toBe(1);
-    expect(w.stdout).toMatch(/^line 13: warning \(clause 4\.1\): /);
-    const i = await spawnCli(['check', '--events', fixture('invalid.ndjson')]);
-    expect(i.code).toBe(2);
-    expect(i.stdout).toMatch(/^line 12: .*\nline 13: .*\ncheck: /);
+    expect(w.stdout).toMatch(/^line 13: warning \(clause 4\.1\): .*\ncheck: .*1 warning — warnings only\n$/);
   });
 
   it('invalid events by default: line N on stderr, nothing on stdout, exit 2', async () => {
@@ -138,7 +126,7 @@ describe.concurrent('msp-billing (spawned)', () => {
     expect(inv.invalidEvents.map((e) => e.line)).toEqual([12, 13]);
   });
 
-  it('reconcile: exit 1 on differences, 0 when all agree', async () => {
+  it('reconcile: exit 1 on differences, one per line, then a summary', async () => {
     const d = await spawnCli([
       'reconcile',
       '--events',
@@ -148,22 +136,13 @@ describe.concurrent('msp-billing (spawned)', () => {
     ]);
     expect(d.code).toBe(1);
     expect(d.stdout.trimEnd().split('\n')).toHaveLength(4);
-    const a = await spawnCli([
-      'reconcile',
-      '--events',
-      fixture('small.ndjson'),
-      '--invoices',
-      fixture('agree.csv'),
-    ]);
-    expect(a.code).toBe(0);
-    expect(a.stdout).toContain('all agree');
+    expect(d.stdout).toMatch(/\nreconcile: 2 invoices in the export, 1 issued in the log; 3 differences\n$/);
   });
 
   it('user mistakes: one line, exit 2, no stack trace', async () => {
     for (const argv of [
       ['invoice', '--events', 'no/such/file.ndjson', '--contract', 'c-1', '--period', '2026-10'],
       ['ledger', '--events', sampleLog, '--colour'],
-      ['explain', '--events', sampleLog, '--work', 'W-404'],
     ]) {
       const r = await spawnCli(argv);
       expect(r.code).toBe(2);
