@@ -60,7 +60,7 @@ export const decideContract = (
 ): Either<Refusal, DomainEvent[]> => {
   if (command.type === 'BookMsp') {
     const d = command.data;
-    if (state !== undefined || isContractBooked(inputs.registry, d.contractId))
+    if (state?.contractId === d.contractId || isContractBooked(inputs.registry, d.contractId))
       return refuse({ _tag: 'ContractAlreadyBooked', contractId: d.contractId });
     // One MSP per VM (1).
     const active = activeMspForVm(inputs.registry, d.vmId);
