@@ -222,7 +222,10 @@ export class PostgresEventStore implements EventStoreWithCheckpoints {
   ): Promise<AppendResult> {
     this.#assertOpen();
     // BEGIN and the lock in one round trip: appends are serialised, so round trips are throughput.
-    return this.transaction((client) => appendLocked(client, stream, events, expected), `BEGIN; ${LOCK_SQL}`);
+    return this.#transaction(
+      (client) => appendLocked(client, stream, events, expected),
+      `BEGIN; ${LOCK_SQL}`,
+    );
   }
 
   /** Events of `stream` from `options.from` (inclusive). */
@@ -257,7 +260,11 @@ export class PostgresEventStore implements EventStoreWithCheckpoints {
   }
 
   /** Run `work` in one transaction on one client (committed on success, rolled back on error). */
-  async transaction<A>(work: (client: PoolClient) => Promise<A>, begin = 'BEGIN'): Promise<A> {
+  transaction<A>(work: (client: PoolClient) => Promise<A>): Promise<A> {
+    return this.#transaction(work, 'BEGIN');
+  }
+
+  async #transaction<A>(work: (client: PoolClient) => Promise<A>, begin: string): Promise<A> {
     const client = await this.pool.connect();
     let broken = false;
     try {

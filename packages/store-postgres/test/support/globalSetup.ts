@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startThrowawayPostgres, type ThrowawayPostgres } from './pgServer.js';
+import { reapOrphanedServers, startThrowawayPostgres, type ThrowawayPostgres } from './pgServer.js';
 import type { PostgresTestContext } from './database.js';
 
 declare module 'vitest' {
@@ -25,12 +25,21 @@ export default function setup(project: TestProject): (() => Promise<void>) | und
     project.provide('mspPostgres', { kind: 'external', url: external });
     return undefined;
   }
+  // Servers of earlier runs that died before their teardown (killed, crashed reporter).
+  reapOrphanedServers();
   const signals = mkdtempSync(join(tmpdir(), 'msp-pg-ready-'));
   const readyFile = join(signals, 'ready');
   const errorFile = join(signals, 'error');
   project.provide('mspPostgres', { kind: 'throwaway', readyFile, errorFile });
+  let onExit: (() => void) | undefined;
   const starting: Promise<ThrowawayPostgres | undefined> = startThrowawayPostgres().then(
     (server) => {
+      // If the run ends without teardown (a crash calls process.exit), still stop the server.
+      onExit = () => {
+        server.stopSync();
+        rmSync(signals, { recursive: true, force: true });
+      };
+      process.once('exit', onExit);
       writeFileSync(readyFile, server.url);
       return server;
     },
@@ -41,6 +50,7 @@ export default function setup(project: TestProject): (() => Promise<void>) | und
   );
   return async () => {
     const server = await starting;
+    if (onExit !== undefined) process.removeListener('exit', onExit);
     await server?.stop();
     if (existsSync(signals)) rmSync(signals, { recursive: true, force: true });
   };

@@ -5,8 +5,16 @@
  * Debian keeps the binaries in /usr/lib/postgresql/<major>/bin, off PATH. As root, the server runs
  * as the `postgres` user (PostgreSQL refuses to run as root).
  */
-import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +31,53 @@ export interface ThrowawayPostgres {
   readonly restart: () => Promise<void>;
   /** Stop immediately and delete the directory. */
   readonly stop: () => Promise<void>;
+  /** The same, synchronously: for a process 'exit' handler, where nothing async runs. */
+  readonly stopSync: () => void;
 }
+
+const PREFIX = 'msp-pg-';
+const OWNER_FILE = 'owner.pid';
+
+const processAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+const pgCtlStopSync = (bin: string, dir: string): void => {
+  const args = [join(bin, 'pg_ctl'), '-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop'];
+  try {
+    if (process.getuid?.() === 0)
+      execFileSync('runuser', ['-u', 'postgres', '--', ...args], { cwd: dir, stdio: 'ignore' });
+    else execFileSync(args[0] as string, args.slice(1), { cwd: dir, stdio: 'ignore' });
+  } catch {
+    // Already stopped (or never started): nothing to do but remove the directory.
+  }
+  rmSync(dir, { recursive: true, force: true });
+};
+
+/**
+ * Stop and delete throwaway servers whose owning process has died without stopping them (a test run
+ * killed by a signal or a timeout). Only directories carrying our owner file are touched.
+ */
+export const reapOrphanedServers = (): number => {
+  const bin = findPostgresBin();
+  if (bin === undefined) return 0;
+  let reaped = 0;
+  for (const name of readdirSync(tmpdir())) {
+    const dir = join(tmpdir(), name);
+    const ownerFile = join(dir, OWNER_FILE);
+    if (!name.startsWith(PREFIX) || !existsSync(ownerFile)) continue;
+    const owner = Number(readFileSync(ownerFile, 'utf8'));
+    if (!Number.isInteger(owner) || owner <= 0 || processAlive(owner)) continue;
+    pgCtlStopSync(bin, dir);
+    reaped += 1;
+  }
+  return reaped;
+};
 
 /** The bin directory of the newest installed PostgreSQL, or undefined. */
 export const findPostgresBin = (): string | undefined => {
@@ -63,7 +117,8 @@ export const startThrowawayPostgres = async (database = 'msp_test'): Promise<Thr
         'install PostgreSQL or set DATABASE_URL to a server the tests may use',
     );
   const asRoot = process.getuid?.() === 0;
-  const dir = mkdtempSync(join(tmpdir(), 'msp-pg-'));
+  const dir = mkdtempSync(join(tmpdir(), PREFIX));
+  writeFileSync(join(dir, OWNER_FILE), String(process.pid));
   if (asRoot) {
     const { uid, gid } = await postgresUid();
     chownSync(dir, uid, gid);
@@ -112,5 +167,6 @@ export const startThrowawayPostgres = async (database = 'msp_test'): Promise<Thr
         rmSync(dir, { recursive: true, force: true });
       }
     },
+    stopSync: () => pgCtlStopSync(bin, dir),
   };
 };
