@@ -20,8 +20,8 @@ export interface Command {
   run(args: ParsedArgs, io: CliIo, out: Output): Promise<E.Either<UserError, number>>;
 }
 
-/** The options of commands that print results from a log: the source and --skip-invalid. */
-export const FORMAT_OPTION = (values: readonly string[]): OptionSpec => ({
+/** `--format` with its closed set of values. */
+export const formatOption = (values: readonly string[]): OptionSpec => ({
   name: 'format',
   kind: 'string',
   values,

@@ -7,7 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Invoice, Ledger } from '@msp-billing/billing';
 import { checkPeriod, required } from '../args.js';
-import { FORMAT_OPTION, SKIP_INVALID, fromQueryError, loadGated, type Command } from '../command.js';
+import { formatOption, SKIP_INVALID, fromQueryError, loadGated, type Command } from '../command.js';
 import { EXIT } from '../errors.js';
 import { csvRow } from '../format/csv.js';
 import { invoiceJson } from '../format/json.js';
@@ -176,7 +176,7 @@ export const invoiceCommand: Command = {
     ...SOURCE_OPTIONS,
     { name: 'contract', kind: 'string' },
     { name: 'period', kind: 'string' },
-    FORMAT_OPTION(['table', 'json', 'csv']),
+    formatOption(['table', 'json', 'csv']),
     SKIP_INVALID,
   ],
   help: `Usage: msp-billing invoice --events F --contract C --period YYYY-MM [--format table|json|csv] [--skip-invalid]

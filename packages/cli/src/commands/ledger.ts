@@ -6,7 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { Dec, formatMoney, type LedgerEntry } from '@msp-billing/billing';
 import { checkPeriod } from '../args.js';
-import { FORMAT_OPTION, SKIP_INVALID, loadGated, unknownContract, type Command } from '../command.js';
+import { formatOption, SKIP_INVALID, loadGated, unknownContract, type Command } from '../command.js';
 import { EXIT } from '../errors.js';
 import { csvRow } from '../format/csv.js';
 import { ledgerEntryJson } from '../format/json.js';
@@ -137,7 +137,7 @@ export const ledgerCommand: Command = {
     ...SOURCE_OPTIONS,
     { name: 'contract', kind: 'string' },
     { name: 'period', kind: 'string' },
-    FORMAT_OPTION(['table', 'json', 'csv']),
+    formatOption(['table', 'json', 'csv']),
     SKIP_INVALID,
   ],
   help: `Usage: msp-billing ledger --events F [--contract C] [--period YYYY-MM] [--format table|json|csv] [--skip-invalid]
