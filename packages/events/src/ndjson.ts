@@ -35,7 +35,7 @@ export type NdjsonItem =
 export interface NdjsonStats {
   /** Physical lines seen so far. */
   lines: number;
-  /** The most bytes of an unfinished line the reader ever held at once (bounded by maxLineBytes + 1). */
+  /** The most bytes of an unfinished line the reader ever held at once (bounded by maxLineBytes + 4: a CR, and a BOM on line 1). */
   maxBufferedBytes: number;
 }
 
@@ -169,6 +169,8 @@ export async function* readNdjson(
   let pendingBytes = 0;
   let discarding = false;
   let lineNo = 0;
+  // Line 1 may also carry the 3-byte BOM, stripped before the length is checked.
+  const keepLimit = (): number => maxLineBytes + 1 + (lineNo === 0 ? 3 : 0);
 
   const processLine = (raw: Uint8Array): NdjsonItem | undefined => {
     lineNo += 1;
@@ -240,7 +242,7 @@ export async function* readNdjson(
       return { kind: 'invalid', line: lineNo, error: lineError('LineTooLong', tooLong) };
     }
     if (pendingBytes === 0) return processLine(tail);
-    if (pendingBytes + tail.length > maxLineBytes + 1) {
+    if (pendingBytes + tail.length > keepLimit()) {
       pending = [];
       pendingBytes = 0;
       lineNo += 1;
@@ -257,7 +259,7 @@ export async function* readNdjson(
   /** Keep `rest` (bytes of a line whose newline has not come yet), or start discarding it. */
   const keep = (rest: Uint8Array): void => {
     if (discarding || rest.length === 0) return;
-    if (pendingBytes + rest.length > maxLineBytes + 1) {
+    if (pendingBytes + rest.length > keepLimit()) {
       pending = [];
       pendingBytes = 0;
       discarding = true;

@@ -146,6 +146,9 @@ describe('over-long lines', () => {
     const split = async (text: string) =>
       brief(await collect(chunked(Buffer.from(text), 7), opts)).map((s) => s.replace('e-long', 'ok'));
     expect(await split(`${lineOfLength(300)}\r\n`)).toEqual(['1:event:ok']);
+    // A BOM at the start does not count against the first line.
+    expect(await split(`\uFEFF${lineOfLength(300)}\r\n`)).toEqual(['1:event:ok']);
+    expect(brief(await read(`\uFEFF${lineOfLength(300)}\n`, opts))).toEqual(['1:event:e-long']);
     expect(await split(`${lineOfLength(301)}\r\n${line('e-2')}`)).toEqual([
       '1:invalid:line is longer than 300 bytes',
       '2:event:e-2',
