@@ -1,0 +1,272 @@
+/**
+ * Reconcile an exported event log with the accounting system's list of invoices, using the library
+ * directly: fold the NDJSON into a Ledger (`foldNdjson`), take the invoices the log issued
+ * (`issuedInvoices`), and compare them by (contractId, period) with the CSV rows
+ * `contractId,period,invoiceNumber,net,vat,gross` (extra columns ignored).
+ *
+ * Differences are data, not text, so a finance script can sort, filter or export them; `describe`
+ * turns one into a sentence. Amounts are compared as decimals ("420" equals "420.00").
+ */
+import { readFile } from 'node:fs/promises';
+import { Dec, foldNdjson, type Invoice, type InvalidEvent } from '@msp-billing/billing';
+import { openEventSource } from '@msp-billing/events';
+
+/** One invoice as the accounting export lists it, with the CSV line it is on (1-based). */
+export interface BookedInvoice {
+  readonly line: number;
+  readonly contractId: string;
+  readonly period: string;
+  readonly invoiceNumber: string;
+  readonly net: string;
+  readonly vat: string;
+  readonly gross: string;
+}
+
+/** A money column of the export. */
+export type AmountField = 'net' | 'vat' | 'gross';
+
+/** One way the export and the log disagree. */
+export type Difference =
+  | {
+      readonly kind: 'amount-differs';
+      readonly contractId: string;
+      readonly period: string;
+      readonly line: number;
+      readonly field: AmountField;
+      readonly booked: string;
+      readonly logged: string;
+    }
+  | {
+      readonly kind: 'invoice-number-differs';
+      readonly contractId: string;
+      readonly period: string;
+      readonly line: number;
+      readonly booked: string;
+      readonly logged: string;
+    }
+  | {
+      /** The accounting system booked an invoice the log never issued. */
+      readonly kind: 'missing-in-log';
+      readonly contractId: string;
+      readonly period: string;
+      readonly line: number;
+      readonly invoiceNumber: string;
+    }
+  | {
+      /** The log issued an invoice the accounting system has not booked. */
+      readonly kind: 'missing-in-export';
+      readonly contractId: string;
+      readonly period: string;
+      readonly invoiceNumber: string;
+      readonly net: string;
+      readonly vat: string;
+      readonly gross: string;
+    }
+  | {
+      readonly kind: 'booked-twice';
+      readonly contractId: string;
+      readonly period: string;
+      readonly line: number;
+      readonly firstLine: number;
+    };
+
+/** What a reconciliation found. */
+export interface ReconciliationReport {
+  readonly differences: readonly Difference[];
+  /** Invoices in the export and issued in the log. */
+  readonly booked: number;
+  readonly issued: number;
+  /**
+   * Events the Ledger refused (spec §2). Non-empty means the log itself is damaged: its invoices
+   * may not be what was really issued, so do not trust an "all agree" on such a log.
+   */
+  readonly invalidEvents: readonly InvalidEvent[];
+}
+
+/** The export could not be read as the expected CSV; names the line. */
+export class AccountingCsvError extends Error {
+  constructor(
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(`CSV line ${line}: ${reason}`);
+    this.name = 'AccountingCsvError';
+  }
+}
+
+const COLUMNS = ['contractId', 'period', 'invoiceNumber', 'net', 'vat', 'gross'] as const;
+const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/**
+ * Split CSV text into records of fields (RFC 4180: quoted fields may hold commas, quotes as "",
+ * and line breaks), with the line each record starts on. Spreadsheet exports often start with a
+ * byte-order mark and end lines with CRLF; both are accepted.
+ */
+const csvRecords = (text: string): { line: number; fields: string[] }[] => {
+  const s = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const records: { line: number; fields: string[] }[] = [];
+  let fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  let line = 1;
+  let start = 1;
+  const endRecord = (): void => {
+    fields.push(field);
+    // A blank line is no record (a trailing newline, or spacing a person left in the file).
+    if (!(fields.length === 1 && fields[0] === '')) records.push({ line: start, fields });
+    fields = [];
+    field = '';
+  };
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i] as string;
+    if (quoted) {
+      if (c === '"' && s[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else {
+        if (c === '\n') line += 1;
+        field += c;
+      }
+    } else if (c === '"' && field === '') quoted = true;
+    else if (c === ',') {
+      fields.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && s[i + 1] === '\n') i += 1;
+      endRecord();
+      line += 1;
+      start = line;
+    } else field += c;
+  }
+  if (quoted) throw new AccountingCsvError(start, 'a quoted field is not closed');
+  if (field !== '' || fields.length > 0) endRecord();
+  return records;
+};
+
+/** Read the accounting export: a header naming the six columns (any order), then one invoice per row. */
+export const parseAccountingCsv = (text: string): BookedInvoice[] => {
+  const [header, ...rows] = csvRecords(text);
+  if (header === undefined) throw new AccountingCsvError(1, `no header row (expected ${COLUMNS.join(',')})`);
+  const names = header.fields.map((f) => f.trim());
+  const index = (col: (typeof COLUMNS)[number]): number => {
+    const i = names.indexOf(col);
+    if (i === -1) throw new AccountingCsvError(header.line, `the header has no column ${col}`);
+    return i;
+  };
+  const at = Object.fromEntries(COLUMNS.map((c) => [c, index(c)])) as Record<
+    (typeof COLUMNS)[number],
+    number
+  >;
+  return rows.map(({ line, fields }) => {
+    if (fields.length !== names.length)
+      throw new AccountingCsvError(line, `${fields.length} fields, but the header has ${names.length}`);
+    const get = (col: (typeof COLUMNS)[number]): string => {
+      const v = (fields[at[col]] as string).trim();
+      if (v === '') throw new AccountingCsvError(line, `${col} is empty`);
+      return v;
+    };
+    const row: BookedInvoice = {
+      line,
+      contractId: get('contractId'),
+      period: get('period'),
+      invoiceNumber: get('invoiceNumber'),
+      net: get('net'),
+      vat: get('vat'),
+      gross: get('gross'),
+    };
+    if (!PERIOD.test(row.period)) throw new AccountingCsvError(line, `period ${row.period} is not YYYY-MM`);
+    for (const f of ['net', 'vat', 'gross'] as const) {
+      // A decimal comma ("420,00") would have split the row; anything else non-numeric is a typo.
+      if (!DECIMAL.test(row[f]))
+        throw new AccountingCsvError(line, `${f} ${JSON.stringify(row[f])} is not a decimal like 420.00`);
+    }
+    return row;
+  });
+};
+
+const key = (contractId: string, period: string): string => JSON.stringify([contractId, period]);
+
+/** Compare the booked invoices with the invoices the log issued; export order, then missing ones. */
+export const reconcileInvoices = (
+  booked: readonly BookedInvoice[],
+  issued: readonly Invoice[],
+): Difference[] => {
+  const logged = new Map(issued.map((i) => [key(i.contractId, i.period), i]));
+  const seen = new Map<string, number>();
+  const out: Difference[] = [];
+  for (const b of booked) {
+    const k = key(b.contractId, b.period);
+    const where = { contractId: b.contractId, period: b.period, line: b.line };
+    const first = seen.get(k);
+    if (first !== undefined) {
+      out.push({ kind: 'booked-twice', ...where, firstLine: first });
+      continue;
+    }
+    seen.set(k, b.line);
+    const inv = logged.get(k);
+    if (inv === undefined) {
+      out.push({ kind: 'missing-in-log', ...where, invoiceNumber: b.invoiceNumber });
+      continue;
+    }
+    if (b.invoiceNumber !== inv.invoiceNumber)
+      out.push({
+        kind: 'invoice-number-differs',
+        ...where,
+        booked: b.invoiceNumber,
+        logged: inv.invoiceNumber ?? '',
+      });
+    for (const field of ['net', 'vat', 'gross'] as const) {
+      if (!new Dec(b[field]).equals(new Dec(inv[field])))
+        out.push({ kind: 'amount-differs', ...where, field, booked: b[field], logged: inv[field] });
+    }
+  }
+  for (const inv of issued) {
+    if (seen.has(key(inv.contractId, inv.period))) continue;
+    out.push({
+      kind: 'missing-in-export',
+      contractId: inv.contractId,
+      period: inv.period,
+      invoiceNumber: inv.invoiceNumber ?? '',
+      net: inv.net,
+      vat: inv.vat,
+      gross: inv.gross,
+    });
+  }
+  return out;
+};
+
+/** One difference as a sentence for a person. */
+export const describe = (d: Difference): string => {
+  const where = `${d.contractId} ${d.period}`;
+  switch (d.kind) {
+    case 'amount-differs':
+      return `${where} (CSV line ${d.line}): ${d.field} booked ${d.booked}, the log says ${d.logged}`;
+    case 'invoice-number-differs':
+      return `${where} (CSV line ${d.line}): invoice number booked ${d.booked}, the log issued ${d.logged}`;
+    case 'missing-in-log':
+      return `${where} (CSV line ${d.line}): invoice ${d.invoiceNumber} is booked, but the log issued no invoice for this period`;
+    case 'missing-in-export':
+      return `${where}: the log issued invoice ${d.invoiceNumber} (net ${d.net}, vat ${d.vat}, gross ${d.gross}), but it is not booked`;
+    case 'booked-twice':
+      return `${where} (CSV line ${d.line}): booked twice (also CSV line ${d.firstLine})`;
+  }
+};
+
+/** Reconcile the event log at `eventsPath` (NDJSON, `-` for stdin) with the CSV at `invoicesPath`. */
+export const reconcileFiles = async (paths: {
+  readonly eventsPath: string;
+  readonly invoicesPath: string;
+}): Promise<ReconciliationReport> => {
+  // The export is small and checked first: a malformed CSV should not wait for a big log to be read.
+  const booked = parseAccountingCsv(await readFile(paths.invoicesPath, 'utf8'));
+  const { ledger } = await foldNdjson(openEventSource(paths.eventsPath));
+  const issued = ledger.issuedInvoices();
+  return {
+    differences: reconcileInvoices(booked, issued),
+    booked: booked.length,
+    issued: issued.length,
+    invalidEvents: ledger.invalidEvents(),
+  };
+};
