@@ -61,8 +61,9 @@ const toRecord = (row: EventRow): RecordedEvent => {
 const LOCK_SQL = `SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`;
 
 /**
- * Append inside the caller's open transaction on `client` (BEGIN before, COMMIT after: the caller's).
- * Takes the append lock, which the caller then holds until its transaction ends, so keep that short.
+ * Append inside the caller's open READ COMMITTED transaction on `client` (BEGIN before, COMMIT after:
+ * the caller's). Takes the append lock, which the caller then holds until its transaction ends, so
+ * keep that short.
  */
 export const appendWithClient = async (
   client: Queryable,
@@ -70,7 +71,16 @@ export const appendWithClient = async (
   events: readonly DomainEvent[],
   expected: ExpectedRevision,
 ): Promise<AppendResult> => {
-  await client.query(LOCK_SQL);
+  const locked = await client.query<{ isolation: string }>(
+    `${LOCK_SQL}, current_setting('transaction_isolation') AS isolation`,
+  );
+  // Under REPEATABLE READ or SERIALIZABLE the transaction's snapshot predates the lock, so the head
+  // it reads could be stale: positions would collide and the expected-revision check would lie.
+  const isolation = locked.rows[0]?.isolation;
+  if (isolation !== 'read committed')
+    throw new Error(
+      `appendWithClient needs a READ COMMITTED transaction (this one is ${isolation ?? 'unknown'})`,
+    );
   return appendLocked(client, stream, events, expected);
 };
 

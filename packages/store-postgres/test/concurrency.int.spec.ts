@@ -94,6 +94,20 @@ describe('PostgreSQL concurrency', () => {
     expect(events.map((r) => r.revision)).toEqual(Array.from({ length: 24 }, (_, i) => BigInt(i)));
   });
 
+  it('appendWithClient refuses a transaction whose snapshot predates its lock', async () => {
+    const client = await store.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      const s = uniqueStream('rr');
+      await expect(appendWithClient(client, s, [contractTestEvent(`${s}-1`, s)], 'any')).rejects.toThrow(
+        /READ COMMITTED/,
+      );
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
   it('a catch-up reader never skips an event committed late by an overlapping transaction', async () => {
     const writers = 8;
     const txPerWriter = 12;
