@@ -4,9 +4,11 @@
  * → invalid naming the first line), BOM, invalid UTF-8, NUL bytes, chunk boundaries anywhere, and
  * opening files with a typed error when they cannot be read.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   InstantC,
@@ -398,6 +400,22 @@ describe('openEventSource', () => {
       '3:event:e-2',
       '4:duplicate:e-1@1',
     ]);
+  });
+
+  it('reads standard input for "-"', () => {
+    // A child process, so that this test owns its stdin.
+    const index = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+    const script = [
+      `import { openEventSource, readNdjson } from ${JSON.stringify(pathToFileURL(index).href)};`,
+      "for await (const i of readNdjson(openEventSource('-'))) console.log(i.line, i.kind);",
+    ].join('\n');
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      input: `${line('e-1')}\n\nnot json\n${line('e-1')}\n`,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim().split('\n')).toEqual(['1 event', '3 invalid', '4 duplicate']);
   });
 
   it('fails with a tagged SourceUnreadable for a missing file or a directory', async () => {
