@@ -5,6 +5,7 @@
  * Never edit a released migration; add the next number.
  */
 import type { Pool } from 'pg';
+import { withClient } from './connection.js';
 
 /** One schema change. */
 export interface Migration {
@@ -48,9 +49,8 @@ export const migrations: readonly Migration[] = [
 
 /** Apply every migration not yet applied; returns the versions applied by this call. */
 export const migrate = async (pool: Pool): Promise<number[]> => {
-  const client = await pool.connect();
   const applied: number[] = [];
-  try {
+  await withClient(pool, async (client) => {
     // Session-level lock: held across the per-migration transactions below, released in finally.
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
     try {
@@ -83,8 +83,6 @@ export const migrate = async (pool: Pool): Promise<number[]> => {
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()]);
     }
-  } finally {
-    client.release();
-  }
+  });
   return applied;
 };

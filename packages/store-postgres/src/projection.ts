@@ -7,6 +7,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import { sleep, type RecordedEvent } from '@msp-billing/store';
+import { inTransaction } from './connection.js';
 import { readAllWith } from './store.js';
 
 /** Options of `runPostgresProjection`. */
@@ -52,43 +53,33 @@ export const runPostgresProjection = async (
   let batches = 0;
   let events = 0;
   let checkpoint = 0n;
+  let batch: { events: number; checkpoint: bigint } | undefined;
   while (options.signal?.aborted !== true) {
-    const client = await pool.connect();
-    let broken = false;
     let caughtUp = false;
-    try {
-      await client.query('BEGIN');
+    await inTransaction(pool, async (client) => {
       const row = await client.query<{ position: string }>(
         'SELECT position::text AS position FROM msp_checkpoints WHERE name = $1 FOR UPDATE',
         [name],
       );
       checkpoint = BigInt(row.rows[0]?.position ?? '0');
       const records = await readAllWith(client, checkpoint, batchSize);
-      if (records.length > 0) {
-        await options.handle(client, records);
-        const last = (records[records.length - 1] as RecordedEvent).position;
-        await client.query('UPDATE msp_checkpoints SET position = $2, updated_at = now() WHERE name = $1', [
-          name,
-          last.toString(),
-        ]);
-        await client.query('COMMIT');
-        checkpoint = last;
-        batches += 1;
-        events += records.length;
-        options.onBatch?.({ events: records.length, checkpoint });
-      } else {
-        await client.query('COMMIT');
-      }
       caughtUp = records.length < batchSize;
-    } catch (err) {
-      try {
-        await client.query('ROLLBACK');
-      } catch {
-        broken = true;
-      }
-      throw err;
-    } finally {
-      client.release(broken);
+      if (records.length === 0) return;
+      await options.handle(client, records);
+      const last = (records[records.length - 1] as RecordedEvent).position;
+      await client.query('UPDATE msp_checkpoints SET position = $2, updated_at = now() WHERE name = $1', [
+        name,
+        last.toString(),
+      ]);
+      batch = { events: records.length, checkpoint: last };
+    });
+    // Counted only once the transaction has committed.
+    if (batch !== undefined) {
+      checkpoint = batch.checkpoint;
+      batches += 1;
+      events += batch.events;
+      options.onBatch?.(batch);
+      batch = undefined;
     }
     if (options.stopAtPosition !== undefined && checkpoint >= options.stopAtPosition) break;
     if (caughtUp) {

@@ -25,6 +25,7 @@ import {
   type StreamRevision,
   type SubscribeOptions,
 } from '@msp-billing/store';
+import { inTransaction } from './connection.js';
 import { migrate } from './migrations.js';
 
 /** Advisory-lock key that serialises appends ("msp-apnd" as eight ASCII bytes). */
@@ -274,24 +275,8 @@ export class PostgresEventStore implements EventStoreWithCheckpoints {
     return this.#transaction(work, 'BEGIN');
   }
 
-  async #transaction<A>(work: (client: PoolClient) => Promise<A>, begin: string): Promise<A> {
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
-      await client.query(begin);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      try {
-        await client.query('ROLLBACK');
-      } catch {
-        broken = true; // the connection itself failed; do not return it to the pool
-      }
-      throw err;
-    } finally {
-      client.release(broken);
-    }
+  #transaction<A>(work: (client: PoolClient) => Promise<A>, begin: string): Promise<A> {
+    return inTransaction(this.pool, work, begin);
   }
 
   /** End the pool if the store created it. */

@@ -9,7 +9,7 @@
  * reordered across streams.
  */
 import { streamOf, type DomainEvent, type StreamResolver } from '@msp-billing/events';
-import type { EventStore } from './port.js';
+import type { AppendResult, EventStore } from './port.js';
 
 /** Running totals of an import. */
 export interface ImportCounts {
@@ -21,6 +21,32 @@ export interface ImportCounts {
   readonly alreadyPresent: number;
   /** Events whose stream could not be resolved (their work entry or alert is unknown); not written. */
   readonly unroutable: number;
+}
+
+/**
+ * An import stopped because an append failed (the store went away, or refused an event). Everything
+ * counted in `counts` is durably in the store; re-running the same import resumes safely.
+ */
+export class ImportInterruptedError extends Error {
+  readonly _tag = 'ImportInterrupted' as const;
+  constructor(
+    /** Totals up to the failed append (its events are not counted). */
+    readonly counts: ImportCounts,
+    /** The stream of the failed append. */
+    readonly stream: string,
+    /** The id of the first event of the failed append. */
+    readonly eventId: string,
+    /** The store's error (match on its `_tag` for WrongExpectedRevision or EventIdConflict). */
+    override readonly cause: unknown,
+  ) {
+    super(
+      `import stopped after ${counts.appended} appended and ${counts.alreadyPresent} already present events: ` +
+        `append to ${JSON.stringify(stream)} from event ${JSON.stringify(eventId)} failed: ` +
+        `${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.name = 'ImportInterruptedError';
+  }
 }
 
 /** Options of `importEvents`. */
@@ -35,7 +61,7 @@ export interface ImportOptions {
   readonly resolver?: StreamResolver;
 }
 
-/** Import `events` into `store`; rejects with the store's error if an append fails. */
+/** Import `events` into `store`; rejects with `ImportInterruptedError` when an append fails. */
 export const importEvents = async (
   store: EventStore,
   events: AsyncIterable<DomainEvent> | Iterable<DomainEvent>,
@@ -58,7 +84,12 @@ export const importEvents = async (
 
   const flush = async (): Promise<void> => {
     if (runStream === undefined || run.length === 0) return;
-    const result = await store.appendToStream(runStream, run, 'any');
+    let result: AppendResult;
+    try {
+      result = await store.appendToStream(runStream, run, 'any');
+    } catch (err) {
+      throw new ImportInterruptedError(counts(), runStream, (run[0] as DomainEvent).id, err);
+    }
     appended += result.written;
     alreadyPresent += run.length - result.written;
     run = [];

@@ -78,7 +78,14 @@ describe('importEvents', () => {
       subscribeToAll: (o) => inner.subscribeToAll(o),
       close: () => inner.close(),
     };
-    await expect(importEvents(crashing, sampleLog(), { batchSize: 2 })).rejects.toThrow('connection lost');
+    await expect(importEvents(crashing, sampleLog(), { batchSize: 2 })).rejects.toMatchObject({
+      _tag: 'ImportInterrupted',
+      // Appends so far: [e1] [e2] [e3 e4]; the fourth, [e5], fails.
+      counts: { read: 5, appended: 4, alreadyPresent: 0, unroutable: 0 },
+      stream: 'contract-c1',
+      eventId: 'e5',
+      message: expect.stringContaining('connection lost'),
+    });
     const again = await importEvents(crashing, sampleLog(), { batchSize: 3 });
     expect(again.appended + again.alreadyPresent).toBe(8);
     expect(again.alreadyPresent).toBeGreaterThan(0);
