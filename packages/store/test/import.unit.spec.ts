@@ -80,8 +80,8 @@ describe('importEvents', () => {
     };
     await expect(importEvents(crashing, sampleLog(), { batchSize: 2 })).rejects.toMatchObject({
       _tag: 'ImportInterrupted',
-      // Appends so far: [e1] [e2] [e3 e4]; the fourth, [e5], fails.
-      counts: { read: 5, appended: 4, alreadyPresent: 0, unroutable: 0 },
+      // Appends so far: [e1] [e2] [e3 e4]; the fourth, [e5], fails when e6 (another stream) is read.
+      counts: { read: 6, appended: 4, alreadyPresent: 0, unroutable: 0 },
       stream: 'contract-c1',
       eventId: 'e5',
       message: expect.stringContaining('connection lost'),
