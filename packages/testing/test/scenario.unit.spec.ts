@@ -41,24 +41,32 @@ describe('generateScenario', () => {
     expect(cut).toEqual(full.slice(0, 100));
   });
 
-  it.each([1, 2, 3])('seed %i: ~20 000 valid events with unique ids, mostly in time order', (seed) => {
-    const events = [...generateScenario({ seed, contracts: 60, from: '2026-01', months: 12, limit: 20_000 })];
-    const { ledger, count, ids } = fold(events);
-    expect(count).toBe(20_000);
-    expect(ids.size).toBe(count);
-    expect(ledger.invalidEvents()).toEqual([]);
-    // Recording order is mostly, not strictly, business-time order: some facts are recorded late.
-    let inOrder = 0;
-    let late = 0;
-    for (let i = 1; i < events.length; i++) {
-      const prev = Date.parse((events[i - 1] as WireEvent).occurredAt);
-      const cur = Date.parse((events[i] as WireEvent).occurredAt);
-      if (cur >= prev) inOrder += 1;
-      else late += 1;
-    }
-    expect(inOrder / count).toBeGreaterThan(0.9);
-    expect(late).toBeGreaterThan(0);
-  });
+  // Many contracts over few months: the same number of events folds faster (the Ledger's cost grows
+  // with months per contract, see docs/benchmarks.md), which keeps this test quick on a busy machine.
+  it.each([1, 2, 3])(
+    'seed %i: ~20 000 valid events with unique ids, mostly in time order',
+    (seed) => {
+      const events = [
+        ...generateScenario({ seed, contracts: 140, from: '2026-01', months: 6, limit: 20_000 }),
+      ];
+      const { ledger, count, ids } = fold(events);
+      expect(count).toBe(20_000);
+      expect(ids.size).toBe(count);
+      expect(ledger.invalidEvents()).toEqual([]);
+      // Recording order is mostly, not strictly, business-time order: some facts are recorded late.
+      let inOrder = 0;
+      let late = 0;
+      for (let i = 1; i < events.length; i++) {
+        const prev = Date.parse((events[i - 1] as WireEvent).occurredAt);
+        const cur = Date.parse((events[i] as WireEvent).occurredAt);
+        if (cur >= prev) inOrder += 1;
+        else late += 1;
+      }
+      expect(inOrder / count).toBeGreaterThan(0.9);
+      expect(late).toBeGreaterThan(0);
+    },
+    120_000,
+  );
 
   it('shows every status and every line kind within a few months', () => {
     const { ledger } = fold(generateScenario({ seed: 1, contracts: 20, from: '2026-01', months: 4 }));
