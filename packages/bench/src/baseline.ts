@@ -17,6 +17,7 @@ interface Work {
 const file = process.argv[2];
 if (file === undefined) throw new Error('usage: baseline.ts <file>');
 const started = performance.now();
+const cpu0 = process.cpuUsage();
 const rateOfCard = new Map<string, number>();
 const cardOfContract = new Map<string, string>();
 const contractOfTicket = new Map<string, string>();
@@ -71,6 +72,8 @@ for (const w of work.values()) {
   total += ((rateOfCard.get(card) ?? 0) * w.minutes) / 60;
 }
 const ms = performance.now() - started;
+const cpu = process.cpuUsage(cpu0);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 process.stdout.write(
-  `${JSON.stringify({ ms, events, workEntries: work.size, total, maxRssKb: process.resourceUsage().maxRSS })}\n`,
+  `${JSON.stringify({ ms, cpuMs, events, workEntries: work.size, total, maxRssKb: process.resourceUsage().maxRSS })}\n`,
 );

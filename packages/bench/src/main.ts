@@ -85,12 +85,14 @@ interface Meta {
 }
 interface Baseline {
   readonly ms: number;
+  readonly cpuMs?: number;
   readonly events: number;
   readonly maxRssKb: number;
 }
 interface Engine {
   readonly foldMs: number;
   readonly entriesMs: number;
+  readonly cpuMs?: number;
   readonly events: number;
   readonly invalid: number;
   readonly entries: number;
@@ -101,7 +103,7 @@ interface Engine {
 interface Row {
   readonly size: string;
   readonly meta: Meta;
-  readonly cli?: { readonly ms: number; readonly maxRssKb: number };
+  readonly cli?: { readonly ms: number; readonly cpuMs: number; readonly maxRssKb: number };
   readonly baseline: Baseline;
   readonly engine: Engine;
 }
@@ -166,7 +168,7 @@ const engine = async (file: string, incOps: number, profileDir?: string): Promis
   );
 };
 
-const cli = async (file: string): Promise<{ ms: number; maxRssKb: number }> => {
+const cli = async (file: string): Promise<{ ms: number; cpuMs: number; maxRssKb: number }> => {
   const timeFile = resolve(benchDir, `time-${process.pid}.out`);
   const devNull = openSync('/dev/null', 'w');
   try {
@@ -174,7 +176,7 @@ const cli = async (file: string): Promise<{ ms: number; maxRssKb: number }> => {
       '/usr/bin/time',
       [
         '-f',
-        '%e %M',
+        '%e %M %U %S',
         '-o',
         timeFile,
         process.execPath,
@@ -192,8 +194,9 @@ const cli = async (file: string): Promise<{ ms: number; maxRssKb: number }> => {
     );
     if (r.code !== 0)
       throw new Error(`msp-billing ledger failed (exit ${r.code}): ${r.stderr.slice(0, 2000)}`);
-    const [, rss] = (await readFile(timeFile, 'utf8')).trim().split('\n').pop()?.split(' ') ?? [];
-    return { ms: r.ms, maxRssKb: Number(rss) };
+    const [, rss, user, sys] = (await readFile(timeFile, 'utf8')).trim().split('\n').pop()?.split(' ') ?? [];
+    await rm(timeFile, { force: true });
+    return { ms: r.ms, cpuMs: (Number(user) + Number(sys)) * 1000, maxRssKb: Number(rss) };
   } finally {
     closeSync(devNull);
   }
@@ -232,18 +235,23 @@ for (const n of sizes) {
 }
 
 const lines: string[] = [];
+const cpuOf = (ms: number, cpuMs: number | undefined): string =>
+  cpuMs === undefined ? fmtMs(ms) : `${fmtMs(ms)} / ${fmtMs(cpuMs)}`;
 lines.push(
-  '| log | events | work entries | baseline | engine fold+entries | ratio | `msp-billing ledger` (wall) | peak RSS baseline / engine / CLI | retained / work entry | incr. p50 / p99 |',
+  '| log | events | work entries | baseline wall / CPU | engine fold+entries wall / CPU | engine ÷ baseline (CPU) | `msp-billing ledger` wall / CPU | peak RSS baseline / engine / CLI | retained per work entry | incremental p50 / p99 |',
 );
 lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   const engMs = r.engine.foldMs + r.engine.entriesMs;
+  const engCpu = r.engine.cpuMs ?? engMs;
+  const baseCpu = r.baseline.cpuMs ?? r.baseline.ms;
   const work = r.meta.types['WorkLogged'] ?? 0;
   const inc = r.engine.incremental;
   lines.push(
-    `| ${r.size} (${(r.meta.bytes / 1e6).toFixed(0)} MB) | ${r.meta.events} | ${work} | ${fmtMs(r.baseline.ms)} (${perSec(r.meta.events, r.baseline.ms)}) | ` +
-      `${fmtMs(engMs)} (${perSec(r.meta.events, engMs)}) | ${(engMs / r.baseline.ms).toFixed(1)}× | ` +
-      `${r.cli === undefined ? '—' : `${fmtMs(r.cli.ms)} (${perSec(r.meta.events, r.cli.ms)})`} | ` +
+    `| ${r.size} (${(r.meta.bytes / 1e6).toFixed(0)} MB) | ${r.meta.events} | ${work} | ` +
+      `${cpuOf(r.baseline.ms, r.baseline.cpuMs)} (${perSec(r.meta.events, baseCpu)} CPU) | ` +
+      `${cpuOf(engMs, r.engine.cpuMs)} (${perSec(r.meta.events, engCpu)} CPU) | ${(engCpu / baseCpu).toFixed(1)}× | ` +
+      `${r.cli === undefined ? '—' : cpuOf(r.cli.ms, r.cli.cpuMs)} | ` +
       `${mb(r.baseline.maxRssKb)} / ${mb(r.engine.maxRssKb)} / ${r.cli === undefined ? '—' : mb(r.cli.maxRssKb)} | ` +
       `${Math.round(r.engine.retainedBytes / Math.max(1, r.engine.entries))} B | ` +
       `${inc === null ? '—' : `${inc.p50.toFixed(2)} / ${inc.p99.toFixed(2)} ms`} |`,
