@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalEvent, decodeEvent, type DomainEvent } from '@msp-billing/events';
-import type { EventStoreWithCheckpoints, RecordedEvent, SubscribeOptions } from './port.js';
+import type { EventStoreWithCheckpoints, ExpectedRevision, RecordedEvent, SubscribeOptions } from './port.js';
 
 /** Options of `describeEventStoreContract`. */
 export interface ContractSuiteOptions {
@@ -65,6 +65,57 @@ export const takeFromSubscription = async (
 };
 
 const ids = (records: readonly RecordedEvent[]): string[] => records.map((r) => r.event.id);
+
+/** The append rule of docs/stores.md, written out naively, as the model for randomised checks. */
+interface ModelEvent {
+  readonly id: string;
+  readonly variant: number;
+}
+type ModelOutcome =
+  | { readonly _tag: 'Ok'; readonly nextExpectedRevision: bigint; readonly written: number }
+  | { readonly _tag: 'WrongExpectedRevision' | 'EventIdConflict' };
+
+const holds = (expected: ExpectedRevision, last: number): boolean =>
+  expected === 'any' ||
+  (expected === 'no_stream' && last < 0) ||
+  (expected === 'stream_exists' && last >= 0) ||
+  (typeof expected === 'bigint' && last >= 0 && BigInt(last) === expected);
+
+const modelAppend = (
+  stream: ModelEvent[],
+  batch: readonly ModelEvent[],
+  expected: ExpectedRevision,
+): ModelOutcome => {
+  const unique: ModelEvent[] = [];
+  for (const e of batch) {
+    const twin = unique.find((u) => u.id === e.id);
+    if (twin !== undefined && twin.variant !== e.variant) return { _tag: 'EventIdConflict' };
+    const stored = stream.find((x) => x.id === e.id);
+    if (stored !== undefined && stored.variant !== e.variant) return { _tag: 'EventIdConflict' };
+    if (twin === undefined) unique.push(e);
+  }
+  const fresh = unique.filter((e) => !stream.some((x) => x.id === e.id));
+  if (fresh.length === 0) {
+    const indexes = unique.map((e) => stream.findIndex((x) => x.id === e.id));
+    if (!holds(expected, Math.min(...indexes) - 1)) return { _tag: 'WrongExpectedRevision' };
+    return { _tag: 'Ok', nextExpectedRevision: BigInt(Math.max(...indexes)), written: 0 };
+  }
+  if (!holds(expected, stream.length - 1)) return { _tag: 'WrongExpectedRevision' };
+  stream.push(...fresh);
+  return { _tag: 'Ok', nextExpectedRevision: BigInt(stream.length - 1), written: fresh.length };
+};
+
+/** A small seeded generator (mulberry32): the same sequences on every adapter and every run. */
+const prng = (seed: number): (() => number) => {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
 
 /** Register the contract suite for one adapter; `makeStore` is called once per suite. */
 export const describeEventStoreContract = (
@@ -268,6 +319,34 @@ export const describeEventStoreContract = (
           ),
         ).rejects.toMatchObject({ _tag: 'EventIdConflict', eventId: `${s}-2` });
         expect(ids(await store.readStream(s))).toEqual([`${s}-1`]);
+      });
+      it('agrees with a naive model of the rule on 30 seeded random append sequences', async () => {
+        const next = prng(20261127);
+        const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
+        for (let run = 0; run < 30; run++) {
+          const s = uniqueStream(`model-${run}`);
+          const model: ModelEvent[] = [];
+          for (let op = 0; op < 8; op++) {
+            const batch = Array.from({ length: 1 + Math.floor(next() * 3) }, () => ({
+              id: `${s}-${pick(['a', 'b', 'c', 'd', 'e'])}`,
+              variant: next() < 0.85 ? 0 : 1,
+            }));
+            const expected = pick<ExpectedRevision>(['any', 'no_stream', 'stream_exists', 0n, 1n, 2n, 3n]);
+            const want = modelAppend(model, batch, expected);
+            const got = await store
+              .appendToStream(
+                s,
+                batch.map((e) => contractTestEvent(e.id, s, e.variant)),
+                expected,
+              )
+              .then(
+                (r) => ({ _tag: 'Ok', nextExpectedRevision: r.nextExpectedRevision, written: r.written }),
+                (err: unknown) => ({ _tag: (err as { _tag?: unknown })._tag }),
+              );
+            expect({ run, op, expected, batch, got }).toEqual({ run, op, expected, batch, got: want });
+          }
+          expect(ids(await store.readStream(s))).toEqual(model.map((e) => e.id));
+        }
       });
     });
 
