@@ -6,15 +6,7 @@
  */
 export * from './money.js';
 export * from './period.js';
-export * from './timeline.js';
 export * from './invoice.js';
 export * from './ledger.js';
 export * from './fold.js';
-export type {
-  ContractState,
-  EntryState,
-  PricedEntry,
-  InvoicedLine,
-  RateCardState,
-  TicketState,
-} from './state.js';
+export type { ContractBook, EntryRef, PricedEntry, InvoicedLine } from './state.js';

@@ -7,7 +7,13 @@
  */
 import { formatInstant, type Instant, type ServiceKind } from '@msp-billing/events';
 import { Dec, ZERO, formatMoney, formatRate, vatOf } from './money.js';
-import type { ContractState, EntryState, InvoicedLine, PricedEntry } from './state.js';
+import type { WorkEntry } from '@msp-billing/contracts';
+import type { ContractBook, EntryRef, InvoicedLine, PricedEntry } from './state.js';
+
+/** An entry as it stands now: its values and its priced classification; undefined when voided. */
+export type Current = (
+  ref: EntryRef,
+) => { readonly entry: WorkEntry; readonly priced: PricedEntry } | undefined;
 
 /** The kind of an invoice line. */
 export type LineKind = 'work' | 'late-work' | 'reversal' | 'correction';
@@ -81,7 +87,7 @@ const lineOf = ({ kind, values, amount }: DraftLine): InvoiceLine => ({
   clause: values.clause,
 });
 
-const billedValues = (e: EntryState, p: PricedEntry): InvoicedLine => ({
+const billedValues = (e: WorkEntry, p: PricedEntry): InvoicedLine => ({
   workId: e.workId,
   ticketId: e.ticketId,
   service: p.classification.service,
@@ -113,23 +119,25 @@ export interface Difference {
 }
 
 /** The difference (C, P): current should-be-billed state of entries with period ≤ P against the invoiced state. */
-export const difference = (
-  contract: ContractState,
-  period: string,
-  priced: (e: EntryState) => PricedEntry | undefined,
-): Difference => {
+export const difference = (book: ContractBook, period: string, current: Current): Difference => {
   const lines: DraftLine[] = [];
   const billed: InvoicedLine[] = [];
   const reversed: string[] = [];
-  for (const entry of contract.entries) {
-    const prev = contract.invoiced.get(entry.workId);
-    const cur = entry.voided ? undefined : priced(entry);
+  for (const ref of book.entries) {
+    const prev = book.invoiced.get(ref.workId);
+    const cur = current(ref);
     const should =
-      cur !== undefined && cur.classification.status === 'billable' && cur.period <= period ? cur : undefined;
+      cur !== undefined && cur.priced.classification.status === 'billable' && cur.priced.period <= period
+        ? cur
+        : undefined;
     if (should === undefined && prev === undefined) continue;
-    const now = should === undefined ? undefined : billedValues(entry, should);
+    const now = should === undefined ? undefined : billedValues(should.entry, should.priced);
     if (now !== undefined && prev === undefined) {
-      lines.push({ kind: should?.period === period ? 'work' : 'late-work', values: now, amount: now.amount });
+      lines.push({
+        kind: should?.priced.period === period ? 'work' : 'late-work',
+        values: now,
+        amount: now.amount,
+      });
       billed.push(now);
     } else if (now === undefined && prev !== undefined) {
       lines.push({ kind: 'reversal', values: prev, amount: prev.amount.negated() });
@@ -145,19 +153,19 @@ export const difference = (
 
 /** The included/held/flagged summary of C's entries of period P. */
 export const summary = (
-  contract: ContractState,
+  book: ContractBook,
   period: string,
-  priced: (e: EntryState) => PricedEntry | undefined,
+  current: Current,
 ): Pick<Invoice, 'included' | 'held' | 'flagged'> => {
   let entries = 0;
   let minutes = 0;
   const held: HeldEntry[] = [];
   const flagged: FlaggedEntry[] = [];
-  for (const entry of contract.entries) {
-    if (entry.voided) continue;
-    const p = priced(entry);
-    if (p === undefined || p.period !== period) continue;
-    const c = p.classification;
+  for (const ref of book.entries) {
+    const cur = current(ref);
+    if (cur === undefined || cur.priced.period !== period) continue;
+    const { entry, priced } = cur;
+    const c = priced.classification;
     if (c.status === 'included') {
       entries += 1;
       minutes += entry.minutes;
@@ -172,7 +180,7 @@ export const summary = (
 
 /** Assemble an invoice from its lines: totals with VAT (spec §5). */
 export const assembleInvoice = (args: {
-  contract: ContractState;
+  book: ContractBook;
   period: string;
   status: InvoiceStatus;
   invoiceNumber: string | null;
@@ -181,16 +189,16 @@ export const assembleInvoice = (args: {
   summary: Pick<Invoice, 'included' | 'held' | 'flagged'>;
 }): Invoice => {
   const net = args.lines.reduce((sum, l) => sum.plus(l.amount), ZERO);
-  const vat = vatOf(net, args.contract.vatRatePercent);
+  const vat = vatOf(net, args.book.facts.vatRatePercent);
   return {
-    contractId: args.contract.contractId,
+    contractId: args.book.facts.contractId,
     period: args.period,
     status: args.status,
     invoiceNumber: args.invoiceNumber,
     currency: args.currency,
     lines: args.lines.map(lineOf),
     net: formatMoney(net),
-    vatRatePercent: args.contract.vatRatePercent,
+    vatRatePercent: args.book.facts.vatRatePercent,
     vat: formatMoney(vat),
     gross: formatMoney(net.plus(vat)),
     ...args.summary,

@@ -1,38 +1,43 @@
 /**
- * The Ledger projection (ARCHITECTURE.md): applies one event at a time in amortised constant time,
- * keeping facts per contract with their business time, and classifies and prices on demand (cached
- * until a fact the entry depends on changes). `InvoiceIssued` is the only event that freezes
- * anything: it computes the invoice over the facts recorded before it and moves the per-entry
+ * The Ledger projection (ARCHITECTURE.md): applies one event at a time in amortised constant time and
+ * classifies and prices on demand. The business-time facts of contracts, tickets and rate cards are
+ * those of @msp-billing/contracts (the same values the deciders decide on, folded by the same
+ * `evolve` functions); the Ledger adds what only a projection needs: integrity checks (spec §2),
+ * warnings (spec §6), entry order, caches, and issued invoices. `InvoiceIssued` is the only event that
+ * freezes anything: it computes the invoice over the facts recorded before it and moves the per-entry
  * "already invoiced" state forward.
- *
- * Invalid events (spec §2: integrity breaks) change no state and are kept with their reasons;
- * facts a command would have refused (spec §6) are applied and reported as warnings.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  canonicalEvent,
-  emailKey,
-  formatInstant,
-  type DomainEvent,
-  type EventOf,
-  type Instant,
-} from '@msp-billing/events';
-import { classify, type Classification, type RateInForce } from '@msp-billing/entitlements';
+  MAX_HA_RESTARTS_IN_ROW,
+  alertOf,
+  authorizedRequestersAt,
+  contractView,
+  evolveContractFacts,
+  evolveRateCard,
+  evolveTicketFacts,
+  haRestartsInRowAt,
+  isAlertingActiveAt,
+  judgeSafetyMeasure,
+  latestSchedule,
+  maintenanceWindowsAt,
+  rateAt,
+  slaAt,
+  timelineChangeAt,
+  workEntry,
+  type ContractFacts,
+  type ContractFactsView,
+  type RateCardFacts,
+  type TicketFacts,
+  type WorkEntry,
+} from '@msp-billing/contracts';
+import { canonicalEvent, emailKey, formatInstant, type DomainEvent, type Instant } from '@msp-billing/events';
+import { classify, type Classification, type TicketFacts as TicketView } from '@msp-billing/entitlements';
 import { DEFAULT_SLA_CATALOG, isInMaintenanceWindow, type SlaCatalog } from '@msp-billing/sla';
 import { amountOf, billedMinutesOf, formatMoney, formatRate } from './money.js';
 import { periodOf } from './period.js';
-import { assembleInvoice, difference, summary, type Invoice } from './invoice.js';
-import {
-  newContract,
-  ticketFacts,
-  type AlertState,
-  type ContractState,
-  type EntryState,
-  type PricedEntry,
-  type RateCardState,
-  type TicketState,
-} from './state.js';
-import { Timeline } from './timeline.js';
+import { assembleInvoice, difference, summary, type Current, type Invoice } from './invoice.js';
+import type { ContractBook, EntryRef, PricedEntry } from './state.js';
 
 /** Where an event stood in its source, for messages (`line N: …`). */
 export interface EventSource {
@@ -145,18 +150,46 @@ const hash53 = (s: string): number => {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 };
 
-const HOURS_72_MS = 72 * 3_600_000;
 const iso = (t: number): string => formatInstant(t as Instant);
 
-const rateAtFor =
-  (card: RateCardState) =>
-  (t: number): RateInForce | undefined =>
-    card.rates.at(t);
+/** The ticket as classification reads it (the current service, the latest schedule and decision). */
+const ticketViews = new WeakMap<TicketFacts, TicketView>();
+const ticketView = (t: TicketFacts): TicketView => {
+  const hit = ticketViews.get(t);
+  if (hit !== undefined) return hit;
+  const service = timelineChangeAt(t.service, Number.POSITIVE_INFINITY)?.value ?? 'support-request';
+  const schedule = latestSchedule(t);
+  const decision = timelineChangeAt(t.decisions, Number.POSITIVE_INFINITY);
+  const view: TicketView = {
+    ticketId: t.ticketId,
+    contractId: t.contractId,
+    openedAt: t.openedAt,
+    origin: t.origin,
+    service,
+    ...(t.channel === undefined ? {} : { channel: t.channel }),
+    ...(t.requester === undefined ? {} : { requester: t.requester }),
+    ...(t.vmId === undefined ? {} : { vmId: t.vmId }),
+    ...(t.update === undefined
+      ? {}
+      : {
+          update: {
+            software: t.update.software,
+            scope: t.update.scope,
+            vendorSupported: t.update.vendorSupported,
+            ...(schedule === undefined ? {} : { schedule }),
+          },
+        }),
+    ...(t.safetyMeasure === undefined ? {} : { safetyMeasure: t.safetyMeasure }),
+    ...(decision === undefined ? {} : { decision: { ...decision.value, at: decision.at } }),
+  };
+  ticketViews.set(t, view);
+  return view;
+};
 
-const ledgerEntry = (e: EntryState, p: PricedEntry): LedgerEntry => ({
-  workId: e.workId,
-  ticketId: e.ticketId,
-  contractId: e.contractId,
+const ledgerEntry = (ref: EntryRef, e: WorkEntry, p: PricedEntry): LedgerEntry => ({
+  workId: ref.workId,
+  ticketId: ref.ticketId,
+  contractId: ref.contractId,
   period: p.period,
   service: p.classification.service,
   status: p.classification.status,
@@ -170,62 +203,67 @@ const ledgerEntry = (e: EntryState, p: PricedEntry): LedgerEntry => ({
   technician: e.technician,
 });
 
-/** Who may confirm or decline an order at t: an authorised requester, or anyone while none is named (3). */
-const mayDecide = (contract: ContractState, email: string, t: number): boolean => {
-  const authorized = contract.authorizedRequestersAt(t);
-  return authorized.size === 0 || authorized.has(emailKey(email));
-};
-
 /** Create an empty Ledger. */
 export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const catalog = options.slaCatalog ?? DEFAULT_SLA_CATALOG;
   const dedupe = options.dedupe ?? true;
-  const contracts = new Map<string, ContractState>();
-  const rateCards = new Map<string, RateCardState>();
-  const tickets = new Map<string, TicketState>();
-  const entries = new Map<string, EntryState>();
-  const alerts = new Map<string, AlertState>();
-  const bookingsByVm = new Map<string, ContractState[]>();
+  const books = new Map<string, ContractBook>();
+  const rateCards = new Map<string, RateCardFacts>();
+  const tickets = new Map<string, TicketFacts>();
+  const refs = new Map<string, EntryRef>();
+  const alertContract = new Map<string, string>();
+  const bookingsByVm = new Map<string, ContractBook[]>();
   const seen = new Map<string, number>();
   const invalid: InvalidEvent[] = [];
   const warnings: Warning[] = [];
   const issuedOrder: Invoice[] = [];
+  const views = new WeakMap<ContractFacts, ContractFactsView>();
   let position = 0;
 
-  // ----------------------------------------------------------------------------------------------
-  // Classification and pricing, cached per entry
-
-  const priced = (e: EntryState): PricedEntry | undefined => {
-    const contract = contracts.get(e.contractId);
-    const ticket = tickets.get(e.ticketId);
-    if (contract === undefined || ticket === undefined) return undefined;
-    const card = rateCards.get(contract.rateCardId) as RateCardState;
-    const c = e.cache;
-    if (
-      c !== undefined &&
-      c.contractVersion === contract.version &&
-      c.ticketVersion === ticket.version &&
-      c.entryVersion === e.version &&
-      c.rateVersion === card.version
-    ) {
-      return c.value;
+  const viewOf = (c: ContractFacts): ContractFactsView => {
+    let v = views.get(c);
+    if (v === undefined) {
+      v = contractView(c, catalog);
+      views.set(c, v);
     }
-    const classification = classify({
-      entry: {
-        workId: e.workId,
-        ticketId: e.ticketId,
-        startedAt: e.startedAt,
-        minutes: e.minutes,
-        ...(e.service === undefined ? {} : { service: e.service }),
+    return v;
+  };
+
+  // ----------------------------------------------------------------------------------------------
+  // Classification and pricing, cached per entry while its facts are the same objects
+
+  const classifyRef = (
+    ref: EntryRef,
+    trace: boolean,
+  ): { entry: WorkEntry; priced: PricedEntry } | undefined => {
+    const book = books.get(ref.contractId) as ContractBook;
+    const ticket = tickets.get(ref.ticketId) as TicketFacts;
+    const entry = workEntry(ticket, ref.workId) as WorkEntry;
+    if (entry.voided) return undefined;
+    const card = rateCards.get(book.facts.rateCardId) as RateCardFacts;
+    const c = ref.cache;
+    if (!trace && c !== undefined && c.contract === book.facts && c.ticket === ticket && c.card === card) {
+      return { entry, priced: c.value };
+    }
+    const classification = classify(
+      {
+        entry: {
+          workId: entry.workId,
+          ticketId: entry.ticketId,
+          startedAt: entry.startedAt,
+          minutes: entry.minutes,
+          ...(entry.service === undefined ? {} : { service: entry.service }),
+        },
+        ticket: ticketView(ticket),
+        contract: viewOf(book.facts),
+        rateAt: (t) => rateAt(card, t),
       },
-      ticket: ticketFacts(ticket),
-      contract,
-      rateAt: rateAtFor(card),
-    });
-    const period = periodOf(e.startedAt, contract.timeZone);
+      { trace },
+    );
+    const period = periodOf(entry.startedAt, book.facts.timeZone);
     let value: PricedEntry;
     if (classification.status === 'billable' && classification.hourlyRate !== undefined) {
-      const billedMinutes = billedMinutesOf(e.minutes, card.billingIncrementMinutes);
+      const billedMinutes = billedMinutesOf(entry.minutes, card.billingIncrementMinutes);
       value = {
         classification,
         period,
@@ -236,22 +274,18 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     } else {
       value = { classification, period, billedMinutes: null, hourlyRate: null, amount: null };
     }
-    e.cache = {
-      contractVersion: contract.version,
-      ticketVersion: ticket.version,
-      entryVersion: e.version,
-      rateVersion: card.version,
-      value,
-    };
-    return value;
+    if (!trace) ref.cache = { contract: book.facts, ticket, card, value };
+    return { entry, priced: value };
   };
+  const current: Current = (ref) => classifyRef(ref, false);
 
   // ----------------------------------------------------------------------------------------------
   // Integrity (spec §2) and warnings (spec §6)
 
-  const warn = (ev: DomainEvent, src: EventSource | undefined, clause: string, message: string): void => {
+  let source: EventSource | undefined;
+  const warn = (ev: DomainEvent, clause: string, message: string): void => {
     warnings.push({
-      ...(src?.line === undefined ? {} : { line: src.line }),
+      ...(source?.line === undefined ? {} : { line: source.line }),
       position,
       eventId: ev.id,
       type: ev.type,
@@ -260,392 +294,290 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     });
   };
 
-  const contractOf = (id: string): ContractState | string =>
-    contracts.get(id) ?? `contract ${JSON.stringify(id)} does not exist (no earlier MSPBooked)`;
-  const ticketOf = (id: string): TicketState | string =>
+  const bookOf = (id: string): ContractBook | string =>
+    books.get(id) ?? `contract ${JSON.stringify(id)} does not exist (no earlier MSPBooked)`;
+  const ticketOf = (id: string): TicketFacts | string =>
     tickets.get(id) ??
     `ticket ${JSON.stringify(id)} does not exist (no earlier TicketOpened, UpdateRequested or SafetyMeasureTaken)`;
-
-  const openTicket = (
-    ev: EventOf<'TicketOpened'> | EventOf<'UpdateRequested'> | EventOf<'SafetyMeasureTaken'>,
-    src: EventSource | undefined,
-  ): string | undefined => {
-    const d = ev.data;
-    const contract = contractOf(d.contractId);
-    if (typeof contract === 'string') return contract;
-    if (tickets.has(d.ticketId)) return `ticket ${JSON.stringify(d.ticketId)} already exists`;
-    const base = {
-      ticketId: d.ticketId,
-      contractId: d.contractId,
-      openedAt: ev.occurredAt,
-      schedules: new Timeline<{ scheduledFor: number; agreedWithCustomer: boolean }>(),
-      decisions: new Timeline<{ kind: 'confirmed' | 'declined'; at: number; by: string }>(),
-      version: 0,
-    };
-    let ticket: TicketState;
-    if (ev.type === 'TicketOpened') {
-      ticket = {
-        ...base,
-        origin: 'ticket',
-        channel: ev.data.channel,
-        requester: ev.data.requester,
-        service: ev.data.service,
-        ...(ev.data.vmId === undefined ? {} : { vmId: ev.data.vmId }),
-      };
-    } else if (ev.type === 'UpdateRequested') {
-      const u = ev.data;
-      ticket = {
-        ...base,
-        origin: 'update-request',
-        channel: u.channel,
-        requester: u.requester,
-        service: 'update-installation',
-        ...(u.vmId === undefined ? {} : { vmId: u.vmId }),
-        update: { software: u.software, scope: u.scope, vendorSupported: u.vendorSupported },
-      };
-      if (!u.vendorSupported)
-        warn(ev, src, '4.1', `update of ${u.software} requested, but it has no vendor support`);
-    } else {
-      const m = ev.data;
-      if (m.alertId !== undefined) {
-        const alert = alerts.get(m.alertId);
-        if (alert === undefined)
-          return `alert ${JSON.stringify(m.alertId)} does not exist (no earlier AlertRaised)`;
-        if (alert.contractId !== m.contractId)
-          return `alert ${JSON.stringify(m.alertId)} belongs to contract ${alert.contractId}`;
-      }
-      ticket = {
-        ...base,
-        origin: 'safety-measure',
-        service: 'safety-measure',
-        safetyMeasure: {
-          takenAt: ev.occurredAt,
-          justification: m.justification,
-          ...(m.alertId === undefined ? {} : { alertId: m.alertId }),
-        },
-      };
-      const why = safetyMeasureProblem(contract, ticket);
-      if (why !== undefined) warn(ev, src, '4.2', why);
-    }
-    if (ticket.vmId !== undefined && ticket.vmId !== contract.vmId) {
-      warn(
-        ev,
-        src,
-        '1',
-        `ticket is for VM ${ticket.vmId}, but contract ${contract.contractId} covers ${contract.vmId}`,
-      );
-    }
-    tickets.set(ticket.ticketId, ticket);
-    return undefined;
+  const liveEntry = (workId: string): EntryRef | string => {
+    const ref = refs.get(workId);
+    if (ref === undefined)
+      return `work entry ${JSON.stringify(workId)} does not exist (no earlier WorkLogged)`;
+    const entry = workEntry(tickets.get(ref.ticketId) as TicketFacts, workId) as WorkEntry;
+    return entry.voided ? `work entry ${JSON.stringify(workId)} is already voided` : ref;
+  };
+  /** Who may confirm or decline an order at t: an authorised requester, or anyone while none is named (3). */
+  const mayDecide = (c: ContractFacts, email: string, t: number): boolean => {
+    const authorized = authorizedRequestersAt(c, t);
+    return authorized.size === 0 || authorized.has(emailKey(email));
+  };
+  const evolveTicket = (ticketId: string, ev: DomainEvent): void => {
+    tickets.set(ticketId, evolveTicketFacts(tickets.get(ticketId), ev) as TicketFacts);
   };
 
-  /** Why a recorded safety measure would have been refused (4.2), judged on the facts known now. */
-  const safetyMeasureProblem = (contract: ContractState, ticket: TicketState): string | undefined => {
-    const m = ticket.safetyMeasure;
-    if (m === undefined) return undefined;
-    if (!contract.isAlertingActiveAt(m.takenAt)) return `safety measure taken without active alerting`;
-    if (m.justification === 'imminent-danger') return undefined;
-    const alert = m.alertId === undefined ? undefined : alerts.get(m.alertId);
-    if (alert === undefined) return `justification ${m.justification} names no alert`;
-    const ackBefore = alert.firstAcknowledgedAt !== undefined && alert.firstAcknowledgedAt < m.takenAt;
-    if (m.justification === 'no-response') {
-      if (ackBefore) return `alert ${alert.alertId} was answered before the measure`;
-      if (m.takenAt - alert.raisedAt <= HOURS_72_MS)
-        return `no-response needs more than 72 h since alert ${alert.alertId}`;
-      return undefined;
-    }
-    return ackBefore
-      ? undefined
-      : `customer-instructed, but alert ${alert.alertId} was not answered before the measure`;
-  };
-
-  const entryOf = (workId: string): EntryState | string => {
-    const e = entries.get(workId);
-    if (e === undefined) return `work entry ${JSON.stringify(workId)} does not exist (no earlier WorkLogged)`;
-    if (e.voided) return `work entry ${JSON.stringify(workId)} is already voided`;
-    return e;
-  };
-
-  /** Apply a valid-looking event; returns the reason when it breaks integrity. */
-  const applyValid = (ev: DomainEvent, src: EventSource | undefined): string | undefined => {
-    const seq = position;
-    const at = ev.occurredAt;
+  /** Check an event against the log so far; returns the reason when it breaks integrity (spec §2). */
+  const refusal = (ev: DomainEvent): string | undefined => {
     switch (ev.type) {
-      case 'RateCardPublished': {
-        const d = ev.data;
-        if (rateCards.has(d.rateCardId)) return `rate card ${JSON.stringify(d.rateCardId)} already exists`;
-        rateCards.set(d.rateCardId, {
-          rateCardId: d.rateCardId,
-          currency: d.currency,
-          billingIncrementMinutes: d.billingIncrementMinutes,
-          rates: new Timeline(),
-          version: 0,
-        });
-        return undefined;
-      }
-      case 'HourlyRateSet': {
-        const card = rateCards.get(ev.data.rateCardId);
-        if (card === undefined)
-          return `rate card ${JSON.stringify(ev.data.rateCardId)} does not exist (no earlier RateCardPublished)`;
-        card.rates.set(ev.data.effectiveFrom, seq, {
-          hourlyRate: ev.data.hourlyRate,
-          effectiveFrom: ev.data.effectiveFrom,
-        });
-        card.version += 1;
-        return undefined;
-      }
+      case 'RateCardPublished':
+        return rateCards.has(ev.data.rateCardId)
+          ? `rate card ${JSON.stringify(ev.data.rateCardId)} already exists`
+          : undefined;
+      case 'HourlyRateSet':
+        return rateCards.has(ev.data.rateCardId)
+          ? undefined
+          : `rate card ${JSON.stringify(ev.data.rateCardId)} does not exist (no earlier RateCardPublished)`;
       case 'MSPBooked': {
         const d = ev.data;
-        if (contracts.has(d.contractId)) return `contract ${JSON.stringify(d.contractId)} is already booked`;
+        if (books.has(d.contractId)) return `contract ${JSON.stringify(d.contractId)} is already booked`;
         if (!rateCards.has(d.rateCardId))
           return `rate card ${JSON.stringify(d.rateCardId)} does not exist (no earlier RateCardPublished)`;
-        const others = bookingsByVm.get(d.vmId) ?? [];
-        const clash = others.find((o) => o.cancelledAt === undefined || o.cancelledAt > at);
-        if (clash !== undefined)
-          return `VM ${JSON.stringify(d.vmId)} already has an active MSP (contract ${clash.contractId})`;
-        const contract = newContract(d, at, seq, catalog);
-        contracts.set(d.contractId, contract);
-        bookingsByVm.set(d.vmId, [...others, contract]);
-        return undefined;
+        const clash = (bookingsByVm.get(d.vmId) ?? []).find(
+          (o) => o.facts.cancelledAt === undefined || o.facts.cancelledAt > ev.occurredAt,
+        );
+        return clash === undefined
+          ? undefined
+          : `VM ${JSON.stringify(d.vmId)} already has an active MSP (contract ${clash.facts.contractId})`;
       }
       case 'InvoiceIssued': {
-        const contract = contractOf(ev.data.contractId);
-        if (typeof contract === 'string') return contract;
-        const p = ev.data.period;
-        if (contract.lastIssuedPeriod !== undefined && p <= contract.lastIssuedPeriod) {
-          return `period ${p} is not after the last issued invoice of ${contract.contractId} (${contract.lastIssuedPeriod})`;
-        }
-        const card = rateCards.get(contract.rateCardId) as RateCardState;
-        const diff = difference(contract, p, priced);
-        const invoice = assembleInvoice({
-          contract,
-          period: p,
-          status: 'issued',
-          invoiceNumber: ev.data.invoiceNumber,
-          currency: card.currency,
-          lines: diff.lines,
-          summary: summary(contract, p, priced),
-        });
-        for (const b of diff.billed) contract.invoiced.set(b.workId, b);
-        for (const r of diff.reversed) contract.invoiced.delete(r);
-        contract.issued.set(p, invoice);
-        contract.lastIssuedPeriod = p;
-        issuedOrder.push(invoice);
-        return undefined;
+        const book = bookOf(ev.data.contractId);
+        if (typeof book === 'string') return book;
+        const last = book.lastIssuedPeriod;
+        return last !== undefined && ev.data.period <= last
+          ? `period ${ev.data.period} is not after the last issued invoice of ${book.facts.contractId} (${last})`
+          : undefined;
       }
       case 'TicketOpened':
       case 'UpdateRequested':
-      case 'SafetyMeasureTaken':
-        return openTicket(ev, src);
-      case 'TicketReclassified': {
-        const t = ticketOf(ev.data.ticketId);
-        if (typeof t === 'string') return t;
-        t.service = ev.data.service;
-        t.version += 1;
-        return undefined;
+      case 'SafetyMeasureTaken': {
+        const book = bookOf(ev.data.contractId);
+        if (typeof book === 'string') return book;
+        if (tickets.has(ev.data.ticketId)) return `ticket ${JSON.stringify(ev.data.ticketId)} already exists`;
+        if (ev.type !== 'SafetyMeasureTaken' || ev.data.alertId === undefined) return undefined;
+        const owner = alertContract.get(ev.data.alertId);
+        if (owner === undefined)
+          return `alert ${JSON.stringify(ev.data.alertId)} does not exist (no earlier AlertRaised)`;
+        return owner === ev.data.contractId
+          ? undefined
+          : `alert ${JSON.stringify(ev.data.alertId)} belongs to contract ${owner}`;
       }
-      case 'OrderConfirmed':
-      case 'OrderDeclined': {
-        const t = ticketOf(ev.data.ticketId);
-        if (typeof t === 'string') return t;
-        const contract = contracts.get(t.contractId) as ContractState;
-        const by = ev.type === 'OrderConfirmed' ? ev.data.confirmedBy : ev.data.declinedBy;
-        if (!mayDecide(contract, by, at))
-          return `${by} is not an authorised requester of ${contract.contractId} at ${iso(at)}`;
-        t.decisions.set(at, seq, { kind: ev.type === 'OrderConfirmed' ? 'confirmed' : 'declined', at, by });
-        t.version += 1;
-        return undefined;
-      }
-      case 'UpdateScheduled': {
-        const t = ticketOf(ev.data.ticketId);
-        if (typeof t === 'string') return t;
-        t.schedules.set(at, seq, {
-          scheduledFor: ev.data.scheduledFor,
-          agreedWithCustomer: ev.data.agreedWithCustomer,
-        });
-        t.version += 1;
-        const contract = contracts.get(t.contractId) as ContractState;
-        const inForce = contract.maintenanceWindowsAt(ev.data.scheduledFor);
-        if (
-          !ev.data.agreedWithCustomer &&
-          !isInMaintenanceWindow(ev.data.scheduledFor, inForce.windows, contract.timeZone)
-        ) {
-          warn(
-            ev,
-            src,
-            '4.1',
-            `update scheduled for ${iso(ev.data.scheduledFor)}, outside every maintenance window, without agreement`,
-          );
-        }
-        return undefined;
-      }
+      case 'TicketReclassified':
+      case 'UpdateScheduled':
       case 'UpdateApplied':
       case 'UpdateFailed': {
         const t = ticketOf(ev.data.ticketId);
         return typeof t === 'string' ? t : undefined;
       }
-      case 'AlertRaised': {
-        const contract = contractOf(ev.data.contractId);
-        if (typeof contract === 'string') return contract;
-        if (alerts.has(ev.data.alertId)) return `alert ${JSON.stringify(ev.data.alertId)} already exists`;
-        const alert: AlertState = { alertId: ev.data.alertId, contractId: ev.data.contractId, raisedAt: at };
-        alerts.set(alert.alertId, alert);
-        contract.alerts.set(alert.alertId, alert);
-        contract.version += 1;
-        return undefined;
-      }
-      case 'AlertAcknowledged': {
-        const alert = alerts.get(ev.data.alertId);
-        if (alert === undefined)
-          return `alert ${JSON.stringify(ev.data.alertId)} does not exist (no earlier AlertRaised)`;
-        if (alert.firstAcknowledgedAt === undefined || at < alert.firstAcknowledgedAt)
-          alert.firstAcknowledgedAt = at;
-        (contracts.get(alert.contractId) as ContractState).version += 1;
-        return undefined;
-      }
-      case 'WorkLogged': {
-        const d = ev.data;
-        if (entries.has(d.workId)) return `work entry ${JSON.stringify(d.workId)} already exists`;
-        const t = ticketOf(d.ticketId);
+      case 'OrderConfirmed':
+      case 'OrderDeclined': {
+        const t = ticketOf(ev.data.ticketId);
         if (typeof t === 'string') return t;
-        const entry: EntryState = {
-          workId: d.workId,
-          ticketId: d.ticketId,
-          contractId: t.contractId,
-          technician: d.technician,
-          seq,
-          startedAt: d.startedAt,
-          minutes: d.minutes,
-          ...(d.service === undefined ? {} : { service: d.service }),
-          ...(d.description === undefined ? {} : { description: d.description }),
-          voided: false,
-          version: 0,
-        };
-        entries.set(d.workId, entry);
-        (contracts.get(t.contractId) as ContractState).entries.push(entry);
-        return undefined;
+        const c = (books.get(t.contractId) as ContractBook).facts;
+        const by = ev.type === 'OrderConfirmed' ? ev.data.confirmedBy : ev.data.declinedBy;
+        return mayDecide(c, by, ev.occurredAt)
+          ? undefined
+          : `${by} is not an authorised requester of ${c.contractId} at ${iso(ev.occurredAt)}`;
       }
-      case 'WorkLogCorrected': {
-        const e = entryOf(ev.data.workId);
-        if (typeof e === 'string') return e;
-        const d = ev.data;
-        if (d.startedAt === undefined && d.minutes === undefined && d.service === undefined) {
-          return 'a correction needs at least one of startedAt, minutes, service';
-        }
-        if (d.startedAt !== undefined) e.startedAt = d.startedAt;
-        if (d.minutes !== undefined) e.minutes = d.minutes;
-        if (d.service !== undefined) e.service = d.service;
-        e.version += 1;
-        return undefined;
+      case 'AlertRaised': {
+        const book = bookOf(ev.data.contractId);
+        if (typeof book === 'string') return book;
+        return alertContract.has(ev.data.alertId)
+          ? `alert ${JSON.stringify(ev.data.alertId)} already exists`
+          : undefined;
       }
+      case 'AlertAcknowledged':
+        return alertContract.has(ev.data.alertId)
+          ? undefined
+          : `alert ${JSON.stringify(ev.data.alertId)} does not exist (no earlier AlertRaised)`;
+      case 'WorkLogged': {
+        if (refs.has(ev.data.workId)) return `work entry ${JSON.stringify(ev.data.workId)} already exists`;
+        const t = ticketOf(ev.data.ticketId);
+        return typeof t === 'string' ? t : undefined;
+      }
+      case 'WorkLogCorrected':
       case 'WorkLogVoided': {
-        const e = entryOf(ev.data.workId);
-        if (typeof e === 'string') return e;
-        e.voided = true;
-        e.version += 1;
-        return undefined;
+        const ref = liveEntry(ev.data.workId);
+        return typeof ref === 'string' ? ref : undefined;
       }
-      default:
-        return applyContractFact(ev, src, seq);
+      default: {
+        const book = bookOf(ev.data.contractId);
+        return typeof book === 'string' ? book : undefined;
+      }
     }
   };
 
-  /** Contract-level facts: each changes what classification sees for all of the contract's entries. */
-  const applyContractFact = (
-    ev: DomainEvent,
-    src: EventSource | undefined,
-    seq: number,
-  ): string | undefined => {
-    if (!('contractId' in ev.data)) return `event type ${ev.type} is not handled`;
-    const contract = contractOf(ev.data.contractId);
-    if (typeof contract === 'string') return contract;
-    const at = ev.occurredAt;
+  /** Fold a valid event into the facts and the bookkeeping, warning about what a command would refuse (§6). */
+  const fold = (ev: DomainEvent): void => {
+    const seq = position;
     switch (ev.type) {
-      case 'SlaChanged':
-        contract.sla.set(at, seq, ev.data.sla);
-        break;
-      case 'MSPCancelled': {
-        const sla = contract.slaAt(at);
-        if (catalog[sla].mspMandatory && !ev.data.vmDecommissioned) {
-          warn(ev, src, '1', `MSP of a ${sla} VM cancelled while the VM is not decommissioned`);
-        }
-        if (contract.cancelledAt === undefined || at < contract.cancelledAt) contract.cancelledAt = at;
-        break;
+      case 'RateCardPublished':
+      case 'HourlyRateSet':
+        rateCards.set(
+          ev.data.rateCardId,
+          evolveRateCard(rateCards.get(ev.data.rateCardId), ev) as RateCardFacts,
+        );
+        return;
+      case 'MSPBooked': {
+        const book: ContractBook = {
+          facts: evolveContractFacts(undefined, ev) as ContractFacts,
+          entries: [],
+          issued: new Map(),
+          invoiced: new Map(),
+        };
+        books.set(ev.data.contractId, book);
+        bookingsByVm.set(ev.data.vmId, [...(bookingsByVm.get(ev.data.vmId) ?? []), book]);
+        return;
       }
-      case 'ProvisioningCompleted':
-        if (contract.provisioningCompletedAt === undefined || at < contract.provisioningCompletedAt) {
-          contract.provisioningCompletedAt = at;
+      case 'InvoiceIssued':
+        issue(books.get(ev.data.contractId) as ContractBook, ev.data.period, ev.data.invoiceNumber);
+        return;
+      case 'TicketOpened':
+      case 'UpdateRequested':
+      case 'SafetyMeasureTaken': {
+        evolveTicket(ev.data.ticketId, ev);
+        const t = tickets.get(ev.data.ticketId) as TicketFacts;
+        const c = (books.get(ev.data.contractId) as ContractBook).facts;
+        if (t.vmId !== undefined && t.vmId !== c.vmId) {
+          warn(ev, '1', `ticket is for VM ${t.vmId}, but contract ${c.contractId} covers ${c.vmId}`);
         }
-        break;
-      case 'AuthorizedRequesterNamed':
-        contract.setRequester(ev.data.email, at, seq, true);
-        break;
-      case 'AuthorizedRequesterRemoved':
-        contract.setRequester(ev.data.email, at, seq, false);
-        break;
-      case 'AlertingActivated':
-        contract.alerting.set(at, seq, true);
-        break;
-      case 'AlertingDeactivated':
-        contract.alerting.set(at, seq, false);
-        break;
-      case 'BackupNasShareAttached':
-        contract.setShare(ev.data.shareId, at, seq, true);
-        break;
-      case 'BackupNasShareDetached':
-        contract.setShare(ev.data.shareId, at, seq, false);
-        break;
-      case 'MaintenanceWindowsAgreed':
-        contract.agreedWindows.set(at, seq, ev.data.windows);
-        break;
-      case 'VmRestartedByHa':
-        contract.haRestartsInRow += 1;
-        if (contract.haRestartsInRow > 3) {
+        if (ev.type === 'UpdateRequested' && !ev.data.vendorSupported) {
+          warn(ev, '4.1', `update of ${ev.data.software} requested, but it has no vendor support`);
+        }
+        if (ev.type === 'SafetyMeasureTaken') {
+          const alert = ev.data.alertId === undefined ? undefined : alertOf(c, ev.data.alertId);
+          const verdict = judgeSafetyMeasure({
+            justification: ev.data.justification,
+            takenAt: ev.occurredAt,
+            alertingActive: isAlertingActiveAt(c, ev.occurredAt),
+            ...(alert === undefined ? {} : { alert }),
+          });
+          if (!verdict.holds)
+            warn(ev, '4.2', `safety measure not covered (${ev.data.justification}): ${verdict.reason}`);
+        }
+        return;
+      }
+      case 'UpdateScheduled': {
+        evolveTicket(ev.data.ticketId, ev);
+        const t = tickets.get(ev.data.ticketId) as TicketFacts;
+        const c = (books.get(t.contractId) as ContractBook).facts;
+        const inForce = maintenanceWindowsAt(c, ev.data.scheduledFor, catalog);
+        if (
+          !ev.data.agreedWithCustomer &&
+          !isInMaintenanceWindow(ev.data.scheduledFor, inForce.windows, c.timeZone)
+        ) {
           warn(
             ev,
-            src,
-            '4.2',
-            `HA restart number ${contract.haRestartsInRow} in a row; vSphere HA restarts at most 3 times`,
+            '4.1',
+            `update scheduled for ${iso(ev.data.scheduledFor)}, outside every maintenance window, without agreement`,
           );
         }
-        return undefined;
-      case 'VmHeartbeatRestored':
-        contract.haRestartsInRow = 0;
-        return undefined;
-      default:
-        return `event type ${ev.type} is not handled`;
+        return;
+      }
+      case 'TicketReclassified':
+      case 'OrderConfirmed':
+      case 'OrderDeclined':
+      case 'UpdateApplied':
+      case 'UpdateFailed':
+        evolveTicket(ev.data.ticketId, ev);
+        return;
+      case 'WorkLogged': {
+        evolveTicket(ev.data.ticketId, ev);
+        const contractId = (tickets.get(ev.data.ticketId) as TicketFacts).contractId;
+        const ref: EntryRef = {
+          workId: ev.data.workId,
+          ticketId: ev.data.ticketId,
+          contractId,
+          seq,
+          corrections: 0,
+        };
+        refs.set(ref.workId, ref);
+        (books.get(contractId) as ContractBook).entries.push(ref);
+        return;
+      }
+      case 'WorkLogCorrected':
+      case 'WorkLogVoided': {
+        const ref = refs.get(ev.data.workId) as EntryRef;
+        if (ev.type === 'WorkLogCorrected') ref.corrections += 1;
+        evolveTicket(ref.ticketId, ev);
+        return;
+      }
+      case 'AlertAcknowledged': {
+        const book = books.get(alertContract.get(ev.data.alertId) as string) as ContractBook;
+        book.facts = evolveContractFacts(book.facts, ev) as ContractFacts;
+        return;
+      }
+      default: {
+        const book = books.get(ev.data.contractId) as ContractBook;
+        if (ev.type === 'MSPCancelled') {
+          const sla = slaAt(book.facts, ev.occurredAt);
+          if (catalog[sla].mspMandatory && !ev.data.vmDecommissioned) {
+            warn(ev, '1', `MSP of a ${sla} VM cancelled while the VM is not decommissioned`);
+          }
+        }
+        if (ev.type === 'AlertRaised') alertContract.set(ev.data.alertId, ev.data.contractId);
+        book.facts = evolveContractFacts(book.facts, ev) as ContractFacts;
+        if (ev.type === 'VmRestartedByHa') {
+          const run = haRestartsInRowAt(book.facts, ev.occurredAt);
+          if (run > MAX_HA_RESTARTS_IN_ROW) {
+            warn(
+              ev,
+              '4.2',
+              `HA restart number ${run} in a row; vSphere HA restarts at most ${MAX_HA_RESTARTS_IN_ROW} times`,
+            );
+          }
+        }
+      }
     }
-    contract.version += 1;
-    return undefined;
+  };
+
+  /** Freeze the invoice (C, P) over the facts recorded so far and move the invoiced state forward. */
+  const issue = (book: ContractBook, period: string, invoiceNumber: string): void => {
+    const card = rateCards.get(book.facts.rateCardId) as RateCardFacts;
+    const diff = difference(book, period, current);
+    const invoice = assembleInvoice({
+      book,
+      period,
+      status: 'issued',
+      invoiceNumber,
+      currency: card.currency,
+      lines: diff.lines,
+      summary: summary(book, period, current),
+    });
+    for (const b of diff.billed) book.invoiced.set(b.workId, b);
+    for (const r of diff.reversed) book.invoiced.delete(r);
+    book.issued.set(period, invoice);
+    book.lastIssuedPeriod = period;
+    issuedOrder.push(invoice);
   };
 
   // ----------------------------------------------------------------------------------------------
   // Queries
 
-  const draftOrFrozen = (contract: ContractState, period: string): Invoice => {
-    const frozen = contract.issued.get(period);
+  const draftOrFrozen = (book: ContractBook, period: string): Invoice => {
+    const frozen = book.issued.get(period);
     if (frozen !== undefined) return frozen;
-    const card = rateCards.get(contract.rateCardId) as RateCardState;
-    if (contract.lastIssuedPeriod !== undefined && period < contract.lastIssuedPeriod) {
-      return assembleInvoice({
-        contract,
-        period,
-        status: 'skipped',
-        invoiceNumber: null,
-        currency: card.currency,
-        lines: [],
-        summary: summary(contract, period, priced),
-      });
-    }
+    const currency = (rateCards.get(book.facts.rateCardId) as RateCardFacts).currency;
+    const skipped = book.lastIssuedPeriod !== undefined && period < book.lastIssuedPeriod;
     return assembleInvoice({
-      contract,
+      book,
       period,
-      status: 'draft',
+      status: skipped ? 'skipped' : 'draft',
       invoiceNumber: null,
-      currency: card.currency,
-      lines: difference(contract, period, priced).lines,
-      summary: summary(contract, period, priced),
+      currency,
+      lines: skipped ? [] : difference(book, period, current).lines,
+      summary: summary(book, period, current),
     });
+  };
+
+  const record = (list: InvalidEvent[], ev: DomainEvent, reason: string): ApplyResult => {
+    list.push({
+      ...(source?.line === undefined ? {} : { line: source.line }),
+      position,
+      eventId: ev.id,
+      type: ev.type,
+      reason,
+    });
+    position += 1;
+    return { _tag: 'Invalid', reason };
   };
 
   const ledger: Ledger = {
@@ -653,35 +585,26 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       return position;
     },
     apply(event, src) {
+      source = src;
       const fingerprint = dedupe ? hash53(canonicalEvent(event)) : 0;
       if (dedupe) {
         const prior = seen.get(event.id);
-        if (prior !== undefined) {
+        if (prior === fingerprint) {
           position += 1;
-          if (prior === fingerprint) return { _tag: 'Duplicate' };
-          const reason = `event id ${JSON.stringify(event.id)} was already used for a different event`;
-          invalid.push({
-            ...(src?.line === undefined ? {} : { line: src.line }),
-            position: position - 1,
-            eventId: event.id,
-            type: event.type,
-            reason,
-          });
-          return { _tag: 'Invalid', reason };
+          return { _tag: 'Duplicate' };
+        }
+        if (prior !== undefined) {
+          return record(
+            invalid,
+            event,
+            `event id ${JSON.stringify(event.id)} was already used for a different event`,
+          );
         }
       }
-      const reason = applyValid(event, src);
+      const reason = refusal(event);
+      if (reason !== undefined) return record(invalid, event, reason);
+      fold(event);
       position += 1;
-      if (reason !== undefined) {
-        invalid.push({
-          ...(src?.line === undefined ? {} : { line: src.line }),
-          position: position - 1,
-          eventId: event.id,
-          type: event.type,
-          reason,
-        });
-        return { _tag: 'Invalid', reason };
-      }
       if (dedupe) seen.set(event.id, fingerprint);
       return { _tag: 'Applied' };
     },
@@ -696,39 +619,40 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     },
     entries(filter = {}) {
       const out: LedgerEntry[] = [];
-      const scan = (list: Iterable<EntryState>): void => {
-        for (const e of list) {
-          if (e.voided) continue;
-          const p = priced(e);
-          if (p === undefined || (filter.period !== undefined && p.period !== filter.period)) continue;
-          out.push(ledgerEntry(e, p));
+      const scan = (list: Iterable<EntryRef>): void => {
+        for (const ref of list) {
+          const cur = current(ref);
+          if (cur === undefined || (filter.period !== undefined && cur.priced.period !== filter.period))
+            continue;
+          out.push(ledgerEntry(ref, cur.entry, cur.priced));
         }
       };
-      if (filter.contractId !== undefined) scan(contracts.get(filter.contractId)?.entries ?? []);
-      else scan(entries.values());
+      if (filter.contractId !== undefined) scan(books.get(filter.contractId)?.entries ?? []);
+      else scan(refs.values());
       return out;
     },
     explain(workId) {
-      const e = entries.get(workId);
-      if (e === undefined || e.voided) {
+      const ref = refs.get(workId);
+      const cur = ref === undefined ? undefined : classifyRef(ref, true);
+      if (ref === undefined || cur === undefined) {
         return E.left({
           _tag: 'UnknownWorkEntry',
           workId,
           message:
-            e === undefined
+            ref === undefined
               ? `no work entry ${JSON.stringify(workId)} in the log`
               : `work entry ${JSON.stringify(workId)} is voided`,
         });
       }
-      const p = priced(e) as PricedEntry;
-      const contract = contracts.get(e.contractId) as ContractState;
-      const card = rateCards.get(contract.rateCardId) as RateCardState;
+      const { entry, priced: p } = cur;
+      const book = books.get(ref.contractId) as ContractBook;
+      const card = rateCards.get(book.facts.rateCardId) as RateCardFacts;
       const c = p.classification;
       return E.right({
-        entry: ledgerEntry(e, p),
-        timeZone: contract.timeZone,
+        entry: ledgerEntry(ref, entry, p),
+        timeZone: book.facts.timeZone,
         classification: c,
-        corrections: e.version,
+        corrections: ref.corrections,
         ...(p.amount !== null &&
         p.hourlyRate !== null &&
         p.billedMinutes !== null &&
@@ -754,18 +678,18 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           message: `period ${JSON.stringify(period)} is not of the form YYYY-MM`,
         });
       }
-      const contract = contracts.get(contractId);
-      if (contract === undefined) {
+      const book = books.get(contractId);
+      if (book === undefined) {
         return E.left({
           _tag: 'UnknownContract',
           contractId,
           message: `no contract ${JSON.stringify(contractId)} in the log`,
         });
       }
-      return E.right(draftOrFrozen(contract, period));
+      return E.right(draftOrFrozen(book, period));
     },
     issuedInvoices: () => [...issuedOrder],
-    contractIds: () => [...contracts.keys()],
+    contractIds: () => [...books.keys()],
     invalidEvents: () => invalid,
     warnings: () => warnings,
   };

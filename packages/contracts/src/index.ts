@@ -15,4 +15,5 @@ export * from './ticketFacts.js';
 export * from './registry.js';
 export * from './contract.js';
 export * from './ticket.js';
+export * from './safetyMeasure.js';
 export * from './rateCard.js';

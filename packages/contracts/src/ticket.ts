@@ -19,7 +19,8 @@ import {
   type ContractState,
 } from './contractFacts.js';
 import type { Decider } from './decider.js';
-import { refusal, type Refusal, type RefusalData, type UnjustifiedReason } from './refusal.js';
+import { refusal, type Refusal, type RefusalData } from './refusal.js';
+import { judgeSafetyMeasure } from './safetyMeasure.js';
 import { contractOfTicket, ticketOfWork, type Registry } from './registry.js';
 import { evolveTicketFacts, workEntry, type TicketFacts, type TicketState } from './ticketFacts.js';
 
@@ -32,9 +33,6 @@ export interface TicketInputs {
   /** The SLA catalog in use (default maintenance windows, 4.1). */
   readonly catalog: SlaCatalog;
 }
-
-/** The customer must not have answered an alert for MORE than this before a `no-response` measure (4.2). */
-export const NO_RESPONSE_MS = 72 * 3_600_000;
 
 const refuse = (r: RefusalData): Either<Refusal, DomainEvent[]> => left(refusal(r));
 
@@ -120,33 +118,23 @@ const decideSafetyMeasure = (
   const alert = d.alertId === undefined ? undefined : alertOf(c, d.alertId);
   if (d.alertId !== undefined && alert === undefined)
     return refuse({ _tag: 'UnknownAlert', alertId: d.alertId, contractId: c.contractId });
-  // No proactive measure without active alerting (4.2).
-  if (!isAlertingActiveAt(c, at)) return refuse({ _tag: 'AlertingNotActive', contractId: c.contractId, at });
-  const acknowledgedBefore = alert?.firstAcknowledgedAt !== undefined && alert.firstAcknowledgedAt < at;
-  let reason: UnjustifiedReason | undefined;
-  switch (d.justification) {
-    case 'imminent-danger':
-      // Danger in delay justifies a measure on its own (4.2).
-      break;
-    case 'no-response':
-      // More than 3 days without an answer to the alert (4.2): exactly 72 hours is not more.
-      if (alert === undefined) reason = 'alert-required';
-      else if (!(at - alert.raisedAt > NO_RESPONSE_MS)) reason = 'alert-not-older-than-72h';
-      else if (acknowledgedBefore) reason = 'alert-acknowledged-before';
-      break;
-    case 'customer-instructed':
-      if (alert === undefined) reason = 'alert-required';
-      else if (!acknowledgedBefore) reason = 'alert-not-acknowledged-before';
-      break;
-  }
-  if (reason !== undefined)
+  const verdict = judgeSafetyMeasure({
+    justification: d.justification,
+    takenAt: at,
+    alertingActive: isAlertingActiveAt(c, at),
+    ...(alert === undefined ? {} : { alert }),
+  });
+  if (!verdict.holds) {
+    if (verdict.reason === 'alerting-not-active')
+      return refuse({ _tag: 'AlertingNotActive', contractId: c.contractId, at });
     return refuse({
       _tag: 'SafetyMeasureNotJustified',
       ticketId: d.ticketId,
       justification: d.justification,
-      reason,
+      reason: verdict.reason,
       ...(d.alertId === undefined ? {} : { alertId: d.alertId }),
     });
+  }
   return emit('SafetyMeasureTaken', command, d);
 };
 

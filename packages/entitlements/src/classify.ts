@@ -5,6 +5,7 @@
  * looked at: that trace is what `explain` prints when a customer disputes a line.
  */
 import { isInMaintenanceWindow } from '@msp-billing/sla';
+import { judgeSafetyMeasure, type SafetyMeasureVerdict } from '@msp-billing/contracts';
 import { emailKey, type ServiceKind } from '@msp-billing/events';
 import type { ClassificationInput, ContractView, TicketFacts, WorkEntryFacts } from './facts.js';
 
@@ -40,10 +41,10 @@ export interface Classification {
   /** For billable entries: the rate in force at the start of the work. */
   readonly hourlyRate?: string;
   readonly rateEffectiveFrom?: number;
+  /** Every rule evaluated, in order (empty when classified with `trace: false`). */
   readonly trace: readonly RuleCheck[];
 }
 
-const HOURS_72_MS = 72 * 3_600_000;
 const iso = (t: number): string => new Date(t).toISOString();
 const yes = (b: boolean): string => (b ? 'yes' : 'no');
 
@@ -57,7 +58,8 @@ interface Step {
   readonly rule: number;
   readonly clause: Clause;
   readonly question: string;
-  readonly facts: Record<string, string>;
+  /** The facts read, built only when a trace is asked for (explain): they cost strings. */
+  readonly facts: () => Record<string, string>;
   /** A decision, or the reason the rule let the entry through. */
   readonly result: Decision | string;
 }
@@ -74,35 +76,31 @@ const decide = (status: Status, clause: Clause, reason: string): Decision => ({ 
 // ------------------------------------------------------------------------------------------------
 // Rules 1–3: the scope of the MSP (1) and what is never offered (5.2)
 
-const rule1 = ({ entry, contract }: Ctx): Step => {
-  const active = contract.isMspActiveAt(entry.startedAt);
-  const facts: Record<string, string> = {
+const rule1 = ({ entry, contract }: Ctx): Step => ({
+  rule: 1,
+  clause: '1',
+  question: 'Was the MSP active when the work started?',
+  facts: () => ({
     startedAt: iso(entry.startedAt),
     mspBookedAt: iso(contract.bookedAt),
-  };
-  if (contract.cancelledAt !== undefined) facts['mspCancelledAt'] = iso(contract.cancelledAt);
-  return {
-    rule: 1,
-    clause: '1',
-    question: 'Was the MSP active when the work started?',
-    facts,
-    result: active
-      ? 'the MSP was active'
-      : decide(
-          'flagged',
-          '1',
-          entry.startedAt < contract.bookedAt
-            ? `work started ${iso(entry.startedAt)}, before the MSP was booked (${iso(contract.bookedAt)})`
-            : `work started ${iso(entry.startedAt)}, after the MSP was cancelled (${iso(contract.cancelledAt ?? 0)})`,
-        ),
-  };
-};
+    ...(contract.cancelledAt === undefined ? {} : { mspCancelledAt: iso(contract.cancelledAt) }),
+  }),
+  result: contract.isMspActiveAt(entry.startedAt)
+    ? 'the MSP was active'
+    : decide(
+        'flagged',
+        '1',
+        entry.startedAt < contract.bookedAt
+          ? `work started ${iso(entry.startedAt)}, before the MSP was booked (${iso(contract.bookedAt)})`
+          : `work started ${iso(entry.startedAt)}, after the MSP was cancelled (${iso(contract.cancelledAt ?? 0)})`,
+      ),
+});
 
 const rule2 = ({ ticket, contract }: Ctx): Step => ({
   rule: 2,
   clause: '1',
   question: "Is the ticket for the contract's VM?",
-  facts: { ticketVm: ticket.vmId ?? '(none named)', contractVm: contract.vmId },
+  facts: () => ({ ticketVm: ticket.vmId ?? '(none named)', contractVm: contract.vmId }),
   result:
     ticket.vmId !== undefined && ticket.vmId !== contract.vmId
       ? decide('flagged', '1', `ticket is for VM ${ticket.vmId}, the MSP covers only ${contract.vmId}`)
@@ -113,7 +111,7 @@ const rule3 = ({ service }: Ctx): Step => ({
   rule: 3,
   clause: '5.2',
   question: 'Is it compiling software from source?',
-  facts: { service },
+  facts: () => ({ service }),
   result:
     service === 'source-build'
       ? decide(
@@ -142,7 +140,7 @@ const rule4 = ({ service }: Ctx): Step => ({
   rule: 4,
   clause: '2.1',
   question: 'Is it OS, network or certificate setup?',
-  facts: { service },
+  facts: () => ({ service }),
   result: INCLUDED_AT_PROVISIONING.has(service)
     ? decide('included', '2.1', `${service} is included at provisioning`)
     : 'not a provisioning service',
@@ -152,13 +150,13 @@ const backupRule =
   (rule: number, clause: Clause, kind: ServiceKind, what: string) =>
   ({ entry, contract, service }: Ctx): Step => {
     if (service !== kind)
-      return { rule, clause, question: `Is it ${what}?`, facts: { service }, result: `not ${what}` };
+      return { rule, clause, question: `Is it ${what}?`, facts: () => ({ service }), result: `not ${what}` };
     const attached = contract.isNasShareAttachedAt(entry.startedAt);
     return {
       rule,
       clause,
       question: `Is it ${what}, with a Backup-NAS-Share attached?`,
-      facts: { service, startedAt: iso(entry.startedAt), nasShareAttached: yes(attached) },
+      facts: () => ({ service, startedAt: iso(entry.startedAt), nasShareAttached: yes(attached) }),
       result: attached
         ? decide('included', clause, `${what} is included with a Backup-NAS-Share attached`)
         : decide(
@@ -175,7 +173,7 @@ const rule6 = ({ service }: Ctx): Step => ({
   rule: 6,
   clause: '2.2',
   question: 'Is it monitoring, alerting or certificate renewal?',
-  facts: { service },
+  facts: () => ({ service }),
   result: INCLUDED_IN_OPERATION.has(service)
     ? decide('included', '2.2', `${service} is included in operation`)
     : 'not an operations service',
@@ -187,7 +185,7 @@ const rule8 = ({ service }: Ctx): Step => ({
   rule: 8,
   clause: '3.1',
   question: "Is it an incident of the provider's own infrastructure?",
-  facts: { service },
+  facts: () => ({ service }),
   result:
     service === 'incident'
       ? decide('included', '3.1', "fault of the provider's infrastructure is included")
@@ -204,12 +202,12 @@ const rule9 = ({ ticket, contract, service }: Ctx): Step => {
     question: 'Is it an update ordered, supported and scheduled as agreed?',
   };
   if (service !== 'update-installation')
-    return { ...base, facts: { service }, result: 'not an update installation' };
+    return { ...base, facts: () => ({ service }), result: 'not an update installation' };
   const u = ticket.update;
   if (u === undefined) {
     return {
       ...base,
-      facts: { service, ticketOrigin: ticket.origin },
+      facts: () => ({ service, ticketOrigin: ticket.origin }),
       result: decide(
         'flagged',
         '4.1',
@@ -226,7 +224,7 @@ const rule9 = ({ ticket, contract, service }: Ctx): Step => {
   if (!u.vendorSupported) {
     return {
       ...base,
-      facts,
+      facts: () => facts,
       result: decide('flagged', '4.1', `${u.software} is no longer supported by its vendor`),
     };
   }
@@ -242,7 +240,7 @@ const rule9 = ({ ticket, contract, service }: Ctx): Step => {
     if (!inside && !u.schedule.agreedWithCustomer) {
       return {
         ...base,
-        facts,
+        facts: () => facts,
         result: decide(
           'flagged',
           '4.1',
@@ -255,7 +253,7 @@ const rule9 = ({ ticket, contract, service }: Ctx): Step => {
   }
   return {
     ...base,
-    facts,
+    facts: () => facts,
     result:
       u.scope === 'customer-installed'
         ? decide('billable', '4.1', `update of customer-installed software ${u.software} is billable`)
@@ -270,98 +268,59 @@ const rule9 = ({ ticket, contract, service }: Ctx): Step => {
 // ------------------------------------------------------------------------------------------------
 // Rule 10: safety measures (4.2)
 
+const UNJUSTIFIED: Record<Exclude<SafetyMeasureVerdict, { holds: true }>['reason'], string> = {
+  'alerting-not-active': 'alerting was not active; no proactive measures without it',
+  'alert-required': 'its justification needs the alert it answers; none was named',
+  'alert-not-older-than-72h': 'its alert was not more than 72 h old (no-response needs more than 3 days)',
+  'alert-acknowledged-before':
+    'the customer answered its alert before the measure; no-response does not hold',
+  'alert-not-acknowledged-before': 'the customer had not answered its alert before the measure',
+};
+
 const rule10 = ({ ticket, contract, service }: Ctx): Step => {
   const base = {
     rule: 10,
     clause: '4.2' as const,
     question: 'Is it a justified safety measure with alerting active?',
   };
-  if (service !== 'safety-measure') return { ...base, facts: { service }, result: 'not a safety measure' };
+  if (service !== 'safety-measure')
+    return { ...base, facts: () => ({ service }), result: 'not a safety measure' };
   const m = ticket.safetyMeasure;
   if (m === undefined) {
     return {
       ...base,
-      facts: { service, ticketOrigin: ticket.origin },
+      facts: () => ({ service, ticketOrigin: ticket.origin }),
       result: decide('flagged', '4.2', 'no SafetyMeasureTaken is recorded for this ticket'),
     };
   }
   const alerting = contract.isAlertingActiveAt(m.takenAt);
-  const facts: Record<string, string> = {
+  const alert = m.alertId === undefined ? undefined : contract.alert(m.alertId);
+  const verdict = judgeSafetyMeasure({
+    justification: m.justification,
+    takenAt: m.takenAt,
+    alertingActive: alerting,
+    ...(alert === undefined ? {} : { alert }),
+  });
+  const facts = (): Record<string, string> => ({
     measureAt: iso(m.takenAt),
     justification: m.justification,
     alertingActive: yes(alerting),
-  };
-  if (!alerting) {
-    return {
-      ...base,
-      facts,
-      result: decide(
-        'flagged',
-        '4.2',
-        `alerting was not active at ${iso(m.takenAt)}; no proactive measures without it`,
-      ),
-    };
-  }
-  if (m.justification === 'imminent-danger') {
-    return {
-      ...base,
-      facts,
-      result: decide('included', '4.2', 'safety measure against imminent danger, alerting active'),
-    };
-  }
-  const alert = m.alertId === undefined ? undefined : contract.alert(m.alertId);
-  if (alert === undefined) {
-    facts['alert'] = m.alertId ?? '(none named)';
-    return {
-      ...base,
-      facts,
-      result: decide(
-        'flagged',
-        '4.2',
-        `justification ${m.justification} needs the alert it answers; none was named`,
-      ),
-    };
-  }
-  const ackBefore = alert.firstAcknowledgedAt !== undefined && alert.firstAcknowledgedAt < m.takenAt;
-  facts['alert'] = alert.alertId;
-  facts['alertRaisedAt'] = iso(alert.raisedAt);
-  facts['acknowledgedBeforeMeasure'] = yes(ackBefore);
-  if (m.justification === 'no-response') {
-    const waited = m.takenAt - alert.raisedAt;
-    facts['hoursSinceAlert'] = (waited / 3_600_000).toFixed(2);
-    if (waited > HOURS_72_MS && !ackBefore) {
-      return {
-        ...base,
-        facts,
-        result: decide(
-          'included',
-          '4.2',
-          `no answer ${(waited / 3_600_000).toFixed(1)} h after alert ${alert.alertId}, alerting active`,
-        ),
-      };
-    }
-    return {
-      ...base,
-      facts,
-      result: decide(
-        'flagged',
-        '4.2',
-        ackBefore
-          ? `alert ${alert.alertId} was answered before the measure; no-response does not hold`
-          : `only ${(waited / 3_600_000).toFixed(1)} h since alert ${alert.alertId}; no-response needs more than 72 h`,
-      ),
-    };
-  }
+    alert: alert?.alertId ?? m.alertId ?? '(none named)',
+    ...(alert === undefined
+      ? {}
+      : {
+          alertRaisedAt: iso(alert.raisedAt),
+          hoursSinceAlert: ((m.takenAt - alert.raisedAt) / 3_600_000).toFixed(2),
+          acknowledgedAt:
+            alert.firstAcknowledgedAt === undefined ? '(never)' : iso(alert.firstAcknowledgedAt),
+        }),
+  });
   return {
     ...base,
     facts,
-    result: ackBefore
-      ? decide('included', '4.2', `measure instructed after the customer answered alert ${alert.alertId}`)
-      : decide(
-          'flagged',
-          '4.2',
-          `customer-instructed, but alert ${alert.alertId} was not answered before the measure`,
-        ),
+    result: verdict.holds
+      ? decide('included', '4.2', `${m.justification} safety measure with alerting active`)
+      : decide('flagged', '4.2', `${m.justification} safety measure: ${UNJUSTIFIED[verdict.reason]}`),
   };
 };
 
@@ -370,13 +329,14 @@ const rule10 = ({ ticket, contract, service }: Ctx): Step => {
 
 const rule11 = ({ entry, contract, service }: Ctx): Step => {
   const base = { rule: 11, clause: '5.3' as const, question: 'Is it a change after the initial setup?' };
-  if (service !== 'change-request') return { ...base, facts: { service }, result: 'not a change request' };
+  if (service !== 'change-request')
+    return { ...base, facts: () => ({ service }), result: 'not a change request' };
   const done = contract.provisioningCompletedAt;
-  const facts = {
+  const facts = () => ({
     service,
     startedAt: iso(entry.startedAt),
     provisioningCompletedAt: done === undefined ? '(not completed)' : iso(done),
-  };
+  });
   return {
     ...base,
     facts,
@@ -398,7 +358,7 @@ const rule12 = ({ service }: Ctx): Step => ({
   rule: 12,
   clause: '3.1',
   question: 'Is it a support request?',
-  facts: { service },
+  facts: () => ({ service }),
   result:
     service === 'support-request'
       ? decide('billable', '3.1', 'help with setting up or running services is billable')
@@ -409,7 +369,7 @@ const rule13 = ({ service }: Ctx): Step => ({
   rule: 13,
   clause: '5.1',
   question: 'Is it a customer-caused fault, DDoS, security review or malware clean-up?',
-  facts: { service },
+  facts: () => ({ service }),
   result: BILLABLE_FAULTS.has(service)
     ? decide('billable', '5.1', `${service} is always billable by effort`)
     : `not one of them`,
@@ -419,7 +379,7 @@ const rule14 = ({ service }: Ctx): Step => ({
   rule: 14,
   clause: '5.2',
   question: 'Is it installing individual software?',
-  facts: { service },
+  facts: () => ({ service }),
   result:
     service === 'software-installation'
       ? decide(
@@ -454,7 +414,7 @@ const rule15 = ({ ticket }: Ctx): Step => ({
   rule: 15,
   clause: '3',
   question: 'Did a customer order it?',
-  facts: { requester: ticket.requester ?? '(provider ticket)' },
+  facts: () => ({ requester: ticket.requester ?? '(provider ticket)' }),
   result:
     ticket.requester === undefined
       ? decide('flagged', '3', 'billable work on a provider ticket: no customer ordered it')
@@ -464,22 +424,21 @@ const rule15 = ({ ticket }: Ctx): Step => ({
 const rule16 = ({ ticket, contract }: Ctx): Step => {
   const authorized = contract.authorizedRequestersAt(ticket.openedAt);
   const requester = ticket.requester ?? '';
-  const facts: Record<string, string> = {
-    ticketOpenedAt: iso(ticket.openedAt),
-    requester,
-    authorizedRequesters:
-      authorized.size === 0 ? '(none named: every ticket is an order)' : [...authorized].join(', '),
-  };
+  const d = ticket.decision;
   const base = {
     rule: 16,
     clause: '3' as const,
     question: 'Was the requester authorised to order billable work?',
-    facts,
+    facts: () => ({
+      ticketOpenedAt: iso(ticket.openedAt),
+      requester,
+      authorizedRequesters:
+        authorized.size === 0 ? '(none named: every ticket is an order)' : [...authorized].join(', '),
+      ...(d === undefined ? {} : { decision: `${d.kind} by ${d.by} at ${iso(d.at)}` }),
+    }),
   };
   if (authorized.size === 0) return { ...base, result: 'no authorised requesters named: implicit order' };
   if (authorized.has(emailKey(requester))) return { ...base, result: `${requester} is authorised` };
-  const d = ticket.decision;
-  if (d !== undefined) facts['decision'] = `${d.kind} by ${d.by} at ${iso(d.at)}`;
   if (d === undefined) {
     return {
       ...base,
@@ -501,7 +460,7 @@ const toCheck = (s: Step): RuleCheck =>
         clause: s.clause,
         question: s.question,
         outcome: 'passed',
-        facts: s.facts,
+        facts: s.facts(),
         note: s.result,
       }
     : {
@@ -510,53 +469,58 @@ const toCheck = (s: Step): RuleCheck =>
         question: s.question,
         outcome: 'decided',
         status: s.result.status,
-        facts: s.facts,
+        facts: s.facts(),
         note: s.result.reason,
       };
 
+/** Options of {@link classify}. */
+export interface ClassifyOptions {
+  /**
+   * Record every rule evaluated with the facts it read (default true). The Ledger turns it off for
+   * bulk classification and on for `explain`: the trace costs strings per rule and entry.
+   */
+  readonly trace?: boolean;
+}
+
+const rule17 = (input: ClassificationInput): Step => {
+  const rate = input.rateAt(input.entry.startedAt);
+  return {
+    rule: 17,
+    clause: '3',
+    question: 'Was an hourly rate in force when the work started?',
+    facts: () => ({
+      startedAt: iso(input.entry.startedAt),
+      hourlyRate: rate === undefined ? '(none)' : `${rate.hourlyRate} from ${iso(rate.effectiveFrom)}`,
+    }),
+    result:
+      rate === undefined
+        ? decide('flagged', '3', `no hourly rate in force at ${iso(input.entry.startedAt)}`)
+        : `rate ${rate.hourlyRate} in force`,
+  };
+};
+
 /** Classify one work entry by spec §4, rules 1–17 in order; the first rule that decides wins. */
-export const classify = (input: ClassificationInput): Classification => {
+export const classify = (input: ClassificationInput, options: ClassifyOptions = {}): Classification => {
+  const tracing = options.trace ?? true;
   const service = input.entry.service ?? input.ticket.service;
   const ctx: Ctx = { entry: input.entry, ticket: input.ticket, contract: input.contract, service };
   const trace: RuleCheck[] = [];
+  const decided = (step: Step): Decision | undefined => {
+    if (tracing) trace.push(toCheck(step));
+    return typeof step.result === 'string' ? undefined : step.result;
+  };
   let decision: Decision | undefined;
   for (const rule of SERVICE_RULES) {
-    const step = rule(ctx);
-    trace.push(toCheck(step));
-    if (typeof step.result !== 'string') {
-      decision = step.result;
-      break;
-    }
+    decision = decided(rule(ctx));
+    if (decision !== undefined) break;
   }
   // Every ServiceKind is decided by one of rules 3–14; this guards a catalog extended without a rule.
   if (decision === undefined) {
     return { status: 'flagged', clause: '3', reason: `no rule covers service ${service}`, service, trace };
   }
   if (decision.status !== 'billable') return { ...decision, service, trace };
-
-  for (const rule of [rule15, rule16]) {
-    const step = rule(ctx);
-    trace.push(toCheck(step));
-    if (typeof step.result !== 'string') return { ...step.result, service, trace };
-  }
-  const rate = input.rateAt(input.entry.startedAt);
-  const rateStep: Step = {
-    rule: 17,
-    clause: '3',
-    question: 'Was an hourly rate in force when the work started?',
-    facts: {
-      startedAt: iso(input.entry.startedAt),
-      hourlyRate: rate === undefined ? '(none)' : `${rate.hourlyRate} from ${iso(rate.effectiveFrom)}`,
-    },
-    result:
-      rate === undefined
-        ? decide('flagged', '3', `no hourly rate in force at ${iso(input.entry.startedAt)}`)
-        : `rate ${rate.hourlyRate} in force`,
-  };
-  trace.push(toCheck(rateStep));
-  if (typeof rateStep.result !== 'string' || rate === undefined) {
-    const d = typeof rateStep.result === 'string' ? decide('flagged', '3', 'no rate') : rateStep.result;
-    return { ...d, service, trace };
-  }
+  const refused = decided(rule15(ctx)) ?? decided(rule16(ctx)) ?? decided(rule17(input));
+  if (refused !== undefined) return { ...refused, service, trace };
+  const rate = input.rateAt(input.entry.startedAt) as NonNullable<ReturnType<ClassificationInput['rateAt']>>;
   return { ...decision, service, hourlyRate: rate.hourlyRate, rateEffectiveFrom: rate.effectiveFrom, trace };
 };

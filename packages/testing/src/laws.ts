@@ -168,9 +168,13 @@ export const lawPricesAreExact = (
   const ledger = foldEvents(decoded, options);
   const increments = new Map<string, number>();
   const cardOf = new Map<string, string>();
+  // The first publication and booking count: a second one re-creates what exists, an invalid event.
   for (const e of decoded) {
-    if (e.type === 'RateCardPublished') increments.set(e.data.rateCardId, e.data.billingIncrementMinutes);
-    if (e.type === 'MSPBooked') cardOf.set(e.data.contractId, e.data.rateCardId);
+    if (e.type === 'RateCardPublished' && !increments.has(e.data.rateCardId)) {
+      increments.set(e.data.rateCardId, e.data.billingIncrementMinutes);
+    }
+    if (e.type === 'MSPBooked' && !cardOf.has(e.data.contractId))
+      cardOf.set(e.data.contractId, e.data.rateCardId);
   }
   for (const e of ledger.entries()) {
     const priced = [e.billedMinutes, e.hourlyRate, e.amount].map((x) => x !== null);

@@ -3,6 +3,7 @@
  * MSP_LAW_RUNS raises the number of runs (default 300 per law).
  */
 import * as fc from 'fast-check';
+import type { WireEvent } from '@msp-billing/events';
 import { describe, expect, it } from 'vitest';
 import {
   arbitraryContractLogs,
@@ -98,5 +99,58 @@ describe('billing laws', () => {
       }),
       { numRuns },
     );
+  });
+});
+
+describe('laws on hand-written logs', () => {
+  it('(f) reads the increment of the rate card the Ledger kept, not of a refused re-publication', () => {
+    const events = [
+      {
+        id: 'e1',
+        type: 'RateCardPublished',
+        occurredAt: '2026-01-01T00:00:00Z',
+        data: { rateCardId: 'rc', currency: 'EUR', billingIncrementMinutes: 15 },
+      },
+      {
+        id: 'e2',
+        type: 'HourlyRateSet',
+        occurredAt: '2026-01-01T00:00:00Z',
+        data: { rateCardId: 'rc', effectiveFrom: '2026-01-01T00:00:00Z', hourlyRate: '100' },
+      },
+      {
+        id: 'e3',
+        type: 'MSPBooked',
+        occurredAt: '2026-09-01T00:00:00Z',
+        data: { contractId: 'c', customerId: 'x', vmId: 'vm', sla: 'Basic', rateCardId: 'rc' },
+      },
+      {
+        id: 'e4',
+        type: 'TicketOpened',
+        occurredAt: '2026-09-02T00:00:00Z',
+        data: {
+          ticketId: 't',
+          contractId: 'c',
+          channel: 'helpdesk',
+          requester: 'a@b.example',
+          subject: 's',
+          service: 'support-request',
+        },
+      },
+      {
+        id: 'e5',
+        type: 'WorkLogged',
+        occurredAt: '2026-09-02T10:00:00Z',
+        data: { workId: 'w', ticketId: 't', technician: 'x', startedAt: '2026-09-02T10:00:00Z', minutes: 20 },
+      },
+      // Invalid: the rate card exists. The Ledger keeps 15-minute increments: 20 → 30 min = 50.00.
+      {
+        id: 'e6',
+        type: 'RateCardPublished',
+        occurredAt: '2026-09-03T00:00:00Z',
+        data: { rateCardId: 'rc', currency: 'EUR', billingIncrementMinutes: 1 },
+      },
+    ] as WireEvent[];
+    expect(foldEvents(decodeAll(events)).entries()[0]).toMatchObject({ billedMinutes: 30, amount: '50.00' });
+    expect(lawPricesAreExact(events)).toBeUndefined();
   });
 });
