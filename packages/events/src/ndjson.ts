@@ -109,12 +109,17 @@ const lineError = (_tag: string, reason: string, eventId?: string): NdjsonLineEr
   ...(eventId === undefined ? {} : { eventId }),
 });
 
-/** A parser message on one short line: V8 quotes part of the input, which may hold control chars. */
-const shortJsonMessage = (err: unknown): string => {
-  const raw = err instanceof Error ? err.message : String(err);
+/** An error's message on one short line: V8 quotes part of the input, which may hold control chars. */
+const oneLine = (err: unknown): string => {
+  let raw: string;
+  try {
+    raw = err instanceof Error ? String(err.message) : String(err);
+  } catch {
+    raw = 'unprintable error'; // a thrown value whose toString throws must not escape
+  }
   // eslint-disable-next-line no-control-regex
-  const oneLine = raw.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ');
-  return oneLine.length > 120 ? `${oneLine.slice(0, 119)}…` : oneLine;
+  const flat = raw.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ');
+  return flat.length > 120 ? `${flat.slice(0, 119)}…` : flat;
 };
 
 /** Whether every byte of `b` is ASCII whitespace (space, tab, CR, VT, FF); true for an empty line. */
@@ -163,8 +168,9 @@ export async function* readNdjson(
   const seen = new Map<string, { readonly hash: number; readonly line: number }>();
   const tooLong = `line is longer than ${maxLineBytes} bytes`;
 
-  // The unfinished line: pieces of chunks (views, not copies) and their byte count. Up to
-  // maxLineBytes + 1 bytes are kept, the extra one for a CR that the line ending will strip.
+  // The unfinished line: copies of the chunk tails it is made of (a source may reuse its buffer once
+  // it has yielded it), and their byte count. Up to maxLineBytes + 1 bytes are kept, the extra one
+  // for a CR that the line ending will strip. A line that ends inside its chunk is never copied.
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let discarding = false;
@@ -197,7 +203,7 @@ export async function* readNdjson(
       return {
         kind: 'invalid',
         line,
-        error: lineError('InvalidJson', `invalid JSON: ${shortJsonMessage(err)}`),
+        error: lineError('InvalidJson', `invalid JSON: ${oneLine(err)}`),
       };
     }
     let event: DomainEvent;
@@ -209,8 +215,7 @@ export async function* readNdjson(
       if (dedupe) hash = cyrb53(fingerprint(event));
     } catch (err) {
       // A decoder must not throw; if a custom one does, the line is still reported, not the run lost.
-      const why = err instanceof Error ? err.message : String(err);
-      return { kind: 'invalid', line, error: lineError('DecodeError', `decoder failed: ${why}`) };
+      return { kind: 'invalid', line, error: lineError('DecodeError', `decoder failed: ${oneLine(err)}`) };
     }
     if (dedupe) {
       const first = seen.get(event.id);
@@ -265,7 +270,7 @@ export async function* readNdjson(
       discarding = true;
       return;
     }
-    pending.push(rest);
+    pending.push(new Uint8Array(rest));
     pendingBytes += rest.length;
     if (pendingBytes > stats.maxBufferedBytes) stats.maxBufferedBytes = pendingBytes;
   };

@@ -125,6 +125,19 @@ describe('line numbers', () => {
     for (let size = 1; size <= 7; size++) expect(brief(await collect(chunked(bytes, size)))).toEqual(whole);
   });
 
+  it('do not depend on a source keeping a chunk intact after the next one is asked for', async () => {
+    const bytes = Buffer.from(`${line('e-1')}\n${line('e-2')}\n`);
+    async function* reusing(): AsyncGenerator<Uint8Array> {
+      const buf = new Uint8Array(16); // one buffer, overwritten for every chunk
+      for (let i = 0; i < bytes.length; i += 16) {
+        const piece = bytes.subarray(i, i + 16);
+        buf.set(piece);
+        yield buf.subarray(0, piece.length);
+      }
+    }
+    expect(brief(await collect(reusing()))).toEqual(['1:event:e-1', '2:event:e-2']);
+  });
+
   it('accept string chunks', async () => {
     const items = await collect(
       fromChunks(`${line('e-1')}\n${line('e-2').slice(0, 10)}`, line('e-2').slice(10)),
