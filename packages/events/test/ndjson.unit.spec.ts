@@ -17,6 +17,7 @@ import {
   WorkId,
   closed,
   createDecoder,
+  decodeEvent,
   openEventSource,
   readNdjson,
   type NdjsonItem,
@@ -381,6 +382,17 @@ describe('encoding and bytes', () => {
     expect(err?.reason.startsWith('invalid JSON: ')).toBe(true);
     expect(err?.reason.length).toBeLessThanOrEqual(140);
     expect(err?.reason).not.toMatch(/[\r\n]/);
+  });
+
+  it('reports a custom decoder that throws as an invalid line, and goes on', async () => {
+    let calls = 0;
+    const flaky = (u: unknown) => {
+      calls += 1;
+      if (calls === 1) throw new Error('boom\nsecond line');
+      return decodeEvent(u);
+    };
+    const items = await read(`${line('e-1')}\n${line('e-2')}\n`, { decode: flaky });
+    expect(brief(items)).toEqual(['1:invalid:decoder failed: boom second line', '2:event:e-2']);
   });
 
   it('passes decode errors through with their path', async () => {
