@@ -108,6 +108,44 @@ describe('PostgreSQL concurrency', () => {
     }
   });
 
+  it('the gap scenario, step by step: a later append waits for an open one, so positions follow commit order', async () => {
+    const a = uniqueStream('gap-a');
+    const b = uniqueStream('gap-b');
+    const from = (
+      await store.appendToStream(uniqueStream('gap-start'), [contractTestEvent(`${a}-m`, 'm')], 'any')
+    ).position;
+    const slow = await store.pool.connect();
+    try {
+      // Transaction A appends and stays open: with a plain sequence it would hold position p while
+      // B took p + 1 and committed first, and a reader checkpointing p + 1 would never see p.
+      await slow.query('BEGIN');
+      const first = await appendWithClient(slow, a, [contractTestEvent(`${a}-1`, a)], 'no_stream');
+      let bDone = false;
+      const second = store.appendToStream(b, [contractTestEvent(`${b}-1`, b)], 'no_stream').then((r) => {
+        bDone = true;
+        return r;
+      });
+      await sleep(300);
+      expect(bDone).toBe(false); // B waits for A's lock instead of overtaking it
+      expect(
+        (await store.readAll({ fromPosition: from })).filter((r) => r.stream === a || r.stream === b),
+      ).toEqual([]);
+      await slow.query('COMMIT');
+      const after = await second;
+      expect(after.position).toBeGreaterThan(first.position);
+      const seen = (await store.readAll({ fromPosition: from })).filter(
+        (r) => r.stream === a || r.stream === b,
+      );
+      expect(seen.map((r) => [r.stream, r.position])).toEqual([
+        [a, first.position],
+        [b, after.position],
+      ]);
+    } finally {
+      await slow.query('ROLLBACK').catch(() => undefined);
+      slow.release();
+    }
+  });
+
   it('a catch-up reader never skips an event committed late by an overlapping transaction', async () => {
     const writers = 8;
     const txPerWriter = 12;
