@@ -11,10 +11,16 @@ export type PostgresTestContext =
   | { readonly kind: 'throwaway'; readonly readyFile: string; readonly errorFile: string };
 
 /** The connection string of the test database; rejects with a clear reason when there is none. */
-export const testDatabaseUrl = async (timeoutMs = 90_000): Promise<string> => {
-  const fromEnv = process.env.DATABASE_URL;
+export const testDatabaseUrl = (timeoutMs = 90_000): Promise<string> =>
+  resolveDatabaseUrl(process.env.DATABASE_URL, inject('mspPostgres'), timeoutMs);
+
+/** `testDatabaseUrl` with its inputs made explicit (so the failure paths can be tested). */
+export const resolveDatabaseUrl = async (
+  fromEnv: string | undefined,
+  ctx: PostgresTestContext | undefined,
+  timeoutMs: number,
+): Promise<string> => {
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  const ctx = inject('mspPostgres');
   if (ctx === undefined)
     throw new Error(
       'PostgreSQL tests need DATABASE_URL or the globalSetup packages/store-postgres/test/support/globalSetup.ts ' +
