@@ -43,6 +43,26 @@ export async function* catchUp(
   }
 }
 
+/**
+ * Every event after `fromPosition` as it is now, page by page, ending when caught up (no follow):
+ * for batch jobs such as rebuilding a ledger from the store.
+ */
+export async function* readAllEvents(
+  store: Pick<EventStore, 'readAll'>,
+  options: { readonly fromPosition?: bigint; readonly batchSize?: number } = {},
+): AsyncGenerator<RecordedEvent> {
+  let position = options.fromPosition;
+  for (;;) {
+    const page = await store.readAll({
+      ...(position === undefined ? {} : { fromPosition: position }),
+      batchSize: options.batchSize ?? 1000,
+    });
+    if (page.length === 0) return;
+    for (const record of page) yield record;
+    position = (page[page.length - 1] as RecordedEvent).position;
+  }
+}
+
 /** Resolve after `ms`, or at once when `signal` aborts (never rejects). */
 export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {

@@ -1,9 +1,9 @@
 /**
  * `consumeFromCheckpoint`: follow the store from a named checkpoint, store it as events are handled,
- * and resume after a stop with neither loss nor repetition.
+ * and resume after a stop with neither loss nor repetition; `readAllEvents`: history to the end.
  */
 import { describe, expect, it } from 'vitest';
-import { consumeFromCheckpoint, InMemoryEventStore } from '../src/index.js';
+import { consumeFromCheckpoint, InMemoryEventStore, readAllEvents } from '../src/index.js';
 import { contractTestEvent } from '../src/contractSuite.js';
 
 describe('consumeFromCheckpoint', () => {
@@ -47,5 +47,22 @@ describe('consumeFromCheckpoint', () => {
     });
     expect(handled).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
     expect(await store.checkpoints.load('p')).toBe(5n);
+  });
+});
+
+describe('readAllEvents', () => {
+  it('yields every event after the position across pages, then ends', async () => {
+    const store = new InMemoryEventStore();
+    await store.appendToStream(
+      'contract-a',
+      [0, 1, 2, 3, 4].map((i) => contractTestEvent(`a${i}`, 'a')),
+      'no_stream',
+    );
+    const all: string[] = [];
+    for await (const r of readAllEvents(store, { batchSize: 2 })) all.push(r.event.id);
+    expect(all).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
+    const tail: string[] = [];
+    for await (const r of readAllEvents(store, { fromPosition: 3n, batchSize: 2 })) tail.push(r.event.id);
+    expect(tail).toEqual(['a3', 'a4']);
   });
 });
