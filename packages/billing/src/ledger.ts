@@ -32,7 +32,7 @@ import {
   type WorkEntry,
 } from '@msp-billing/contracts';
 import { canonicalEvent, emailKey, formatInstant, type DomainEvent, type Instant } from '@msp-billing/events';
-import { classify, type Classification, type TicketFacts as TicketView } from '@msp-billing/entitlements';
+import { classify, type Classification, type TicketView } from '@msp-billing/entitlements';
 import { DEFAULT_SLA_CATALOG, isInMaintenanceWindow, type SlaCatalog } from '@msp-billing/sla';
 import { amountOf, billedMinutesOf, formatMoney, formatRate } from './money.js';
 import { periodOf } from './period.js';
@@ -458,6 +458,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       case 'UpdateScheduled': {
         evolveTicket(ev.data.ticketId, ev);
         const t = tickets.get(ev.data.ticketId) as TicketFacts;
+        // A schedule on a ticket that is no update request has no effect, so nothing to warn about.
+        if (t.update === undefined) return;
         const c = (books.get(t.contractId) as ContractBook).facts;
         const inForce = maintenanceWindowsAt(c, ev.data.scheduledFor, catalog);
         if (
@@ -514,6 +516,16 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           }
         }
         if (ev.type === 'AlertRaised') alertContract.set(ev.data.alertId, ev.data.contractId);
+        if (
+          (ev.type === 'VmRestartedByHa' || ev.type === 'VmHeartbeatRestored') &&
+          ev.data.vmId !== book.facts.vmId
+        ) {
+          warn(
+            ev,
+            '1',
+            `VM ${ev.data.vmId} is not the VM of contract ${book.facts.contractId} (${book.facts.vmId})`,
+          );
+        }
         book.facts = evolveContractFacts(book.facts, ev) as ContractFacts;
         if (ev.type === 'VmRestartedByHa') {
           const run = haRestartsInRowAt(book.facts, ev.occurredAt);
@@ -601,11 +613,13 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           );
         }
       }
+      // Ids are unique in the log (spec §2), valid or not: the id is claimed before the integrity
+      // check, exactly as the NDJSON reader claims it, so both report a reuse the same way.
+      if (dedupe) seen.set(event.id, fingerprint);
       const reason = refusal(event);
       if (reason !== undefined) return record(invalid, event, reason);
       fold(event);
       position += 1;
-      if (dedupe) seen.set(event.id, fingerprint);
       return { _tag: 'Applied' };
     },
     recordUndecodable(reason, src) {

@@ -370,3 +370,58 @@ describe('invalid events (spec §2)', () => {
     expect(entryOf(ledger, 'w-1')).toMatchObject({ minutes: 30, amount: '50.00' });
   });
 });
+
+describe('ids and warnings', () => {
+  it('claims the id of an invalid event too: a retry with the same id is invalid, an identical repeat ignored', () => {
+    const l = base();
+    // Invalid: ticket t-1 does not exist yet.
+    work(l, 'w-1', 't-1', '2026-09-10T10:00:00+02:00', 30);
+    const refused = l.events[l.events.length - 1]!;
+    ticket(l, 't-1', 'support-request');
+    l.events.push({ ...refused });
+    l.events.push({ ...refused, data: { ...refused.data, minutes: 45 } });
+    const ledger = l.ledger();
+    expect(ledger.invalidEvents().map((e) => [e.eventId, e.reason])).toEqual([
+      [refused.id, expect.stringContaining('ticket "t-1" does not exist')],
+      [refused.id, expect.stringContaining('already used for a different event')],
+    ]);
+    expect(ledger.entries()).toEqual([]);
+  });
+
+  it('warns about what a command would refuse, and not about schedules without effect', () => {
+    const l = ticket(base({ sla: 'Professional' }), 't-1', 'incident')
+      .add('UpdateScheduled', '2026-09-11T10:00:00+02:00', {
+        ticketId: 't-1',
+        scheduledFor: '2026-09-15T14:00:00+02:00',
+        agreedWithCustomer: false,
+      })
+      .add('VmRestartedByHa', '2026-09-12T10:00:00+02:00', { contractId: C, vmId: 'vm-other' })
+      .add('MSPCancelled', '2026-09-30T10:00:00+02:00', { contractId: C, vmDecommissioned: false });
+    expect(
+      l
+        .ledger()
+        .warnings()
+        .map((w) => [w.type, w.clause]),
+    ).toEqual([
+      ['VmRestartedByHa', '1'],
+      ['MSPCancelled', '1'],
+    ]);
+  });
+
+  it('warns about a 4th HA restart in a row, counted in business time', () => {
+    const l = base();
+    for (const hour of ['10', '11', '12'])
+      l.add('VmRestartedByHa', `2026-09-12T${hour}:00:00+02:00`, { contractId: C, vmId: 'vm-1' });
+    l.add('VmHeartbeatRestored', '2026-09-12T12:30:00+02:00', { contractId: C, vmId: 'vm-1' });
+    l.add('VmRestartedByHa', '2026-09-12T13:00:00+02:00', { contractId: C, vmId: 'vm-1' });
+    expect(l.ledger().warnings()).toEqual([]);
+    // Recorded last, but it happened at 12:15, before the heartbeat came back: the 4th in a row.
+    l.add('VmRestartedByHa', '2026-09-12T12:15:00+02:00', { contractId: C, vmId: 'vm-1' });
+    expect(
+      l
+        .ledger()
+        .warnings()
+        .map((w) => [w.type, w.clause]),
+    ).toEqual([['VmRestartedByHa', '4.2']]);
+  });
+});

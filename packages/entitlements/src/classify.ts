@@ -7,7 +7,7 @@
 import { isInMaintenanceWindow } from '@msp-billing/sla';
 import { judgeSafetyMeasure, type SafetyMeasureVerdict } from '@msp-billing/contracts';
 import { emailKey, type ServiceKind } from '@msp-billing/events';
-import type { ClassificationInput, ContractView, TicketFacts, WorkEntryFacts } from './facts.js';
+import type { ClassificationInput, ContractView, TicketView, WorkEntryFacts } from './facts.js';
 
 /** The four outcomes of classification. */
 export type Status = 'included' | 'billable' | 'held' | 'flagged';
@@ -66,7 +66,7 @@ interface Step {
 
 type Ctx = {
   readonly entry: WorkEntryFacts;
-  readonly ticket: TicketFacts;
+  readonly ticket: TicketView;
   readonly contract: ContractView;
   readonly service: ServiceKind;
 };

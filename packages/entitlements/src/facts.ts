@@ -1,17 +1,21 @@
 /**
  * What classification reads (spec §4): the work entry after its corrections, its ticket, the
  * contract's business-time facts and the rate in force. Classification is pure: it sees only these
- * views, never the log, a store or a clock. The Ledger (packages/billing) implements them.
+ * views, never the log, a store or a clock. The contract side is the contracts package's
+ * `ContractFactsView` (the same facts the deciders decide on); the ticket side is a flat view of the
+ * ticket's facts with the values in force (current service, latest schedule, decision that counts).
  */
 import type {
-  AlertId,
-  Justification,
-  MaintenanceWindow,
-  ServiceKind,
-  SlaLevel,
-  TicketChannel,
-  UpdateScope,
-} from '@msp-billing/events';
+  ContractFactsView,
+  OrderDecision,
+  SafetyMeasureFacts,
+  TicketOrigin,
+  UpdateSchedule,
+} from '@msp-billing/contracts';
+import type { ServiceKind, TicketChannel, UpdateScope } from '@msp-billing/events';
+
+/** The contract as classification reads it: business-time questions bound to one contract. */
+export type ContractView = ContractFactsView;
 
 /** A work entry as it stands after its corrections (a voided entry is never classified). */
 export interface WorkEntryFacts {
@@ -23,17 +27,8 @@ export interface WorkEntryFacts {
   readonly service?: ServiceKind;
 }
 
-/** How a ticket came into being: a customer request, an update request, or a provider measure. */
-export type TicketOrigin = 'ticket' | 'update-request' | 'safety-measure';
-
-/** The latest schedule of an update ticket. */
-export interface UpdateSchedule {
-  readonly scheduledFor: number;
-  readonly agreedWithCustomer: boolean;
-}
-
-/** Facts of a ticket opened by `UpdateRequested` (4.1). */
-export interface UpdateRequestFacts {
+/** The update a ticket opened by `UpdateRequested` asks for, with its latest schedule (4.1). */
+export interface UpdateView {
   readonly software: string;
   readonly scope: UpdateScope;
   readonly vendorSupported: boolean;
@@ -41,22 +36,13 @@ export interface UpdateRequestFacts {
   readonly schedule?: UpdateSchedule;
 }
 
-/** Facts of a ticket opened by `SafetyMeasureTaken` (4.2). */
-export interface SafetyMeasureFacts {
-  readonly takenAt: number;
-  readonly justification: Justification;
-  readonly alertId?: AlertId;
-}
-
-/** The customer's decision on a held order (3); the later one in business time counts. */
-export interface OrderDecision {
-  readonly kind: 'confirmed' | 'declined';
+/** The customer's decision that counts (3), with its business time. */
+export interface DecisionInForce extends OrderDecision {
   readonly at: number;
-  readonly by: string;
 }
 
-/** A ticket: who asked, for what, and what happened to the order. */
-export interface TicketFacts {
+/** A ticket with the values in force: who asked, for what, and what happened to the order. */
+export interface TicketView {
   readonly ticketId: string;
   readonly contractId: string;
   readonly openedAt: number;
@@ -65,43 +51,11 @@ export interface TicketFacts {
   /** The customer's requester; absent for provider tickets (safety measures). */
   readonly requester?: string;
   readonly vmId?: string;
-  /** The ticket's current service (after reclassifications). */
+  /** The ticket's current service (the latest reclassification in business time, else as opened). */
   readonly service: ServiceKind;
-  readonly update?: UpdateRequestFacts;
+  readonly update?: UpdateView;
   readonly safetyMeasure?: SafetyMeasureFacts;
-  readonly decision?: OrderDecision;
-}
-
-/** An alert's business-time facts (4.2). */
-export interface AlertFacts {
-  readonly alertId: string;
-  readonly raisedAt: number;
-  /** The earliest acknowledgement, if any. */
-  readonly firstAcknowledgedAt?: number;
-}
-
-/** Maintenance windows in force at an instant, and where they come from (4.1). */
-export interface WindowsInForce {
-  readonly windows: readonly MaintenanceWindow[];
-  readonly source: 'agreed' | 'sla';
-  readonly sla: SlaLevel;
-}
-
-/** A contract's business-time facts, answered at an instant. */
-export interface ContractView {
-  readonly contractId: string;
-  readonly vmId: string;
-  readonly timeZone: string;
-  readonly bookedAt: number;
-  readonly cancelledAt?: number;
-  readonly provisioningCompletedAt?: number;
-  isMspActiveAt(t: number): boolean;
-  isNasShareAttachedAt(t: number): boolean;
-  isAlertingActiveAt(t: number): boolean;
-  /** E-mail keys (lower case) of the authorised requesters at t. */
-  authorizedRequestersAt(t: number): ReadonlySet<string>;
-  maintenanceWindowsAt(t: number): WindowsInForce;
-  alert(alertId: string): AlertFacts | undefined;
+  readonly decision?: DecisionInForce;
 }
 
 /** The hourly rate in force at an instant. */
@@ -113,7 +67,7 @@ export interface RateInForce {
 /** Everything `classify` looks at for one entry. */
 export interface ClassificationInput {
   readonly entry: WorkEntryFacts;
-  readonly ticket: TicketFacts;
+  readonly ticket: TicketView;
   readonly contract: ContractView;
   readonly rateAt: (t: number) => RateInForce | undefined;
 }

@@ -94,7 +94,7 @@ export const eventDataCodecs = {
   AuthorizedRequesterRemoved: closed('AuthorizedRequesterRemoved', { contractId: ContractId, email: Email }),
   AlertingActivated: closed('AlertingActivated', {
     contractId: ContractId,
-    channels: arrayOf(AlertChannel, { nonEmpty: true, max: 2 }),
+    channels: arrayOf(AlertChannel, { nonEmpty: true, max: 2, unique: true }),
   }),
   AlertingDeactivated: closed('AlertingDeactivated', { contractId: ContractId }),
   BackupNasShareAttached: closed('BackupNasShareAttached', { contractId: ContractId, shareId: ShareId }),

@@ -190,7 +190,7 @@ export const bool = new t.Type<boolean, boolean, unknown>(
 /** A JSON array of `item`, optionally non-empty. */
 export const arrayOf = <C extends t.Mixed>(
   item: C,
-  opts: { nonEmpty?: boolean; max?: number } = {},
+  opts: { nonEmpty?: boolean; max?: number; unique?: boolean } = {},
 ): t.Type<ReadonlyArray<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown> =>
   new t.Type<ReadonlyArray<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
     `Array<${item.name}>`,
@@ -200,6 +200,9 @@ export const arrayOf = <C extends t.Mixed>(
       if (opts.nonEmpty === true && u.length === 0) return t.failure(u, c, 'expected a non-empty array');
       if (opts.max !== undefined && u.length > opts.max)
         return t.failure(u, c, `expected at most ${opts.max} items`);
+      if (opts.unique === true && new Set(u.map((x) => JSON.stringify(x))).size !== u.length) {
+        return t.failure(u, c, 'expected no item twice');
+      }
       const errors: t.ValidationError[] = [];
       const out: Array<t.TypeOf<C>> = [];
       u.forEach((x, i) => {

@@ -398,3 +398,17 @@ describe('defaults and value rules', () => {
     expect(err.message).toBe('data.ticketId: required field is missing (and 3 more problems)');
   });
 });
+
+describe('AlertingActivated channels', () => {
+  it('refuses a channel listed twice: the channels are a subset of email and sms', () => {
+    const r = decodeEvent({
+      id: 'e-1',
+      type: 'AlertingActivated',
+      occurredAt: '2026-09-01T10:00:00+02:00',
+      data: { contractId: 'c-1', channels: ['sms', 'sms'] },
+    });
+    expect(r._tag === 'Left' ? r.left.message : 'decoded').toBe(
+      'data.channels: expected no item twice (got an array)',
+    );
+  });
+});
