@@ -277,12 +277,16 @@ if (withStateless && smallest !== undefined) {
 
 if (withProfile && profileTarget !== undefined) {
   const dir = profileDir(profileTarget);
-  const prof = (await readdir(dir))
-    .filter((f) => f.endsWith('.cpuprofile'))
-    .toSorted()
-    .pop();
+  // tsx runs its loader in a worker thread, which writes a second (idle) profile: keep the busiest.
+  let prof: string | undefined;
+  let top: ReturnType<typeof summarizeProfile> = [];
+  let busiest = -1;
+  for (const f of (await readdir(dir)).filter((x) => x.endsWith('.cpuprofile'))) {
+    const lines = summarizeProfile(JSON.parse(await readFile(resolve(dir, f), 'utf8')) as CpuProfile, 30);
+    const busy = lines.filter((l) => l.name !== '(idle)').reduce((a, l) => a + l.selfMs, 0);
+    if (busy > busiest) [prof, top, busiest] = [f, lines, busy];
+  }
   if (prof !== undefined) {
-    const top = summarizeProfile(JSON.parse(await readFile(resolve(dir, prof), 'utf8')) as CpuProfile, 30);
     results['profile'] = { file: resolve(dir, prof), top };
     lines.push(
       '',
