@@ -29,6 +29,7 @@ import {
 } from '@msp-billing/events';
 import {
   contractDecider,
+  eventOfCommand,
   contractOfAlert,
   contractOfTicket,
   emptyRegistry,
@@ -47,6 +48,7 @@ import {
   aggregateStream,
   commandHandler,
   isEventIdConflict,
+  type CommandIdConflict,
   type ConflictRetriesExhausted,
   type EventStore,
 } from '@msp-billing/store';
@@ -61,7 +63,7 @@ export interface EventIdConflict {
 }
 
 /** Why a command was not recorded. */
-export type CommandRefusal = Refusal | ConflictRetriesExhausted | EventIdConflict;
+export type CommandRefusal = Refusal | ConflictRetriesExhausted | CommandIdConflict | EventIdConflict;
 
 /** The outcome of a command: the events recorded (wire form), or the refusal. */
 export type CommandOutcome =
@@ -176,34 +178,31 @@ export const createBillingService = (
         ).state;
 
   /**
-   * Decide with the store's command handler (load the stream, decide, append with the exact
-   * revision, retry on conflict). The inputs from other aggregates are bound here: the store's
-   * Decider takes (command, state), the contracts' Decider (command, state, inputs).
+   * Decide with the store's command handler: load the stream, load the inputs from other aggregates
+   * (again on every retry), decide, append with the exact revision. A resent command (same event id
+   * and content, e.g. a client retry after a timeout) is answered as already applied.
    */
+  const rateCards = commandHandler(store, rateCardDecider, { recordedEvent: eventOfCommand });
+  const contracts = commandHandler(store, contractDecider, { recordedEvent: eventOfCommand });
+  const tickets = commandHandler(store, ticketDecider, { recordedEvent: eventOfCommand });
+
   const handle = async (command: Command): Promise<Decided> => {
     if (isRateCardCommand(command)) {
-      const h = commandHandler(store, {
-        decide: (c: RateCardCommand, s) => rateCardDecider.decide(c, s, undefined),
-        evolve: rateCardDecider.evolve,
-        initialState: rateCardDecider.initialState,
-      });
-      return h(rateCardStream(command.data.rateCardId), command);
+      return rateCards(rateCardStream(command.data.rateCardId), command, () => undefined);
     }
     if (isContractCommand(command)) {
       const contractId =
         command.type === 'AcknowledgeAlert'
           ? contractOfAlert(registry, command.data.alertId)
           : command.data.contractId;
-      const inputs = { registry, catalog };
+      const inputs = () => ({ registry, catalog });
       // An unknown alert routes nowhere: let the decider refuse it on the empty state.
       if (contractId === undefined)
-        return refuseUnrouted(contractDecider.decide(command, contractDecider.initialState, inputs), command);
-      const h = commandHandler(store, {
-        decide: (c: ContractCommand, s) => contractDecider.decide(c, s, inputs),
-        evolve: contractDecider.evolve,
-        initialState: contractDecider.initialState,
-      });
-      return h(contractStream(contractId), command);
+        return refuseUnrouted(
+          contractDecider.decide(command, contractDecider.initialState, inputs()),
+          command,
+        );
+      return contracts(contractStream(contractId), command, inputs);
     }
     const tc: TicketCommand = command;
     const ticketId =
@@ -216,15 +215,10 @@ export const createBillingService = (
         : ticketId === undefined
           ? undefined
           : contractOfTicket(registry, ticketId);
-    const inputs = { contract: await contractState(contractId), registry, catalog };
+    const inputs = async () => ({ contract: await contractState(contractId), registry, catalog });
     if (ticketId === undefined)
-      return refuseUnrouted(ticketDecider.decide(tc, ticketDecider.initialState, inputs), tc);
-    const h = commandHandler(store, {
-      decide: (c: TicketCommand, s) => ticketDecider.decide(c, s, inputs),
-      evolve: ticketDecider.evolve,
-      initialState: ticketDecider.initialState,
-    });
-    return h(ticketStream(ticketId), tc);
+      return refuseUnrouted(ticketDecider.decide(tc, ticketDecider.initialState, await inputs()), tc);
+    return tickets(ticketStream(ticketId), tc, inputs);
   };
 
   const execute = (command: Command): Promise<CommandOutcome> =>

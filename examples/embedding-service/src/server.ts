@@ -64,6 +64,7 @@ const REFUSAL_STATUS: Record<RefusalTag | CommandRefusal['_tag'], Status> = {
   InvoicePeriodNotAfterLast: 409,
   HaRestartLimitReached: 409,
   EventIdConflict: 409,
+  CommandIdConflict: 409,
   ConflictRetriesExhausted: 409,
   // The service description forbids the command as stated.
   MspMandatoryForSla: 422,

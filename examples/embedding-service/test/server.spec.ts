@@ -138,6 +138,29 @@ describe('embedding service over HTTP', () => {
     expect(accepted.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201, 201]);
   });
 
+  it('answers a resent command (a client retry) as accepted without recording it twice', async () => {
+    const resend = () =>
+      command('LogWork', 'e-6', '2026-10-05T10:00:00+02:00', {
+        workId: 'w-1',
+        ticketId: 't-1',
+        technician: 'anna',
+        startedAt: '2026-10-05T09:10:00+02:00',
+        minutes: 50,
+      });
+    const first = await resend();
+    expect(first.status).toBe(201);
+    expect(await resend()).toEqual(first);
+    // Same event id, other content: a conflict, not a silent success.
+    const changed = await command('LogWork', 'e-6', '2026-10-05T10:00:00+02:00', {
+      workId: 'w-1',
+      ticketId: 't-1',
+      technician: 'anna',
+      startedAt: '2026-10-05T09:10:00+02:00',
+      minutes: 55,
+    });
+    expect([changed.status, changed.body['_tag']]).toEqual([409, 'CommandIdConflict']);
+  });
+
   it('refuses an update of unsupported software with 422 (4.1)', async () => {
     const r = await command('RequestUpdate', 'e-12', '2026-10-15T11:00:00+02:00', {
       ticketId: 't-4',

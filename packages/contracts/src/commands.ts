@@ -3,7 +3,16 @@
  * carries the id and business instant of the event it would record: domain code reads no clock and
  * makes no ids, so replaying a command gives the same event.
  */
-import type { EventData, EventType, Percent, TimeZone } from '@msp-billing/events';
+import {
+  DEFAULT_TIME_ZONE,
+  DEFAULT_VAT_RATE_PERCENT,
+  makeEvent,
+  type DomainEvent,
+  type EventData,
+  type EventType,
+  type Percent,
+  type TimeZone,
+} from '@msp-billing/events';
 
 /** A command asking to record one event: its id, its business instant and its data. */
 export interface CommandOf<K extends string, D> {
@@ -130,3 +139,25 @@ export const EVENT_OF_COMMAND = {
   PublishRateCard: 'RateCardPublished',
   SetHourlyRate: 'HourlyRateSet',
 } as const satisfies Record<Command['type'], EventType>;
+
+/**
+ * The event a command records when it is accepted: same id, business instant and data, with the
+ * wire defaults of `MSPBooked` filled in. A service that resends a command (a retry after a timeout)
+ * can compare it with what the stream already holds: equal means "already applied", not a refusal.
+ */
+export const eventOfCommand = (command: Command): DomainEvent => {
+  const data =
+    command.type === 'BookMsp'
+      ? {
+          ...command.data,
+          timeZone: command.data.timeZone ?? DEFAULT_TIME_ZONE,
+          vatRatePercent: command.data.vatRatePercent ?? DEFAULT_VAT_RATE_PERCENT,
+        }
+      : command.data;
+  return makeEvent(
+    EVENT_OF_COMMAND[command.type],
+    command.eventId,
+    command.occurredAt,
+    data as never,
+  ) as DomainEvent;
+};

@@ -12,9 +12,13 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import type { DomainEvent } from '@msp-billing/events';
 import type { Refusal } from './refusal.js';
 
-/** A decider over commands `C`, state `S` and read-only inputs `I` from other aggregates. */
-export interface Decider<C, S, I> {
-  readonly decide: (command: C, state: S, inputs: I) => Either<Refusal, DomainEvent[]>;
-  readonly evolve: (state: S, event: DomainEvent) => S;
+/**
+ * A decider over commands `C`, state `S` and read-only inputs `I` from other aggregates, refusing
+ * with `R` and recording events `E`. The one Decider shape of the project: the store's command
+ * handler runs any of them.
+ */
+export interface Decider<C, S, I = void, R = Refusal, E extends DomainEvent = DomainEvent> {
+  readonly decide: (command: C, state: S, inputs: I) => Either<R, readonly E[]>;
+  readonly evolve: (state: S, event: E) => S;
   readonly initialState: S;
 }

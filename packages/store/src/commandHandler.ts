@@ -1,18 +1,24 @@
 /**
- * Deciders and the command handler (Emmett's `CommandHandler`, fmodel's Decider): load a stream's
- * state by folding its events, decide, append with the exact expected revision, and on a
- * concurrency conflict start over from the fresh state a bounded number of times.
+ * The command handler (Emmett's `CommandHandler`, fmodel's Decider): load a stream's state by
+ * folding its events, load the decider's inputs from other aggregates, decide, append with the exact
+ * expected revision, and on a concurrency conflict start over — state AND inputs reloaded — a bounded
+ * number of times. A resent command (same event id, same content: a retry after a timeout) is
+ * answered as already applied instead of being refused by its own earlier success.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import type { DomainEvent } from '@msp-billing/events';
+import type { Decider } from '@msp-billing/contracts';
+import { canonicalEvent, type DomainEvent } from '@msp-billing/events';
 import { isWrongExpectedRevision, type EventStore, type StreamRevision } from './port.js';
 import { sleep } from './subscription.js';
 
-/** A decider: what a command means given the state, and how events change the state. Pure. */
-export interface Decider<Command, State, Event, Refusal> {
-  readonly decide: (command: Command, state: State) => E.Either<Refusal, readonly Event[]>;
-  readonly evolve: (state: State, event: Event) => State;
-  readonly initialState: State;
+export type { Decider } from '@msp-billing/contracts';
+
+/** A resent command whose event id is already in the stream, with other content. */
+export interface CommandIdConflict {
+  readonly _tag: 'CommandIdConflict';
+  readonly stream: string;
+  readonly eventId: string;
+  readonly message: string;
 }
 
 /** The stream kept changing under the handler: every attempt lost the race. */
@@ -27,6 +33,8 @@ export interface ConflictRetriesExhausted {
 export interface Handled<State, Event> {
   readonly events: readonly Event[];
   readonly state: State;
+  /** True when the command had already been applied (a resend): nothing new was appended. */
+  readonly alreadyApplied: boolean;
   /** The stream's last revision after the command (`'no_stream'`: still empty, nothing decided). */
   readonly nextExpectedRevision: StreamRevision;
 }
@@ -42,13 +50,27 @@ export interface CommandHandlerOptions {
   readonly backoffMs?: (retry: number) => number;
 }
 
+/** Options of `commandHandler` for deciders whose commands record one known event each. */
+export interface IdempotencyOptions<Command> {
+  /**
+   * The event a command records when accepted (e.g. the contracts' `eventOfCommand`). When the
+   * stream already holds an event with its id, the command is a resend: identical content → success
+   * with `alreadyApplied`, other content → `CommandIdConflict`.
+   */
+  readonly recordedEvent?: (command: Command) => DomainEvent;
+}
+
 const defaultBackoff = (retry: number): number => Math.random() * Math.min(100, 2 ** retry);
 
-/** Handles one command against one stream. */
-export type CommandHandler<Command, State, Event, Refusal> = (
+/** The loader of a decider's inputs, required unless the decider takes none. */
+export type InputsArg<Inputs> = [Inputs] extends [void] ? [] : [inputs: () => Inputs | Promise<Inputs>];
+
+/** Handles one command against one stream; the inputs loader is called afresh on every attempt. */
+export type CommandHandler<Command, State, Inputs, Event, Refusal> = (
   stream: string,
   command: Command,
-) => Promise<E.Either<Refusal | ConflictRetriesExhausted, Handled<State, Event>>>;
+  ...inputs: InputsArg<Inputs>
+) => Promise<E.Either<Refusal | ConflictRetriesExhausted | CommandIdConflict, Handled<State, Event>>>;
 
 /** Fold a stream into the decider's state, with the revision the fold saw. */
 export const aggregateStream = async <State, Event extends DomainEvent>(
@@ -69,24 +91,48 @@ export const aggregateStream = async <State, Event extends DomainEvent>(
 
 /**
  * Build a command handler over `store`. Refusals of `decide` come back as Left values;
- * WrongExpectedRevision is retried (re-read, re-decide); other store errors reject.
+ * WrongExpectedRevision is retried (re-read, inputs reloaded, re-decided); other store errors reject.
  */
 export const commandHandler =
-  <Command, State, Event extends DomainEvent, Refusal>(
+  <Command, State, Inputs, Refusal, Event extends DomainEvent>(
     store: EventStore,
-    decider: Decider<Command, State, Event, Refusal>,
-    options: CommandHandlerOptions = {},
-  ): CommandHandler<Command, State, Event, Refusal> =>
-  async (stream, command) => {
+    decider: Decider<Command, State, Inputs, Refusal, Event>,
+    options: CommandHandlerOptions & IdempotencyOptions<Command> = {},
+  ): CommandHandler<Command, State, Inputs, Event, Refusal> =>
+  async (stream, command, ...loader) => {
+    const load = (loader as unknown as [(() => Inputs | Promise<Inputs>)?])[0];
     const maxRetries = Math.max(0, options.maxRetries ?? 5);
     const backoff = options.backoffMs ?? defaultBackoff;
+    const recorded = options.recordedEvent?.(command);
     for (let attempt = 1; attempt <= maxRetries + 1; attempt++) {
       if (attempt > 1) await sleep(backoff(attempt - 1));
-      const { state, revision } = await aggregateStream(store, stream, decider.evolve, decider.initialState);
-      const decided = decider.decide(command, state);
+      const { state, revision, events: history } = await loadStream(store, stream, decider, recorded?.id);
+      if (recorded !== undefined && history !== undefined) {
+        if (canonicalEvent(history) !== canonicalEvent(recorded)) {
+          return E.left({
+            _tag: 'CommandIdConflict',
+            stream,
+            eventId: recorded.id,
+            message: `event id ${JSON.stringify(recorded.id)} is already recorded in ${stream} with other content`,
+          });
+        }
+        return E.right({
+          events: [history as Event],
+          state,
+          alreadyApplied: true,
+          nextExpectedRevision: revision,
+        });
+      }
+      const decided = decider.decide(
+        command,
+        state,
+        (load === undefined ? undefined : await load()) as Inputs,
+      );
       if (E.isLeft(decided)) return decided;
       const events = decided.right;
-      if (events.length === 0) return E.right({ events, state, nextExpectedRevision: revision });
+      if (events.length === 0) {
+        return E.right({ events, state, alreadyApplied: false, nextExpectedRevision: revision });
+      }
       try {
         const result = await store.appendToStream(
           stream,
@@ -96,6 +142,7 @@ export const commandHandler =
         return E.right({
           events,
           state: events.reduce(decider.evolve, state),
+          alreadyApplied: false,
           nextExpectedRevision: result.nextExpectedRevision,
         });
       } catch (err) {
@@ -109,3 +156,21 @@ export const commandHandler =
       message: `stream ${JSON.stringify(stream)} changed concurrently on each of ${maxRetries + 1} attempts`,
     });
   };
+
+/** Fold a stream for a command, noting the event with id `lookFor` if the stream holds one. */
+const loadStream = async <State, Event extends DomainEvent>(
+  store: EventStore,
+  stream: string,
+  decider: { readonly evolve: (s: State, e: Event) => State; readonly initialState: State },
+  lookFor: string | undefined,
+): Promise<{ state: State; revision: StreamRevision; events: DomainEvent | undefined }> => {
+  let state = decider.initialState;
+  let revision: StreamRevision = 'no_stream';
+  let found: DomainEvent | undefined;
+  for (const r of await store.readStream(stream)) {
+    state = decider.evolve(state, r.event as Event);
+    revision = r.revision;
+    if (lookFor !== undefined && r.event.id === lookFor) found = r.event;
+  }
+  return { state, revision, events: found };
+};

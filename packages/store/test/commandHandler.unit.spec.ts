@@ -4,7 +4,6 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import type { DomainEvent } from '@msp-billing/events';
 import {
   commandHandler,
   InMemoryEventStore,
@@ -22,7 +21,7 @@ interface Refused {
   readonly _tag: 'Refused';
 }
 /** Counts its events; refuses on request. */
-const counter: Decider<Command, number, DomainEvent, Refused> = {
+const counter: Decider<Command, number, void, Refused> = {
   decide: (c, _n) =>
     c.refuse === true ? E.left({ _tag: 'Refused' }) : E.right([contractTestEvent(c.eventId, 'k')]),
   evolve: (n) => n + 1,
@@ -34,7 +33,12 @@ describe('commandHandler', () => {
     const store = new InMemoryEventStore();
     const handle = commandHandler(store, counter);
     expect(await handle('contract-k', { eventId: 'x1' })).toEqual(
-      E.right({ events: [contractTestEvent('x1', 'k')], state: 1, nextExpectedRevision: 0n }),
+      E.right({
+        events: [contractTestEvent('x1', 'k')],
+        state: 1,
+        alreadyApplied: false,
+        nextExpectedRevision: 0n,
+      }),
     );
     expect(await handle('contract-k', { eventId: 'x2' })).toMatchObject(
       E.right({ state: 2, nextExpectedRevision: 1n }),
@@ -87,5 +91,53 @@ describe('commandHandler', () => {
     await expect(commandHandler(store, counter)('contract-k', { eventId: 'dup' })).rejects.toMatchObject({
       _tag: 'EventIdConflict',
     });
+  });
+
+  it('reloads the inputs on every attempt, so a retry decides on fresh facts from other aggregates', async () => {
+    const store = new InMemoryEventStore();
+    // Refuses unless the input says "open"; the input changes between the two attempts.
+    const gated: Decider<Command, number, string, Refused> = {
+      decide: (c, _n, gate) =>
+        gate === 'open' ? E.right([contractTestEvent(c.eventId, 'g')]) : E.left({ _tag: 'Refused' }),
+      evolve: (n) => n + 1,
+      initialState: 0,
+    };
+    let loads = 0;
+    // First attempt: a concurrent writer takes revision 0 between read and append → conflict.
+    const racing: EventStore = {
+      appendToStream: async (stream, events, expected) => {
+        if (loads === 1) await store.appendToStream(stream, [contractTestEvent('other', 'g')], 'any');
+        return store.appendToStream(stream, events, expected);
+      },
+      readStream: (stream, options) => store.readStream(stream, options),
+      readAll: (options) => store.readAll(options),
+      subscribeToAll: (options) => store.subscribeToAll(options),
+      close: () => store.close(),
+    };
+    const handle = commandHandler(racing, gated, { backoffMs: () => 0 });
+    const r = await handle('contract-g', { eventId: 'mine' }, () => {
+      loads += 1;
+      return 'open';
+    });
+    expect(r).toMatchObject(E.right({ alreadyApplied: false, nextExpectedRevision: 1n }));
+    expect(loads).toBe(2);
+  });
+
+  it('answers a resent command as already applied, and a reused id with other content as a conflict', async () => {
+    const store = new InMemoryEventStore();
+    const handle = commandHandler(store, counter, {
+      recordedEvent: (c) => contractTestEvent(c.eventId, 'k'),
+    });
+    expect(await handle('contract-k', { eventId: 'once' })).toMatchObject(E.right({ alreadyApplied: false }));
+    expect(await handle('contract-k', { eventId: 'once' })).toMatchObject(
+      E.right({ alreadyApplied: true, state: 1, events: [contractTestEvent('once', 'k')] }),
+    );
+    expect((await store.readStream('contract-k')).length).toBe(1);
+    const other = commandHandler(store, counter, {
+      recordedEvent: (c) => contractTestEvent(c.eventId, 'other-contract'),
+    });
+    expect(await other('contract-k', { eventId: 'once' })).toMatchObject(
+      E.left({ _tag: 'CommandIdConflict', eventId: 'once' }),
+    );
   });
 });
