@@ -10,6 +10,7 @@ import { InMemoryCheckpointStore } from './checkpoints.js';
 import { catchUp } from './subscription.js';
 import type {
   AppendResult,
+  BatchAppendItem,
   EventStoreWithCheckpoints,
   ExpectedRevision,
   ReadAllOptions,
@@ -51,7 +52,42 @@ export class InMemoryEventStore implements EventStoreWithCheckpoints {
     return this.#append(stream, events, expected);
   }
 
-  #append(stream: string, events: readonly DomainEvent[], expected: ExpectedRevision): AppendResult {
+  /**
+   * Each item with the rule of `appendToStream(…, 'any')`, in order; all or nothing: when an item
+   * is refused, what the earlier items wrote is taken back before the error propagates.
+   */
+  async appendBatch(items: readonly BatchAppendItem[]): Promise<readonly AppendResult[]> {
+    this.#assertOpen();
+    const mark = this.#events.length;
+    const results: AppendResult[] = [];
+    try {
+      for (const item of items) results.push(this.#append(item.stream, item.events, 'any', false));
+    } catch (err) {
+      this.#truncate(mark);
+      throw err;
+    }
+    if (this.#events.length > mark) this.#notify();
+    return results;
+  }
+
+  /** Remove every event at global index ≥ `mark` (only the newest, so stream tails). */
+  #truncate(mark: number): void {
+    while (this.#events.length > mark) {
+      const event = this.#events.pop() as DomainEvent;
+      const data = this.#streamOf.pop() as StreamData;
+      this.#revisionOf.pop();
+      data.indexes.pop();
+      data.revisionOfId.delete(event.id);
+      if (data.indexes.length === 0) this.#streams.delete(data.name);
+    }
+  }
+
+  #append(
+    stream: string,
+    events: readonly DomainEvent[],
+    expected: ExpectedRevision,
+    notify = true,
+  ): AppendResult {
     this.#assertOpen();
     let data = this.#streams.get(stream);
     const current =
@@ -81,7 +117,7 @@ export class InMemoryEventStore implements EventStoreWithCheckpoints {
       data.indexes.push(index);
       data.revisionOfId.set(e.id, revision);
     }
-    this.#notify();
+    if (notify) this.#notify();
     return {
       nextExpectedRevision: BigInt(data.indexes.length - 1),
       position: BigInt(this.#events.length),

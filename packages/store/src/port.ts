@@ -66,6 +66,12 @@ export interface SubscribeOptions {
   readonly batchSize?: number;
 }
 
+/** One item of `appendBatch`: events for one stream, appended with expected revision `'any'`. */
+export interface BatchAppendItem {
+  readonly stream: string;
+  readonly events: readonly DomainEvent[];
+}
+
 /** An event store: streams with optimistic concurrency, a global order, and catch-up reads. */
 export interface EventStore {
   /**
@@ -78,6 +84,13 @@ export interface EventStore {
     events: readonly DomainEvent[],
     expected: ExpectedRevision,
   ): Promise<AppendResult>;
+  /**
+   * Optional bulk append (imports): every item as `appendToStream(stream, events, 'any')` would do
+   * it, applied in the given order so that global positions follow the input, all or nothing (a
+   * conflict in any item writes none). Resolves to one result per item, in order. Adapters that
+   * lack it are used through `appendToStream`.
+   */
+  appendBatch?(items: readonly BatchAppendItem[]): Promise<readonly AppendResult[]>;
   /** Events of one stream in revision order; a missing stream reads as empty. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<readonly RecordedEvent[]>;
   /** One page of the global order after `fromPosition`; an empty page means caught up. */

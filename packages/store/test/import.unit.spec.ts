@@ -106,4 +106,54 @@ describe('importEvents', () => {
       unroutable: 1,
     });
   });
+
+  it('uses appendBatch when the store has it: up to batchSize events per call, runs kept in order', async () => {
+    const inner = new InMemoryEventStore();
+    const calls: string[][] = [];
+    let failOn = -1;
+    const batching: EventStore = {
+      appendToStream: () => Promise.reject(new Error('appendToStream must not be used')),
+      appendBatch: (items) => {
+        calls.push(items.map((i) => `${i.stream}:${i.events.map((e) => e.id).join(',')}`));
+        return calls.length === failOn ? Promise.reject(new Error('server gone')) : inner.appendBatch(items);
+      },
+      readStream: (s, o) => inner.readStream(s, o),
+      readAll: (o) => inner.readAll(o),
+      subscribeToAll: (o) => inner.subscribeToAll(o),
+      close: () => inner.close(),
+    };
+    const progress: number[] = [];
+    const counts = await importEvents(batching, sampleLog(), {
+      batchSize: 4,
+      onProgress: (c) => progress.push(c.appended),
+    });
+    expect(counts).toEqual({ read: 9, appended: 8, alreadyPresent: 0, unroutable: 1 });
+    expect(calls).toEqual([
+      ['ratecard-rc:e1', 'contract-c1:e2', 'ticket-t1:e3,e4'],
+      ['contract-c1:e5', 'ticket-t1:e6', 'contract-c1:e7,e9'],
+    ]);
+    expect(progress).toEqual([4, 8]);
+    expect((await readEverything(inner)).map((r) => r.event.id)).toEqual([
+      'e1',
+      'e2',
+      'e3',
+      'e4',
+      'e5',
+      'e6',
+      'e7',
+      'e9',
+    ]);
+
+    calls.length = 0;
+    failOn = 2;
+    await expect(
+      importEvents(batching, [...sampleLog(), ...sampleLog()], { batchSize: 4 }),
+    ).rejects.toMatchObject({
+      _tag: 'ImportInterrupted',
+      counts: { appended: 0, alreadyPresent: 4 },
+      stream: 'contract-c1',
+      eventId: 'e5',
+      message: expect.stringContaining('server gone'),
+    });
+  });
 });
