@@ -203,6 +203,12 @@ const ledgerEntry = (ref: EntryRef, e: WorkEntry, p: PricedEntry): LedgerEntry =
   technician: e.technician,
 });
 
+/** Who may confirm or decline an order at t: an authorised requester, or anyone while none is named (3). */
+const mayDecide = (c: ContractFacts, email: string, t: number): boolean => {
+  const authorized = authorizedRequestersAt(c, t);
+  return authorized.size === 0 || authorized.has(emailKey(email));
+};
+
 /** Create an empty Ledger. */
 export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const catalog = options.slaCatalog ?? DEFAULT_SLA_CATALOG;
@@ -305,11 +311,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       return `work entry ${JSON.stringify(workId)} does not exist (no earlier WorkLogged)`;
     const entry = workEntry(tickets.get(ref.ticketId) as TicketFacts, workId) as WorkEntry;
     return entry.voided ? `work entry ${JSON.stringify(workId)} is already voided` : ref;
-  };
-  /** Who may confirm or decline an order at t: an authorised requester, or anyone while none is named (3). */
-  const mayDecide = (c: ContractFacts, email: string, t: number): boolean => {
-    const authorized = authorizedRequestersAt(c, t);
-    return authorized.size === 0 || authorized.has(emailKey(email));
   };
   const evolveTicket = (ticketId: string, ev: DomainEvent): void => {
     tickets.set(ticketId, evolveTicketFacts(tickets.get(ticketId), ev) as TicketFacts);

@@ -57,7 +57,7 @@ const periodsOf = (ledger: Ledger, contractId: string): string[] => {
   for (const e of ledger.entries({ contractId })) ps.add(e.period);
   for (const i of ledger.issuedInvoices()) if (i.contractId === contractId) ps.add(i.period);
   if (ps.size === 0) return [];
-  const sorted = [...ps].sort();
+  const sorted = [...ps].toSorted();
   const out: string[] = [];
   const last = nextPeriod(sorted[sorted.length - 1] as string);
   for (let p = sorted[0] as string; p <= last; p = nextPeriod(p)) out.push(p);
@@ -67,7 +67,7 @@ const periodsOf = (ledger: Ledger, contractId: string): string[] => {
 /** Everything a ledger says, per contract: entries and the invoice of every relevant period. */
 export const snapshot = (ledger: Ledger): Record<string, unknown> => {
   const out: Record<string, unknown> = {};
-  for (const c of [...ledger.contractIds()].sort()) {
+  for (const c of [...ledger.contractIds()].toSorted()) {
     out[c] = {
       entries: ledger.entries({ contractId: c }),
       invoices: periodsOf(ledger, c).map((p) => invoiceOrThrow(ledger, c, p)),

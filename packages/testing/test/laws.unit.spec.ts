@@ -38,8 +38,8 @@ describe('generated logs', () => {
       }),
       { numRuns },
     );
-    expect([...statuses].sort()).toEqual(['billable', 'flagged', 'held', 'included']);
-    expect([...kinds].sort()).toEqual(['correction', 'late-work', 'reversal', 'work']);
+    expect([...statuses].toSorted()).toEqual(['billable', 'flagged', 'held', 'included']);
+    expect([...kinds].toSorted()).toEqual(['correction', 'late-work', 'reversal', 'work']);
   });
 });
 
