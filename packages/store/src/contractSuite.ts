@@ -10,14 +10,19 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalEvent, decodeEvent, type DomainEvent } from '@msp-billing/events';
-import type { EventStoreWithCheckpoints, ExpectedRevision, RecordedEvent, SubscribeOptions } from './port.js';
+import type {
+  AppendResult,
+  BatchAppendItem,
+  EventStoreWithCheckpoints,
+  ExpectedRevision,
+  RecordedEvent,
+  SubscribeOptions,
+} from './port.js';
 
 /** Options of `describeEventStoreContract`. */
 export interface ContractSuiteOptions {
   /** How long a subscription test waits for its events; default 10 s. */
   readonly subscriptionTimeoutMs?: number;
-  /** Whether the adapter implements the optional `appendBatch` (then it is tested); default true. */
-  readonly appendBatch?: boolean;
 }
 
 const SLAS = ['Basic', 'Standard', 'Professional', 'Premium'] as const;
@@ -352,120 +357,6 @@ export const describeEventStoreContract = (
       });
     });
 
-    if (options.appendBatch !== false)
-      describe('appendBatch (bulk import)', () => {
-        const batch = (items: readonly { stream: string; events: readonly DomainEvent[] }[]) => {
-          const append = store.appendBatch?.bind(store);
-          if (append === undefined) throw new Error(`${adapterName} has no appendBatch`);
-          return append(items);
-        };
-        const readAfter = async (from: bigint): Promise<RecordedEvent[]> => {
-          const out: RecordedEvent[] = [];
-          for (let p = from; ;) {
-            const page = await store.readAll({ fromPosition: p, batchSize: 500 });
-            if (page.length === 0) return out;
-            out.push(...page);
-            p = (page[page.length - 1] as RecordedEvent).position;
-          }
-        };
-
-        it('writes interleaved items in input order: global order, revisions, one result per item', async () => {
-          const [a, b, c] = [uniqueStream('batch-a'), uniqueStream('batch-b'), uniqueStream('batch-c')];
-          await store.appendToStream(b, [contractTestEvent(`${b}-0`, b)], 'no_stream');
-          const before = await head();
-          const items = [
-            { stream: a, events: [contractTestEvent(`${a}-0`, a), contractTestEvent(`${a}-1`, a)] },
-            { stream: b, events: [contractTestEvent(`${b}-1`, b)] },
-            { stream: a, events: [contractTestEvent(`${a}-2`, a)] },
-            { stream: c, events: [contractTestEvent(`${c}-0`, c)] },
-            { stream: b, events: [contractTestEvent(`${b}-2`, b), contractTestEvent(`${b}-3`, b)] },
-          ];
-          const results = await batch(items);
-          expect(results.map((r) => [r.nextExpectedRevision, r.written])).toEqual([
-            [1n, 2],
-            [1n, 1],
-            [2n, 1],
-            [0n, 1],
-            [3n, 2],
-          ]);
-          const all = (await readAfter(before)).filter((r) => [a, b, c].includes(r.stream));
-          expect(ids(all)).toEqual(items.flatMap((i) => i.events.map((e) => e.id)));
-          // Each item's result names the position of its last event, and positions increase.
-          const lastOfItem = [1, 2, 3, 4, 6].map((k) => (all[k] as RecordedEvent).position);
-          expect(results.map((r) => r.position)).toEqual(lastOfItem);
-          expect(all.every((r, k) => k === 0 || r.position > (all[k - 1] as RecordedEvent).position)).toBe(
-            true,
-          );
-          expect((await store.readStream(b)).map((r) => [r.event.id, r.revision])).toEqual(
-            [0, 1, 2, 3].map((k) => [`${b}-${k}`, BigInt(k)]),
-          );
-          expect(await batch([])).toEqual([]);
-        });
-
-        it('is idempotent per event id like appendToStream with any: a re-run writes only what is missing', async () => {
-          const [a, b] = [uniqueStream('batch-idem-a'), uniqueStream('batch-idem-b')];
-          const items = [
-            { stream: a, events: [contractTestEvent(`${a}-0`, a), contractTestEvent(`${a}-1`, a)] },
-            { stream: b, events: [contractTestEvent(`${b}-0`, b)] },
-          ];
-          const first = await batch(items);
-          expect(await batch(items)).toEqual(first.map((r) => ({ ...r, written: 0 })));
-          // A resumed import with other boundaries: half present, half new; an identical event twice.
-          const again = await batch([
-            { stream: a, events: [contractTestEvent(`${a}-1`, a), contractTestEvent(`${a}-2`, a)] },
-            { stream: b, events: [contractTestEvent(`${b}-0`, b), contractTestEvent(`${b}-1`, b)] },
-            { stream: a, events: [contractTestEvent(`${a}-2`, a), contractTestEvent(`${a}-3`, a)] },
-          ]);
-          expect(again.map((r) => [r.nextExpectedRevision, r.written])).toEqual([
-            [2n, 1],
-            [1n, 1],
-            [3n, 1],
-          ]);
-          expect(ids(await store.readStream(a))).toEqual([0, 1, 2, 3].map((k) => `${a}-${k}`));
-          expect(ids(await store.readStream(b))).toEqual([`${b}-0`, `${b}-1`]);
-        });
-
-        it('a same-id-other-content event refuses the whole batch: EventIdConflict, nothing written', async () => {
-          const [a, b] = [uniqueStream('batch-conflict-a'), uniqueStream('batch-conflict-b')];
-          await store.appendToStream(b, [contractTestEvent(`${b}-0`, b, 0)], 'no_stream');
-          const before = await head();
-          await expect(
-            batch([
-              { stream: a, events: [contractTestEvent(`${a}-0`, a)] },
-              { stream: b, events: [contractTestEvent(`${b}-1`, b)] },
-              { stream: b, events: [contractTestEvent(`${b}-0`, b, 1)] },
-            ]),
-          ).rejects.toMatchObject({ _tag: 'EventIdConflict', stream: b, eventId: `${b}-0` });
-          // Inside the batch: the same id twice in one stream with other content, in two items.
-          await expect(
-            batch([
-              { stream: a, events: [contractTestEvent(`${a}-1`, a, 0)] },
-              { stream: b, events: [contractTestEvent(`${b}-2`, b)] },
-              { stream: a, events: [contractTestEvent(`${a}-1`, a, 1)] },
-            ]),
-          ).rejects.toMatchObject({ _tag: 'EventIdConflict', stream: a, eventId: `${a}-1` });
-          expect((await readAfter(before)).filter((r) => r.stream === a || r.stream === b)).toEqual([]);
-          expect(ids(await store.readStream(b))).toEqual([`${b}-0`]);
-          // The store is usable afterwards: the next batch continues from the stream heads.
-          const ok = await batch([{ stream: b, events: [contractTestEvent(`${b}-1`, b)] }]);
-          expect(ok.map((r) => [r.nextExpectedRevision, r.written])).toEqual([[1n, 1]]);
-        });
-
-        it('takes a batch of 12 000 events over 300 streams in order (larger than one INSERT)', async () => {
-          const tag = uniqueStream('batch-big');
-          const before = await head();
-          const events = Array.from({ length: 12_000 }, (_, k) =>
-            contractTestEvent(`${tag}-${k}`, `${tag}-${k % 300}`),
-          );
-          const results = await batch(events.map((e, k) => ({ stream: `${tag}-${k % 300}`, events: [e] })));
-          expect(results.reduce((n, r) => n + r.written, 0)).toBe(12_000);
-          expect(ids(await readAfter(before))).toEqual(events.map((e) => e.id));
-          expect((await store.readStream(`${tag}-7`)).map((r) => r.revision)).toEqual(
-            Array.from({ length: 40 }, (_, k) => BigInt(k)),
-          );
-        });
-      });
-
     describe('reading', () => {
       it('reads its own writes, content unchanged (quotes, backslashes, $$, unicode)', async () => {
         const s = uniqueStream(`we'ird"\\$$-$1-'; DROP TABLE x;--`);
@@ -635,6 +526,142 @@ export const describeEventStoreContract = (
         setTimeout(() => controller.abort(), 50);
         await expect(iterating).resolves.toBeGreaterThanOrEqual(0);
       });
+    });
+  });
+};
+
+/** Every record after `from`, paging through `readAll`. */
+const readAllAfter = async (store: EventStoreWithCheckpoints, from: bigint): Promise<RecordedEvent[]> => {
+  const out: RecordedEvent[] = [];
+  for (let p = from; ;) {
+    const page = await store.readAll({ fromPosition: p, batchSize: 500 });
+    if (page.length === 0) return out;
+    out.push(...page);
+    p = (page[page.length - 1] as RecordedEvent).position;
+  }
+};
+
+/**
+ * The contract of the optional `appendBatch` (bulk import), for adapters that implement it: input
+ * order becomes global order, `'any'` idempotency per event id, and all-or-nothing refusals.
+ */
+export const describeAppendBatchContract = (
+  adapterName: string,
+  makeStore: () => Promise<EventStoreWithCheckpoints>,
+): void => {
+  describe(`EventStore appendBatch contract: ${adapterName}`, () => {
+    let store: EventStoreWithCheckpoints;
+    beforeAll(async () => {
+      store = await makeStore();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    const batch = (items: readonly BatchAppendItem[]): Promise<readonly AppendResult[]> => {
+      const append = store.appendBatch?.bind(store);
+      if (append === undefined) throw new Error(`${adapterName} has no appendBatch`);
+      return append(items);
+    };
+    const readAfter = (from: bigint): Promise<RecordedEvent[]> => readAllAfter(store, from);
+    /** Append one marker event and return its position: everything written later is after it. */
+    const head = async (): Promise<bigint> => {
+      const s = uniqueStream('marker');
+      return (await store.appendToStream(s, [contractTestEvent(`${s}-m`, s)], 'no_stream')).position;
+    };
+
+    it('writes interleaved items in input order: global order, revisions, one result per item', async () => {
+      const [a, b, c] = [uniqueStream('batch-a'), uniqueStream('batch-b'), uniqueStream('batch-c')];
+      await store.appendToStream(b, [contractTestEvent(`${b}-0`, b)], 'no_stream');
+      const before = await head();
+      const items = [
+        { stream: a, events: [contractTestEvent(`${a}-0`, a), contractTestEvent(`${a}-1`, a)] },
+        { stream: b, events: [contractTestEvent(`${b}-1`, b)] },
+        { stream: a, events: [contractTestEvent(`${a}-2`, a)] },
+        { stream: c, events: [contractTestEvent(`${c}-0`, c)] },
+        { stream: b, events: [contractTestEvent(`${b}-2`, b), contractTestEvent(`${b}-3`, b)] },
+      ];
+      const results = await batch(items);
+      expect(results.map((r) => [r.nextExpectedRevision, r.written])).toEqual([
+        [1n, 2],
+        [1n, 1],
+        [2n, 1],
+        [0n, 1],
+        [3n, 2],
+      ]);
+      const all = (await readAfter(before)).filter((r) => [a, b, c].includes(r.stream));
+      expect(ids(all)).toEqual(items.flatMap((i) => i.events.map((e) => e.id)));
+      // Each item's result names the position of its last event, and positions increase.
+      const lastOfItem = [1, 2, 3, 4, 6].map((k) => (all[k] as RecordedEvent).position);
+      expect(results.map((r) => r.position)).toEqual(lastOfItem);
+      expect(all.every((r, k) => k === 0 || r.position > (all[k - 1] as RecordedEvent).position)).toBe(true);
+      expect((await store.readStream(b)).map((r) => [r.event.id, r.revision])).toEqual(
+        [0, 1, 2, 3].map((k) => [`${b}-${k}`, BigInt(k)]),
+      );
+      expect(await batch([])).toEqual([]);
+    });
+
+    it('is idempotent per event id like appendToStream with any: a re-run writes only what is missing', async () => {
+      const [a, b] = [uniqueStream('batch-idem-a'), uniqueStream('batch-idem-b')];
+      const items = [
+        { stream: a, events: [contractTestEvent(`${a}-0`, a), contractTestEvent(`${a}-1`, a)] },
+        { stream: b, events: [contractTestEvent(`${b}-0`, b)] },
+      ];
+      const first = await batch(items);
+      expect(await batch(items)).toEqual(first.map((r) => ({ ...r, written: 0 })));
+      // A resumed import with other boundaries: half present, half new; an identical event twice.
+      const again = await batch([
+        { stream: a, events: [contractTestEvent(`${a}-1`, a), contractTestEvent(`${a}-2`, a)] },
+        { stream: b, events: [contractTestEvent(`${b}-0`, b), contractTestEvent(`${b}-1`, b)] },
+        { stream: a, events: [contractTestEvent(`${a}-2`, a), contractTestEvent(`${a}-3`, a)] },
+      ]);
+      expect(again.map((r) => [r.nextExpectedRevision, r.written])).toEqual([
+        [2n, 1],
+        [1n, 1],
+        [3n, 1],
+      ]);
+      expect(ids(await store.readStream(a))).toEqual([0, 1, 2, 3].map((k) => `${a}-${k}`));
+      expect(ids(await store.readStream(b))).toEqual([`${b}-0`, `${b}-1`]);
+    });
+
+    it('a same-id-other-content event refuses the whole batch: EventIdConflict, nothing written', async () => {
+      const [a, b] = [uniqueStream('batch-conflict-a'), uniqueStream('batch-conflict-b')];
+      await store.appendToStream(b, [contractTestEvent(`${b}-0`, b, 0)], 'no_stream');
+      const before = await head();
+      await expect(
+        batch([
+          { stream: a, events: [contractTestEvent(`${a}-0`, a)] },
+          { stream: b, events: [contractTestEvent(`${b}-1`, b)] },
+          { stream: b, events: [contractTestEvent(`${b}-0`, b, 1)] },
+        ]),
+      ).rejects.toMatchObject({ _tag: 'EventIdConflict', stream: b, eventId: `${b}-0` });
+      // Inside the batch: the same id twice in one stream with other content, in two items.
+      await expect(
+        batch([
+          { stream: a, events: [contractTestEvent(`${a}-1`, a, 0)] },
+          { stream: b, events: [contractTestEvent(`${b}-2`, b)] },
+          { stream: a, events: [contractTestEvent(`${a}-1`, a, 1)] },
+        ]),
+      ).rejects.toMatchObject({ _tag: 'EventIdConflict', stream: a, eventId: `${a}-1` });
+      expect((await readAfter(before)).filter((r) => r.stream === a || r.stream === b)).toEqual([]);
+      expect(ids(await store.readStream(b))).toEqual([`${b}-0`]);
+      // The store is usable afterwards: the next batch continues from the stream heads.
+      const ok = await batch([{ stream: b, events: [contractTestEvent(`${b}-1`, b)] }]);
+      expect(ok.map((r) => [r.nextExpectedRevision, r.written])).toEqual([[1n, 1]]);
+    });
+
+    it('takes a batch of 12 000 events over 300 streams in order (larger than one INSERT)', async () => {
+      const tag = uniqueStream('batch-big');
+      const before = await head();
+      const events = Array.from({ length: 12_000 }, (_, k) =>
+        contractTestEvent(`${tag}-${k}`, `${tag}-${k % 300}`),
+      );
+      const results = await batch(events.map((e, k) => ({ stream: `${tag}-${k % 300}`, events: [e] })));
+      expect(results.reduce((n, r) => n + r.written, 0)).toBe(12_000);
+      expect(ids(await readAfter(before))).toEqual(events.map((e) => e.id));
+      expect((await store.readStream(`${tag}-7`)).map((r) => r.revision)).toEqual(
+        Array.from({ length: 40 }, (_, k) => BigInt(k)),
+      );
     });
   });
 };

@@ -3,10 +3,15 @@
  * scale of a benchmark, and closing ends subscriptions.
  */
 import { describe, expect, it } from 'vitest';
-import { describeEventStoreContract, contractTestEvent } from '../src/contractSuite.js';
+import {
+  describeAppendBatchContract,
+  describeEventStoreContract,
+  contractTestEvent,
+} from '../src/contractSuite.js';
 import { InMemoryEventStore } from '../src/index.js';
 
 describeEventStoreContract('in-memory', () => Promise.resolve(new InMemoryEventStore()));
+describeAppendBatchContract('in-memory', () => Promise.resolve(new InMemoryEventStore()));
 
 describe('InMemoryEventStore', () => {
   it('appends 200 000 events to 2 000 streams in seconds, not minutes (amortised O(1))', async () => {
