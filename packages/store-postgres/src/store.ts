@@ -7,6 +7,10 @@
  * commit. Appends are therefore serialised, positions are handed out in commit order, and a reader
  * that has seen position p can never later find a committed event below p — `WHERE position > p`
  * is a complete catch-up query, with no visibility window to wait for.
+ *
+ * Bulk imports use `appendBatch`: many appends in ONE transaction under the same lock, with one
+ * query for the stream heads, one for the ids already present and few multi-row INSERTs, instead
+ * of a transaction (and its round trips under the lock) per run of same-stream events.
  */
 import { Pool, type PoolClient } from 'pg';
 import { decodeEvent, canonicalEvent, type DomainEvent } from '@msp-billing/events';
@@ -14,7 +18,9 @@ import {
   catchUp,
   planAppend,
   sleep,
+  validateAppend,
   type AppendResult,
+  type BatchAppendItem,
   type CheckpointStore,
   type EventStoreWithCheckpoints,
   type ExistingEvent,
@@ -143,6 +149,123 @@ const appendLocked = async (
   };
 };
 
+/** Rows per INSERT of a batch: bounds the statement's size (its parameters are 6 arrays, whatever the rows). */
+export const BATCH_INSERT_ROWS = 5000;
+
+const INSERT_SQL = `INSERT INTO msp_events (position, stream, revision, event_id, event_type, payload)
+  SELECT p, s, r, i, t, d::json
+    FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[]) AS x(p, s, r, i, t, d)`;
+
+/** What a batch knows about one stream while it plans: its head and its ids (stored or planned). */
+interface StreamState {
+  current: StreamRevision;
+  readonly known: Map<string, ExistingEvent>;
+}
+
+/**
+ * The batch proper (the caller holds the append lock in an open transaction): every item planned
+ * with the shared rule and `'any'`, in order, against the stream as the earlier items left it;
+ * positions handed out in item order; then the rows inserted in chunks. A refusal throws before
+ * anything is inserted, and the caller's ROLLBACK would undo a partial insert anyway.
+ */
+const appendBatchLocked = async (
+  client: Queryable,
+  items: readonly BatchAppendItem[],
+): Promise<AppendResult[]> => {
+  for (const item of items) validateAppend(item.stream, item.events, 'any');
+  const streams = [...new Set(items.map((i) => i.stream))];
+  // Heads of every stream of the batch and the global head, in one round trip (after the lock, so
+  // under READ COMMITTED they include every append committed before).
+  const heads = await client.query<{ stream: string | null; rev: string | null }>(
+    `SELECT s.stream, (SELECT max(e.revision) FROM msp_events e WHERE e.stream = s.stream)::text AS rev
+       FROM unnest($1::text[]) AS s(stream)
+     UNION ALL
+     SELECT NULL, (SELECT max(position) FROM msp_events)::text`,
+    [streams],
+  );
+  const state = new Map<string, StreamState>();
+  let nextPosition = 1n;
+  for (const h of heads.rows) {
+    if (h.stream === null) nextPosition = BigInt(h.rev ?? '0') + 1n;
+    else state.set(h.stream, { current: h.rev === null ? 'no_stream' : BigInt(h.rev), known: new Map() });
+  }
+  // Ids already stored, for every (stream, id) pair of the batch, in one round trip.
+  const pairs = new Map<string, { stream: string; id: string }>();
+  for (const item of items)
+    for (const e of item.events)
+      pairs.set(JSON.stringify([item.stream, e.id]), { stream: item.stream, id: e.id });
+  const found = await client.query<{
+    stream: string;
+    event_id: string;
+    rev: string;
+    pos: string;
+    body: string;
+  }>(
+    `SELECT e.stream, e.event_id, e.revision::text AS rev, e.position::text AS pos, e.payload::text AS body
+       FROM unnest($1::text[], $2::text[]) AS k(stream, event_id)
+       JOIN msp_events e ON e.stream = k.stream AND e.event_id = k.event_id`,
+    [[...pairs.values()].map((p) => p.stream), [...pairs.values()].map((p) => p.id)],
+  );
+  for (const r of found.rows) {
+    const body = r.body;
+    state.get(r.stream)?.known.set(r.event_id, {
+      revision: BigInt(r.rev),
+      position: BigInt(r.pos),
+      canonical: () => body,
+    });
+  }
+  const rows: Record<'p' | 's' | 'r' | 'i' | 't' | 'd', string[]> = {
+    p: [],
+    s: [],
+    r: [],
+    i: [],
+    t: [],
+    d: [],
+  };
+  const results: AppendResult[] = [];
+  for (const item of items) {
+    const st = state.get(item.stream) as StreamState;
+    const plan = planAppend(item.stream, item.events, 'any', st.current, (id) => st.known.get(id));
+    if (plan._tag === 'Idempotent') {
+      results.push(plan.result);
+      continue;
+    }
+    let revision = plan.firstRevision;
+    for (const e of plan.events) {
+      const position = nextPosition;
+      const text = canonicalEvent(e);
+      rows.p.push(position.toString());
+      rows.s.push(item.stream);
+      rows.r.push(revision.toString());
+      rows.i.push(e.id);
+      rows.t.push(e.type);
+      rows.d.push(text);
+      // A later item of the batch may repeat this id: it must see the event as stored.
+      st.known.set(e.id, { revision, position, canonical: () => text });
+      st.current = revision;
+      revision += 1n;
+      nextPosition += 1n;
+    }
+    results.push({
+      nextExpectedRevision: st.current as bigint,
+      position: nextPosition - 1n,
+      written: plan.events.length,
+    });
+  }
+  for (let k = 0; k < rows.p.length; k += BATCH_INSERT_ROWS) {
+    const end = k + BATCH_INSERT_ROWS;
+    await client.query(INSERT_SQL, [
+      rows.p.slice(k, end),
+      rows.s.slice(k, end),
+      rows.r.slice(k, end),
+      rows.i.slice(k, end),
+      rows.t.slice(k, end),
+      rows.d.slice(k, end),
+    ]);
+  }
+  return results;
+};
+
 /** Read one page of the global order after `fromPosition` (exclusive) with `client`. */
 export const readAllWith = async (
   client: Queryable,
@@ -192,6 +315,8 @@ export interface PostgresEventStoreOptions {
   readonly pollIntervalMs?: number;
   /** Pool size when the store creates the pool; default 10. */
   readonly maxConnections?: number;
+  /** Give up connecting after this many ms (when the store creates the pool); default: wait (pg's default). */
+  readonly connectionTimeoutMillis?: number;
 }
 
 /** The EventStore on PostgreSQL. Create with `PostgresEventStore.create`. */
@@ -216,6 +341,9 @@ export class PostgresEventStore implements EventStoreWithCheckpoints {
       new Pool({
         ...(options.connectionString === undefined ? {} : { connectionString: options.connectionString }),
         max: options.maxConnections ?? 10,
+        ...(options.connectionTimeoutMillis === undefined
+          ? {}
+          : { connectionTimeoutMillis: options.connectionTimeoutMillis }),
       });
     // An idle client whose server went away emits 'error' on the pool; unhandled, that would crash
     // the process. The next query on a fresh client reports the outage instead.
@@ -237,6 +365,16 @@ export class PostgresEventStore implements EventStoreWithCheckpoints {
       (client) => appendLocked(client, stream, events, expected),
       `BEGIN; ${LOCK_SQL}`,
     );
+  }
+
+  /**
+   * Many `'any'` appends in one transaction under the append lock (bulk import): positions follow
+   * the items' order, and a refusal of any item writes nothing.
+   */
+  async appendBatch(items: readonly BatchAppendItem[]): Promise<readonly AppendResult[]> {
+    this.#assertOpen();
+    if (items.length === 0) return [];
+    return this.#transaction((client) => appendBatchLocked(client, items), `BEGIN; ${LOCK_SQL}`);
   }
 
   /** Events of `stream` from `options.from` (inclusive). */

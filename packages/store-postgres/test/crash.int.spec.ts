@@ -177,10 +177,12 @@ describe('crash and resume', () => {
     const server = await startThrowawayPostgres('msp_restart');
     const own = await PostgresEventStore.create({ connectionString: server.url });
     try {
-      // Interleaved streams: one append per event, so the import is mid-way when the server goes.
+      // Interleaved streams through appendBatch, in batches of 20 events: the import is mid-way (many
+      // batches still to go) when the server goes.
       const input = Array.from({ length: 600 }, (_, i) => contractTestEvent(`imp-${i}`, `c${i % 25}`, i));
       let restarting: Promise<void> | undefined;
       const outcome = await importEvents(own, input, {
+        batchSize: 20,
         onProgress: (c) => {
           if (restarting === undefined && c.appended >= 150) restarting = server.restart();
         },
@@ -198,7 +200,8 @@ describe('crash and resume', () => {
         },
       });
 
-      const rerun = await importEvents(own, input);
+      // Other batch boundaries on the re-run: idempotency is per event id, not per batch.
+      const rerun = await importEvents(own, input, { batchSize: 64 });
       expect(rerun.read).toBe(600);
       expect(rerun.appended + rerun.alreadyPresent).toBe(600);
       expect(rerun.alreadyPresent).toBeGreaterThanOrEqual(150);

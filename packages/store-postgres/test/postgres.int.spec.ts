@@ -1,14 +1,19 @@
 /**
- * The PostgreSQL adapter against the shared contract suite, plus migrations and awkward text.
+ * The PostgreSQL adapter against the shared contract suite (and its appendBatch part), plus migrations
+ * and awkward text.
  */
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { Pool } from 'pg';
-import { describeEventStoreContract } from '@msp-billing/store/contract-suite';
+import { describeAppendBatchContract, describeEventStoreContract } from '@msp-billing/store/contract-suite';
 import { migrate, migrations, PostgresEventStore } from '../src/index.js';
 import { testDatabaseUrl } from './support/database.js';
 
 describeEventStoreContract('postgres', async () =>
   PostgresEventStore.create({ connectionString: await testDatabaseUrl(), pollIntervalMs: 20 }),
+);
+
+describeAppendBatchContract('postgres', async () =>
+  PostgresEventStore.create({ connectionString: await testDatabaseUrl() }),
 );
 
 describe('migrations', () => {
