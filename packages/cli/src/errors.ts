@@ -13,6 +13,8 @@ export type UserError =
   | { readonly _tag: 'BadOptionValue'; readonly what: string; readonly why: string }
   | { readonly _tag: 'UnexpectedArgument'; readonly what: string; readonly why: string }
   | { readonly _tag: 'SourceUnreadable'; readonly what: string; readonly why: string }
+  | { readonly _tag: 'StoreUnavailable'; readonly what: string; readonly why: string }
+  | { readonly _tag: 'ImportStopped'; readonly what: string; readonly why: string }
   | { readonly _tag: 'UnknownContract'; readonly what: string; readonly why: string }
   | { readonly _tag: 'UnknownWorkEntry'; readonly what: string; readonly why: string }
   | { readonly _tag: 'BadPeriod'; readonly what: string; readonly why: string }

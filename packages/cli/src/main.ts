@@ -9,6 +9,7 @@ import { parseArgs } from './args.js';
 import type { Command } from './command.js';
 import { checkCommand } from './commands/check.js';
 import { explainCommand } from './commands/explain.js';
+import { importCommand } from './commands/import.js';
 import { invoiceCommand } from './commands/invoice.js';
 import { ledgerCommand } from './commands/ledger.js';
 import { reconcileCommand } from './commands/reconcile.js';
@@ -22,13 +23,15 @@ export const COMMANDS: readonly Command[] = [
   explainCommand,
   checkCommand,
   reconcileCommand,
+  importCommand,
 ];
 
 /** The overall `--help` text. */
 export const HELP = `Usage: msp-billing <command> [options]
 
-Event-sourced billing of Managed Service Packages: reads an NDJSON event log and prints invoices,
-the ledger of work entries, explanations and checks.
+Event-sourced billing of Managed Service Packages: reads an NDJSON event log (--events F) or an
+event store (--store URL) and prints invoices, the ledger of work entries, explanations and checks;
+imports logs into a store.
 
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}

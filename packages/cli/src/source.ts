@@ -1,8 +1,8 @@
 /**
- * Where a command's Ledger comes from. Today: `--events F` (a file or `-` for standard input),
- * streamed through the NDJSON reader into a Ledger; memory is what the Ledger keeps, not the file.
- * The commands only see a {@link LedgerSource}, so another source (`--store URL`) plugs in here
- * without touching them.
+ * Where a command's Ledger comes from: `--events F` (a file or `-` for standard input), streamed
+ * through the NDJSON reader into a Ledger — memory is what the Ledger keeps, not the file — or
+ * `--store URL`, an event store read in global order (its recording order, spec §3). The commands
+ * only see a {@link LedgerSource}; exactly one of the two options must be given.
  *
  * Also here: the progress line (TTY stderr only, logs over 50 MB) and the invalid-event gate that
  * every log-reading command applies before printing results (spec §2).
@@ -10,10 +10,18 @@
 import { stat } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import { isSourceUnreadable, openEventSource } from '@msp-billing/events';
-import { foldNdjson, type FoldStats, type InvalidEvent, type Ledger } from '@msp-billing/billing';
+import {
+  createLedger,
+  foldNdjson,
+  type FoldStats,
+  type InvalidEvent,
+  type Ledger,
+} from '@msp-billing/billing';
+import { readAllEvents } from '@msp-billing/store';
 import type { OptionSpec, ParsedArgs } from './args.js';
 import { userError, type UserError } from './errors.js';
 import type { CliIo } from './io.js';
+import { openStore, reasonOf } from './stores.js';
 
 /** A Ledger and what was read to build it. */
 export interface LoadedLedger {
@@ -25,7 +33,10 @@ export interface LoadedLedger {
 export type LedgerSource = () => Promise<E.Either<UserError, LoadedLedger>>;
 
 /** The options that choose a ledger source (every command that reads a log accepts them). */
-export const SOURCE_OPTIONS: readonly OptionSpec[] = [{ name: 'events', kind: 'string' }];
+export const SOURCE_OPTIONS: readonly OptionSpec[] = [
+  { name: 'events', kind: 'string' },
+  { name: 'store', kind: 'string' },
+];
 
 /** Default threshold of the progress line: 50 MB. */
 export const PROGRESS_THRESHOLD_BYTES = 50_000_000;
@@ -39,7 +50,7 @@ const ioReasons: Readonly<Record<string, string>> = {
   ENAMETOOLONG: 'file name too long',
 };
 
-const reasonOf = (err: unknown): string => {
+const ioReasonOf = (err: unknown): string => {
   const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
   if (typeof code === 'string' && ioReasons[code] !== undefined) return ioReasons[code] as string;
   return err instanceof Error ? err.message : String(err);
@@ -58,7 +69,7 @@ const mb = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`;
  * The progress line: drawn in place with `\r` and cleared at the end, only on a TTY stderr, only once
  * the log is known to be big (its size, or for stdin the bytes read so far), at most 5 times a second.
  */
-const progress = (io: CliIo, size: number | undefined) => {
+export const progress = (io: CliIo, size: number | undefined) => {
   const threshold = io.progressThresholdBytes ?? PROGRESS_THRESHOLD_BYTES;
   const now = io.now ?? (() => performance.now());
   const started = now();
@@ -91,26 +102,47 @@ const progress = (io: CliIo, size: number | undefined) => {
   };
 };
 
+/** The bytes of a log and how to talk about it, once it is known to be readable. */
+export interface OpenedLog {
+  readonly bytes: AsyncIterable<Uint8Array | string>;
+  /** Its size when it is a file (for the progress line). */
+  readonly size: number | undefined;
+  /** `--events "<path>"` for messages. */
+  readonly what: string;
+}
+
+/** Open `--events` (a path, or `-` for standard input); a missing file or a directory is a user error. */
+export const openLog = async (path: string, io: CliIo): Promise<E.Either<UserError, OpenedLog>> => {
+  const what = `--events ${path === '-' ? '-' : JSON.stringify(path)}`;
+  if (path === '-') return E.right({ bytes: io.stdin, size: undefined, what });
+  // Stat first: a missing file or a directory is reported before anything is read.
+  try {
+    const s = await stat(path);
+    if (s.isDirectory()) return E.left(userError('SourceUnreadable', what, 'is a directory'));
+    return E.right({ bytes: openEventSource(path), size: s.size, what });
+  } catch (err) {
+    return E.left(userError('SourceUnreadable', what, ioReasonOf(err)));
+  }
+};
+
+/** A failure while reading a log, as a user error (rethrows what is not the source's fault). */
+export const logReadFailure = (path: string, what: string, err: unknown): UserError => {
+  if (isSourceUnreadable(err)) return userError('SourceUnreadable', what, err.message);
+  if (path === '-' && err instanceof Error && 'code' in err)
+    return userError('SourceUnreadable', what, ioReasonOf(err));
+  throw err;
+};
+
 /** A ledger folded from an NDJSON log at `path` (or standard input for `-`). */
 export const eventsSource =
   (path: string, io: CliIo): LedgerSource =>
   async () => {
-    const what = `--events ${path === '-' ? '-' : JSON.stringify(path)}`;
-    let size: number | undefined;
-    if (path !== '-') {
-      // Stat first: a missing file or a directory is reported before anything is read.
-      try {
-        const s = await stat(path);
-        if (s.isDirectory()) return E.left(userError('SourceUnreadable', what, 'is a directory'));
-        size = s.size;
-      } catch (err) {
-        return E.left(userError('SourceUnreadable', what, reasonOf(err)));
-      }
-    }
-    const bytes = path === '-' ? io.stdin : openEventSource(path);
-    const bar = progress(io, size);
+    const opened = await openLog(path, io);
+    if (E.isLeft(opened)) return opened;
+    const log = opened.right;
+    const bar = progress(io, log.size);
     async function* counted(): AsyncGenerator<Uint8Array | string> {
-      for await (const chunk of bytes) {
+      for await (const chunk of log.bytes) {
         bar.chunk(chunk);
         yield chunk;
       }
@@ -120,25 +152,80 @@ export const eventsSource =
       return E.right({ ledger, stats });
     } catch (err) {
       // Only the source's own failures are the user's business; anything else is a bug.
-      if (isSourceUnreadable(err)) return E.left(userError('SourceUnreadable', what, err.message));
-      if (path === '-' && err instanceof Error && 'code' in err)
-        return E.left(userError('SourceUnreadable', what, reasonOf(err)));
-      throw err;
+      return E.left(logReadFailure(path, log.what, err));
     } finally {
       bar.end();
     }
   };
 
-/** The ledger source chosen by the command line (`--events`; `--store` will join it). */
+/**
+ * A ledger of everything in the store at `url`, read page by page in global order (the recording
+ * order). Stored events are decoded already; invalid ones are reported as `event N` (their place
+ * in the store's order), since a store has no lines.
+ */
+export const storeSource =
+  (url: string): LedgerSource =>
+  async () => {
+    const opened = await openStore(url, { migrate: false });
+    if (E.isLeft(opened)) return opened;
+    const { store, what, scrub } = opened.right;
+    try {
+      const ledger = createLedger();
+      let events = 0;
+      let duplicates = 0;
+      let invalid = 0;
+      try {
+        for await (const r of readAllEvents(store)) {
+          events += 1;
+          const applied = ledger.apply(r.event);
+          if (applied._tag === 'Duplicate') duplicates += 1;
+          else if (applied._tag === 'Invalid') invalid += 1;
+        }
+      } catch (err) {
+        // PostgreSQL's undefined_table: nothing was ever imported into this database.
+        if ((err as { code?: unknown }).code === '42P01')
+          return E.left(
+            userError(
+              'StoreUnavailable',
+              what,
+              'holds no msp-billing events (no msp_events table; run msp-billing import first)',
+            ),
+          );
+        return E.left(userError('StoreUnavailable', what, `cannot read: ${scrub(reasonOf(err))}`));
+      }
+      return E.right({ ledger, stats: { lines: events, events, duplicates, invalid } });
+    } finally {
+      await store.close().catch(() => undefined);
+    }
+  };
+
+/** The ledger source chosen by the command line: exactly one of `--events F` and `--store URL`. */
 export const resolveSource = (
   command: string,
   args: ParsedArgs,
   io: CliIo,
 ): E.Either<UserError, LedgerSource> => {
   const events = args.values.get('events');
+  const store = args.values.get('store');
+  if (events !== undefined && store !== undefined)
+    return E.left(
+      userError(
+        'BadOptionValue',
+        `${command} --events and --store`,
+        'give exactly one of them (a log file or an event store)',
+      ),
+    );
+  if (store !== undefined) {
+    if (store === '') return E.left(userError('MissingOption', `${command} --store`, 'needs a store URL'));
+    return E.right(storeSource(store));
+  }
   if (events === undefined || events === '') {
     return E.left(
-      userError('MissingOption', `${command} --events`, 'is required (a log file, or - for standard input)'),
+      userError(
+        'MissingOption',
+        `${command} --events`,
+        'is required (a log file, or - for standard input), or --store URL (an event store)',
+      ),
     );
   }
   return E.right(eventsSource(events, io));

@@ -516,12 +516,16 @@ describe('help', () => {
   it('overall and per command, on stdout, exit 0', async () => {
     const all = await runIn(['--help']);
     expect(all.code).toBe(0);
-    for (const c of ['invoice', 'ledger', 'explain', 'check', 'reconcile'])
+    for (const c of ['invoice', 'ledger', 'explain', 'check', 'reconcile', 'import'])
       expect(all.stdout).toContain(`  ${c} `);
-    for (const c of ['invoice', 'ledger', 'explain', 'check', 'reconcile']) {
+    for (const c of ['invoice', 'ledger', 'explain', 'check', 'reconcile', 'import']) {
       const r = await runIn([c, '--help']);
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`^Usage: msp-billing ${c} --events F`));
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `^Usage: msp-billing ${c} ${c === 'import' ? '--events F --store URL' : '\\(--events F \\| --store URL\\)'}`,
+        ),
+      );
       expect(r.stdout).toBe((await runIn(['help', c])).stdout);
     }
   });

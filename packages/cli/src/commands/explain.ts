@@ -103,7 +103,7 @@ export const explainCommand: Command = {
   name: 'explain',
   summary: 'show how one work entry was classified and priced, rule by rule',
   options: [...SOURCE_OPTIONS, { name: 'work', kind: 'string' }, SKIP_INVALID],
-  help: `Usage: msp-billing explain --events F --work W [--skip-invalid]
+  help: `Usage: msp-billing explain (--events F | --store URL) --work W [--skip-invalid]
 
 Show how work entry W was classified: every rule of the classification evaluated, with its clause,
 the facts it looked at and whether it decided; then the pricing: the rate in force and since when,
@@ -111,6 +111,7 @@ the billing increment, billed minutes and amount = rate × billed minutes / 60.
 
 Options:
   --events F      the event log (NDJSON); - reads standard input
+  --store URL     an event store instead (postgres://…, esdb://…), read in global order
   --work W        the work id
   --skip-invalid  go on despite invalid events (listed at the end)
   --help          this text

@@ -158,7 +158,7 @@ export const reconcileCommand: Command = {
   name: 'reconcile',
   summary: 'compare a finance export of issued invoices with the log; exit 1 on any difference',
   options: [...SOURCE_OPTIONS, { name: 'invoices', kind: 'string' }, SKIP_INVALID],
-  help: `Usage: msp-billing reconcile --events F --invoices FILE.csv [--skip-invalid]
+  help: `Usage: msp-billing reconcile (--events F | --store URL) --invoices FILE.csv [--skip-invalid]
 
 Compare each invoice of the CSV export with the invoice the log issued for the same contract and
 period: invoice number, net, vat and gross (compared as decimals: 95 equals 95.00). An invoice in the
@@ -170,6 +170,7 @@ columns are ignored). Fields may be quoted (RFC 4180); blank lines are ignored.
 
 Options:
   --events F          the event log (NDJSON); - reads standard input
+  --store URL         an event store instead (postgres://…, esdb://…), read in global order
   --invoices FILE     the export (CSV)
   --skip-invalid      go on despite invalid events (listed on stderr)
   --help              this text
