@@ -282,9 +282,9 @@ if (withProfile && profileTarget !== undefined) {
   let top: ReturnType<typeof summarizeProfile> = [];
   let busiest = -1;
   for (const f of (await readdir(dir)).filter((x) => x.endsWith('.cpuprofile'))) {
-    const lines = summarizeProfile(JSON.parse(await readFile(resolve(dir, f), 'utf8')) as CpuProfile, 30);
-    const busy = lines.filter((l) => l.name !== '(idle)').reduce((a, l) => a + l.selfMs, 0);
-    if (busy > busiest) [prof, top, busiest] = [f, lines, busy];
+    const summary = summarizeProfile(JSON.parse(await readFile(resolve(dir, f), 'utf8')) as CpuProfile, 30);
+    const busy = summary.filter((l) => l.name !== '(idle)').reduce((a, l) => a + l.selfMs, 0);
+    if (busy > busiest) [prof, top, busiest] = [f, summary, busy];
   }
   if (prof !== undefined) {
     results['profile'] = { file: resolve(dir, prof), top };
