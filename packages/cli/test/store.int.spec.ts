@@ -22,6 +22,9 @@ declare module 'vitest' {
   }
 }
 
+/** Databases this file created, dropped at the end. */
+const created: string[] = [];
+
 /** A new, empty database on the test server, as a URL (dropped in afterAll). */
 const freshDatabase = async (admin: PostgresEventStore, base: string): Promise<string> => {
   const name = `msp_cli_${randomUUID().replace(/-/g, '')}`;
@@ -31,7 +34,6 @@ const freshDatabase = async (admin: PostgresEventStore, base: string): Promise<s
   url.pathname = `/${name}`;
   return url.href;
 };
-const created: string[] = [];
 
 const invoiceJson = (source: string[]): string[] => [
   'invoice',
@@ -141,6 +143,24 @@ describe('msp-billing import and --store (PostgreSQL)', () => {
     expect(skipping.stderr).toMatch(/^line 11: invalid JSON: .*\n$/);
     expect(skipping.stdout).toMatch(
       new RegExp(`; ${lines.length - 10} appended, 10 already present, 0 duplicates ignored, 1 invalid\n$`),
+    );
+    expect(await storedIds(target)).toEqual(sampleIds());
+  });
+
+  it('reads standard input (--events -); an identical repeat in the log is ignored, not re-sent', async () => {
+    const lines = readFileSync(sampleLog, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
+    const input = [...lines, lines[3] as string].join('\n') + '\n';
+    const target = await freshDatabase(admin, base);
+    const r = await runIn(['import', '--events', '-', '--store', target], {
+      stdin: (async function* () {
+        yield Buffer.from(input, 'utf8');
+      })(),
+    });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout).toBe(
+      `import: ${lines.length + 1} lines, ${lines.length} events read; ${lines.length} appended, 0 already present, 1 duplicate ignored, 0 invalid\n`,
     );
     expect(await storedIds(target)).toEqual(sampleIds());
   });
