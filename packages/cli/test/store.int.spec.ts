@@ -122,6 +122,23 @@ describe('msp-billing import and --store (PostgreSQL)', () => {
     expect(checked.stdout).toMatch(/0 invalid events, 0 warnings — clean\n$/);
   });
 
+  it('an event reusing a stored id with other content is refused before it reaches the store', async () => {
+    const [first] = readFileSync(sampleLog, 'utf8').split('\n');
+    const changed = JSON.parse(first as string) as { occurredAt: string };
+    changed.occurredAt = '2020-01-01T00:00:00Z';
+    const dir = mkdtempSync(join(tmpdir(), 'msp-cli-import-'));
+    const file = join(dir, 'reuse.ndjson');
+    writeFileSync(file, `${JSON.stringify(changed)}\n`);
+    const before = await storedIds(url);
+    const r = await runIn(['import', '--events', file, '--store', url]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^line 1: event id ".*" was already used for a different event\n$/);
+    expect(r.stdout).toMatch(
+      /; 0 appended, 0 already present, 0 duplicates ignored, 1 invalid; stopped at line 1/,
+    );
+    expect(await storedIds(url)).toEqual(before);
+  });
+
   it('an invalid line stops the import (exit 2): the events before it are written, none after it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'msp-cli-import-'));
     const lines = readFileSync(sampleLog, 'utf8')
