@@ -21,10 +21,7 @@ const connectionString = process.env.ESDB_CONNECTION_STRING;
 
 /** The whole store contract suite against the server at `url`. */
 const describeAgainstServer = (url: string): void =>
-  describeEventStoreContract('eventstoredb', () => Promise.resolve(EsdbEventStore.connect(url)), {
-    // The EventStoreDB adapter has no appendBatch yet: importEvents uses one append per run there.
-    appendBatch: false,
-  });
+  describeEventStoreContract('eventstoredb', () => Promise.resolve(EsdbEventStore.connect(url)));
 
 /** What can be checked without a server. */
 const describeWithoutServer = (): void => {
