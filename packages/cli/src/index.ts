@@ -8,5 +8,6 @@ export { run, COMMANDS, HELP } from './main.js';
 export type { CliIo, Writer } from './io.js';
 export type { Command } from './command.js';
 export type { LedgerSource, LoadedLedger } from './source.js';
-export { eventsSource, resolveSource } from './source.js';
+export { eventsSource, resolveSource, storeSource } from './source.js';
+export { maskUrl, openStore, type OpenedStore } from './stores.js';
 export { EXIT, formatUserError, type UserError } from './errors.js';

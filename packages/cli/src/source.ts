@@ -183,7 +183,7 @@ export const storeSource =
         }
       } catch (err) {
         // PostgreSQL's undefined_table: nothing was ever imported into this database.
-        if ((err as { code?: unknown }).code === '42P01')
+        if (typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '42P01')
           return E.left(
             userError(
               'StoreUnavailable',
