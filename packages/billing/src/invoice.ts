@@ -109,23 +109,50 @@ const changed = (a: InvoicedLine, b: InvoicedLine): boolean =>
   !a.amount.equals(b.amount) ||
   a.clause !== b.clause;
 
-/** The result of the difference: lines plus what the invoiced state becomes if it is issued. */
-export interface Difference {
+/** The result of one walk over a contract's entries for period P. */
+export interface Settlement {
+  /** The difference lines (empty when only the summary was asked for). */
   readonly lines: readonly DraftLine[];
-  /** Entries whose invoiced values become these (work, late-work, correction). */
+  /** Entries whose invoiced values become these if the invoice is issued (work, late-work, correction). */
   readonly billed: readonly InvoicedLine[];
-  /** Entries no longer invoiced (reversal without correction). */
+  /** Entries no longer invoiced if it is issued (reversal without correction). */
   readonly reversed: readonly string[];
+  readonly summary: Pick<Invoice, 'included' | 'held' | 'flagged'>;
 }
 
-/** The difference (C, P): current should-be-billed state of entries with period ≤ P against the invoiced state. */
-export const difference = (book: ContractBook, period: string, current: Current): Difference => {
+/**
+ * One walk over C's entries for period P: the difference between what should be billed for entries
+ * with period ≤ P and what issued invoices billed (unless `summaryOnly`), and the included / held /
+ * flagged summary of the entries of period P.
+ */
+export const settle = (
+  book: ContractBook,
+  period: string,
+  current: Current,
+  summaryOnly = false,
+): Settlement => {
   const lines: DraftLine[] = [];
   const billed: InvoicedLine[] = [];
   const reversed: string[] = [];
+  let includedEntries = 0;
+  let includedMinutes = 0;
+  const held: HeldEntry[] = [];
+  const flagged: FlaggedEntry[] = [];
   for (const ref of book.entries) {
-    const prev = book.invoiced.get(ref.workId);
     const cur = current(ref);
+    if (cur !== undefined && cur.priced.period === period) {
+      const c = cur.priced.classification;
+      if (c.status === 'included') {
+        includedEntries += 1;
+        includedMinutes += cur.entry.minutes;
+      } else if (c.status === 'held')
+        held.push({ workId: ref.workId, ticketId: ref.ticketId, reason: c.reason });
+      else if (c.status === 'flagged') {
+        flagged.push({ workId: ref.workId, ticketId: ref.ticketId, clause: c.clause, reason: c.reason });
+      }
+    }
+    if (summaryOnly) continue;
+    const prev = book.invoiced.get(ref.workId);
     const should =
       cur !== undefined && cur.priced.classification.status === 'billable' && cur.priced.period <= period
         ? cur
@@ -148,34 +175,12 @@ export const difference = (book: ContractBook, period: string, current: Current)
       billed.push(now);
     }
   }
-  return { lines, billed, reversed };
-};
-
-/** The included/held/flagged summary of C's entries of period P. */
-export const summary = (
-  book: ContractBook,
-  period: string,
-  current: Current,
-): Pick<Invoice, 'included' | 'held' | 'flagged'> => {
-  let entries = 0;
-  let minutes = 0;
-  const held: HeldEntry[] = [];
-  const flagged: FlaggedEntry[] = [];
-  for (const ref of book.entries) {
-    const cur = current(ref);
-    if (cur === undefined || cur.priced.period !== period) continue;
-    const { entry, priced } = cur;
-    const c = priced.classification;
-    if (c.status === 'included') {
-      entries += 1;
-      minutes += entry.minutes;
-    } else if (c.status === 'held')
-      held.push({ workId: entry.workId, ticketId: entry.ticketId, reason: c.reason });
-    else if (c.status === 'flagged') {
-      flagged.push({ workId: entry.workId, ticketId: entry.ticketId, clause: c.clause, reason: c.reason });
-    }
-  }
-  return { included: { entries, minutes }, held, flagged };
+  return {
+    lines,
+    billed,
+    reversed,
+    summary: { included: { entries: includedEntries, minutes: includedMinutes }, held, flagged },
+  };
 };
 
 /** Assemble an invoice from its lines: totals with VAT (spec §5). */

@@ -31,13 +31,20 @@ import {
   type TicketFacts,
   type WorkEntry,
 } from '@msp-billing/contracts';
-import { canonicalEvent, emailKey, formatInstant, type DomainEvent, type Instant } from '@msp-billing/events';
+import {
+  canonicalEvent,
+  emailKey,
+  formatInstant,
+  type DomainEvent,
+  type Instant,
+  type ServiceKind,
+} from '@msp-billing/events';
 import { classify, type Classification, type TicketView } from '@msp-billing/entitlements';
 import { DEFAULT_SLA_CATALOG, isInMaintenanceWindow, type SlaCatalog } from '@msp-billing/sla';
 import { amountOf, billedMinutesOf, formatMoney, formatRate } from './money.js';
 import { periodOf } from './period.js';
-import { assembleInvoice, difference, summary, type Current, type Invoice } from './invoice.js';
-import type { ContractBook, EntryRef, PricedEntry } from './state.js';
+import { assembleInvoice, settle, type Current, type Invoice } from './invoice.js';
+import type { ContractBook, EntryRef, FactVersions, PricedEntry } from './state.js';
 
 /** Where an event stood in its source, for messages (`line N: …`). */
 export interface EventSource {
@@ -152,11 +159,27 @@ const hash53 = (s: string): number => {
 
 const iso = (t: number): string => formatInstant(t as Instant);
 
-/** The ticket as classification reads it (the current service, the latest schedule and decision). */
-const ticketViews = new WeakMap<TicketFacts, TicketView>();
-const ticketView = (t: TicketFacts): TicketView => {
-  const hit = ticketViews.get(t);
-  if (hit !== undefined) return hit;
+/**
+ * The ticket as classification reads it (the current service, the latest schedule and decision).
+ * Cached per ticket while the parts it reads are the same objects: logging work on a ticket makes a
+ * new TicketFacts, but not a new view.
+ */
+interface CachedView {
+  readonly service: TicketFacts['service'];
+  readonly update: TicketFacts['update'];
+  readonly decisions: TicketFacts['decisions'];
+  readonly view: TicketView;
+}
+const ticketViewIn = (cache: Map<string, CachedView>, t: TicketFacts): TicketView => {
+  const hit = cache.get(t.ticketId);
+  if (
+    hit !== undefined &&
+    hit.service === t.service &&
+    hit.update === t.update &&
+    hit.decisions === t.decisions
+  ) {
+    return hit.view;
+  }
   const service = timelineChangeAt(t.service, Number.POSITIVE_INFINITY)?.value ?? 'support-request';
   const schedule = latestSchedule(t);
   const decision = timelineChangeAt(t.decisions, Number.POSITIVE_INFINITY);
@@ -182,7 +205,7 @@ const ticketView = (t: TicketFacts): TicketView => {
     ...(t.safetyMeasure === undefined ? {} : { safetyMeasure: t.safetyMeasure }),
     ...(decision === undefined ? {} : { decision: { ...decision.value, at: decision.at } }),
   };
-  ticketViews.set(t, view);
+  cache.set(t.ticketId, { service: t.service, update: t.update, decisions: t.decisions, view });
   return view;
 };
 
@@ -209,6 +232,50 @@ const mayDecide = (c: ContractFacts, email: string, t: number): boolean => {
   return authorized.size === 0 || authorized.has(emailKey(email));
 };
 
+/** Which group of contract facts each contract-level event belongs to (HA events: none). */
+const GROUP_OF: Partial<Record<DomainEvent['type'], keyof FactVersions>> = {
+  MSPCancelled: 'msp',
+  BackupNasShareAttached: 'nas',
+  BackupNasShareDetached: 'nas',
+  AlertingActivated: 'alerting',
+  AlertingDeactivated: 'alerting',
+  AlertRaised: 'alerting',
+  AlertAcknowledged: 'alerting',
+  AuthorizedRequesterNamed: 'requesters',
+  AuthorizedRequesterRemoved: 'requesters',
+  ProvisioningCompleted: 'provisioning',
+  SlaChanged: 'windows',
+  MaintenanceWindowsAgreed: 'windows',
+};
+
+/**
+ * The stamp of the contract fact groups that classifying service `s` reads (spec §4): rule 1 for
+ * all; rules 5/7, 9, 10, 11 by service; rule 16 for services that can come out billable. Versions
+ * only grow, so the sum changes exactly when one of the groups changed.
+ */
+const stampOf = (v: FactVersions, s: ServiceKind): number => {
+  switch (s) {
+    case 'backup-setup':
+    case 'backup-run':
+      return v.msp + v.nas;
+    case 'update-installation':
+      return v.msp + v.windows + v.requesters;
+    case 'safety-measure':
+      return v.msp + v.alerting;
+    case 'change-request':
+      return v.msp + v.provisioning + v.requesters;
+    case 'support-request':
+    case 'customer-caused-fault':
+    case 'ddos-mitigation':
+    case 'security-review':
+    case 'malware-cleanup':
+    case 'software-installation':
+      return v.msp + v.requesters;
+    default:
+      return v.msp;
+  }
+};
+
 /** Create an empty Ledger. */
 export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const catalog = options.slaCatalog ?? DEFAULT_SLA_CATALOG;
@@ -224,6 +291,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const warnings: Warning[] = [];
   const issuedOrder: Invoice[] = [];
   const views = new WeakMap<ContractFacts, ContractFactsView>();
+  const ticketViews = new Map<string, CachedView>();
   let position = 0;
 
   const viewOf = (c: ContractFacts): ContractFactsView => {
@@ -242,14 +310,24 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     ref: EntryRef,
     trace: boolean,
   ): { entry: WorkEntry; priced: PricedEntry } | undefined => {
-    const book = books.get(ref.contractId) as ContractBook;
+    const book = ref.book;
     const ticket = tickets.get(ref.ticketId) as TicketFacts;
     const entry = workEntry(ticket, ref.workId) as WorkEntry;
     if (entry.voided) return undefined;
     const card = rateCards.get(book.facts.rateCardId) as RateCardFacts;
     const c = ref.cache;
-    if (!trace && c !== undefined && c.contract === book.facts && c.ticket === ticket && c.card === card) {
-      return { entry, priced: c.value };
+    if (
+      !trace &&
+      c !== undefined &&
+      c.entry === entry &&
+      c.service === ticket.service &&
+      c.update === ticket.update &&
+      c.decisions === ticket.decisions &&
+      c.measure === ticket.safetyMeasure &&
+      c.card === card &&
+      c.stamp === stampOf(book.versions, c.priced.classification.service)
+    ) {
+      return c;
     }
     const classification = classify(
       {
@@ -260,7 +338,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           minutes: entry.minutes,
           ...(entry.service === undefined ? {} : { service: entry.service }),
         },
-        ticket: ticketView(ticket),
+        ticket: ticketViewIn(ticketViews, ticket),
         contract: viewOf(book.facts),
         rateAt: (t) => rateAt(card, t),
       },
@@ -280,8 +358,18 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     } else {
       value = { classification, period, billedMinutes: null, hourlyRate: null, amount: null };
     }
-    if (!trace) ref.cache = { contract: book.facts, ticket, card, value };
-    return { entry, priced: value };
+    if (trace) return { entry, priced: value };
+    ref.cache = {
+      entry,
+      service: ticket.service,
+      update: ticket.update,
+      decisions: ticket.decisions,
+      measure: ticket.safetyMeasure,
+      card,
+      stamp: stampOf(book.versions, classification.service),
+      priced: value,
+    };
+    return ref.cache;
   };
   const current: Current = (ref) => classifyRef(ref, false);
 
@@ -420,6 +508,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       case 'MSPBooked': {
         const book: ContractBook = {
           facts: evolveContractFacts(undefined, ev) as ContractFacts,
+          versions: { msp: 0, nas: 0, alerting: 0, requesters: 0, provisioning: 0, windows: 0 },
           entries: [],
           issued: new Map(),
           invoiced: new Map(),
@@ -486,6 +575,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         evolveTicket(ev.data.ticketId, ev);
         const contractId = (tickets.get(ev.data.ticketId) as TicketFacts).contractId;
         const ref: EntryRef = {
+          book: books.get(contractId) as ContractBook,
           workId: ev.data.workId,
           ticketId: ev.data.ticketId,
           contractId,
@@ -506,6 +596,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       case 'AlertAcknowledged': {
         const book = books.get(alertContract.get(ev.data.alertId) as string) as ContractBook;
         book.facts = evolveContractFacts(book.facts, ev) as ContractFacts;
+        book.versions.alerting += 1;
         return;
       }
       default: {
@@ -528,6 +619,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           );
         }
         book.facts = evolveContractFacts(book.facts, ev) as ContractFacts;
+        const group = GROUP_OF[ev.type];
+        if (group !== undefined) book.versions[group] += 1;
         if (ev.type === 'VmRestartedByHa') {
           const run = haRestartsInRowAt(book.facts, ev.occurredAt);
           if (run > MAX_HA_RESTARTS_IN_ROW) {
@@ -545,18 +638,18 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   /** Freeze the invoice (C, P) over the facts recorded so far and move the invoiced state forward. */
   const issue = (book: ContractBook, period: string, invoiceNumber: string): void => {
     const card = rateCards.get(book.facts.rateCardId) as RateCardFacts;
-    const diff = difference(book, period, current);
+    const s = settle(book, period, current);
     const invoice = assembleInvoice({
       book,
       period,
       status: 'issued',
       invoiceNumber,
       currency: card.currency,
-      lines: diff.lines,
-      summary: summary(book, period, current),
+      lines: s.lines,
+      summary: s.summary,
     });
-    for (const b of diff.billed) book.invoiced.set(b.workId, b);
-    for (const r of diff.reversed) book.invoiced.delete(r);
+    for (const b of s.billed) book.invoiced.set(b.workId, b);
+    for (const r of s.reversed) book.invoiced.delete(r);
     book.issued.set(period, invoice);
     book.lastIssuedPeriod = period;
     issuedOrder.push(invoice);
@@ -569,15 +662,17 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     const frozen = book.issued.get(period);
     if (frozen !== undefined) return frozen;
     const currency = (rateCards.get(book.facts.rateCardId) as RateCardFacts).currency;
+    // A period before the last issued one that was never issued itself is skipped: no lines.
     const skipped = book.lastIssuedPeriod !== undefined && period < book.lastIssuedPeriod;
+    const s = settle(book, period, current, skipped);
     return assembleInvoice({
       book,
       period,
       status: skipped ? 'skipped' : 'draft',
       invoiceNumber: null,
       currency,
-      lines: skipped ? [] : difference(book, period, current).lines,
-      summary: summary(book, period, current),
+      lines: s.lines,
+      summary: s.summary,
     });
   };
 

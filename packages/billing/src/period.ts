@@ -1,36 +1,56 @@
 /**
- * Billing periods (spec §5): the calendar month of an instant in the contract's time zone. Computed
- * with @date-fns/tz, never with the machine's zone. Months change only at local midnight, so the
- * result is cached per zone and quarter-hour bucket whenever both ends of the bucket fall in the
- * same month (exact for every offset, including half-hour zones and DST days).
+ * Billing periods (spec §5): the calendar month of an instant in the contract's time zone. Months
+ * change only at local midnight on the 1st, so per zone we compute, with @date-fns/tz (never the
+ * machine's zone), the instants at which each month of a year begins, and find an instant's month by
+ * comparing against them: exact for every offset, half-hour zones and DST days alike, and no date
+ * arithmetic per entry.
  */
 import { TZDate } from '@date-fns/tz';
 
-const BUCKET_MS = 15 * 60_000;
-const cache = new Map<string, Map<number, string>>();
+/** Per zone and year: the instants at which months 1..12 of that year and January of the next begin. */
+const starts = new Map<string, Map<number, Float64Array>>();
 
-const exactPeriod = (instant: number, timeZone: string): string => {
-  const d = new TZDate(instant, timeZone);
-  const m = d.getMonth() + 1;
-  return `${String(d.getFullYear()).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}`;
+const monthStartsOf = (timeZone: string, year: number): Float64Array => {
+  let byYear = starts.get(timeZone);
+  if (byYear === undefined) {
+    byYear = new Map();
+    starts.set(timeZone, byYear);
+  }
+  let table = byYear.get(year);
+  if (table === undefined) {
+    table = new Float64Array(13);
+    for (let m = 0; m <= 12; m++) table[m] = new TZDate(year, m, 1, 0, 0, 0, 0, timeZone).getTime();
+    byYear.set(year, table);
+  }
+  return table;
+};
+
+const PERIODS: string[] = [];
+const periodName = (year: number, month: number): string => {
+  const key = year * 12 + month;
+  let name = PERIODS[key];
+  if (name === undefined) {
+    name = `${String(year).padStart(4, '0')}-${month < 9 ? '0' : ''}${month + 1}`;
+    PERIODS[key] = name;
+  }
+  return name;
 };
 
 /** The period `YYYY-MM` an instant belongs to in `timeZone`. */
 export const periodOf = (instant: number, timeZone: string): string => {
-  let byBucket = cache.get(timeZone);
-  if (byBucket === undefined) {
-    byBucket = new Map();
-    cache.set(timeZone, byBucket);
+  // The local year is the UTC year, or one off near New Year (offsets are under ±15 h).
+  let year = new Date(instant).getUTCFullYear();
+  let table = monthStartsOf(timeZone, year);
+  if (instant < (table[0] as number)) {
+    year -= 1;
+    table = monthStartsOf(timeZone, year);
+  } else if (instant >= (table[12] as number)) {
+    year += 1;
+    table = monthStartsOf(timeZone, year);
   }
-  const bucket = Math.floor(instant / BUCKET_MS);
-  const hit = byBucket.get(bucket);
-  if (hit !== undefined) return hit;
-  const first = exactPeriod(bucket * BUCKET_MS, timeZone);
-  const last = exactPeriod(bucket * BUCKET_MS + BUCKET_MS - 1, timeZone);
-  if (first !== last) return exactPeriod(instant, timeZone);
-  if (byBucket.size > 200_000) byBucket.clear();
-  byBucket.set(bucket, first);
-  return first;
+  let month = 0;
+  while (month < 11 && instant >= (table[month + 1] as number)) month += 1;
+  return periodName(year, month);
 };
 
 /** Whether `s` is a well-formed period `YYYY-MM`. */

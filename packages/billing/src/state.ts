@@ -5,7 +5,7 @@
  * valid exactly while the contract, ticket and rate-card facts it was computed from are the same
  * objects: no version counters to forget.
  */
-import type { ContractFacts, RateCardFacts, TicketFacts } from '@msp-billing/contracts';
+import type { RateCardFacts, TicketFacts, WorkEntry, ContractFacts } from '@msp-billing/contracts';
 import type { Classification } from '@msp-billing/entitlements';
 import type { ServiceKind } from '@msp-billing/events';
 import type { Dec } from './money.js';
@@ -20,16 +20,47 @@ export interface PricedEntry {
   readonly amount: Dec | null;
 }
 
-/** The facts a cached result was computed from. */
+/**
+ * Versions of the groups of contract facts that classification reads, each bumped when a fact of
+ * its group is recorded. An entry's result depends only on the groups its service reads (see
+ * `stampOf` in ledger.ts), so an alert does not reclassify a change request, and an HA restart,
+ * which no rule reads, reclassifies nothing.
+ */
+export interface FactVersions {
+  /** Booking and cancellation (rule 1). */
+  msp: number;
+  /** Backup-NAS-Shares (rules 5, 7). */
+  nas: number;
+  /** Alerting, alerts and acknowledgements (rule 10). */
+  alerting: number;
+  /** Authorised requesters (rule 16). */
+  requesters: number;
+  /** Provisioning completed (rule 11). */
+  provisioning: number;
+  /** SLA and agreed maintenance windows (rule 9). */
+  windows: number;
+}
+
+/**
+ * The inputs a cached result was computed from: the entry, the parts of its ticket that
+ * classification reads, the rate card, and the stamp of the contract fact groups it depends on.
+ * Facts are immutable values, so identity means "unchanged".
+ */
 export interface CachedResult {
-  readonly contract: ContractFacts;
-  readonly ticket: TicketFacts;
+  readonly entry: WorkEntry;
+  readonly service: TicketFacts['service'];
+  readonly update: TicketFacts['update'];
+  readonly decisions: TicketFacts['decisions'];
+  readonly measure: TicketFacts['safetyMeasure'];
   readonly card: RateCardFacts;
-  readonly value: PricedEntry;
+  readonly stamp: number;
+  readonly priced: PricedEntry;
 }
 
 /** A work entry as the Ledger tracks it; its values live in the ticket's facts. */
 export interface EntryRef {
+  /** The contract's book, so a lookup per query is saved. */
+  readonly book: ContractBook;
   readonly workId: string;
   readonly ticketId: string;
   readonly contractId: string;
@@ -56,6 +87,7 @@ export interface InvoicedLine {
 /** A contract in the Ledger: its facts and the Ledger's bookkeeping. */
 export interface ContractBook {
   facts: ContractFacts;
+  readonly versions: FactVersions;
   /** Work entries in recording order of their `WorkLogged`. */
   readonly entries: EntryRef[];
   /** Issued invoices by period, and the latest issued period. */

@@ -473,6 +473,9 @@ const toCheck = (s: Step): RuleCheck =>
         note: s.result.reason,
       };
 
+/** The trace of an untraced classification: one shared empty array, not one per entry. */
+const NO_TRACE: readonly RuleCheck[] = Object.freeze([]);
+
 /** Options of {@link classify}. */
 export interface ClassifyOptions {
   /**
@@ -504,7 +507,7 @@ export const classify = (input: ClassificationInput, options: ClassifyOptions = 
   const tracing = options.trace ?? true;
   const service = input.entry.service ?? input.ticket.service;
   const ctx: Ctx = { entry: input.entry, ticket: input.ticket, contract: input.contract, service };
-  const trace: RuleCheck[] = [];
+  const trace: RuleCheck[] = tracing ? [] : (NO_TRACE as RuleCheck[]);
   const decided = (step: Step): Decision | undefined => {
     if (tracing) trace.push(toCheck(step));
     return typeof step.result === 'string' ? undefined : step.result;

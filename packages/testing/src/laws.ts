@@ -8,7 +8,9 @@
  * (c) replaying a log with duplicated events gives the same ledger;
  * (d) the ledger does not depend on how contracts' events are interleaved;
  * (e) included, held and flagged entries are never priced;
- * (f) every amount has exactly two decimals and equals rate × billed minutes / 60 rounded half-up.
+ * (f) every amount has exactly two decimals and equals rate × billed minutes / 60 rounded half-up;
+ * (g) asking the ledger along the way changes nothing: a ledger queried after every few events ends
+ *     exactly like one that folded the whole log first (its caches never go stale).
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { DomainEvent, WireEvent } from '@msp-billing/events';
@@ -215,4 +217,23 @@ export const lawPricesAreExact = (
     }
   }
   return undefined;
+};
+
+/** (g) Queries between events (which fill the caches) do not change any later answer. */
+export const lawQueriesDoNotChangeAnswers = (
+  events: readonly WireEvent[],
+  queryAfter: readonly number[],
+  options: LedgerOptions = {},
+): LawViolation | undefined => {
+  const decoded = decodeAll(events);
+  const asked = new Set(queryAfter.map((i) => (events.length === 0 ? 0 : i % events.length)));
+  const queried = createLedger(options);
+  decoded.forEach((e, i) => {
+    queried.apply(e);
+    if (asked.has(i)) snapshot(queried);
+  });
+  const fresh = foldEvents(decoded, options);
+  return JSON.stringify(snapshot(queried)) === JSON.stringify(snapshot(fresh))
+    ? undefined
+    : { law: 'g', detail: `a ledger queried after events ${[...asked].join(', ')} answers differently` };
 };

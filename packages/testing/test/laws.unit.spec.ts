@@ -16,6 +16,7 @@ import {
   lawIssuedInvoicesAreFrozen,
   lawNothingLostNothingBilledTwice,
   lawPricesAreExact,
+  lawQueriesDoNotChangeAnswers,
 } from '../src/index.js';
 
 const numRuns = Number(process.env['MSP_LAW_RUNS'] ?? 300);
@@ -97,6 +98,21 @@ describe('billing laws', () => {
       fc.property(arbitraryLog(), (events) => {
         expect(lawPricesAreExact(events)).toBeUndefined();
       }),
+      { numRuns },
+    );
+  });
+});
+
+describe('caches', () => {
+  it('(g) a ledger queried along the way answers like one that folded everything first', () => {
+    fc.assert(
+      fc.property(
+        arbitraryLog(),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 12 }),
+        (events, queryAfter) => {
+          expect(lawQueriesDoNotChangeAnswers(events, queryAfter)).toBeUndefined();
+        },
+      ),
       { numRuns },
     );
   });
