@@ -6,7 +6,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DomainEvent } from '@msp-billing/events';
 import {
   commandHandler,
   isWrongExpectedRevision,
@@ -74,7 +73,7 @@ describe('PostgreSQL concurrency', () => {
     interface Command {
       readonly id: string;
     }
-    const decider: Decider<Command, number, DomainEvent, never> = {
+    const decider: Decider<Command, number, void, never> = {
       decide: (c) => ({ _tag: 'Right', right: [contractTestEvent(c.id, 'handler')] }),
       evolve: (n) => n + 1,
       initialState: 0,
