@@ -425,3 +425,21 @@ describe('ids and warnings', () => {
     ).toEqual([['VmRestartedByHa', '4.2']]);
   });
 });
+
+describe('a long rate history', () => {
+  it('prices by the right one of 30 000 rates recorded in reverse order', () => {
+    const l = base();
+    // Rates effective every hour from 2026-09-01T00:00Z, recorded newest first; rate k is 100 + k/100.
+    for (let k = 29_999; k >= 0; k--) {
+      l.add('HourlyRateSet', '2026-08-01T00:00:00Z', {
+        rateCardId: RATE_CARD,
+        effectiveFrom: new Date(Date.UTC(2026, 8, 1) + k * 3_600_000).toISOString(),
+        hourlyRate: (100 + k / 100).toFixed(2),
+      });
+    }
+    ticket(l, 't-1', 'support-request');
+    // 2026-09-10T10:30Z is 226.5 h after 2026-09-01T00:00Z: rate k = 226 → 102.26; 60 min → 102.26.
+    work(l, 'w-1', 't-1', '2026-09-10T10:30:00Z', 60);
+    expect(entryOf(l.ledger(), 'w-1')).toMatchObject({ hourlyRate: '102.26', amount: '102.26' });
+  });
+});
