@@ -87,9 +87,17 @@ export const storeKind = (url: string): E.Either<UserError, Kind> => {
         'an in-memory store lives only inside one process, so no other command could read it; use postgres://… or esdb://…',
       ),
     );
+  // PostgreSQL URLs may name a unix socket with an empty host (`postgresql://user@/db?host=/run/pg`),
+  // which the WHATWG URL parser refuses but libpq and pg accept: check only their shape here.
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    return /^postgres(?:ql)?:\/\/(?:[^@/?#\s]*@)?(?:\[[0-9a-f:.]+\](?::\d+)?|[^@/?#[\]\s]*)(?:\/[^?#\s]*)?(?:\?[^#\s]*)?$/i.test(
+      url,
+    )
+      ? E.right('postgres')
+      : E.left(userError('BadOptionValue', what, 'is not a valid URL'));
+  }
   if (scheme !== undefined && !URL.canParse(url))
     return E.left(userError('BadOptionValue', what, 'is not a valid URL'));
-  if (scheme === 'postgres' || scheme === 'postgresql') return E.right('postgres');
   if (scheme === 'esdb' || scheme === 'esdb+discover') return E.right('esdb');
   return E.left(
     userError(

@@ -30,9 +30,18 @@ const freshDatabase = async (admin: PostgresEventStore, base: string): Promise<s
   const name = `msp_cli_${randomUUID().replace(/-/g, '')}`;
   await admin.pool.query(`CREATE DATABASE ${name}`);
   created.push(name);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return url.href;
+  return withDatabase(base, name);
+};
+
+/**
+ * `base` with another database name. Not through `new URL`: a unix-socket URL such as
+ * `postgresql://postgres@/msp_test?host=/tmp/x&port=5432` (what .ci/pg.sh exports) has an empty
+ * host, which the WHATWG parser refuses although PostgreSQL accepts it.
+ */
+const withDatabase = (base: string, name: string): string => {
+  const m = /^(postgres(?:ql)?:\/\/[^/?#]*)(?:\/[^?#]*)?(.*)$/.exec(base);
+  if (m === null) throw new Error(`not a PostgreSQL URL: ${base}`);
+  return `${m[1]}/${name}${m[2]}`;
 };
 
 const invoiceJson = (source: string[]): string[] => [
@@ -242,9 +251,8 @@ describe('msp-billing import and --store (PostgreSQL)', () => {
     );
     expect(r.stderr).not.toMatch(/s3cr/);
     noStack(r.stderr);
-    const missing = new URL(base);
-    missing.pathname = '/msp_cli_no_such_database';
-    const i = await runIn(['import', '--events', sampleLog, '--store', missing.href]);
+    const missing = withDatabase(base, 'msp_cli_no_such_database');
+    const i = await runIn(['import', '--events', sampleLog, '--store', missing]);
     expect(i.code).toBe(2);
     expect(i.stderr).toMatch(/ — cannot connect: .*msp_cli_no_such_database.* does not exist\n$/);
   });

@@ -25,6 +25,10 @@ describe('maskUrl', () => {
 describe('storeKind', () => {
   it('postgres, postgresql, esdb and esdb+discover name stores; others and memory: are refused', () => {
     expect(storeKind('postgres://h/db')).toEqual(E.right('postgres'));
+    // A unix socket: empty host, directory in ?host= (what .ci/pg.sh exports; WHATWG URL refuses it).
+    expect(storeKind('postgresql://postgres@/msp_test?host=/tmp/msp-pg.x&port=5432')).toEqual(
+      E.right('postgres'),
+    );
     expect(storeKind('POSTGRESQL://h/db')).toEqual(E.right('postgres'));
     expect(storeKind('esdb://h:2113')).toEqual(E.right('esdb'));
     expect(storeKind('esdb+discover://h:2113')).toEqual(E.right('esdb'));
