@@ -29,6 +29,8 @@ import {
 } from '@msp-billing/events';
 import {
   contractDecider,
+  isContractCommand,
+  isRateCardCommand,
   eventOfCommand,
   contractOfAlert,
   contractOfTicket,
@@ -38,8 +40,6 @@ import {
   ticketDecider,
   ticketOfWork,
   type Command,
-  type ContractCommand,
-  type RateCardCommand,
   type Refusal,
   type Registry,
   type TicketCommand,
@@ -84,29 +84,6 @@ export interface BillingService {
   /** How work entry `workId` was classified and priced, rule by rule. */
   explain(workId: string): Promise<QueryOutcome<Explanation>>;
 }
-
-const CONTRACT_COMMANDS: ReadonlySet<string> = new Set<ContractCommand['type']>([
-  'BookMsp',
-  'ChangeSla',
-  'CancelMsp',
-  'CompleteProvisioning',
-  'NameAuthorizedRequester',
-  'RemoveAuthorizedRequester',
-  'ActivateAlerting',
-  'DeactivateAlerting',
-  'AttachBackupNasShare',
-  'DetachBackupNasShare',
-  'AgreeMaintenanceWindows',
-  'RaiseAlert',
-  'AcknowledgeAlert',
-  'RecordHaRestart',
-  'RecordHeartbeatRestored',
-  'IssueInvoice',
-]);
-
-const isRateCardCommand = (c: Command): c is RateCardCommand =>
-  c.type === 'PublishRateCard' || c.type === 'SetHourlyRate';
-const isContractCommand = (c: Command): c is ContractCommand => CONTRACT_COMMANDS.has(c.type);
 
 /** What the command handler or an unrouted decision says. */
 type Decided =

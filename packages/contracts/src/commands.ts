@@ -161,3 +161,32 @@ export const eventOfCommand = (command: Command): DomainEvent => {
     data as never,
   ) as DomainEvent;
 };
+
+/** The command types of the Contract decider (stream `contract-<id>`). */
+export const CONTRACT_COMMAND_TYPES: ReadonlySet<Command['type']> = new Set<ContractCommand['type']>([
+  'BookMsp',
+  'ChangeSla',
+  'CancelMsp',
+  'CompleteProvisioning',
+  'NameAuthorizedRequester',
+  'RemoveAuthorizedRequester',
+  'ActivateAlerting',
+  'DeactivateAlerting',
+  'AttachBackupNasShare',
+  'DetachBackupNasShare',
+  'AgreeMaintenanceWindows',
+  'RaiseAlert',
+  'AcknowledgeAlert',
+  'RecordHaRestart',
+  'RecordHeartbeatRestored',
+  'IssueInvoice',
+]);
+
+/** Whether a command is for the Contract decider. */
+export const isContractCommand = (c: Command): c is ContractCommand => CONTRACT_COMMAND_TYPES.has(c.type);
+/** Whether a command is for the RateCard decider. */
+export const isRateCardCommand = (c: Command): c is RateCardCommand =>
+  c.type === 'PublishRateCard' || c.type === 'SetHourlyRate';
+/** Whether a command is for the Ticket decider (every other command). */
+export const isTicketCommand = (c: Command): c is TicketCommand =>
+  !isContractCommand(c) && !isRateCardCommand(c);

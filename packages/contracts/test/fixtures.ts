@@ -18,6 +18,8 @@ import {
 } from '@msp-billing/events';
 import { DEFAULT_SLA_CATALOG } from '@msp-billing/sla';
 import {
+  isContractCommand,
+  isRateCardCommand,
   contractDecider,
   contractOfAlert,
   contractOfTicket,
@@ -28,8 +30,6 @@ import {
   ticketDecider,
   ticketOfWork,
   type Command,
-  type ContractCommand,
-  type RateCardCommand,
   type RefusalTag,
   type Registry,
   type TicketCommand,
@@ -107,28 +107,6 @@ const streamEvents = (events: readonly DomainEvent[], registry: Registry, stream
   const resolver = registryResolver(registry);
   return events.filter((e) => streamOf(e, resolver) === stream);
 };
-
-const isContractCommand = (c: Command): c is ContractCommand => CONTRACT_COMMANDS.has(c.type);
-const isRateCardCommand = (c: Command): c is RateCardCommand =>
-  c.type === 'PublishRateCard' || c.type === 'SetHourlyRate';
-const CONTRACT_COMMANDS = new Set<string>([
-  'BookMsp',
-  'ChangeSla',
-  'CancelMsp',
-  'CompleteProvisioning',
-  'NameAuthorizedRequester',
-  'RemoveAuthorizedRequester',
-  'ActivateAlerting',
-  'DeactivateAlerting',
-  'AttachBackupNasShare',
-  'DetachBackupNasShare',
-  'AgreeMaintenanceWindows',
-  'RaiseAlert',
-  'AcknowledgeAlert',
-  'RecordHaRestart',
-  'RecordHeartbeatRestored',
-  'IssueInvoice',
-]);
 
 const contractStateOf = (
   events: readonly DomainEvent[],
