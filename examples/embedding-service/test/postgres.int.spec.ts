@@ -1,0 +1,128 @@
+/**
+ * The embedding service on PostgreSQL, as it runs when DATABASE_URL is set: commands go through the
+ * same store-backed command handler into a real database (a fresh one per run on the test server),
+ * and a restarted service answers from what it finds there — nothing lives only in memory.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresEventStore } from '@msp-billing/store-postgres';
+import {
+  testDatabaseUrl,
+  type PostgresTestContext,
+} from '../../../packages/store-postgres/test/support/database.js';
+import { startServer, storeFromEnv, type RunningServer } from '../src/server.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    mspPostgres: PostgresTestContext;
+  }
+}
+
+/** `base` naming another database (string-level: unix-socket URLs have an empty host). */
+const withDatabase = (base: string, name: string): string => {
+  const m = /^(postgres(?:ql)?:\/\/[^/?#]*)(?:\/[^?#]*)?(.*)$/.exec(base);
+  if (m === null) throw new Error(`not a PostgreSQL URL: ${base}`);
+  return `${m[1]}/${name}${m[2]}`;
+};
+
+const database = `msp_example_${randomUUID().replace(/-/g, '')}`;
+let admin: PostgresEventStore;
+let url: string;
+
+beforeAll(async () => {
+  const base = await testDatabaseUrl();
+  admin = await PostgresEventStore.create({ connectionString: base, migrate: false, maxConnections: 1 });
+  await admin.pool.query(`CREATE DATABASE ${database}`);
+  url = withDatabase(base, database);
+});
+afterAll(async () => {
+  await admin.pool.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await admin.close();
+});
+
+const post = async (
+  server: RunningServer,
+  type: string,
+  eventId: string,
+  occurredAt: string,
+  data: object,
+) => {
+  const res = await fetch(`${server.url}/commands`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type, eventId, occurredAt, data }),
+  });
+  return res.status;
+};
+const draft = async (server: RunningServer): Promise<Record<string, unknown>> =>
+  (await (await fetch(`${server.url}/contracts/c-pg/invoices/2026-10`)).json()) as Record<string, unknown>;
+
+describe('embedding service with DATABASE_URL (PostgreSQL)', () => {
+  it('stores commands in PostgreSQL and answers the same after a restart', async () => {
+    const first = await startServer({ port: 0, store: await storeFromEnv({ DATABASE_URL: url }) });
+    const statuses = [
+      await post(first, 'PublishRateCard', 'p-1', '2026-01-01T00:00:00Z', {
+        rateCardId: 'rc-pg',
+        currency: 'EUR',
+        billingIncrementMinutes: 15,
+      }),
+      await post(first, 'SetHourlyRate', 'p-2', '2026-01-01T00:00:00Z', {
+        rateCardId: 'rc-pg',
+        effectiveFrom: '2026-01-01T00:00:00Z',
+        hourlyRate: '90.00',
+      }),
+      await post(first, 'BookMsp', 'p-3', '2026-10-01T08:00:00+02:00', {
+        contractId: 'c-pg',
+        customerId: 'acme',
+        vmId: 'vm-pg',
+        sla: 'Standard',
+        rateCardId: 'rc-pg',
+      }),
+      await post(first, 'OpenTicket', 'p-4', '2026-10-05T09:00:00+02:00', {
+        ticketId: 't-pg',
+        contractId: 'c-pg',
+        channel: 'helpdesk',
+        requester: 'ops@acme.example',
+        subject: 'DNS zone for the new shop',
+        service: 'support-request',
+      }),
+      await post(first, 'LogWork', 'p-5', '2026-10-05T11:00:00+02:00', {
+        workId: 'w-pg',
+        ticketId: 't-pg',
+        technician: 'anna',
+        startedAt: '2026-10-05T10:00:00+02:00',
+        minutes: 40,
+      }),
+    ];
+    expect(statuses).toEqual([201, 201, 201, 201, 201]);
+    // 40 min → 45 billed × 90.00 / 60 = 67.50; VAT 19 % = 12.825 → 12.83; gross 80.33.
+    const before = await draft(first);
+    expect([before['net'], before['vat'], before['gross']]).toEqual(['67.50', '12.83', '80.33']);
+    await first.close();
+
+    // The events are in the database, one per accepted command.
+    const reader = await PostgresEventStore.create({
+      connectionString: url,
+      migrate: false,
+      maxConnections: 1,
+    });
+    const page = await reader.readAll({ batchSize: 100 });
+    expect(page.map((r) => r.event.id)).toEqual(['p-1', 'p-2', 'p-3', 'p-4', 'p-5']);
+    await reader.close();
+
+    const second = await startServer({ port: 0, store: await storeFromEnv({ DATABASE_URL: url }) });
+    expect(await draft(second)).toEqual(before);
+    // A command resent to the restarted service is recognised as already applied.
+    expect(
+      await post(second, 'LogWork', 'p-5', '2026-10-05T11:00:00+02:00', {
+        workId: 'w-pg',
+        ticketId: 't-pg',
+        technician: 'anna',
+        startedAt: '2026-10-05T10:00:00+02:00',
+        minutes: 40,
+      }),
+    ).toBe(201);
+    expect(await draft(second)).toEqual(before);
+    await second.close();
+  });
+});
