@@ -1,74 +1,27 @@
 /**
  * Reconcile an exported event log with the accounting system's list of invoices, using the library
  * directly: fold the NDJSON into a Ledger (`foldNdjson`), take the invoices the log issued
- * (`issuedInvoices`), and compare them by (contractId, period) with the CSV rows
+ * (`issuedInvoices`), and compare them (`reconcileInvoices`) by (contractId, period) with the CSV rows
  * `contractId,period,invoiceNumber,net,vat,gross` (extra columns ignored).
  *
  * Differences are data, not text, so a finance script can sort, filter or export them; `describe`
  * turns one into a sentence. Amounts are compared as decimals ("420" equals "420.00").
  */
 import { readFile } from 'node:fs/promises';
-import { Dec, foldNdjson, type Invoice, type InvalidEvent } from '@msp-billing/billing';
+import {
+  foldNdjson,
+  reconcileInvoices,
+  type BookedInvoice,
+  type InvalidEvent,
+  type InvoiceDifference,
+} from '@msp-billing/billing';
 import { openEventSource } from '@msp-billing/events';
 
-/** One invoice as the accounting export lists it, with the CSV line it is on (1-based). */
-export interface BookedInvoice {
-  readonly line: number;
-  readonly contractId: string;
-  readonly period: string;
-  readonly invoiceNumber: string;
-  readonly net: string;
-  readonly vat: string;
-  readonly gross: string;
-}
-
-/** A money column of the export. */
-export type AmountField = 'net' | 'vat' | 'gross';
-
-/** One way the export and the log disagree. */
-export type Difference =
-  | {
-      readonly kind: 'amount-differs';
-      readonly contractId: string;
-      readonly period: string;
-      readonly line: number;
-      readonly field: AmountField;
-      readonly booked: string;
-      readonly logged: string;
-    }
-  | {
-      readonly kind: 'invoice-number-differs';
-      readonly contractId: string;
-      readonly period: string;
-      readonly line: number;
-      readonly booked: string;
-      readonly logged: string;
-    }
-  | {
-      /** The accounting system booked an invoice the log never issued. */
-      readonly kind: 'missing-in-log';
-      readonly contractId: string;
-      readonly period: string;
-      readonly line: number;
-      readonly invoiceNumber: string;
-    }
-  | {
-      /** The log issued an invoice the accounting system has not booked. */
-      readonly kind: 'missing-in-export';
-      readonly contractId: string;
-      readonly period: string;
-      readonly invoiceNumber: string;
-      readonly net: string;
-      readonly vat: string;
-      readonly gross: string;
-    }
-  | {
-      readonly kind: 'booked-twice';
-      readonly contractId: string;
-      readonly period: string;
-      readonly line: number;
-      readonly firstLine: number;
-    };
+/** One invoice as the accounting export lists it (the library's type). */
+export type { BookedInvoice, AmountField } from '@msp-billing/billing';
+/** One way the export and the log disagree (the library's comparison). */
+export type Difference = InvoiceDifference;
+export { reconcileInvoices };
 
 /** What a reconciliation found. */
 export interface ReconciliationReport {
@@ -184,57 +137,6 @@ export const parseAccountingCsv = (text: string): BookedInvoice[] => {
     }
     return row;
   });
-};
-
-const key = (contractId: string, period: string): string => JSON.stringify([contractId, period]);
-
-/** Compare the booked invoices with the invoices the log issued; export order, then missing ones. */
-export const reconcileInvoices = (
-  booked: readonly BookedInvoice[],
-  issued: readonly Invoice[],
-): Difference[] => {
-  const logged = new Map(issued.map((i) => [key(i.contractId, i.period), i]));
-  const seen = new Map<string, number>();
-  const out: Difference[] = [];
-  for (const b of booked) {
-    const k = key(b.contractId, b.period);
-    const where = { contractId: b.contractId, period: b.period, line: b.line };
-    const first = seen.get(k);
-    if (first !== undefined) {
-      out.push({ kind: 'booked-twice', ...where, firstLine: first });
-      continue;
-    }
-    seen.set(k, b.line);
-    const inv = logged.get(k);
-    if (inv === undefined) {
-      out.push({ kind: 'missing-in-log', ...where, invoiceNumber: b.invoiceNumber });
-      continue;
-    }
-    if (b.invoiceNumber !== inv.invoiceNumber)
-      out.push({
-        kind: 'invoice-number-differs',
-        ...where,
-        booked: b.invoiceNumber,
-        logged: inv.invoiceNumber ?? '',
-      });
-    for (const field of ['net', 'vat', 'gross'] as const) {
-      if (!new Dec(b[field]).equals(new Dec(inv[field])))
-        out.push({ kind: 'amount-differs', ...where, field, booked: b[field], logged: inv[field] });
-    }
-  }
-  for (const inv of issued) {
-    if (seen.has(key(inv.contractId, inv.period))) continue;
-    out.push({
-      kind: 'missing-in-export',
-      contractId: inv.contractId,
-      period: inv.period,
-      invoiceNumber: inv.invoiceNumber ?? '',
-      net: inv.net,
-      vat: inv.vat,
-      gross: inv.gross,
-    });
-  }
-  return out;
 };
 
 /** One difference as a sentence for a person. */

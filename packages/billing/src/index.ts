@@ -10,3 +10,4 @@ export * from './invoice.js';
 export * from './ledger.js';
 export * from './fold.js';
 export type { ContractBook, EntryRef, PricedEntry, InvoicedLine } from './state.js';
+export * from './reconcile.js';

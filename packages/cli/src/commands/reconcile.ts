@@ -6,7 +6,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
-import { Dec, type Invoice } from '@msp-billing/billing';
+import {
+  describeDifference,
+  reconcileInvoices,
+  type BookedInvoice,
+  type Invoice,
+} from '@msp-billing/billing';
 import { isPeriod, required } from '../args.js';
 import { SKIP_INVALID, loadGated, type Command } from '../command.js';
 import { EXIT, userError, type UserError } from '../errors.js';
@@ -19,15 +24,7 @@ import { SOURCE_OPTIONS, invalidLine } from '../source.js';
 export const RECONCILE_COLUMNS = ['contractId', 'period', 'invoiceNumber', 'net', 'vat', 'gross'] as const;
 
 /** One invoice of the export, with the CSV line it starts on. */
-export interface ExportedInvoice {
-  readonly line: number;
-  readonly contractId: string;
-  readonly period: string;
-  readonly invoiceNumber: string;
-  readonly net: string;
-  readonly vat: string;
-  readonly gross: string;
-}
+export type ExportedInvoice = BookedInvoice;
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
@@ -74,48 +71,9 @@ export const parseInvoicesCsv = (text: string, name: string): E.Either<UserError
   return E.right(out);
 };
 
-const keyOf = (contractId: string, period: string): string => `${contractId}\u0000${period}`;
-
 /** The differences between the export and the log's issued invoices, one readable line each. */
-export const reconcile = (exported: readonly ExportedInvoice[], issued: readonly Invoice[]): string[] => {
-  const log = new Map(issued.map((i) => [keyOf(i.contractId, i.period), i]));
-  const seen = new Map<string, number>();
-  const diffs: string[] = [];
-  for (const x of exported) {
-    const k = keyOf(x.contractId, x.period);
-    const where = `${x.contractId} ${x.period} (CSV line ${x.line})`;
-    const first = seen.get(k);
-    if (first !== undefined) {
-      diffs.push(`${where}: listed twice in the export (also CSV line ${first})`);
-      continue;
-    }
-    seen.set(k, x.line);
-    const inv = log.get(k);
-    if (inv === undefined) {
-      diffs.push(
-        `${where}: missing in log — the export has invoice ${x.invoiceNumber}, the log issued none for this period`,
-      );
-      continue;
-    }
-    if (x.invoiceNumber !== inv.invoiceNumber) {
-      diffs.push(
-        `${where}: invoiceNumber differs — export ${x.invoiceNumber}, log ${inv.invoiceNumber ?? '(none)'}`,
-      );
-    }
-    for (const col of ['net', 'vat', 'gross'] as const) {
-      if (!new Dec(x[col]).equals(inv[col]))
-        diffs.push(`${where}: ${col} differs — export ${x[col]}, log ${inv[col]}`);
-    }
-  }
-  for (const inv of issued) {
-    if (!seen.has(keyOf(inv.contractId, inv.period))) {
-      diffs.push(
-        `${inv.contractId} ${inv.period}: missing in the export — the log issued invoice ${inv.invoiceNumber ?? '(none)'} (net ${inv.net}, vat ${inv.vat}, gross ${inv.gross})`,
-      );
-    }
-  }
-  return diffs;
-};
+export const reconcile = (exported: readonly ExportedInvoice[], issued: readonly Invoice[]): string[] =>
+  reconcileInvoices(exported, issued).map(describeDifference);
 
 const run: Command['run'] = async (args, io: CliIo, out: Output) => {
   const file = required('reconcile', args, 'invoices', 'the finance export, a CSV file');
