@@ -20,7 +20,7 @@ import {
 import { readAllEvents } from '@msp-billing/store';
 import type { OptionSpec, ParsedArgs } from './args.js';
 import { userError, type UserError } from './errors.js';
-import type { CliIo } from './io.js';
+import type { CliIo, Output } from './io.js';
 import { openStore, reasonOf } from './stores.js';
 
 /** A Ledger and what was read to build it. */
@@ -234,6 +234,14 @@ export const resolveSource = (
 /** `line N: <reason>`: how an invalid event is reported everywhere (spec §2). */
 export const invalidLine = (e: InvalidEvent): string =>
   `${e.line === undefined ? `event ${e.position + 1}` : `line ${e.line}`}: ${e.reason}`;
+
+/** Under a table: the invalid events `--skip-invalid` went past, one per line (nothing when none). */
+export const printSkipped = async (out: Output, invalid: readonly InvalidEvent[]): Promise<void> => {
+  if (invalid.length === 0) return;
+  await out.line('');
+  await out.line(`Invalid events skipped (${invalid.length}):`);
+  for (const e of invalid) await out.line(`  ${invalidLine(e)}`);
+};
 
 /** An invalid event as listed in JSON output (`invalidEvents`). */
 export const invalidJson = (e: InvalidEvent): { line: number | null; eventId?: string; reason: string } => ({

@@ -11,7 +11,7 @@ import { SKIP_INVALID, fromQueryError, loadGated, type Command } from '../comman
 import { EXIT } from '../errors.js';
 import { localTime, renderPairs } from '../format/table.js';
 import type { CliIo, Output } from '../io.js';
-import { SOURCE_OPTIONS, invalidLine } from '../source.js';
+import { SOURCE_OPTIONS, printSkipped } from '../source.js';
 
 /** The explanation as text lines. */
 export const explainText = (x: Explanation): string[] => {
@@ -90,11 +90,7 @@ const run: Command['run'] = async (args, io: CliIo, out: Output) => {
   if (E.isLeft(x)) return E.left(fromQueryError(x.left, ledger));
   for (const l of explainText(x.right)) await out.line(l);
   const invalid = ledger.invalidEvents();
-  if (invalid.length > 0) {
-    await out.line('');
-    await out.line(`Invalid events skipped (${invalid.length}):`);
-    for (const e of invalid) await out.line(`  ${invalidLine(e)}`);
-  }
+  await printSkipped(out, invalid);
   return E.right(EXIT.ok);
 };
 

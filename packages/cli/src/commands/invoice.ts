@@ -13,7 +13,7 @@ import { csvRow } from '../format/csv.js';
 import { invoiceJson } from '../format/json.js';
 import { localTime, plural, renderPairs, renderTable } from '../format/table.js';
 import type { CliIo, Output } from '../io.js';
-import { SOURCE_OPTIONS, invalidJson, invalidLine } from '../source.js';
+import { SOURCE_OPTIONS, invalidJson, invalidLine, printSkipped } from '../source.js';
 
 /** The CSV header of `invoice --format csv`: one row per invoice line follows. */
 export const INVOICE_CSV_HEADER = [
@@ -159,11 +159,7 @@ const run: Command['run'] = async (args, io: CliIo, out: Output) => {
     }
   } else {
     for (const line of invoiceTable(inv.right, ledger)) await out.line(line);
-    if (invalid.length > 0) {
-      await out.line('');
-      await out.line(`Invalid events skipped (${invalid.length}):`);
-      for (const e of invalid) await out.line(`  ${invalidLine(e)}`);
-    }
+    await printSkipped(out, invalid);
   }
   return E.right(EXIT.ok);
 };

@@ -12,7 +12,7 @@ import { csvRow } from '../format/csv.js';
 import { ledgerEntryJson } from '../format/json.js';
 import { plural, renderTable } from '../format/table.js';
 import type { CliIo, Output } from '../io.js';
-import { SOURCE_OPTIONS, invalidLine } from '../source.js';
+import { SOURCE_OPTIONS, invalidLine, printSkipped } from '../source.js';
 
 /** The keys of one `ledger --format json` element, in order; also the CSV header. */
 export const LEDGER_FIELDS = [
@@ -120,11 +120,7 @@ const run: Command['run'] = async (args, io: CliIo, out: Output) => {
     for (const l of lines) await out.line(l);
     await out.line('');
     await out.line(ledgerSummary(entries));
-    if (invalid.length > 0) {
-      await out.line('');
-      await out.line(`Invalid events skipped (${invalid.length}):`);
-      for (const e of invalid) await out.line(`  ${invalidLine(e)}`);
-    }
+    await printSkipped(out, invalid);
   }
   return E.right(EXIT.ok);
 };
