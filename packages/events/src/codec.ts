@@ -108,6 +108,13 @@ export const closed = <F extends Fields>(
             });
           continue;
         }
+        // The field's path is needed only for an error: decode with the parent context first (no
+        // allocation per field and event), and again with the full path only when it fails.
+        const fast = codec.validate(o[k], c);
+        if (!isLeft(fast)) {
+          out[k] = fast.right;
+          continue;
+        }
         const r = codec.validate(o[k], t.appendContext(c, k, codec, o[k]));
         if (isLeft(r)) errors.push(...r.left);
         else out[k] = r.right;
