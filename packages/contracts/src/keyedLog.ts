@@ -15,34 +15,62 @@ interface Entry<V> {
 /** Latest value per key. Treat the fields as opaque; use the functions below. */
 export interface KeyedLog<V> {
   readonly buffer: Entry<V>[];
-  /** Position in `buffer` of each key's newest entry; shared by the versions of a buffer. */
-  readonly index: Map<string, number>;
+  /**
+   * Position in `buffer` of each key's newest entry; shared by the versions of a buffer. Absent
+   * while the buffer is short: most logs (a ticket's work entries) hold a handful of keys, and a
+   * Map per log would cost more memory than the entries themselves.
+   */
+  readonly index: Map<string, number> | undefined;
   readonly length: number;
 }
 
-/** A log with no key. */
-export const emptyKeyedLog = <V>(): KeyedLog<V> => ({ buffer: [], index: new Map(), length: 0 });
+/** Buffers longer than this get an index; shorter ones are scanned. */
+const INDEX_FROM = 8;
+
+const EMPTY: KeyedLog<never> = Object.freeze({
+  buffer: Object.freeze([]) as never[],
+  index: undefined,
+  length: 0,
+});
+
+/** A log with no key (one shared value: appending to it always starts a new buffer). */
+export const emptyKeyedLog = <V>(): KeyedLog<V> => EMPTY;
+
+/** Position of the newest entry of `key` among the first `length` of `buffer`, or -1. */
+const newest = <V>(log: KeyedLog<V>, key: string): number => {
+  if (log.index === undefined) {
+    for (let p = log.length - 1; p >= 0; p--) if ((log.buffer[p] as Entry<V>).key === key) return p;
+    return -1;
+  }
+  let p = log.index.get(key) ?? -1;
+  // Entries written after this version (by a newer version of the same buffer) are not ours.
+  while (p >= log.length) p = (log.buffer[p] as Entry<V>).prev;
+  return p;
+};
 
 /** The log with `key` set to `value`. */
 export const keyedSet = <V>(log: KeyedLog<V>, key: string, value: V): KeyedLog<V> => {
+  if (log.length === 0) return { buffer: [{ key, value, prev: -1 }], index: undefined, length: 1 };
+  const prev = newest(log, key);
   let { buffer, index } = log;
   if (buffer.length !== log.length) {
-    // Someone already wrote after this version: fork buffer and index.
+    // Someone already wrote after this version: fork the buffer; the index is rebuilt below if needed.
     buffer = buffer.slice(0, log.length);
+    index = undefined;
+  }
+  const position = buffer.length;
+  buffer.push({ key, value, prev });
+  if (index !== undefined) index.set(key, position);
+  else if (buffer.length > INDEX_FROM) {
     index = new Map();
     for (let i = 0; i < buffer.length; i++) index.set((buffer[i] as Entry<V>).key, i);
   }
-  const position = buffer.length;
-  buffer.push({ key, value, prev: index.get(key) ?? -1 });
-  index.set(key, position);
   return { buffer, index, length: position + 1 };
 };
 
 /** The latest value of `key` in this version, or undefined. */
 export const keyedGet = <V>(log: KeyedLog<V>, key: string): V | undefined => {
-  let p = log.index.get(key) ?? -1;
-  // Entries written after this version (by a newer version of the same buffer) are not ours.
-  while (p >= log.length) p = (log.buffer[p] as Entry<V>).prev;
+  const p = newest(log, key);
   return p < 0 ? undefined : (log.buffer[p] as Entry<V>).value;
 };
 

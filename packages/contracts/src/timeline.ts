@@ -27,14 +27,22 @@ export interface Timeline<V> {
   readonly inOrder: boolean;
 }
 
-/** A timeline with no change. */
-export const emptyTimeline = <V>(): Timeline<V> => ({ buffer: [], length: 0, inOrder: true });
+const EMPTY: Timeline<never> = Object.freeze({
+  buffer: Object.freeze([]) as never[],
+  length: 0,
+  inOrder: true,
+});
+
+/** A timeline with no change (one shared value: appending to it always starts a new buffer). */
+export const emptyTimeline = <V>(): Timeline<V> => EMPTY;
 
 const before = <V>(a: Change<V>, b: Change<V>): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);
 
 /** The timeline with one more change, recorded after all others, taking effect at `at`. */
 export const timelineAppend = <V>(tl: Timeline<V>, at: number, value: V): Timeline<V> => {
   const change: Change<V> = { at, seq: tl.length, value };
+  // A buffer of exactly one: most timelines (a ticket's service, a contract's SLA) never grow.
+  if (tl.length === 0) return { buffer: [change], length: 1, inOrder: true };
   const last = tl.buffer[tl.length - 1];
   const inOrder = tl.inOrder && (last === undefined || !before(change, last));
   if (tl.buffer.length === tl.length) {

@@ -92,3 +92,63 @@ describe('KeyedLog', () => {
     ]);
   });
 });
+
+describe('Persistence of versions (shared empty values, lazily built key index)', () => {
+  // A random program: each step writes to some earlier version (the newest one usually, an older one
+  // sometimes, which forks its buffer). Every version must still answer like a plain copy made at
+  // its time: the model keeps one Map or array per version.
+  const step = fc.record({
+    from: fc.nat(),
+    newest: fc.boolean(),
+    key: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'),
+    at: fc.integer({ min: 0, max: 20 }),
+    value: fc.integer(),
+  });
+
+  it('PROPERTY: every KeyedLog version answers like a copy of its own keys', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        const versions = [emptyKeyedLog<number>()];
+        const models = [new Map<string, number>()];
+        for (const s of steps) {
+          const i = s.newest ? versions.length - 1 : s.from % versions.length;
+          versions.push(keyedSet(versions[i] as ReturnType<typeof emptyKeyedLog<number>>, s.key, s.value));
+          models.push(new Map(models[i]).set(s.key, s.value));
+        }
+        versions.forEach((v, i) => {
+          const model = models[i] as Map<string, number>;
+          for (const k of 'abcdefghijkz') expect(keyedGet(v, k)).toBe(model.get(k));
+          expect(keyedEntries(v)).toEqual([...model]);
+        });
+        // The shared empty log is never written to.
+        expect(keyedGet(emptyKeyedLog<number>(), 'a')).toBeUndefined();
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('PROPERTY: every Timeline version answers like a copy of its own changes', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        const versions = [emptyTimeline<number>()];
+        const models: (readonly (readonly [number, number])[])[] = [[]];
+        for (const s of steps) {
+          const i = s.newest ? versions.length - 1 : s.from % versions.length;
+          versions.push(timelineAppend(versions[i] as Timeline<number>, s.at, s.value));
+          models.push([...(models[i] ?? []), [s.at, s.value]]);
+        }
+        versions.forEach((v, i) => {
+          const model = models[i] ?? [];
+          for (let t = -1; t <= 21; t += 2) {
+            let best: { at: number; v: number } | undefined;
+            for (const [at, value] of model)
+              if (at <= t && (best === undefined || at >= best.at)) best = { at, v: value };
+            expect(timelineAt(v, t)).toBe(best?.v);
+          }
+        });
+        expect(timelineLatest(emptyTimeline<number>())).toBeUndefined();
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
