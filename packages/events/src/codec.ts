@@ -5,6 +5,7 @@
  */
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
+import { NOT_FAST, fastDecoderOf, withFast, type FastDecoder } from './fast.js';
 
 /** Own, enumerable keys of a plain JSON object, or undefined when `u` is not one. */
 const asRecord = (u: unknown): Record<string, unknown> | undefined =>
@@ -69,6 +70,61 @@ export type ClosedOutput<F extends Fields> = { [K in RequiredKeys<F>]: FieldOutp
 const codecOf = (f: Field): t.Mixed =>
   '_tag' in f && (f._tag === 'WithDefault' || f._tag === 'Optional') ? f.codec : (f as t.Mixed);
 
+const REQUIRED = 0;
+const DEFAULTED = 1;
+const OPTIONAL = 2;
+
+/**
+ * The fast decoder of `closed(_, fields)`, or undefined when a field's codec has none. It accepts
+ * exactly what the io-ts decoder accepts, in the same steps (`hasOwn`, `=== undefined`, defaults),
+ * and builds the output in catalog key order like it; an unknown key makes it give up.
+ */
+const fastClosed = (fields: Fields, keys: readonly string[]): FastDecoder | undefined => {
+  const decoders: FastDecoder[] = [];
+  const kinds: number[] = [];
+  const fallbacks: unknown[] = [];
+  for (const k of keys) {
+    const f = fields[k] as Field;
+    const fast = fastDecoderOf(codecOf(f));
+    if (fast === undefined) return undefined;
+    decoders.push(fast);
+    const tag = '_tag' in f ? f._tag : undefined;
+    kinds.push(tag === 'WithDefault' ? DEFAULTED : tag === 'Optional' ? OPTIONAL : REQUIRED);
+    fallbacks.push(tag === 'WithDefault' ? (f as WithDefault<t.Mixed>).fallback : undefined);
+  }
+  const known = new Set(keys);
+  return (u) => {
+    if (typeof u !== 'object' || u === null || Array.isArray(u)) return NOT_FAST;
+    const o = u as Record<string, unknown>;
+    const present = Object.keys(o);
+    if (present.length > keys.length) return NOT_FAST;
+    const out: Record<string, unknown> = {};
+    // Wire keys usually come in catalog order: walk both lists together, and look a field up only
+    // when it is not the next wire key (absent, or elsewhere).
+    let next = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
+      let v: unknown;
+      if (present[next] === k) {
+        next += 1;
+        v = o[k];
+      } else v = hasOwn(o, k) ? o[k] : undefined;
+      if (v === undefined) {
+        if (kinds[i] === REQUIRED) return NOT_FAST;
+        if (kinds[i] === DEFAULTED) out[k] = fallbacks[i];
+        continue;
+      }
+      const d = (decoders[i] as FastDecoder)(v);
+      if (d === NOT_FAST) return NOT_FAST;
+      out[k] = d;
+    }
+    // Unless every wire key was met in order, one may be unknown.
+    if (next !== present.length)
+      for (let i = 0; i < present.length; i++) if (!known.has(present[i] as string)) return NOT_FAST;
+    return out;
+  };
+};
+
 /**
  * A closed JSON object: every required field present and valid, optional fields valid when present,
  * and any other key refused with the reason `unknown field`.
@@ -78,7 +134,7 @@ export const closed = <F extends Fields>(
   fields: F,
 ): t.Type<ClosedType<F>, ClosedOutput<F>, unknown> => {
   const keys = Object.keys(fields);
-  return new t.Type<ClosedType<F>, ClosedOutput<F>, unknown>(
+  const decoder = new t.Type<ClosedType<F>, ClosedOutput<F>, unknown>(
     name,
     (u): u is ClosedType<F> => {
       const o = asRecord(u);
@@ -139,7 +195,20 @@ export const closed = <F extends Fields>(
       return out as ClosedOutput<F>;
     },
   );
+  return withFast(decoder, fastClosed(fields, keys));
 };
+
+/** The fast decoder of a refinement: the base's, then the same check. */
+const fastRefinement = <A>(
+  base: FastDecoder | undefined,
+  check: (a: A) => string | undefined,
+): FastDecoder | undefined =>
+  base === undefined
+    ? undefined
+    : (u) => {
+        const v = base(u);
+        return v !== NOT_FAST && check(v as A) === undefined ? v : NOT_FAST;
+      };
 
 /**
  * A refinement of a base codec whose failure message is a readable reason (`check` returns the
@@ -150,16 +219,19 @@ export const refineWith = <A, O, B extends A>(
   name: string,
   check: (a: A) => string | undefined,
 ): t.Type<B, O, unknown> =>
-  new t.Type<B, O, unknown>(
-    name,
-    (u): u is B => base.is(u) && check(u) === undefined,
-    (u, c) => {
-      const r = base.validate(u, c);
-      if (isLeft(r)) return r;
-      const reason = check(r.right);
-      return reason === undefined ? t.success(r.right as B) : t.failure(u, c, reason);
-    },
-    (b) => base.encode(b),
+  withFast(
+    new t.Type<B, O, unknown>(
+      name,
+      (u): u is B => base.is(u) && check(u) === undefined,
+      (u, c) => {
+        const r = base.validate(u, c);
+        if (isLeft(r)) return r;
+        const reason = check(r.right);
+        return reason === undefined ? t.success(r.right as B) : t.failure(u, c, reason);
+      },
+      (b) => base.encode(b),
+    ),
+    fastRefinement(fastDecoderOf(base), check),
   );
 
 /** A string literal union whose failure names the allowed values. */
@@ -169,55 +241,96 @@ export const oneOf = <const L extends readonly [string, ...string[]]>(
 ): t.Type<L[number], L[number], unknown> => {
   const set = new Set<string>(values);
   const list = values.join(', ');
-  return new t.Type<L[number], L[number], unknown>(
-    name,
-    (u): u is L[number] => typeof u === 'string' && set.has(u),
-    (u, c) =>
-      typeof u === 'string' && set.has(u) ? t.success(u) : t.failure(u, c, `expected one of ${list}`),
-    t.identity,
+  return withFast(
+    new t.Type<L[number], L[number], unknown>(
+      name,
+      (u): u is L[number] => typeof u === 'string' && set.has(u),
+      (u, c) =>
+        typeof u === 'string' && set.has(u) ? t.success(u) : t.failure(u, c, `expected one of ${list}`),
+      t.identity,
+    ),
+    (u) => (typeof u === 'string' && set.has(u) ? u : NOT_FAST),
   );
 };
 
 /** A string whose failure says so. */
-export const str = new t.Type<string, string, unknown>(
-  'string',
-  (u): u is string => typeof u === 'string',
-  (u, c) => (typeof u === 'string' ? t.success(u) : t.failure(u, c, 'expected a string')),
-  t.identity,
+export const str = withFast(
+  new t.Type<string, string, unknown>(
+    'string',
+    (u): u is string => typeof u === 'string',
+    (u, c) => (typeof u === 'string' ? t.success(u) : t.failure(u, c, 'expected a string')),
+    t.identity,
+  ),
+  (u) => (typeof u === 'string' ? u : NOT_FAST),
 );
 
 /** A boolean whose failure says so. */
-export const bool = new t.Type<boolean, boolean, unknown>(
-  'boolean',
-  (u): u is boolean => typeof u === 'boolean',
-  (u, c) => (typeof u === 'boolean' ? t.success(u) : t.failure(u, c, 'expected true or false')),
-  t.identity,
+export const bool = withFast(
+  new t.Type<boolean, boolean, unknown>(
+    'boolean',
+    (u): u is boolean => typeof u === 'boolean',
+    (u, c) => (typeof u === 'boolean' ? t.success(u) : t.failure(u, c, 'expected true or false')),
+    t.identity,
+  ),
+  (u) => (typeof u === 'boolean' ? u : NOT_FAST),
 );
+
+const jsonOf = (x: unknown): string | undefined => JSON.stringify(x);
+
+/** Whether two items of `u` have the same JSON text. */
+const hasRepeats = (u: readonly unknown[]): boolean => new Set(u.map(jsonOf)).size !== u.length;
+
+/** Options of {@link arrayOf}. */
+interface ArrayOptions {
+  nonEmpty?: boolean;
+  max?: number;
+  unique?: boolean;
+}
+
+/** The fast decoder of `arrayOf(item, opts)`: the same length and repeat checks, then each item. */
+const fastArray = (item: FastDecoder | undefined, opts: ArrayOptions): FastDecoder | undefined =>
+  item === undefined
+    ? undefined
+    : (u) => {
+        if (!Array.isArray(u)) return NOT_FAST;
+        if (opts.nonEmpty === true && u.length === 0) return NOT_FAST;
+        if (opts.max !== undefined && u.length > opts.max) return NOT_FAST;
+        if (opts.unique === true && hasRepeats(u)) return NOT_FAST;
+        const out: unknown[] = [];
+        for (let i = 0; i < u.length; i++) {
+          // A hole is undefined here, which no fast decoder accepts (io-ts' forEach would skip it).
+          const v = item(u[i]);
+          if (v === NOT_FAST) return NOT_FAST;
+          out.push(v);
+        }
+        return out;
+      };
 
 /** A JSON array of `item`, optionally non-empty. */
 export const arrayOf = <C extends t.Mixed>(
   item: C,
-  opts: { nonEmpty?: boolean; max?: number; unique?: boolean } = {},
+  opts: ArrayOptions = {},
 ): t.Type<ReadonlyArray<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown> =>
-  new t.Type<ReadonlyArray<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
-    `Array<${item.name}>`,
-    (u): u is ReadonlyArray<t.TypeOf<C>> => Array.isArray(u) && u.every((x) => item.is(x)),
-    (u, c) => {
-      if (!Array.isArray(u)) return t.failure(u, c, 'expected a JSON array');
-      if (opts.nonEmpty === true && u.length === 0) return t.failure(u, c, 'expected a non-empty array');
-      if (opts.max !== undefined && u.length > opts.max)
-        return t.failure(u, c, `expected at most ${opts.max} items`);
-      if (opts.unique === true && new Set(u.map((x) => JSON.stringify(x))).size !== u.length) {
-        return t.failure(u, c, 'expected no item twice');
-      }
-      const errors: t.ValidationError[] = [];
-      const out: Array<t.TypeOf<C>> = [];
-      u.forEach((x, i) => {
-        const r = item.validate(x, t.appendContext(c, String(i), item, x));
-        if (isLeft(r)) errors.push(...r.left);
-        else out.push(r.right);
-      });
-      return errors.length > 0 ? t.failures(errors) : t.success(out);
-    },
-    (a) => a.map((x) => item.encode(x) as t.OutputOf<C>),
+  withFast(
+    new t.Type<ReadonlyArray<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
+      `Array<${item.name}>`,
+      (u): u is ReadonlyArray<t.TypeOf<C>> => Array.isArray(u) && u.every((x) => item.is(x)),
+      (u, c) => {
+        if (!Array.isArray(u)) return t.failure(u, c, 'expected a JSON array');
+        if (opts.nonEmpty === true && u.length === 0) return t.failure(u, c, 'expected a non-empty array');
+        if (opts.max !== undefined && u.length > opts.max)
+          return t.failure(u, c, `expected at most ${opts.max} items`);
+        if (opts.unique === true && hasRepeats(u)) return t.failure(u, c, 'expected no item twice');
+        const errors: t.ValidationError[] = [];
+        const out: Array<t.TypeOf<C>> = [];
+        u.forEach((x, i) => {
+          const r = item.validate(x, t.appendContext(c, String(i), item, x));
+          if (isLeft(r)) errors.push(...r.left);
+          else out.push(r.right);
+        });
+        return errors.length > 0 ? t.failures(errors) : t.success(out);
+      },
+      (a) => a.map((x) => item.encode(x) as t.OutputOf<C>),
+    ),
+    fastArray(fastDecoderOf(item), opts),
   );

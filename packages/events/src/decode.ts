@@ -1,7 +1,9 @@
 /**
  * Decoding and encoding of whole events: the envelope (`id`, `type`, `occurredAt`, `schemaVersion`,
  * `data`), upcasting of older schema versions, and one readable line per refusal naming the field
- * path and the reason (never io-ts' default dump).
+ * path and the reason (never io-ts' default dump). A valid event at its current version is decoded
+ * by the fast decoders of fast.ts (about 2 µs instead of 9: this runs once per line of a log); any
+ * other input goes through io-ts, which explains what is wrong with it.
  */
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
@@ -13,6 +15,7 @@ import {
   type WireEvent,
 } from './catalog.js';
 import { EventId, InstantC, formatInstant } from './primitives.js';
+import { NOT_FAST, fastDecoderOf, type FastDecoder } from './fast.js';
 
 /** Why an input is not a valid event. `message` is one line: `<path>: <reason>`. */
 export interface DecodeError {
@@ -98,6 +101,11 @@ export interface DecoderOptions {
   /** Overrides of catalog entries (a newer version of a type); the rest is the v1 catalog. */
   readonly catalog?: Readonly<Record<string, CatalogEntry>>;
   readonly upcasters?: readonly Upcaster[];
+  /**
+   * Decode valid input without io-ts' machinery (see fast.ts): same results, several times faster.
+   * Default true; false runs io-ts on every input, the reference the fast path is tested against.
+   */
+  readonly fastPath?: boolean;
 }
 
 const defaultCatalog: Readonly<Record<string, CatalogEntry>> = Object.fromEntries(
@@ -107,6 +115,54 @@ const defaultCatalog: Readonly<Record<string, CatalogEntry>> = Object.fromEntrie
   ]),
 );
 
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+const fastEventId = fastDecoderOf(EventId) as FastDecoder;
+const fastInstant = fastDecoderOf(InstantC) as FastDecoder;
+
+/** A catalog entry that has a fast decoder, at its (integer) version. */
+interface FastEntry {
+  readonly version: number;
+  readonly data: FastDecoder;
+}
+
+/** The entries of `catalog` whose codec has a fast decoder (all of the v1 catalog). */
+const fastEntries = (catalog: Readonly<Record<string, CatalogEntry>>): Map<string, FastEntry> => {
+  const out = new Map<string, FastEntry>();
+  for (const [type, entry] of Object.entries(catalog)) {
+    const data = fastDecoderOf(entry.codec);
+    // An odd version (0, 1.5) is left to the full decoder, which explains why it fails.
+    if (data !== undefined && Number.isSafeInteger(entry.version) && entry.version >= 1)
+      out.set(type, { version: entry.version, data });
+  }
+  return out;
+};
+
+/**
+ * The fast path of a decoder (see fast.ts): the decoded event when `u` is a valid event at its type's
+ * current version, else undefined. It accepts only what the full decoder accepts, checking in the same
+ * order with the same reads, and builds the same object; events that need upcasting, and anything it
+ * refuses, go to the full decoder, so every refusal is explained there.
+ */
+const decodeFast = (entries: ReadonlyMap<string, FastEntry>, u: unknown): unknown => {
+  if (typeof u !== 'object' || u === null || Array.isArray(u)) return undefined;
+  const o = u as Record<string, unknown>;
+  const keys = Object.keys(o);
+  for (let i = 0; i < keys.length; i++) if (!ENVELOPE_KEYS.has(keys[i] as string)) return undefined;
+  const id = hasOwn(o, 'id') ? fastEventId(o['id']) : NOT_FAST;
+  if (id === NOT_FAST) return undefined;
+  const type = hasOwn(o, 'type') ? o['type'] : undefined;
+  const entry = typeof type === 'string' ? entries.get(type) : undefined;
+  if (entry === undefined) return undefined;
+  const occurredAt = fastInstant(o['occurredAt']);
+  if (occurredAt === NOT_FAST) return undefined;
+  const sv = o['schemaVersion'] === undefined ? 1 : o['schemaVersion'];
+  if (sv !== entry.version || !hasOwn(o, 'data')) return undefined;
+  const data = entry.data(o['data']);
+  if (data === NOT_FAST) return undefined;
+  return { id, type, occurredAt, data };
+};
+
 /**
  * Build a decoder for a catalog plus upcasters. `decodeEvent` is this with the v1 catalog; a later
  * catalog passes its newer entries and the upcasters that lift old `data` to them.
@@ -115,8 +171,16 @@ export const createDecoder = <Ev = DomainEvent>(options: DecoderOptions = {}) =>
   const catalog = { ...defaultCatalog, ...options.catalog };
   const steps = new Map<string, (data: unknown) => unknown>();
   for (const u of options.upcasters ?? []) steps.set(`${u.type}@${u.fromVersion}`, u.upcast);
+  const fast = options.fastPath === false ? new Map<string, FastEntry>() : fastEntries(catalog);
 
   return (u: unknown): E.Either<DecodeError, Ev> => {
+    let quick: unknown;
+    try {
+      quick = decodeFast(fast, u);
+    } catch {
+      quick = undefined; // not JSON (a getter, a proxy that throws): the full decoder decides
+    }
+    if (quick !== undefined) return E.right(quick as Ev);
     if (typeof u !== 'object' || u === null || Array.isArray(u)) {
       return E.left(decodeError('', `expected an event object (got ${show(u)})`));
     }

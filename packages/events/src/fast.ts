@@ -1,0 +1,32 @@
+/**
+ * Fast decoders (internal, not exported by the package): next to its io-ts codec, each combinator of
+ * codec.ts and primitives.ts registers a plain function that decodes an input the codec accepts to the
+ * very value the codec's `decode` gives, without io-ts' Either and context machinery. On input it
+ * refuses, or is not sure about, a fast decoder returns {@link NOT_FAST}; the caller then runs the
+ * io-ts codec, which explains the refusal. So only valid input takes the fast path, and every error
+ * message comes from io-ts, unchanged.
+ *
+ * The contract of a fast decoder `f` of codec `c`: for every input `u`, either `f(u)` is NOT_FAST, or
+ * `c.decode(u)` is a Right whose value is deep-equal to `f(u)`, objects with the same keys in the same
+ * order. No fast decoder accepts `undefined` (an array hole or a missing field is left to io-ts). A
+ * codec without a registered fast decoder (a custom io-ts codec) has none, nor has any codec built on
+ * it: decoding it takes the io-ts path only.
+ */
+import type * as t from 'io-ts';
+
+/** What a fast decoder returns when it does not decode its input (invalid, or not sure). */
+export const NOT_FAST: unique symbol = Symbol('NOT_FAST');
+
+/** A fast decoder: the decoded value, or {@link NOT_FAST}. Never allocates a closure per call. */
+export type FastDecoder = (u: unknown) => unknown;
+
+const registry = new WeakMap<t.Mixed, FastDecoder>();
+
+/** Register `fast` as the fast decoder of `codec`, and return the codec. */
+export const withFast = <C extends t.Mixed>(codec: C, fast: FastDecoder | undefined): C => {
+  if (fast !== undefined) registry.set(codec, fast);
+  return codec;
+};
+
+/** The fast decoder of `codec`, when it has one. */
+export const fastDecoderOf = (codec: t.Mixed): FastDecoder | undefined => registry.get(codec);
