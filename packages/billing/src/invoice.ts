@@ -11,9 +11,13 @@ import type { WorkEntry } from '@msp-billing/contracts';
 import type { ContractBook, EntryRef, InvoicedLine, PricedEntry } from './state.js';
 
 /** An entry as it stands now: its values and its priced classification; undefined when voided. */
-export type Current = (
-  ref: EntryRef,
-) => { readonly entry: WorkEntry; readonly priced: PricedEntry } | undefined;
+export type Current = (ref: EntryRef) => CurrentEntry | undefined;
+
+/** An entry's values and priced classification; the same object while neither changed. */
+export interface CurrentEntry {
+  readonly entry: WorkEntry;
+  readonly priced: PricedEntry;
+}
 
 /** The kind of an invoice line. */
 export type LineKind = 'work' | 'late-work' | 'reversal' | 'correction';
@@ -87,7 +91,9 @@ const lineOf = ({ kind, values, amount }: DraftLine): InvoiceLine => ({
   clause: values.clause,
 });
 
-const billedValues = (e: WorkEntry, p: PricedEntry): InvoicedLine => ({
+const billedValues = (basis: CurrentEntry): InvoicedLine => billedValuesOf(basis.entry, basis.priced, basis);
+
+const billedValuesOf = (e: WorkEntry, p: PricedEntry, basis: object): InvoicedLine => ({
   workId: e.workId,
   ticketId: e.ticketId,
   service: p.classification.service,
@@ -97,6 +103,7 @@ const billedValues = (e: WorkEntry, p: PricedEntry): InvoicedLine => ({
   hourlyRate: p.hourlyRate ?? '0',
   amount: p.amount ?? ZERO,
   clause: p.classification.clause,
+  basis,
 });
 
 /** Whether what was billed differs from what should be billed now (spec §5: minutes, start, service, rate, amount). */
@@ -105,7 +112,7 @@ const changed = (a: InvoicedLine, b: InvoicedLine): boolean =>
   a.startedAt !== b.startedAt ||
   a.service !== b.service ||
   a.billedMinutes !== b.billedMinutes ||
-  !new Dec(a.hourlyRate).equals(b.hourlyRate) ||
+  (a.hourlyRate !== b.hourlyRate && !new Dec(a.hourlyRate).equals(b.hourlyRate)) ||
   !a.amount.equals(b.amount) ||
   a.clause !== b.clause;
 
@@ -114,9 +121,9 @@ export interface Settlement {
   /** The difference lines (empty when only the summary was asked for). */
   readonly lines: readonly DraftLine[];
   /** Entries whose invoiced values become these if the invoice is issued (work, late-work, correction). */
-  readonly billed: readonly InvoicedLine[];
+  readonly billed: readonly { readonly ref: EntryRef; readonly line: InvoicedLine }[];
   /** Entries no longer invoiced if it is issued (reversal without correction). */
-  readonly reversed: readonly string[];
+  readonly reversed: readonly EntryRef[];
   readonly summary: Pick<Invoice, 'included' | 'held' | 'flagged'>;
 }
 
@@ -132,8 +139,8 @@ export const settle = (
   summaryOnly = false,
 ): Settlement => {
   const lines: DraftLine[] = [];
-  const billed: InvoicedLine[] = [];
-  const reversed: string[] = [];
+  const billed: { ref: EntryRef; line: InvoicedLine }[] = [];
+  const reversed: EntryRef[] = [];
   let includedEntries = 0;
   let includedMinutes = 0;
   const held: HeldEntry[] = [];
@@ -152,27 +159,32 @@ export const settle = (
       }
     }
     if (summaryOnly) continue;
-    const prev = book.invoiced.get(ref.workId);
+    const prev = ref.invoiced;
     const should =
       cur !== undefined && cur.priced.classification.status === 'billable' && cur.priced.period <= period
         ? cur
         : undefined;
     if (should === undefined && prev === undefined) continue;
-    const now = should === undefined ? undefined : billedValues(should.entry, should.priced);
+    // Billed from this very result: nothing it was billed for can have changed.
+    if (should !== undefined && prev !== undefined && prev.basis === should) continue;
+    const now = should === undefined ? undefined : billedValues(should);
     if (now !== undefined && prev === undefined) {
       lines.push({
         kind: should?.priced.period === period ? 'work' : 'late-work',
         values: now,
         amount: now.amount,
       });
-      billed.push(now);
+      billed.push({ ref, line: now });
     } else if (now === undefined && prev !== undefined) {
       lines.push({ kind: 'reversal', values: prev, amount: prev.amount.negated() });
-      reversed.push(prev.workId);
-    } else if (now !== undefined && prev !== undefined && changed(prev, now)) {
-      lines.push({ kind: 'reversal', values: prev, amount: prev.amount.negated() });
-      lines.push({ kind: 'correction', values: now, amount: now.amount });
-      billed.push(now);
+      reversed.push(ref);
+    } else if (now !== undefined && prev !== undefined) {
+      if (changed(prev, now)) {
+        lines.push({ kind: 'reversal', values: prev, amount: prev.amount.negated() });
+        lines.push({ kind: 'correction', values: now, amount: now.amount });
+      }
+      // Unchanged values from a new result: issuing moves the basis forward, so the next walk skips it.
+      billed.push({ ref, line: now });
     }
   }
   return {

@@ -44,7 +44,7 @@ import { DEFAULT_SLA_CATALOG, isInMaintenanceWindow, type SlaCatalog } from '@ms
 import { amountOf, billedMinutesOf, formatMoney, formatRate } from './money.js';
 import { periodOf } from './period.js';
 import { assembleInvoice, settle, type Current, type Invoice } from './invoice.js';
-import type { ContractBook, EntryRef, FactVersions, PricedEntry } from './state.js';
+import type { ContractBook, EntryRef, FactVersions, PricedEntry, TicketSlot } from './state.js';
 
 /** Where an event stood in its source, for messages (`line N: …`). */
 export interface EventSource {
@@ -248,33 +248,51 @@ const GROUP_OF: Partial<Record<DomainEvent['type'], keyof FactVersions>> = {
   MaintenanceWindowsAgreed: 'windows',
 };
 
+/** Bits for the groups of {@link FactVersions} beside `msp`, which every service reads (rule 1). */
+const NAS = 1;
+const ALERTING = 2;
+const REQUESTERS = 4;
+const PROVISIONING = 8;
+const WINDOWS = 16;
+
 /**
- * The stamp of the contract fact groups that classifying service `s` reads (spec §4): rule 1 for
- * all; rules 5/7, 9, 10, 11 by service; rule 16 for services that can come out billable. Versions
- * only grow, so the sum changes exactly when one of the groups changed.
+ * The contract fact groups that classifying service `s` reads (spec §4): rule 1 for all; rules
+ * 5/7, 9, 10, 11 by service; rule 16 for services that can come out billable.
  */
-const stampOf = (v: FactVersions, s: ServiceKind): number => {
+const groupsRead = (s: ServiceKind): number => {
   switch (s) {
     case 'backup-setup':
     case 'backup-run':
-      return v.msp + v.nas;
+      return NAS;
     case 'update-installation':
-      return v.msp + v.windows + v.requesters;
+      return WINDOWS | REQUESTERS;
     case 'safety-measure':
-      return v.msp + v.alerting;
+      return ALERTING;
     case 'change-request':
-      return v.msp + v.provisioning + v.requesters;
+      return PROVISIONING | REQUESTERS;
     case 'support-request':
     case 'customer-caused-fault':
     case 'ddos-mitigation':
     case 'security-review':
     case 'malware-cleanup':
     case 'software-installation':
-      return v.msp + v.requesters;
+      return REQUESTERS;
     default:
-      return v.msp;
+      return 0;
   }
 };
+
+/**
+ * The stamp of the groups `groups` (from {@link groupsRead}) and `msp`. Versions only grow, so the
+ * sum changes exactly when one of the groups changed.
+ */
+const stampOf = (v: FactVersions, groups: number): number =>
+  v.msp +
+  ((groups & NAS) === 0 ? 0 : v.nas) +
+  ((groups & ALERTING) === 0 ? 0 : v.alerting) +
+  ((groups & REQUESTERS) === 0 ? 0 : v.requesters) +
+  ((groups & PROVISIONING) === 0 ? 0 : v.provisioning) +
+  ((groups & WINDOWS) === 0 ? 0 : v.windows);
 
 /** Create an empty Ledger. */
 export const createLedger = (options: LedgerOptions = {}): Ledger => {
@@ -282,7 +300,9 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const dedupe = options.dedupe ?? true;
   const books = new Map<string, ContractBook>();
   const rateCards = new Map<string, RateCardFacts>();
-  const tickets = new Map<string, TicketFacts>();
+  const tickets = new Map<string, TicketSlot>();
+  /** Bumped by every rate-card fact: cached prices are confirmed against the cards when it moved. */
+  let rateVersion = 0;
   const refs = new Map<string, EntryRef>();
   const alertContract = new Map<string, string>();
   const bookingsByVm = new Map<string, ContractBook[]>();
@@ -310,12 +330,22 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     ref: EntryRef,
     trace: boolean,
   ): { entry: WorkEntry; priced: PricedEntry } | undefined => {
+    if (ref.voided) return undefined;
     const book = ref.book;
-    const ticket = tickets.get(ref.ticketId) as TicketFacts;
-    const entry = workEntry(ticket, ref.workId) as WorkEntry;
-    if (entry.voided) return undefined;
-    const card = rateCards.get(book.facts.rateCardId) as RateCardFacts;
+    const slot = ref.slot;
     const c = ref.cache;
+    if (
+      !trace &&
+      c !== undefined &&
+      c.ticketVersion === slot.version &&
+      c.rateVersion === rateVersion &&
+      c.stamp === stampOf(book.versions, c.groups)
+    ) {
+      return c;
+    }
+    const ticket = slot.facts;
+    const entry = workEntry(ticket, ref.workId) as WorkEntry;
+    const card = rateCards.get(book.facts.rateCardId) as RateCardFacts;
     if (
       !trace &&
       c !== undefined &&
@@ -325,8 +355,11 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       c.decisions === ticket.decisions &&
       c.measure === ticket.safetyMeasure &&
       c.card === card &&
-      c.stamp === stampOf(book.versions, c.priced.classification.service)
+      c.stamp === stampOf(book.versions, c.groups)
     ) {
+      // The ticket or a rate card changed, but not in anything this entry's result was read from.
+      c.ticketVersion = slot.version;
+      c.rateVersion = rateVersion;
       return c;
     }
     const classification = classify(
@@ -359,14 +392,18 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       value = { classification, period, billedMinutes: null, hourlyRate: null, amount: null };
     }
     if (trace) return { entry, priced: value };
+    const groups = groupsRead(classification.service);
     ref.cache = {
+      ticketVersion: slot.version,
+      rateVersion,
       entry,
       service: ticket.service,
       update: ticket.update,
       decisions: ticket.decisions,
       measure: ticket.safetyMeasure,
       card,
-      stamp: stampOf(book.versions, classification.service),
+      groups,
+      stamp: stampOf(book.versions, groups),
       priced: value,
     };
     return ref.cache;
@@ -391,17 +428,25 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const bookOf = (id: string): ContractBook | string =>
     books.get(id) ?? `contract ${JSON.stringify(id)} does not exist (no earlier MSPBooked)`;
   const ticketOf = (id: string): TicketFacts | string =>
-    tickets.get(id) ??
+    tickets.get(id)?.facts ??
     `ticket ${JSON.stringify(id)} does not exist (no earlier TicketOpened, UpdateRequested or SafetyMeasureTaken)`;
   const liveEntry = (workId: string): EntryRef | string => {
     const ref = refs.get(workId);
     if (ref === undefined)
       return `work entry ${JSON.stringify(workId)} does not exist (no earlier WorkLogged)`;
-    const entry = workEntry(tickets.get(ref.ticketId) as TicketFacts, workId) as WorkEntry;
-    return entry.voided ? `work entry ${JSON.stringify(workId)} is already voided` : ref;
+    return ref.voided ? `work entry ${JSON.stringify(workId)} is already voided` : ref;
   };
-  const evolveTicket = (ticketId: string, ev: DomainEvent): void => {
-    tickets.set(ticketId, evolveTicketFacts(tickets.get(ticketId), ev) as TicketFacts);
+  const evolveTicket = (ticketId: string, ev: DomainEvent): TicketSlot => {
+    const slot = tickets.get(ticketId);
+    const facts = evolveTicketFacts(slot?.facts, ev) as TicketFacts;
+    if (slot === undefined) {
+      const opened: TicketSlot = { facts, version: 0 };
+      tickets.set(ticketId, opened);
+      return opened;
+    }
+    slot.facts = facts;
+    slot.version += 1;
+    return slot;
   };
 
   /** Check an event against the log so far; returns the reason when it breaks integrity (spec §2). */
@@ -504,6 +549,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           ev.data.rateCardId,
           evolveRateCard(rateCards.get(ev.data.rateCardId), ev) as RateCardFacts,
         );
+        rateVersion += 1;
         return;
       case 'MSPBooked': {
         const book: ContractBook = {
@@ -511,7 +557,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           versions: { msp: 0, nas: 0, alerting: 0, requesters: 0, provisioning: 0, windows: 0 },
           entries: [],
           issued: new Map(),
-          invoiced: new Map(),
         };
         books.set(ev.data.contractId, book);
         bookingsByVm.set(ev.data.vmId, [...(bookingsByVm.get(ev.data.vmId) ?? []), book]);
@@ -523,8 +568,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       case 'TicketOpened':
       case 'UpdateRequested':
       case 'SafetyMeasureTaken': {
-        evolveTicket(ev.data.ticketId, ev);
-        const t = tickets.get(ev.data.ticketId) as TicketFacts;
+        const t = evolveTicket(ev.data.ticketId, ev).facts;
         const c = (books.get(ev.data.contractId) as ContractBook).facts;
         if (t.vmId !== undefined && t.vmId !== c.vmId) {
           warn(ev, '1', `ticket is for VM ${t.vmId}, but contract ${c.contractId} covers ${c.vmId}`);
@@ -546,8 +590,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         return;
       }
       case 'UpdateScheduled': {
-        evolveTicket(ev.data.ticketId, ev);
-        const t = tickets.get(ev.data.ticketId) as TicketFacts;
+        const t = evolveTicket(ev.data.ticketId, ev).facts;
         // A schedule on a ticket that is no update request has no effect, so nothing to warn about.
         if (t.update === undefined) return;
         const c = (books.get(t.contractId) as ContractBook).facts;
@@ -572,15 +615,19 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         evolveTicket(ev.data.ticketId, ev);
         return;
       case 'WorkLogged': {
-        evolveTicket(ev.data.ticketId, ev);
-        const contractId = (tickets.get(ev.data.ticketId) as TicketFacts).contractId;
+        const slot = evolveTicket(ev.data.ticketId, ev);
+        const contractId = slot.facts.contractId;
         const ref: EntryRef = {
           book: books.get(contractId) as ContractBook,
+          slot,
           workId: ev.data.workId,
           ticketId: ev.data.ticketId,
           contractId,
           seq,
           corrections: 0,
+          voided: false,
+          cache: undefined,
+          invoiced: undefined,
         };
         refs.set(ref.workId, ref);
         (books.get(contractId) as ContractBook).entries.push(ref);
@@ -590,6 +637,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       case 'WorkLogVoided': {
         const ref = refs.get(ev.data.workId) as EntryRef;
         if (ev.type === 'WorkLogCorrected') ref.corrections += 1;
+        else ref.voided = true;
         evolveTicket(ref.ticketId, ev);
         return;
       }
@@ -648,8 +696,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       lines: s.lines,
       summary: s.summary,
     });
-    for (const b of s.billed) book.invoiced.set(b.workId, b);
-    for (const r of s.reversed) book.invoiced.delete(r);
+    for (const b of s.billed) b.ref.invoiced = b.line;
+    for (const r of s.reversed) r.invoiced = undefined;
     book.issued.set(period, invoice);
     book.lastIssuedPeriod = period;
     issuedOrder.push(invoice);

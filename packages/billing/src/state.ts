@@ -23,7 +23,7 @@ export interface PricedEntry {
 /**
  * Versions of the groups of contract facts that classification reads, each bumped when a fact of
  * its group is recorded. An entry's result depends only on the groups its service reads (see
- * `stampOf` in ledger.ts), so an alert does not reclassify a change request, and an HA restart,
+ * `groupsRead` in ledger.ts), so an alert does not reclassify a change request, and an HA restart,
  * which no rule reads, reclassifies nothing.
  */
 export interface FactVersions {
@@ -47,20 +47,36 @@ export interface FactVersions {
  * Facts are immutable values, so identity means "unchanged".
  */
 export interface CachedResult {
+  /**
+   * The ticket's and the rate cards' change counters when the result was last confirmed: while both
+   * are unchanged (and the stamp), the result is current without looking at any fact.
+   */
+  ticketVersion: number;
+  rateVersion: number;
   readonly entry: WorkEntry;
   readonly service: TicketFacts['service'];
   readonly update: TicketFacts['update'];
   readonly decisions: TicketFacts['decisions'];
   readonly measure: TicketFacts['safetyMeasure'];
   readonly card: RateCardFacts;
+  /** The contract fact groups the result was read from (bits), and the stamp of their versions. */
+  readonly groups: number;
   readonly stamp: number;
   readonly priced: PricedEntry;
+}
+
+/** A ticket's current facts, and a counter bumped whenever they change. */
+export interface TicketSlot {
+  facts: TicketFacts;
+  version: number;
 }
 
 /** A work entry as the Ledger tracks it; its values live in the ticket's facts. */
 export interface EntryRef {
   /** The contract's book, so a lookup per query is saved. */
   readonly book: ContractBook;
+  /** Its ticket, so a lookup per query is saved. */
+  readonly slot: TicketSlot;
   readonly workId: string;
   readonly ticketId: string;
   readonly contractId: string;
@@ -68,7 +84,11 @@ export interface EntryRef {
   readonly seq: number;
   /** How many `WorkLogCorrected` were applied to it (shown by `explain`). */
   corrections: number;
-  cache?: CachedResult;
+  /** Voided entries are neither billed nor listed; a void is final (spec §2). */
+  voided: boolean;
+  cache: CachedResult | undefined;
+  /** What the issued invoices billed for it, if anything. */
+  invoiced: InvoicedLine | undefined;
 }
 
 /** What an issued invoice billed for one entry: the values its last line stated. */
@@ -82,6 +102,11 @@ export interface InvoicedLine {
   readonly hourlyRate: string;
   readonly amount: Dec;
   readonly clause: string;
+  /**
+   * The cached result these values were taken from: while an entry's current result is this very
+   * object, nothing it was billed for has changed and the comparison of values can be skipped.
+   */
+  readonly basis: object;
 }
 
 /** A contract in the Ledger: its facts and the Ledger's bookkeeping. */
@@ -93,6 +118,4 @@ export interface ContractBook {
   /** Issued invoices by period, and the latest issued period. */
   readonly issued: Map<string, Invoice>;
   lastIssuedPeriod?: string;
-  /** What the issued invoices billed, per work entry. */
-  readonly invoiced: Map<string, InvoicedLine>;
 }
