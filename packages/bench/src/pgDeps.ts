@@ -1,0 +1,14 @@
+/**
+ * The workspace packages the PostgreSQL benchmark uses (postgres.ts, pgRun.ts, pgRows.ts). Kept apart
+ * from deps.ts so that the engine and baseline children of `pnpm bench` do not load the store and
+ * `pg`, which would change the memory they measure.
+ */
+export { createLedger, amountOf, formatMoney, Dec, ZERO, type Invoice } from '@msp-billing/billing';
+export { openEventSource, readNdjson, streamOf, canonicalEvent, type DomainEvent } from '@msp-billing/events';
+export { importEvents, readAllEvents } from '@msp-billing/store';
+export { PostgresEventStore } from '@msp-billing/store-postgres';
+export {
+  reapOrphanedServers,
+  startThrowawayPostgres,
+  type ThrowawayPostgres,
+} from '@msp-billing/store-postgres/throwaway-server';

@@ -1,0 +1,263 @@
+/**
+ * `pnpm bench:pg [-- --sizes 100k[,1m]] [--seed N] [--database-url URL]`: the PostgreSQL part of
+ * the benchmarks of issue #7. Not part of the test suite: it takes minutes and measures the machine.
+ *
+ * For each size, the log of `pnpm bench` (generated once into `.bench/` by generate.ts, reused
+ * while its sidecar exists) is measured in a child process (pgRun.ts) against one database:
+ *
+ * - `importEvents` into a fresh PostgresEventStore vs `COPY … FROM STDIN` of the same rows;
+ * - a full replay (`readAll` folded into a fresh Ledger, and `readAll` alone) vs a plain `SELECT …
+ *   ORDER BY position` of the same columns;
+ * - one month's invoice totals by a SQL aggregate over a PSA-style work-entry table vs the fold's
+ *   `ledger.invoice`, and how many contracts' totals differ.
+ *
+ * Without `--database-url` a throwaway PostgreSQL server is started (initdb into a temporary
+ * directory, unix socket only, fsync off — an upper bound for the hardware, not a durable setup) and
+ * removed at the end, also when a step fails or the run is interrupted. Results go to stdout as
+ * Markdown and to `.bench/results-pg-<sizes>.json`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'pg';
+import { reapOrphanedServers, startThrowawayPostgres, type ThrowawayPostgres } from './pgDeps.js';
+import type { LogMeta } from './generate.js';
+import type { PgRunResult, Step } from './pgRun.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const benchDir = resolve(root, '.bench');
+const here = (f: string): string => resolve(dirname(fileURLToPath(import.meta.url)), f);
+
+// Sizes are written and labelled as `pnpm bench` does (main.ts), so both use the same cached logs.
+const parseSize = (s: string): number => {
+  const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(s.trim());
+  if (m === null) throw new RangeError(`bad size ${JSON.stringify(s)} (use e.g. 100k, 1m, 250000)`);
+  const mult = m[2]?.toLowerCase() === 'k' ? 1e3 : m[2]?.toLowerCase() === 'm' ? 1e6 : 1;
+  return Math.round(Number(m[1]) * mult);
+};
+const label = (n: number): string =>
+  n % 1e6 === 0 ? `${n / 1e6}M` : n % 1e3 === 0 ? `${n / 1e3}k` : String(n);
+
+const argv = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const sizes = (opt('--sizes') ?? '100k').split(',').map(parseSize);
+const seed = Number(opt('--seed') ?? 1);
+const databaseUrl = opt('--database-url') ?? undefined;
+
+const log = (s: string): void => void process.stderr.write(`${s}\n`);
+
+/** Run a child to completion: stdout captured, stderr passed through (its progress) and kept. */
+let current: ChildProcess | undefined;
+const run = async (
+  args: readonly string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> => {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  current = child;
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => {
+    stderr += b.toString();
+    process.stderr.write(b);
+  });
+  const [code] = (await once(child, 'close')) as [number | null];
+  current = undefined;
+  return { code, stdout, stderr };
+};
+
+const lastJson = <T>(r: { code: number | null; stdout: string; stderr: string }, what: string): T => {
+  if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code}): ${r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as T;
+};
+
+/** The log of `events` events for this seed (main.ts's cache file), generated unless already there. */
+const ensureLog = async (events: number): Promise<{ file: string; meta: LogMeta }> => {
+  const file = resolve(benchDir, `scenario-${label(events)}-s${seed}.ndjson`);
+  if (!existsSync(`${file}.meta.json`)) {
+    log(`generating ${label(events)} events → ${file}`);
+    lastJson(
+      await run(['--import', 'tsx', here('generate.ts'), file, String(events), String(seed)]),
+      'generate',
+    );
+  }
+  return { file, meta: JSON.parse(await readFile(`${file}.meta.json`, 'utf8')) as LogMeta };
+};
+
+/** What the server is and how it is configured: for the output, so no number travels without it. */
+const describeServer = async (url: string): Promise<Record<string, string>> => {
+  const pool = new Pool({ connectionString: url, max: 1 });
+  try {
+    const r = await pool.query<Record<string, string>>(
+      `SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync,
+              current_setting('synchronous_commit') AS synchronous_commit,
+              current_setting('full_page_writes') AS full_page_writes,
+              current_setting('shared_buffers') AS shared_buffers,
+              coalesce(inet_server_addr()::text, 'unix socket') AS connection`,
+    );
+    return r.rows[0] ?? {};
+  } finally {
+    await pool.end();
+  }
+};
+
+interface Row {
+  readonly size: string;
+  readonly meta: LogMeta;
+  readonly load: { readonly before: readonly number[]; readonly after: readonly number[] };
+  readonly run: PgRunResult;
+}
+
+await mkdir(benchDir, { recursive: true });
+const machine = `${cpus().length} cpus (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`;
+log(
+  `machine: ${machine}, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+
+let server: ThrowawayPostgres | undefined;
+// The throwaway server goes away whatever happens: normal end (finally), a thrown error (finally),
+// Ctrl-C or kill (signal handlers, which pass the signal on to the child), process.exit.
+const stopOnExit = (): void => server?.stopSync();
+const stopOnSignal = (signal: NodeJS.Signals): void => {
+  current?.kill(signal);
+  stopOnExit();
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+};
+process.once('exit', stopOnExit);
+process.once('SIGINT', stopOnSignal);
+process.once('SIGTERM', stopOnSignal);
+
+const rows: Row[] = [];
+let settings: Record<string, string> = {};
+try {
+  const logs = [];
+  for (const n of sizes) logs.push({ n, ...(await ensureLog(n)) });
+  if (databaseUrl === undefined) {
+    reapOrphanedServers();
+    log('starting a throwaway PostgreSQL server (fsync off, unix socket)…');
+    server = await startThrowawayPostgres('msp_bench_pg');
+  }
+  const url = databaseUrl ?? (server as ThrowawayPostgres).url;
+  settings = await describeServer(url);
+  log(`server: ${JSON.stringify(settings)}${server === undefined ? '' : ' (throwaway)'}`);
+  for (const { n, file, meta } of logs) {
+    const size = label(n);
+    log(`${size}: ${meta.events} events, ${(meta.bytes / 1e6).toFixed(0)} MB`);
+    const before = loadavg();
+    const result = lastJson<PgRunResult>(
+      await run([
+        '--expose-gc',
+        '--max-old-space-size=16384',
+        '--import',
+        'tsx',
+        here('pgRun.ts'),
+        file,
+        url,
+        `msp_bench_${size.toLowerCase()}_${process.pid}`,
+      ]),
+      `pgRun ${size}`,
+    );
+    rows.push({ size, meta, load: { before, after: loadavg() }, run: result });
+  }
+} finally {
+  await server?.stop();
+  server = undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Output
+
+const s = (ms: number): string =>
+  ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 1000).toFixed(2)} s`;
+const msOf = (ms: number): string => (ms >= 1000 ? s(ms) : `${ms.toFixed(1)} ms`);
+const rate = (n: number, ms: number): string => `${Math.round(n / (ms / 1000)).toLocaleString('en-US')}/s`;
+const cpuOf = (x: Step): string =>
+  x.serverCpuMs === null ? s(x.cpuMs) : `${s(x.cpuMs)} + ${s(x.serverCpuMs)}`;
+const totalCpu = (x: Step): number => x.cpuMs + (x.serverCpuMs ?? 0);
+const times = (a: Step, b: Step): string =>
+  `${(a.wallMs / b.wallMs).toFixed(1)}× (CPU ${(totalCpu(a) / totalCpu(b)).toFixed(1)}×)`;
+
+const lines: string[] = [];
+lines.push(
+  '| log | step | wall | CPU node + server | events/s (wall) | ratio: wall (CPU node + server) |',
+  '|---|---|---:|---:|---:|---:|',
+);
+for (const r of rows) {
+  const { run: x } = r;
+  const n = x.events;
+  const tag = `${r.size}`;
+  lines.push(
+    `| ${tag} | import: \`importEvents\` → \`appendBatch\` | ${s(x.import.wallMs)} | ${cpuOf(x.import)} | ${rate(n, x.import.wallMs)} | **${times(x.import, x.copy)}** vs COPY |`,
+    `| ${tag} | \`COPY msp_events_copy FROM STDIN\`, same rows | ${s(x.copy.wallMs)} | ${cpuOf(x.copy)} | ${rate(x.copy.rows, x.copy.wallMs)} | 1 |`,
+    `| ${tag} | replay: \`readAll\` + \`Ledger.apply\` | ${s(x.replay.fold.wallMs)} | ${cpuOf(x.replay.fold)} | ${rate(x.replay.fold.events, x.replay.fold.wallMs)} | **${times(x.replay.fold, x.replay.select)}** vs SELECT |`,
+    `| ${tag} | \`readAll\` only (pages + decoding) | ${s(x.replay.readAll.wallMs)} | ${cpuOf(x.replay.readAll)} | ${rate(x.replay.readAll.events, x.replay.readAll.wallMs)} | ${times(x.replay.readAll, x.replay.select)} vs SELECT |`,
+    `| ${tag} | plain \`SELECT … ORDER BY position\`, cursor | ${s(x.replay.select.wallMs)} | ${cpuOf(x.replay.select)} | ${rate(x.replay.select.rows, x.replay.select.wallMs)} | 1 |`,
+  );
+}
+lines.push(
+  '',
+  '| log | month | SQL aggregate (median of 5) | `ledger.invoice(C, month)` × contracts (median of 5) | Ledger build (replay above) | drafts of the open month × contracts |',
+  '|---|---|---:|---:|---:|---:|',
+);
+for (const r of rows) {
+  const v = r.run.invoice;
+  lines.push(
+    `| ${r.size} | ${v.month} | ${msOf(v.sql.median.wallMs)} (${v.sql.contracts} contracts, ${v.sql.entries} entries) | ` +
+      `${msOf(v.fold.median.wallMs)} (${v.contracts} contracts, ${v.issuedThisMonth} issued) | ${s(r.run.replay.fold.wallMs)} | ` +
+      `${msOf(v.drafts.median.wallMs)} (${v.openMonth}) |`,
+  );
+}
+lines.push(
+  '',
+  '| log | month | entries SQL / fold | totals SQL → fold | contracts differing | Σ (fold − SQL) | Σ |fold − SQL| |',
+  '|---|---|---:|---|---:|---:|---:|',
+);
+for (const r of rows) {
+  const c = r.run.invoice.compare;
+  const totals = Object.entries(c.totals)
+    .map(([cur, t]) => `${cur} ${t.sql} → ${t.fold}`)
+    .join('; ');
+  lines.push(
+    `| ${r.size} | ${r.run.invoice.month} | ${r.run.invoice.sql.entries} / ${r.run.invoice.fold.entries} | ${totals} | ` +
+      `${c.differing} of ${c.contractsCompared} | ${c.diffSum} | ${c.diffAbs} |`,
+  );
+}
+for (const r of rows) {
+  const c = r.run.invoice.compare;
+  const st = Object.entries(c.byStatus)
+    .map(([k, v]) => `${k} ${v.entries} (PSA ${v.psa}${k === 'billable' ? `, fold ${v.fold}` : ''})`)
+    .join(', ');
+  const ln = Object.entries(c.lines)
+    .map(([k, v]) => `${k} ${v.lines} (${v.amount})`)
+    .join(', ');
+  lines.push(
+    '',
+    `${r.size}, ${r.run.invoice.month}: the month's entries by the fold's status — ${st}; billable entries billed ` +
+      `${c.billable.incrementMinutes} minutes more by increments, ${c.billable.otherRate} at another rate than the PSA stamped, ` +
+      `${c.billable.notOnItsInvoice} of them not on the month's invoice (logged or changed after it was issued). ` +
+      `Invoice lines: ${ln}. COPY rows differing from the import: ${r.run.copyMismatches}. ` +
+      `Table size imported / COPY: ${(r.run.tableBytes.imported / 1e6).toFixed(0)} / ${(r.run.tableBytes.copied / 1e6).toFixed(0)} MB. ` +
+      `Peak RSS of the child: ${(r.run.maxRssKb / 1024).toFixed(0)} MB. Load average before / after: ` +
+      `${r.load.before.map((l) => l.toFixed(2)).join(' ')} / ${r.load.after.map((l) => l.toFixed(2)).join(' ')}.`,
+  );
+}
+lines.push(
+  '',
+  `Server: PostgreSQL ${settings['version'] ?? '?'}, ${settings['connection'] ?? '?'}, fsync=${settings['fsync'] ?? '?'}, ` +
+    `synchronous_commit=${settings['synchronous_commit'] ?? '?'}, full_page_writes=${settings['full_page_writes'] ?? '?'}, ` +
+    `shared_buffers=${settings['shared_buffers'] ?? '?'}${databaseUrl === undefined ? ' (throwaway server: fsync off is not a durable setup)' : ''}. Machine: ${machine}.`,
+);
+
+await writeFile(
+  resolve(benchDir, `results-pg-${sizes.map(label).join('-')}.json`),
+  JSON.stringify({ seed, machine, server: settings, throwaway: databaseUrl === undefined, rows }, null, 1),
+);
+process.stdout.write(`${lines.join('\n')}\n`);
