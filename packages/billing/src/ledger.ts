@@ -161,29 +161,14 @@ const iso = (t: number): string => formatInstant(t as Instant);
 
 /**
  * The ticket as classification reads it (the current service, the latest schedule and decision).
- * Cached per ticket while the parts it reads are the same objects: logging work on a ticket makes a
- * new TicketFacts, but not a new view.
+ * Built per classification, not kept: results are cached per entry, so a view is asked for about
+ * once per entry, and keeping one per ticket cost more memory than building it costs time.
  */
-interface CachedView {
-  readonly service: TicketFacts['service'];
-  readonly update: TicketFacts['update'];
-  readonly decisions: TicketFacts['decisions'];
-  readonly view: TicketView;
-}
-const ticketViewIn = (cache: Map<string, CachedView>, t: TicketFacts): TicketView => {
-  const hit = cache.get(t.ticketId);
-  if (
-    hit !== undefined &&
-    hit.service === t.service &&
-    hit.update === t.update &&
-    hit.decisions === t.decisions
-  ) {
-    return hit.view;
-  }
+const ticketView = (t: TicketFacts): TicketView => {
   const service = timelineChangeAt(t.service, Number.POSITIVE_INFINITY)?.value ?? 'support-request';
   const schedule = latestSchedule(t);
   const decision = timelineChangeAt(t.decisions, Number.POSITIVE_INFINITY);
-  const view: TicketView = {
+  return {
     ticketId: t.ticketId,
     contractId: t.contractId,
     openedAt: t.openedAt,
@@ -205,8 +190,6 @@ const ticketViewIn = (cache: Map<string, CachedView>, t: TicketFacts): TicketVie
     ...(t.safetyMeasure === undefined ? {} : { safetyMeasure: t.safetyMeasure }),
     ...(decision === undefined ? {} : { decision: { ...decision.value, at: decision.at } }),
   };
-  cache.set(t.ticketId, { service: t.service, update: t.update, decisions: t.decisions, view });
-  return view;
 };
 
 const ledgerEntry = (ref: EntryRef, e: WorkEntry, p: PricedEntry): LedgerEntry => ({
@@ -311,7 +294,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const warnings: Warning[] = [];
   const issuedOrder: Invoice[] = [];
   const views = new WeakMap<ContractFacts, ContractFactsView>();
-  const ticketViews = new Map<string, CachedView>();
   let position = 0;
 
   const viewOf = (c: ContractFacts): ContractFactsView => {
@@ -371,7 +353,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           minutes: entry.minutes,
           ...(entry.service === undefined ? {} : { service: entry.service }),
         },
-        ticket: ticketViewIn(ticketViews, ticket),
+        ticket: ticketView(ticket),
         contract: viewOf(book.facts),
         rateAt: (t) => rateAt(card, t),
       },
