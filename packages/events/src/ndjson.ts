@@ -10,6 +10,7 @@ import { createReadStream } from 'node:fs';
 import type { Either } from 'fp-ts/lib/Either.js';
 import type { DomainEvent } from './catalog.js';
 import { decodeEvent, type DecodeError } from './decode.js';
+import { eventFingerprint } from './fingerprint.js';
 
 /** Why a line was refused: a {@link DecodeError}, or a reader-level tag (line too long, bad UTF-8, …). */
 export interface NdjsonLineError {
@@ -64,9 +65,11 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /**
- * cyrb53 (public domain, bryc): a fast 53-bit string hash. Storing it instead of the canonical text
- * keeps the id map at a few dozen bytes per event on multi-million-event logs; a collision would
- * need the same id *and* a 2^-53 chance, and would only turn an invalid repeat into a duplicate.
+ * cyrb53 (public domain, bryc): a fast 53-bit string hash, of the text a custom fingerprint gives
+ * (the default one, {@link eventFingerprint}, hashes decoded values the same way). Keeping 53 bits
+ * instead of the text holds the id rule at a map entry per event id plus 8 bytes per line on
+ * multi-million-event logs; a collision would need the same id *and* a 2^-53 chance, and would only
+ * turn an invalid repeat into a duplicate.
  */
 export const cyrb53 = (s: string, seed = 0): number => {
   let h1 = 0xdeadbeef ^ seed;
@@ -83,24 +86,59 @@ export const cyrb53 = (s: string, seed = 0): number => {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 };
 
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]): number => (a < b ? -1 : 1);
+
+const sortKeys = (_k: string, v: unknown): unknown =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).toSorted(byKey))
+    : v;
+
 /** JSON with object keys sorted, so that key order on the wire does not matter. */
-const sortedJson = (u: unknown): string =>
-  JSON.stringify(u, (_k, v: unknown) =>
-    typeof v === 'object' && v !== null && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).toSorted(([a], [b]) => (a < b ? -1 : 1)),
-        )
-      : v,
-  );
+const sortedJson = (u: unknown): string => JSON.stringify(u, sortKeys);
 
 /**
- * The canonical text of an event from {@link decodeEvent}, at half the cost of {@link canonicalEvent}
- * (this runs once per event on multi-million-event logs). It is as canonical: the decoder builds the
- * envelope and every `data` object in catalog key order whatever the wire order, fills in defaults,
- * and holds instants as epoch ms, so two events have equal text exactly when their canonicalEvent
- * texts are equal (the reader's tests and properties check this).
+ * The fingerprint the id rule compares. For events from {@link decodeEvent} the content compared is
+ * the JSON text of the decoded event (`decodedJson`), as canonical as {@link canonicalEvent}: the
+ * decoder builds the envelope and every `data` object in catalog key order whatever the wire order,
+ * fills in defaults, and holds instants as epoch ms, so two events have equal text exactly when their
+ * canonicalEvent texts are equal (the reader's tests and properties check this). That text is never
+ * rendered: {@link eventFingerprint} hashes the same content straight from the decoded values, at a
+ * quarter of the cost of JSON.stringify + cyrb53.
  */
-const decodedJson = (e: DomainEvent): string => JSON.stringify(e);
+const fingerprintOf = (
+  decode: NonNullable<NdjsonOptions['decode']>,
+  fingerprint: NdjsonOptions['fingerprint'],
+): ((e: DomainEvent) => number) => {
+  if (fingerprint !== undefined) return (e) => cyrb53(fingerprint(e));
+  return decode === decodeEvent ? eventFingerprint : (e) => cyrb53(sortedJson(e));
+};
+
+/** The first line of each event id, and the fingerprint of the event on each such line. */
+class SeenIds {
+  private readonly lines = new Map<string, number>();
+  // Indexed by line number: 8 bytes a line, instead of an object per event in the map.
+  private hashes = new Float64Array(1024);
+
+  /** The line that first used `id`, or undefined. */
+  firstLine(id: string): number | undefined {
+    return this.lines.get(id);
+  }
+
+  /** The fingerprint of the event on `line` (one that {@link add} recorded). */
+  hashAt(line: number): number {
+    return this.hashes[line] as number;
+  }
+
+  add(id: string, line: number, hash: number): void {
+    if (line >= this.hashes.length) {
+      const grown = new Float64Array(Math.max(line + 1, this.hashes.length * 2));
+      grown.set(this.hashes);
+      this.hashes = grown;
+    }
+    this.hashes[line] = hash;
+    this.lines.set(id, line);
+  }
+}
 
 const lineError = (_tag: string, reason: string, eventId?: string): NdjsonLineError => ({
   _tag,
@@ -159,13 +197,12 @@ export async function* readNdjson(
     throw new RangeError(`maxLineBytes must be a positive integer (got ${maxLineBytes})`);
   const dedupe = options.dedupe ?? true;
   const decode = options.decode ?? decodeEvent;
-  const fingerprint =
-    options.fingerprint ?? (decode === decodeEvent ? decodedJson : (e: DomainEvent) => sortedJson(e));
+  const fingerprint = fingerprintOf(decode, options.fingerprint);
   const stats: NdjsonStats = options.stats ?? { lines: 0, maxBufferedBytes: 0 };
   // ignoreBOM: keep a BOM in the text, so that one in mid-file is refused as bad JSON; only the BOM at
   // the very start of the stream is dropped (below).
   const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  const seen = new Map<string, { readonly hash: number; readonly line: number }>();
+  const seen = new SeenIds();
   const tooLong = `line is longer than ${maxLineBytes} bytes`;
 
   // The unfinished line: copies of the chunk tails it is made of (a source may reuse its buffer once
@@ -212,26 +249,27 @@ export async function* readNdjson(
       const r = decode(parsed);
       if (r._tag === 'Left') return { kind: 'invalid', line, error: r.left };
       event = r.right;
-      if (dedupe) hash = cyrb53(fingerprint(event));
+      if (dedupe) hash = fingerprint(event);
     } catch (err) {
       // A decoder must not throw; if a custom one does, the line is still reported, not the run lost.
       return { kind: 'invalid', line, error: lineError('DecodeError', `decoder failed: ${oneLine(err)}`) };
     }
     if (dedupe) {
-      const first = seen.get(event.id);
+      const first = seen.firstLine(event.id);
       if (first !== undefined) {
-        if (first.hash === hash) return { kind: 'duplicate', line, eventId: event.id, firstLine: first.line };
+        if (seen.hashAt(first) === hash)
+          return { kind: 'duplicate', line, eventId: event.id, firstLine: first };
         return {
           kind: 'invalid',
           line,
           error: lineError(
             'EventIdReused',
-            `event id ${JSON.stringify(event.id)} was already used on line ${first.line} for a different event`,
+            `event id ${JSON.stringify(event.id)} was already used on line ${first} for a different event`,
             event.id,
           ),
         };
       }
-      seen.set(event.id, { hash, line });
+      seen.add(event.id, line, hash);
     }
     return { kind: 'event', line, event };
   };
