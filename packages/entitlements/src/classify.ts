@@ -67,9 +67,23 @@ interface Decision {
 /** A decision whose reason names the input: built per entry. */
 const decided = (status: Status, clause: Clause, reason: string): Decision => ({ status, clause, reason });
 
-/** A decision whose reason is fixed text: one shared object. */
-const fixed = (status: Status, clause: Clause, reason: string): Decision =>
-  Object.freeze({ status, clause, reason });
+/**
+ * Untraced results of fixed decisions, shared (interned): the Ledger keeps one result per entry,
+ * and most entries share one of a few dozen (status, clause, reason, service, rate). Only decisions
+ * made by `fixed` are shared, by service and then by rate, at most {@link SHARED_RATES} rates each;
+ * a reason naming the input (a time, a VM, a requester) is never shared. Shared results are frozen.
+ */
+const SHARED = new Map<Decision, Map<ServiceKind, Classification[]>>();
+
+/** At most this many shared results per fixed decision and service: one per rate in force. */
+const SHARED_RATES = 32;
+
+/** A decision whose reason is fixed text: one shared object, whose untraced results are shared too. */
+const fixed = (status: Status, clause: Clause, reason: string): Decision => {
+  const d = Object.freeze({ status, clause, reason });
+  SHARED.set(d, new Map());
+  return d;
+};
 
 /**
  * What a rule reads: the input, the service classified (the entry's own, else the ticket's) and,
@@ -594,46 +608,64 @@ export interface ClassifyOptions {
 }
 
 /**
- * The result for a decision. Fields are copied one by one: on Node 20 spreading a decision built per
- * entry (`{ ...decision }`) costs microseconds, more than all seventeen rules together.
+ * The result for a decision, with the rate for billed work. Fields are copied one by one: on Node 20
+ * spreading a decision built per entry (`{ ...decision }`) costs microseconds, more than all
+ * seventeen rules together.
  */
 const resultOf = (
   d: Decision,
   service: ServiceKind,
-  trace: readonly RuleCheck[] | undefined,
-): Classification => ({
-  status: d.status,
-  clause: d.clause,
-  reason: d.reason,
-  service,
-  trace: trace ?? NO_TRACE,
-});
+  rate: RateInForce | undefined,
+  trace: readonly RuleCheck[],
+): Classification =>
+  rate === undefined
+    ? { status: d.status, clause: d.clause, reason: d.reason, service, trace }
+    : {
+        status: d.status,
+        clause: d.clause,
+        reason: d.reason,
+        service,
+        hourlyRate: rate.hourlyRate,
+        rateEffectiveFrom: rate.effectiveFrom,
+        trace,
+      };
 
-/** The result for billable work and the rate in force when it started. */
-const billedAt = (
+/** The untraced result: the shared one for a fixed decision, service and rate, else a new one. */
+const untraced = (d: Decision, service: ServiceKind, rate: RateInForce | undefined): Classification => {
+  const shared = SHARED.get(d);
+  if (shared === undefined) return resultOf(d, service, rate, NO_TRACE);
+  let results = shared.get(service);
+  if (results === undefined) shared.set(service, (results = []));
+  for (let k = 0; k < results.length; k += 1) {
+    const r = results[k] as Classification;
+    if (r.hourlyRate === rate?.hourlyRate && r.rateEffectiveFrom === rate?.effectiveFrom) return r;
+  }
+  const r = Object.freeze(resultOf(d, service, rate, NO_TRACE));
+  if (results.length < SHARED_RATES) results.push(r);
+  return r;
+};
+
+/** The result: shared when untraced and the reason is fixed text, else built for this entry. */
+const result = (
   d: Decision,
   service: ServiceKind,
-  rate: RateInForce,
+  rate: RateInForce | undefined,
   trace: readonly RuleCheck[] | undefined,
-): Classification => ({
-  status: d.status,
-  clause: d.clause,
-  reason: d.reason,
-  service,
-  hourlyRate: rate.hourlyRate,
-  rateEffectiveFrom: rate.effectiveFrom,
-  trace: trace ?? NO_TRACE,
-});
+): Classification => (trace === undefined ? untraced(d, service, rate) : resultOf(d, service, rate, trace));
 
-/** Classify one work entry by spec §4, rules 1–17 in order; the first rule that decides wins. */
+/**
+ * Classify one work entry by spec §4, rules 1–17 in order; the first rule that decides wins.
+ * Results are immutable: with `trace: false` calls giving the same fixed reason, service and rate
+ * return one shared, frozen object.
+ */
 export const classify = (input: ClassificationInput, options?: ClassifyOptions): Classification => {
   const trace: RuleCheck[] | undefined = (options?.trace ?? true) ? [] : undefined;
   const service = input.entry.service ?? input.ticket.service;
   const decision = firstDecision(SERVICE_RULES, input, service, undefined, trace) ?? notCovered(service);
-  if (decision.status !== 'billable') return resultOf(decision, service, trace);
+  if (decision.status !== 'billable') return result(decision, service, undefined, trace);
   const rate = input.rateAt(input.entry.startedAt);
   const refused = firstDecision(BILLING_RULES, input, service, rate, trace);
-  if (refused !== undefined) return resultOf(refused, service, trace);
+  if (refused !== undefined) return result(refused, service, undefined, trace);
   // Rule 17 let the entry through: a rate was in force.
-  return billedAt(decision, service, rate as RateInForce, trace);
+  return result(decision, service, rate, trace);
 };

@@ -7,27 +7,20 @@
  * the one that built a Step object with a facts closure per rule and call. Each line holds a case
  * (plain data, so the fixture does not depend on the generator) and the classification it gave.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import { classify, type Classification } from '../src/index.js';
-import { caseArb, inputOf, type Case } from './support/cases.js';
-
-const recorded: readonly { readonly case: Case; readonly classification: Classification }[] = readFileSync(
-  new URL('./fixtures/traces.ndjson', import.meta.url),
-  'utf8',
-)
-  .trim()
-  .split('\n')
-  .map((line) => JSON.parse(line) as { case: Case; classification: Classification });
+import { caseArb, inputOf, recorded } from './support/cases.js';
 
 /** The result without its trace, as JSON (key order included: `explain` prints in that order). */
 const verdict = (c: Classification): string => JSON.stringify({ ...c, trace: undefined });
 
 describe('classify (spec §4) with and without a trace', () => {
+  const cases = recorded();
+
   it('reproduces every recorded classification and trace byte for byte', () => {
-    expect(recorded.length).toBeGreaterThan(200);
-    for (const r of recorded) {
+    expect(cases.length).toBeGreaterThan(200);
+    for (const r of cases) {
       const traced = classify(inputOf(r.case), { trace: true });
       expect(JSON.stringify(traced)).toBe(JSON.stringify(r.classification));
       expect(JSON.stringify(classify(inputOf(r.case)))).toBe(JSON.stringify(r.classification));
@@ -35,7 +28,7 @@ describe('classify (spec §4) with and without a trace', () => {
   });
 
   it('gives the recorded classification without a trace when not tracing', () => {
-    for (const r of recorded) {
+    for (const r of cases) {
       const bare = classify(inputOf(r.case), { trace: false });
       expect(bare.trace).toEqual([]);
       expect(verdict(bare)).toBe(verdict(r.classification));

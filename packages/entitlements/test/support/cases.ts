@@ -3,12 +3,20 @@
  * reaches every rule of spec §4 and the boundaries the rules turn on: work at the booking and at the
  * cancellation, alerts exactly 72 h old, schedules in and out of maintenance windows, requesters
  * named in another case, rates set after the work. `inputOf` turns a case into the
- * `ClassificationInput` that `classify` reads, with a contract view answering from the case alone.
+ * `ClassificationInput` that `classify` reads, with a contract view answering from the case alone;
+ * `recorded` reads the cases pinned in fixtures/traces.ndjson.
  */
+import { readFileSync } from 'node:fs';
 import * as fc from 'fast-check';
 import type { AlertFacts, ContractFactsView, WindowsInForce } from '@msp-billing/contracts';
 import { SERVICE_KINDS, emailKey, type MaintenanceWindow, type ServiceKind } from '@msp-billing/events';
-import type { ClassificationInput, RateInForce, TicketView, WorkEntryFacts } from '../../src/index.js';
+import type {
+  Classification,
+  ClassificationInput,
+  RateInForce,
+  TicketView,
+  WorkEntryFacts,
+} from '../../src/index.js';
 
 /** A contract as plain data: each fact holds from one instant on (or never). */
 export interface ContractCase {
@@ -76,6 +84,19 @@ export const inputOf = (c: Case): ClassificationInput => ({
   contract: contractViewOf(c.contract),
   rateAt: rateIn(c.rates),
 });
+
+/** A recorded case: the case and the classification (with trace) it gave. */
+export interface Recorded {
+  readonly case: Case;
+  readonly classification: Classification;
+}
+
+/** The cases of fixtures/traces.ndjson (see fixtures/record.ts and classify.property.unit.spec.ts). */
+export const recorded = (): readonly Recorded[] =>
+  readFileSync(new URL('../fixtures/traces.ndjson', import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Recorded);
 
 // ------------------------------------------------------------------------------------------------
 // The generator
