@@ -117,6 +117,13 @@ const defaultCatalog: Readonly<Record<string, CatalogEntry>> = Object.fromEntrie
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
+/** fp-ts' `right`, read once: in a bundle each `E.right` is a getter call (CommonJS interop). */
+const right = E.right;
+
+/** Whether `k` is an envelope key (as {@link ENVELOPE_KEYS}, without a set lookup). */
+const isEnvelopeKey = (k: string): boolean =>
+  k === 'id' || k === 'type' || k === 'occurredAt' || k === 'data' || k === 'schemaVersion';
+
 const fastEventId = fastDecoderOf(EventId) as FastDecoder;
 const fastInstant = fastDecoderOf(InstantC) as FastDecoder;
 
@@ -148,7 +155,7 @@ const decodeFast = (entries: ReadonlyMap<string, FastEntry>, u: unknown): unknow
   if (typeof u !== 'object' || u === null || Array.isArray(u)) return undefined;
   const o = u as Record<string, unknown>;
   const keys = Object.keys(o);
-  for (let i = 0; i < keys.length; i++) if (!ENVELOPE_KEYS.has(keys[i] as string)) return undefined;
+  for (let i = 0; i < keys.length; i++) if (!isEnvelopeKey(keys[i] as string)) return undefined;
   const id = hasOwn(o, 'id') ? fastEventId(o['id']) : NOT_FAST;
   if (id === NOT_FAST) return undefined;
   const type = hasOwn(o, 'type') ? o['type'] : undefined;
@@ -180,7 +187,7 @@ export const createDecoder = <Ev = DomainEvent>(options: DecoderOptions = {}) =>
     } catch {
       quick = undefined; // not JSON (a getter, a proxy that throws): the full decoder decides
     }
-    if (quick !== undefined) return E.right(quick as Ev);
+    if (quick !== undefined) return right(quick as Ev);
     if (typeof u !== 'object' || u === null || Array.isArray(u)) {
       return E.left(decodeError('', `expected an event object (got ${show(u)})`));
     }

@@ -75,27 +75,49 @@ const digitsAt = (s: string, from: number, to: number): number => {
   return n;
 };
 
+/** The value of the two ASCII digits of `s` at `i`, or -1. */
+const twoDigitsAt = (s: string, i: number): number => {
+  const a = s.charCodeAt(i) - 0x30;
+  const b = s.charCodeAt(i + 1) - 0x30;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+};
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Days from 1970-01-01 to the given date of the proleptic Gregorian calendar (H. Hinnant's
+ * days_from_civil), for years from 1970: what Date.UTC counts, in integer arithmetic.
+ */
+const daysFromEpoch = (y: number, m: number, d: number): number => {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+};
 const POW10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
 
 /**
  * The instant of a valid timestamp, computed without a regular expression or an allocation (the
  * decoder meets one or two per event); -1 for anything else, which {@link parseInstant} then
  * explains. It accepts only what that accepts and computes the same number in the same steps:
- * the fraction n/10^k is the double Number("0.<digits>") gives (both are correctly rounded), and a
- * month's length is that of the proleptic Gregorian calendar that Date uses.
+ * the fraction n/10^k is the double Number("0.<digits>") gives (both are correctly rounded), and
+ * months and days are those of the proleptic Gregorian calendar that Date uses.
  */
 const scanInstant = (s: string): number => {
   const len = s.length;
   if (len < 20 || len > 35) return -1;
   if (s.charCodeAt(4) !== 0x2d || s.charCodeAt(7) !== 0x2d || s.charCodeAt(13) !== 0x3a) return -1;
   if (s.charCodeAt(16) !== 0x3a || (s.charCodeAt(10) | 0x20) !== 0x74) return -1; // T or t
-  const y = digitsAt(s, 0, 4);
-  const mo = digitsAt(s, 5, 7);
-  const d = digitsAt(s, 8, 10);
-  const h = digitsAt(s, 11, 13);
-  const mi = digitsAt(s, 14, 16);
-  const se = digitsAt(s, 17, 19);
+  const century = twoDigitsAt(s, 0);
+  const yearOf = twoDigitsAt(s, 2);
+  const y = century < 0 || yearOf < 0 ? -1 : century * 100 + yearOf;
+  const mo = twoDigitsAt(s, 5);
+  const d = twoDigitsAt(s, 8);
+  const h = twoDigitsAt(s, 11);
+  const mi = twoDigitsAt(s, 14);
+  const se = twoDigitsAt(s, 17);
   if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23) return -1;
   if (mi < 0 || mi > 59 || se < 0 || se > 59) return -1;
   const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
@@ -116,13 +138,14 @@ const scanInstant = (s: string): number => {
     if (len !== i + 1) return -1;
   } else {
     if ((c !== 0x2b && c !== 0x2d) || len !== i + 6 || s.charCodeAt(i + 3) !== 0x3a) return -1;
-    const oh = digitsAt(s, i + 1, i + 3);
-    const om = digitsAt(s, i + 4, i + 6);
+    const oh = twoDigitsAt(s, i + 1);
+    const om = twoDigitsAt(s, i + 4);
     if (oh < 0 || om < 0 || oh > 23 || om > 59) return -1;
     offsetMin = (c === 0x2d ? -1 : 1) * (oh * 60 + om);
   }
-  const ms = Date.UTC(y, mo - 1, d, h, mi, se, frac) - offsetMin * 60_000;
-  return ms < MIN_INSTANT_MS || ms > MAX_INSTANT_MS ? -1 : ms;
+  const ms = daysFromEpoch(y, mo, d) * 86_400_000 + ((h * 60 + mi) * 60 + se) * 1000 + frac;
+  const at = ms - offsetMin * 60_000;
+  return at < MIN_INSTANT_MS || at > MAX_INSTANT_MS ? -1 : at;
 };
 
 /**

@@ -426,6 +426,12 @@ describe('tricky cases', () => {
       ['2026-10-05T09:00:00+23:59', true],
       ['2026-10-05T09:00:00+24:00', false],
       ['2026-10-05T09:00:00', false],
+      ['20x6-10-05T09:00:00Z', false],
+      ['2x26-10-05T09:00:00Z', false],
+      ['2026-1x-05T09:00:00Z', false],
+      ['2026-10-05T09:00:0xZ', false],
+      ['2026-10-05T09:00:00+0x:00', false],
+      ['2026-10-05T09:00:00.1x', false],
     ];
     for (const [text, ok] of cases) {
       for (const u of withInstant(text)) expect([text, agree(u)]).toEqual([text, ok]);
