@@ -130,10 +130,11 @@ export interface Settlement {
 /**
  * One walk over C's entries for period P: the difference between what should be billed for entries
  * with period ≤ P and what issued invoices billed (unless `summaryOnly`), and the included / held /
- * flagged summary of the entries of period P.
+ * flagged summary of the entries of period P. `refs` are the entries to look at, in recording order:
+ * all of C's, or (the Ledger's choice) only those that can add a line or count in the summary.
  */
 export const settle = (
-  book: ContractBook,
+  refs: Iterable<EntryRef>,
   period: string,
   current: Current,
   summaryOnly = false,
@@ -145,7 +146,7 @@ export const settle = (
   let includedMinutes = 0;
   const held: HeldEntry[] = [];
   const flagged: FlaggedEntry[] = [];
-  for (const ref of book.entries) {
+  for (const ref of refs) {
     const cur = current(ref);
     if (cur !== undefined && cur.priced.period === period) {
       const c = cur.priced.classification;

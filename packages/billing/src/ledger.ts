@@ -265,6 +265,17 @@ const groupsRead = (s: ServiceKind): number => {
   }
 };
 
+/** The bit of each group in {@link groupsRead}; `msp` has none: every entry reads it. */
+const BIT_OF: Readonly<Record<keyof FactVersions, number>> = {
+  msp: 0,
+  nas: NAS,
+  alerting: ALERTING,
+  requesters: REQUESTERS,
+  provisioning: PROVISIONING,
+  windows: WINDOWS,
+};
+const GROUP_BITS = [NAS, ALERTING, REQUESTERS, PROVISIONING, WINDOWS] as const;
+
 /**
  * The stamp of the groups `groups` (from {@link groupsRead}) and `msp`. Versions only grow, so the
  * sum changes exactly when one of the groups changed.
@@ -375,6 +386,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     }
     if (trace) return { entry, priced: value };
     const groups = groupsRead(classification.service);
+    listReader(ref, groups);
     ref.cache = {
       ticketVersion: slot.version,
       rateVersion,
@@ -391,6 +403,75 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     return ref.cache;
   };
   const current: Current = (ref) => classifyRef(ref, false);
+
+  // ----------------------------------------------------------------------------------------------
+  // What an invoice must walk (see ContractBook.dirty): marking, listing, and the walk itself
+
+  const markDirty = (ref: EntryRef): void => {
+    if (ref.dirty) return;
+    ref.dirty = true;
+    ref.book.dirty.push(ref);
+  };
+
+  /** Record that a fact group of `book` changed: its readers' results may have. */
+  const bump = (book: ContractBook, group: keyof FactVersions): void => {
+    book.versions[group] += 1;
+    const bit = BIT_OF[group];
+    if (bit === 0) {
+      book.allDirty = true;
+      return;
+    }
+    for (const ref of book.readers[GROUP_BITS.indexOf(bit as (typeof GROUP_BITS)[number])] ?? [])
+      markDirty(ref);
+  };
+
+  /** Put `ref` on the reader lists of the groups it reads and is not yet on. */
+  const listReader = (ref: EntryRef, groups: number): void => {
+    const missing = groups & ~ref.listedGroups;
+    if (missing === 0) return;
+    GROUP_BITS.forEach((bit, i) => {
+      if ((missing & bit) !== 0) (ref.book.readers[i] as EntryRef[]).push(ref);
+    });
+    ref.listedGroups |= missing;
+  };
+
+  /** Put `ref` on the list of the period its current values fall in, unless it is on it already. */
+  const listPeriod = (ref: EntryRef): void => {
+    const entry = workEntry(ref.slot.facts, ref.workId) as WorkEntry;
+    const period = periodOf(entry.startedAt, ref.book.facts.timeZone);
+    if (period === ref.listedPeriod) return;
+    ref.listedPeriod = period;
+    const list = ref.book.byPeriod.get(period);
+    if (list === undefined) ref.book.byPeriod.set(period, [ref]);
+    else list.push(ref);
+  };
+
+  let walk = 0;
+  /**
+   * The entries the invoice (C, P) must look at, in recording order: for a summary only, those of
+   * P; else the dirty ones and those of the periods after the last issued invoice up to P. Every
+   * other entry is settled and would add no line.
+   */
+  const toWalk = (book: ContractBook, period: string, summaryOnly: boolean): readonly EntryRef[] => {
+    if (!summaryOnly && book.allDirty) return book.entries;
+    walk += 1;
+    const out: EntryRef[] = [];
+    const take = (refs: readonly EntryRef[]): void => {
+      for (const ref of refs) {
+        if (ref.walk === walk) continue;
+        ref.walk = walk;
+        out.push(ref);
+      }
+    };
+    if (summaryOnly) take(book.byPeriod.get(period) ?? []);
+    else {
+      take(book.dirty);
+      const after = book.lastIssuedPeriod;
+      for (const [p, refs] of book.byPeriod)
+        if ((after === undefined || p > after) && p <= period) take(refs);
+    }
+    return out.sort((a, b) => a.seq - b.seq);
+  };
 
   // ----------------------------------------------------------------------------------------------
   // Integrity (spec §2) and warnings (spec §6)
@@ -422,12 +503,13 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     const slot = tickets.get(ticketId);
     const facts = evolveTicketFacts(slot?.facts, ev) as TicketFacts;
     if (slot === undefined) {
-      const opened: TicketSlot = { facts, version: 0 };
+      const opened: TicketSlot = { facts, version: 0, refs: [] };
       tickets.set(ticketId, opened);
       return opened;
     }
     slot.facts = facts;
     slot.version += 1;
+    for (const ref of slot.refs) markDirty(ref);
     return slot;
   };
 
@@ -532,6 +614,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           evolveRateCard(rateCards.get(ev.data.rateCardId), ev) as RateCardFacts,
         );
         rateVersion += 1;
+        for (const book of books.values())
+          if (book.facts.rateCardId === ev.data.rateCardId) book.allDirty = true;
         return;
       case 'MSPBooked': {
         const book: ContractBook = {
@@ -539,6 +623,10 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           versions: { msp: 0, nas: 0, alerting: 0, requesters: 0, provisioning: 0, windows: 0 },
           entries: [],
           issued: new Map(),
+          dirty: [],
+          allDirty: false,
+          byPeriod: new Map(),
+          readers: GROUP_BITS.map(() => []),
         };
         books.set(ev.data.contractId, book);
         bookingsByVm.set(ev.data.vmId, [...(bookingsByVm.get(ev.data.vmId) ?? []), book]);
@@ -610,9 +698,16 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           voided: false,
           cache: undefined,
           invoiced: undefined,
+          dirty: false,
+          listedPeriod: '',
+          listedGroups: 0,
+          walk: 0,
         };
         refs.set(ref.workId, ref);
-        (books.get(contractId) as ContractBook).entries.push(ref);
+        ref.book.entries.push(ref);
+        slot.refs.push(ref);
+        markDirty(ref);
+        listPeriod(ref);
         return;
       }
       case 'WorkLogCorrected':
@@ -621,12 +716,13 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         if (ev.type === 'WorkLogCorrected') ref.corrections += 1;
         else ref.voided = true;
         evolveTicket(ref.ticketId, ev);
+        if (ev.type === 'WorkLogCorrected') listPeriod(ref);
         return;
       }
       case 'AlertAcknowledged': {
         const book = books.get(alertContract.get(ev.data.alertId) as string) as ContractBook;
         book.facts = evolveContractFacts(book.facts, ev) as ContractFacts;
-        book.versions.alerting += 1;
+        bump(book, 'alerting');
         return;
       }
       default: {
@@ -650,7 +746,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         }
         book.facts = evolveContractFacts(book.facts, ev) as ContractFacts;
         const group = GROUP_OF[ev.type];
-        if (group !== undefined) book.versions[group] += 1;
+        if (group !== undefined) bump(book, group);
         if (ev.type === 'VmRestartedByHa') {
           const run = haRestartsInRowAt(book.facts, ev.occurredAt);
           if (run > MAX_HA_RESTARTS_IN_ROW) {
@@ -668,7 +764,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   /** Freeze the invoice (C, P) over the facts recorded so far and move the invoiced state forward. */
   const issue = (book: ContractBook, period: string, invoiceNumber: string): void => {
     const card = rateCards.get(book.facts.rateCardId) as RateCardFacts;
-    const s = settle(book, period, current);
+    const s = settle(toWalk(book, period, false), period, current);
     const invoice = assembleInvoice({
       book,
       period,
@@ -682,6 +778,9 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     for (const r of s.reversed) r.invoiced = undefined;
     book.issued.set(period, invoice);
     book.lastIssuedPeriod = period;
+    for (const ref of book.dirty) ref.dirty = false;
+    book.dirty = [];
+    book.allDirty = false;
     issuedOrder.push(invoice);
   };
 
@@ -694,7 +793,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     const currency = (rateCards.get(book.facts.rateCardId) as RateCardFacts).currency;
     // A period before the last issued one that was never issued itself is skipped: no lines.
     const skipped = book.lastIssuedPeriod !== undefined && period < book.lastIssuedPeriod;
-    const s = settle(book, period, current, skipped);
+    const s = settle(toWalk(book, period, skipped), period, current, skipped);
     return assembleInvoice({
       book,
       period,

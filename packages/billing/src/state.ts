@@ -65,10 +65,11 @@ export interface CachedResult {
   readonly priced: PricedEntry;
 }
 
-/** A ticket's current facts, and a counter bumped whenever they change. */
+/** A ticket's current facts, a counter bumped whenever they change, and its work entries. */
 export interface TicketSlot {
   facts: TicketFacts;
   version: number;
+  readonly refs: EntryRef[];
 }
 
 /** A work entry as the Ledger tracks it; its values live in the ticket's facts. */
@@ -89,6 +90,14 @@ export interface EntryRef {
   cache: CachedResult | undefined;
   /** What the issued invoices billed for it, if anything. */
   invoiced: InvoicedLine | undefined;
+  /** Whether it is on its book's `dirty` list. */
+  dirty: boolean;
+  /** The period list of its book it was last put on (its period as of its latest values). */
+  listedPeriod: string;
+  /** The fact groups (bits) whose reader lists of its book it is on. */
+  listedGroups: number;
+  /** The last walk that took it (so a walk takes each entry once). */
+  walk: number;
 }
 
 /** What an issued invoice billed for one entry: the values its last line stated. */
@@ -118,4 +127,17 @@ export interface ContractBook {
   /** Issued invoices by period, and the latest issued period. */
   readonly issued: Map<string, Invoice>;
   lastIssuedPeriod?: string;
+  /**
+   * Entries whose result may have changed since the last issued invoice: new, corrected, voided, on a
+   * ticket that changed, or reading a fact group that changed. Every other entry of a period up to
+   * the last issued one is settled: what the issued invoices billed for it is what it should be.
+   * So an invoice need only walk these and the entries of the periods after the last issued one.
+   */
+  dirty: EntryRef[];
+  /** Every entry is to be treated as dirty (a booking, cancellation or rate change). */
+  allDirty: boolean;
+  /** Entries by period (an entry moved by a correction is on both lists; walks check). */
+  readonly byPeriod: Map<string, EntryRef[]>;
+  /** Entries by the contract fact group they read (index: bit position of the group). */
+  readonly readers: EntryRef[][];
 }

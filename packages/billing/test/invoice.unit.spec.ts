@@ -169,6 +169,28 @@ describe('the invoice difference model', () => {
     expect([oct.net, oct.vat, oct.gross]).toEqual(['-75.00', '-14.25', '-89.25']);
   });
 
+  it('moves invoiced work that a correction dated into a later month: reversed now, billed in its month', () => {
+    const l = ticket(base(), 't-1', 'support-request');
+    work(l, 'w-1', 't-1', '2026-09-10T10:00:00+02:00', 30);
+    issue(l, '2026-09', '2026-10-01T06:00:00+02:00');
+    // The work was really done on 10 November: the September invoice billed it too early.
+    l.add('WorkLogCorrected', '2026-10-05T09:00:00+02:00', {
+      workId: 'w-1',
+      startedAt: '2026-11-10T10:00:00+01:00',
+      reason: 'wrong date',
+    });
+    issue(l, '2026-10', '2026-11-01T06:00:00+01:00');
+    const ledger = l.ledger();
+    // 30 min × 100.00 / 60 = 50.00: reversed in October (its new period is after it) …
+    expect(invoiceOf(ledger, '2026-10').lines.map((x) => [x.kind, x.workId, x.amount])).toEqual([
+      ['reversal', 'w-1', '-50.00'],
+    ]);
+    // … and billed again as November's work, on November's draft and in its summary walk.
+    const nov = invoiceOf(ledger, '2026-11');
+    expect(nov.lines.map((x) => [x.kind, x.workId, x.amount])).toEqual([['work', 'w-1', '50.00']]);
+    expect(nov.net).toBe('50.00');
+  });
+
   it('computes 19 % VAT on a negative net, rounding ties away from zero', () => {
     const l = ticket(base({ increment: 1 }), 't-1', 'support-request');
     // 25 min × 100.00 / 60 = 41.666… → 41.67
