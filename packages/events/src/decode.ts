@@ -154,8 +154,8 @@ const fastEntries = (catalog: Readonly<Record<string, CatalogEntry>>): Map<strin
 const decodeFast = (entries: ReadonlyMap<string, FastEntry>, u: unknown): unknown => {
   if (typeof u !== 'object' || u === null || Array.isArray(u)) return undefined;
   const o = u as Record<string, unknown>;
-  const keys = Object.keys(o);
-  for (let i = 0; i < keys.length; i++) if (!isEnvelopeKey(keys[i] as string)) return undefined;
+  // for…in also meets inherited enumerable keys (a polluted prototype): then io-ts decides.
+  for (const k in o) if (!isEnvelopeKey(k)) return undefined;
   const id = hasOwn(o, 'id') ? fastEventId(o['id']) : NOT_FAST;
   if (id === NOT_FAST) return undefined;
   const type = hasOwn(o, 'type') ? o['type'] : undefined;

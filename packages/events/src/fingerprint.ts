@@ -115,6 +115,7 @@ const mixValue = (v: unknown): void => {
 
 const mixObject = (o: Record<string, unknown>): void => {
   mix(TAG_OBJECT);
+  // Own keys, as JSON writes them (for…in would also meet keys a polluted prototype lends).
   const keys = Object.keys(o);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;

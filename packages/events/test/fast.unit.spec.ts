@@ -370,6 +370,32 @@ describe('tricky cases', () => {
     agree({ ...booked, data: inherited });
   });
 
+  it('agrees with io-ts even with a polluted Object.prototype (inherited enumerable keys)', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    const work = withInstant('2026-10-05T09:00:00Z')[1] as Wire;
+    // An inherited key is no field (io-ts reads own keys), except schemaVersion, read as o[k].
+    const cases: Array<[string, boolean]> = [
+      ['vmId', true],
+      ['description', true],
+      ['extra', true],
+      ['schemaVersion', false],
+    ];
+    try {
+      for (const [key, valid] of cases) {
+        Object.defineProperty(proto, key, {
+          value: 'x',
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
+        expect([key, agree(booked), agree(work)]).toEqual([key, valid, valid]);
+        delete proto[key];
+      }
+    } finally {
+      for (const [key] of cases) delete proto[key];
+    }
+  });
+
   it('treats an undefined field as missing (default filled in, optional left out)', () => {
     agree({ ...booked, data: { ...booked.data, timeZone: undefined } });
     expect(right({ ...booked, data: { ...booked.data, timeZone: undefined } }).data).toMatchObject({

@@ -88,6 +88,23 @@ describe('eventFingerprint', () => {
     expect(same({ a: { b: 1 } }, { a: { b: 1 }, c: {} })).toBe(false);
   });
 
+  it('still tells equal from unequal content with a polluted Object.prototype', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    try {
+      Object.defineProperty(proto, 'polluted', {
+        value: 1,
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
+      expect(same({ a: 1, b: 'x' }, { a: 1, b: 'x' })).toBe(true);
+      expect(same({ a: 1, b: 'x' }, { a: 1, b: 'y' })).toBe(false);
+      expect(same({ a: 1 }, { a: 1, polluted: 1 })).toBe(false);
+    } finally {
+      delete proto['polluted'];
+    }
+  });
+
   it('feeds keys as text once it has numbered 4096 of them', () => {
     const wide = (value: number): Record<string, number> =>
       Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i === 4999 ? value : i]));
