@@ -307,6 +307,17 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const views = new WeakMap<ContractFacts, ContractFactsView>();
   let position = 0;
 
+  /** `rateAt` of a rate card as a function, made once per version of the card's facts. */
+  const rateLookups = new WeakMap<RateCardFacts, (t: number) => ReturnType<typeof rateAt>>();
+  const rateLookup = (card: RateCardFacts): ((t: number) => ReturnType<typeof rateAt>) => {
+    let f = rateLookups.get(card);
+    if (f === undefined) {
+      f = (t) => rateAt(card, t);
+      rateLookups.set(card, f);
+    }
+    return f;
+  };
+
   const viewOf = (c: ContractFacts): ContractFactsView => {
     let v = views.get(c);
     if (v === undefined) {
@@ -366,7 +377,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         },
         ticket: ticketView(ticket),
         contract: viewOf(book.facts),
-        rateAt: (t) => rateAt(card, t),
+        rateAt: rateLookup(card),
       },
       { trace },
     );
