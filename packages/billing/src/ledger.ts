@@ -10,6 +10,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import {
   MAX_HA_RESTARTS_IN_ROW,
+  appended,
   alertOf,
   authorizedRequestersAt,
   contractView,
@@ -158,6 +159,9 @@ const hash53 = (s: string): number => {
 };
 
 const iso = (t: number): string => formatInstant(t as Instant);
+
+/** The entries of a ticket without any (shared: appending copies). */
+const NO_REFS: EntryRef[] = Object.freeze([]) as unknown as EntryRef[];
 
 /**
  * The ticket as classification reads it (the current service, the latest schedule and decision).
@@ -514,7 +518,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     const slot = tickets.get(ticketId);
     const facts = evolveTicketFacts(slot?.facts, ev) as TicketFacts;
     if (slot === undefined) {
-      const opened: TicketSlot = { facts, version: 0, refs: [] };
+      const opened: TicketSlot = { facts, version: 0, refs: NO_REFS };
       tickets.set(ticketId, opened);
       return opened;
     }
@@ -716,7 +720,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         };
         refs.set(ref.workId, ref);
         ref.book.entries.push(ref);
-        slot.refs.push(ref);
+        slot.refs = appended(slot.refs, ref);
         markDirty(ref);
         listPeriod(ref);
         return;

@@ -69,7 +69,7 @@ export interface CachedResult {
 export interface TicketSlot {
   facts: TicketFacts;
   version: number;
-  readonly refs: EntryRef[];
+  refs: EntryRef[];
 }
 
 /** A work entry as the Ledger tracks it; its values live in the ticket's facts. */

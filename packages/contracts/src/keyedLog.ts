@@ -5,6 +5,8 @@
  * a map per event.
  */
 
+import { SHORT_ARRAY, appended } from './smallArray.js';
+
 interface Entry<V> {
   readonly key: string;
   readonly value: V;
@@ -24,8 +26,8 @@ export interface KeyedLog<V> {
   readonly length: number;
 }
 
-/** Buffers longer than this get an index; shorter ones are scanned. */
-const INDEX_FROM = 8;
+/** Buffers longer than this get an index; shorter ones are scanned (and copied on append). */
+const INDEX_FROM = SHORT_ARRAY;
 
 const EMPTY: KeyedLog<never> = Object.freeze({
   buffer: Object.freeze([]) as never[],
@@ -59,7 +61,7 @@ export const keyedSet = <V>(log: KeyedLog<V>, key: string, value: V): KeyedLog<V
     index = undefined;
   }
   const position = buffer.length;
-  buffer.push({ key, value, prev });
+  buffer = appended(buffer, { key, value, prev });
   if (index !== undefined) index.set(key, position);
   else if (buffer.length > INDEX_FROM) {
     index = new Map();

@@ -11,6 +11,8 @@
  * restored once per version, lazily, and cached.
  */
 
+import { appended } from './smallArray.js';
+
 /** One change: the value from business instant `at`, recorded as change number `seq`. */
 export interface Change<V> {
   readonly at: number;
@@ -45,14 +47,10 @@ export const timelineAppend = <V>(tl: Timeline<V>, at: number, value: V): Timeli
   if (tl.length === 0) return { buffer: [change], length: 1, inOrder: true };
   const last = tl.buffer[tl.length - 1];
   const inOrder = tl.inOrder && (last === undefined || !before(change, last));
-  if (tl.buffer.length === tl.length) {
-    tl.buffer.push(change);
-    return { buffer: tl.buffer, length: tl.length + 1, inOrder };
-  }
-  // Someone already appended to this version: fork, so both versions stay what they were.
-  const buffer = tl.buffer.slice(0, tl.length);
-  buffer.push(change);
-  return { buffer, length: tl.length + 1, inOrder };
+  // Appending to the newest version pushes in place (or copies while short); appending to an older
+  // version copies its prefix, so both versions stay what they were.
+  const own = tl.buffer.length === tl.length ? tl.buffer : tl.buffer.slice(0, tl.length);
+  return { buffer: appended(own, change), length: tl.length + 1, inOrder };
 };
 
 const sortedCache = new WeakMap<Timeline<unknown>, readonly Change<unknown>[]>();
