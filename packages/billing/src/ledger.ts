@@ -292,6 +292,33 @@ const stampOf = (v: FactVersions, groups: number): number =>
   ((groups & PROVISIONING) === 0 ? 0 : v.provisioning) +
   ((groups & WINDOWS) === 0 ? 0 : v.windows);
 
+/** Shared priced results, per shared classification, by period and billed minutes. */
+const sharedPriced = new WeakMap<Classification, Map<string, PricedEntry>>();
+
+/**
+ * A classification with its period and price. Classification shares (and freezes) its results of
+ * fixed reasons across entries; their priced results are shared too, so the Ledger keeps one object
+ * per distinct outcome rather than one per entry. `billedMinutes` is null unless billable.
+ */
+const pricedOf = (
+  classification: Classification,
+  period: string,
+  billedMinutes: number | null,
+): PricedEntry => {
+  const rate = billedMinutes === null ? undefined : classification.hourlyRate;
+  const make = (): PricedEntry =>
+    rate === undefined || billedMinutes === null
+      ? { classification, period, billedMinutes: null, hourlyRate: null, amount: null }
+      : { classification, period, billedMinutes, hourlyRate: rate, amount: amountOf(rate, billedMinutes) };
+  if (!Object.isFrozen(classification)) return make();
+  let byKey = sharedPriced.get(classification);
+  if (byKey === undefined) sharedPriced.set(classification, (byKey = new Map()));
+  const key = billedMinutes === null ? period : `${period}|${billedMinutes}`;
+  let priced = byKey.get(key);
+  if (priced === undefined) byKey.set(key, (priced = Object.freeze(make())));
+  return priced;
+};
+
 /** Create an empty Ledger. */
 export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const catalog = options.slaCatalog ?? DEFAULT_SLA_CATALOG;
@@ -386,19 +413,11 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       { trace },
     );
     const period = periodOf(entry.startedAt, book.facts.timeZone);
-    let value: PricedEntry;
-    if (classification.status === 'billable' && classification.hourlyRate !== undefined) {
-      const billedMinutes = billedMinutesOf(entry.minutes, card.billingIncrementMinutes);
-      value = {
-        classification,
-        period,
-        billedMinutes,
-        hourlyRate: classification.hourlyRate,
-        amount: amountOf(classification.hourlyRate, billedMinutes),
-      };
-    } else {
-      value = { classification, period, billedMinutes: null, hourlyRate: null, amount: null };
-    }
+    const billedMinutes =
+      classification.status === 'billable' && classification.hourlyRate !== undefined
+        ? billedMinutesOf(entry.minutes, card.billingIncrementMinutes)
+        : null;
+    const value = pricedOf(classification, period, billedMinutes);
     if (trace) return { entry, priced: value };
     const groups = groupsRead(classification.service);
     listReader(ref, groups);
