@@ -2,14 +2,14 @@
  * The 53-bit fingerprint of a decoded event that the NDJSON reader's id rule compares (spec §2: the
  * same id with the same content is a duplicate, with other content an invalid line). It runs once per
  * event of a log, so it hashes the decoded values themselves, without first rendering them as JSON:
- * a walk over the event feeds a token per value (a tag, a string's length and its characters two at a
- * time, a number's 64 bits) into the two 32-bit lanes of cyrb53 (public domain, bryc), then mixes them
- * into 53 bits the way cyrb53 does.
+ * a walk over the event feeds tokens (a negative tag per kind of value, a string's length and then
+ * its characters two at a time, a number's 64 bits, a key's number) into the two 32-bit lanes of
+ * cyrb53 (public domain, bryc), then mixes them into 53 bits the way cyrb53 does.
  *
- * Two events get the same tokens exactly when `JSON.stringify` gives the same text for them: keys are
- * fed in the order JSON.stringify writes them, each with its length so that no two token streams
- * parse alike, undefined members are skipped as JSON skips them, -0 is fed as 0 and NaN or ±Infinity
- * as null, since that is how JSON writes them. The decoder builds every object in catalog key order
+ * Two events get the same tokens exactly when `JSON.stringify` gives the same text for them: own keys
+ * are fed in the order JSON.stringify writes them, lengths and tags make every token stream parse one
+ * way only, undefined members are skipped as JSON skips them, -0 is fed as 0 and NaN or ±Infinity as
+ * null, since that is how JSON writes them. The decoder builds every object in catalog key order
  * with defaults filled in and instants as epoch ms, so that text is the canonical content of the event
  * (see `fingerprintOf` in ndjson.ts). Equal content therefore always gives equal fingerprints; unequal
  * content collides with a chance of about 2^-53 per pair of events sharing an id, and a collision

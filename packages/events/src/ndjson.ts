@@ -12,6 +12,7 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import type { DomainEvent } from './catalog.js';
 import { decodeEvent, type DecodeError } from './decode.js';
 import { eventFingerprint } from './fingerprint.js';
+import { IdTable } from './idTable.js';
 
 /** Why a line was refused: a {@link DecodeError}, or a reader-level tag (line too long, bad UTF-8, …). */
 export interface NdjsonLineError {
@@ -68,9 +69,9 @@ const CR = 0x0d;
 /**
  * cyrb53 (public domain, bryc): a fast 53-bit string hash, of the text a custom fingerprint gives
  * (the default one, {@link eventFingerprint}, hashes decoded values the same way). Keeping 53 bits
- * instead of the text holds the id rule at a map entry per event id plus 8 bytes per line on
- * multi-million-event logs; a collision would need the same id *and* a 2^-53 chance, and would only
- * turn an invalid repeat into a duplicate.
+ * instead of the text holds the id rule at about 50 bytes per event id outside the JS heap (see
+ * {@link IdTable}) on multi-million-event logs; a collision would need the same id *and* a 2^-53
+ * chance, and would only turn an invalid repeat into a duplicate.
  */
 export const cyrb53 = (s: string, seed = 0): number => {
   let h1 = 0xdeadbeef ^ seed;
@@ -113,33 +114,6 @@ const fingerprintOf = (
   if (fingerprint !== undefined) return (e) => cyrb53(fingerprint(e));
   return decode === decodeEvent ? eventFingerprint : (e) => cyrb53(sortedJson(e));
 };
-
-/** The first line of each event id, and the fingerprint of the event on each such line. */
-class SeenIds {
-  private readonly lines = new Map<string, number>();
-  // Indexed by line number: 8 bytes a line, instead of an object per event in the map.
-  private hashes = new Float64Array(1024);
-
-  /** The line that first used `id`, or undefined. */
-  firstLine(id: string): number | undefined {
-    return this.lines.get(id);
-  }
-
-  /** The fingerprint of the event on `line` (one that {@link add} recorded). */
-  hashAt(line: number): number {
-    return this.hashes[line] as number;
-  }
-
-  add(id: string, line: number, hash: number): void {
-    if (line >= this.hashes.length) {
-      const grown = new Float64Array(Math.max(line + 1, this.hashes.length * 2));
-      grown.set(this.hashes);
-      this.hashes = grown;
-    }
-    this.hashes[line] = hash;
-    this.lines.set(id, line);
-  }
-}
 
 const lineError = (_tag: string, reason: string, eventId?: string): NdjsonLineError => ({
   _tag,
@@ -221,7 +195,7 @@ class LineReader {
   // ignoreBOM: keep a BOM in the text, so that one in mid-file is refused as bad JSON; only the BOM at
   // the very start of the stream is dropped.
   private readonly utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  private readonly seen = new SeenIds();
+  private readonly seen = new IdTable();
   private readonly tooLong: string;
   private lineNo = 0;
 
@@ -384,12 +358,10 @@ class LineReader {
 
   /** Spec §2: an identical repeat of an id is a duplicate, the same id with other content invalid. */
   private idRule(line: number, event: DomainEvent, hash: number): NdjsonItem {
-    const first = this.seen.firstLine(event.id);
-    if (first === undefined) {
-      this.seen.add(event.id, line, hash);
-      return { kind: 'event', line, event };
-    }
-    if (this.seen.hashAt(first) === hash)
+    const seen = this.seen.findOrAdd(event.id, line, hash);
+    if (seen < 0) return { kind: 'event', line, event };
+    const first = this.seen.lineOf(seen);
+    if (this.seen.fingerprintOf(seen) === hash)
       return { kind: 'duplicate', line, eventId: event.id, firstLine: first };
     return {
       kind: 'invalid',
