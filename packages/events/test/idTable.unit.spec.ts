@@ -22,17 +22,18 @@ describe('IdTable', () => {
       fc.property(fc.array(nearIds, { maxLength: 200 }), (ids) => {
         const table = new IdTable();
         const reference = new Map<string, { line: number; fingerprint: number }>();
+        const seen: unknown[] = [];
+        const expected: unknown[] = [];
         ids.forEach((id, line) => {
           const fingerprint = line * 1.5;
           const record = table.findOrAdd(id, line, fingerprint);
-          const known = reference.get(id);
-          if (known === undefined) {
-            expect(record).toBe(-1);
-            reference.set(id, { line, fingerprint });
-          } else {
-            expect({ line: table.lineOf(record), fingerprint: table.fingerprintOf(record) }).toEqual(known);
-          }
+          seen.push(
+            record < 0 ? 'new' : { line: table.lineOf(record), fingerprint: table.fingerprintOf(record) },
+          );
+          expected.push(reference.get(id) ?? 'new');
+          if (!reference.has(id)) reference.set(id, { line, fingerprint });
         });
+        expect(seen).toEqual(expected);
       }),
       { numRuns: RUNS },
     );
