@@ -42,7 +42,7 @@ import {
 } from '@msp-billing/events';
 import { classify, type Classification, type TicketView } from '@msp-billing/entitlements';
 import { DEFAULT_SLA_CATALOG, isInMaintenanceWindow, type SlaCatalog } from '@msp-billing/sla';
-import { amountOf, billedMinutesOf, formatMoney, formatRate } from './money.js';
+import { amountOf, billedMinutesOf, formatMoney, formatRate, type Dec } from './money.js';
 import { periodOf } from './period.js';
 import { assembleInvoice, settle, type Current, type Invoice } from './invoice.js';
 import type { ContractBook, EntryRef, FactVersions, PricedEntry, TicketSlot } from './state.js';
@@ -170,30 +170,41 @@ const NO_REFS: EntryRef[] = Object.freeze([]) as unknown as EntryRef[];
  */
 const ticketView = (t: TicketFacts): TicketView => {
   const service = timelineChangeAt(t.service, Number.POSITIVE_INFINITY)?.value ?? 'support-request';
-  const schedule = latestSchedule(t);
   const decision = timelineChangeAt(t.decisions, Number.POSITIVE_INFINITY);
+  const u = t.update;
+  // Absent values are undefined rather than missing keys: one object shape for every view.
   return {
     ticketId: t.ticketId,
     contractId: t.contractId,
     openedAt: t.openedAt,
     origin: t.origin,
     service,
-    ...(t.channel === undefined ? {} : { channel: t.channel }),
-    ...(t.requester === undefined ? {} : { requester: t.requester }),
-    ...(t.vmId === undefined ? {} : { vmId: t.vmId }),
-    ...(t.update === undefined
-      ? {}
-      : {
-          update: {
-            software: t.update.software,
-            scope: t.update.scope,
-            vendorSupported: t.update.vendorSupported,
-            ...(schedule === undefined ? {} : { schedule }),
+    channel: t.channel,
+    requester: t.requester,
+    vmId: t.vmId,
+    update:
+      u === undefined
+        ? undefined
+        : {
+            software: u.software,
+            scope: u.scope,
+            vendorSupported: u.vendorSupported,
+            schedule: latestSchedule(t),
           },
-        }),
-    ...(t.safetyMeasure === undefined ? {} : { safetyMeasure: t.safetyMeasure }),
-    ...(decision === undefined ? {} : { decision: { ...decision.value, at: decision.at } }),
+    safetyMeasure: t.safetyMeasure,
+    decision:
+      decision === undefined
+        ? undefined
+        : { kind: decision.value.kind, by: decision.value.by, at: decision.at },
   };
+};
+
+/** Entry amounts are shared per rate and billed minutes (money.ts), so their text is formatted once. */
+const amountTexts = new WeakMap<Dec, string>();
+const amountText = (d: Dec): string => {
+  let text = amountTexts.get(d);
+  if (text === undefined) amountTexts.set(d, (text = formatMoney(d)));
+  return text;
 };
 
 const ledgerEntry = (ref: EntryRef, e: WorkEntry, p: PricedEntry): LedgerEntry => ({
@@ -208,7 +219,7 @@ const ledgerEntry = (ref: EntryRef, e: WorkEntry, p: PricedEntry): LedgerEntry =
   minutes: e.minutes,
   billedMinutes: p.billedMinutes,
   hourlyRate: p.hourlyRate === null ? null : formatRate(p.hourlyRate),
-  amount: p.amount === null ? null : formatMoney(p.amount),
+  amount: p.amount === null ? null : amountText(p.amount),
   startedAt: iso(e.startedAt),
   technician: e.technician,
 });
@@ -404,7 +415,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           ticketId: entry.ticketId,
           startedAt: entry.startedAt,
           minutes: entry.minutes,
-          ...(entry.service === undefined ? {} : { service: entry.service }),
+          service: entry.service,
         },
         ticket: ticketView(ticket),
         contract: viewOf(book.facts),
