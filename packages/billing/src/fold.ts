@@ -3,7 +3,7 @@
  * (applying the id rule), the Ledger applies each event; undecodable lines and integrity breaks are
  * both kept as invalid events with their line numbers. Memory is what the Ledger keeps, not the file.
  */
-import { readNdjson } from '@msp-billing/events';
+import { readNdjsonBatches } from '@msp-billing/events';
 import { createLedger, type Ledger, type LedgerOptions } from './ledger.js';
 
 /** Counts of what a fold read. */
@@ -25,22 +25,25 @@ export const foldNdjson = async (
   let events = 0;
   let duplicates = 0;
   let invalid = 0;
-  for await (const item of readNdjson(source)) {
-    lines = item.line;
-    if (item.kind === 'event') {
-      events += 1;
-      if (ledger.apply(item.event, { line: item.line })._tag === 'Invalid') invalid += 1;
-    } else if (item.kind === 'duplicate') {
-      duplicates += 1;
-    } else {
-      invalid += 1;
-      ledger.recordUndecodable(item.error.message, {
-        line: item.line,
-        ...(item.error.eventId === undefined ? {} : { eventId: item.error.eventId }),
-      });
+  // Items come in batches (one per chunk read): one await per batch, not one per line.
+  for await (const batch of readNdjsonBatches(source)) {
+    for (const item of batch) {
+      lines = item.line;
+      if (item.kind === 'event') {
+        events += 1;
+        if (ledger.apply(item.event, { line: item.line })._tag === 'Invalid') invalid += 1;
+      } else if (item.kind === 'duplicate') {
+        duplicates += 1;
+      } else {
+        invalid += 1;
+        ledger.recordUndecodable(item.error.message, {
+          line: item.line,
+          ...(item.error.eventId === undefined ? {} : { eventId: item.error.eventId }),
+        });
+      }
+      if (options.onProgress !== undefined && (events & 0xffff) === 0)
+        options.onProgress({ lines, events, duplicates, invalid });
     }
-    if (options.onProgress !== undefined && (events & 0xffff) === 0)
-      options.onProgress({ lines, events, duplicates, invalid });
   }
   return { ledger, stats: { lines, events, duplicates, invalid } };
 };
