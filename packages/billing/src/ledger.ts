@@ -330,6 +330,48 @@ const pricedOf = (
   return priced;
 };
 
+// ------------------------------------------------------------------------------------------------
+// What an invoice must walk (see ContractBook.dirty): marking and listing
+
+const markDirty = (ref: EntryRef): void => {
+  if (ref.dirty) return;
+  ref.dirty = true;
+  ref.book.dirty.push(ref);
+};
+
+/** Record that a fact group of `book` changed: its readers' results may have. */
+const bump = (book: ContractBook, group: keyof FactVersions): void => {
+  book.versions[group] += 1;
+  const bit = BIT_OF[group];
+  if (bit === 0) {
+    book.allDirty = true;
+    return;
+  }
+  for (const ref of book.readers[GROUP_BITS.indexOf(bit as (typeof GROUP_BITS)[number])] ?? [])
+    markDirty(ref);
+};
+
+/** Put `ref` on the reader lists of the groups it reads and is not yet on. */
+const listReader = (ref: EntryRef, groups: number): void => {
+  const missing = groups & ~ref.listedGroups;
+  if (missing === 0) return;
+  GROUP_BITS.forEach((bit, i) => {
+    if ((missing & bit) !== 0) (ref.book.readers[i] as EntryRef[]).push(ref);
+  });
+  ref.listedGroups |= missing;
+};
+
+/** Put `ref` on the list of the period its current values fall in, unless it is on it already. */
+const listPeriod = (ref: EntryRef): void => {
+  const entry = workEntry(ref.slot.facts, ref.workId) as WorkEntry;
+  const period = periodOf(entry.startedAt, ref.book.facts.timeZone);
+  if (period === ref.listedPeriod) return;
+  ref.listedPeriod = period;
+  const list = ref.book.byPeriod.get(period);
+  if (list === undefined) ref.book.byPeriod.set(period, [ref]);
+  else list.push(ref);
+};
+
 /** Create an empty Ledger. */
 export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const catalog = options.slaCatalog ?? DEFAULT_SLA_CATALOG;
@@ -450,46 +492,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const current: Current = (ref) => classifyRef(ref, false);
 
   // ----------------------------------------------------------------------------------------------
-  // What an invoice must walk (see ContractBook.dirty): marking, listing, and the walk itself
-
-  const markDirty = (ref: EntryRef): void => {
-    if (ref.dirty) return;
-    ref.dirty = true;
-    ref.book.dirty.push(ref);
-  };
-
-  /** Record that a fact group of `book` changed: its readers' results may have. */
-  const bump = (book: ContractBook, group: keyof FactVersions): void => {
-    book.versions[group] += 1;
-    const bit = BIT_OF[group];
-    if (bit === 0) {
-      book.allDirty = true;
-      return;
-    }
-    for (const ref of book.readers[GROUP_BITS.indexOf(bit as (typeof GROUP_BITS)[number])] ?? [])
-      markDirty(ref);
-  };
-
-  /** Put `ref` on the reader lists of the groups it reads and is not yet on. */
-  const listReader = (ref: EntryRef, groups: number): void => {
-    const missing = groups & ~ref.listedGroups;
-    if (missing === 0) return;
-    GROUP_BITS.forEach((bit, i) => {
-      if ((missing & bit) !== 0) (ref.book.readers[i] as EntryRef[]).push(ref);
-    });
-    ref.listedGroups |= missing;
-  };
-
-  /** Put `ref` on the list of the period its current values fall in, unless it is on it already. */
-  const listPeriod = (ref: EntryRef): void => {
-    const entry = workEntry(ref.slot.facts, ref.workId) as WorkEntry;
-    const period = periodOf(entry.startedAt, ref.book.facts.timeZone);
-    if (period === ref.listedPeriod) return;
-    ref.listedPeriod = period;
-    const list = ref.book.byPeriod.get(period);
-    if (list === undefined) ref.book.byPeriod.set(period, [ref]);
-    else list.push(ref);
-  };
+  // What an invoice must walk (see ContractBook.dirty)
 
   let walk = 0;
   /**
@@ -501,8 +504,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     if (!summaryOnly && book.allDirty) return book.entries;
     walk += 1;
     const out: EntryRef[] = [];
-    const take = (refs: readonly EntryRef[]): void => {
-      for (const ref of refs) {
+    const take = (list: readonly EntryRef[]): void => {
+      for (const ref of list) {
         if (ref.walk === walk) continue;
         ref.walk = walk;
         out.push(ref);
@@ -512,10 +515,10 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     else {
       take(book.dirty);
       const after = book.lastIssuedPeriod;
-      for (const [p, refs] of book.byPeriod)
-        if ((after === undefined || p > after) && p <= period) take(refs);
+      for (const [p, list] of book.byPeriod)
+        if ((after === undefined || p > after) && p <= period) take(list);
     }
-    return out.sort((a, b) => a.seq - b.seq);
+    return out.toSorted((a, b) => a.seq - b.seq);
   };
 
   // ----------------------------------------------------------------------------------------------
