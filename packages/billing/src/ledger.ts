@@ -34,6 +34,7 @@ import {
 } from '@msp-billing/contracts';
 import {
   canonicalEvent,
+  cyrb53,
   emailKey,
   formatInstant,
   type DomainEvent,
@@ -143,20 +144,6 @@ export interface Ledger {
   /** Number of events given to `apply` (valid, invalid and duplicate). */
   readonly eventCount: number;
 }
-
-/** cyrb53: a fast 53-bit string hash, enough to tell apart two events that share an id. */
-const hash53 = (s: string): number => {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
-};
 
 const iso = (t: number): string => formatInstant(t as Instant);
 
@@ -871,7 +858,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     },
     apply(event, src) {
       source = src;
-      const fingerprint = dedupe ? hash53(canonicalEvent(event)) : 0;
+      const fingerprint = dedupe ? cyrb53(canonicalEvent(event)) : 0;
       if (dedupe) {
         const prior = seen.get(event.id);
         if (prior === fingerprint) {
