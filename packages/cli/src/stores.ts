@@ -7,8 +7,10 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore } from '@msp-billing/store';
-import { migrate, PostgresEventStore } from '@msp-billing/store-postgres';
-import { EsdbEventStore } from '@msp-billing/store-esdb';
+// The drivers (pg, the EventStoreDB gRPC client) are loaded only when a --store is opened: importing
+// them costs about half a second of CPU at start-up, which every --events command would pay.
+import type { PostgresEventStore } from '@msp-billing/store-postgres';
+import type { EsdbEventStore } from '@msp-billing/store-esdb';
 import { userError, type UserError } from './errors.js';
 
 /** How long connecting may take before the store counts as unreachable. */
@@ -139,8 +141,11 @@ export const openStore = async (
     userError('StoreUnavailable', what, `cannot connect: ${scrub(reasonOf(err))}`);
   if (kind.right === 'postgres') {
     let store: PostgresEventStore | undefined;
+    let migrate: typeof import('@msp-billing/store-postgres').migrate;
     try {
-      store = await PostgresEventStore.create({
+      const pg = await import('@msp-billing/store-postgres');
+      migrate = pg.migrate;
+      store = await pg.PostgresEventStore.create({
         connectionString: url,
         migrate: false,
         maxConnections: 2,
@@ -165,7 +170,8 @@ export const openStore = async (
   }
   let store: EsdbEventStore | undefined;
   try {
-    store = EsdbEventStore.connect(url);
+    const { EsdbEventStore: Esdb } = await import('@msp-billing/store-esdb');
+    store = Esdb.connect(url);
     // The client connects lazily: one small read proves the server answers.
     await withTimeout(store.readAll({ batchSize: 1 }), CONNECT_TIMEOUT_MS);
   } catch (err) {
