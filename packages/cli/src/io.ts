@@ -57,3 +57,20 @@ export const output = (w: Writer): Output => {
   };
   return { write, line: (text = '') => write(`${text}\n`), flush };
 };
+
+/**
+ * Write many pieces of text (newlines included) to `out`, joined into strings of about
+ * {@link FLUSH_AT} characters: one `await` per such string rather than one per line, which is most of
+ * what printing costs on a ledger of many thousand entries. The bytes written are the same.
+ */
+export const writeAll = async (out: Output, pieces: Iterable<string>): Promise<void> => {
+  let chunk = '';
+  for (const p of pieces) {
+    chunk += p;
+    if (chunk.length >= FLUSH_AT) {
+      await out.write(chunk);
+      chunk = '';
+    }
+  }
+  if (chunk !== '') await out.write(chunk);
+};

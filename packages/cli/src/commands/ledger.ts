@@ -11,7 +11,7 @@ import { EXIT } from '../errors.js';
 import { csvRow } from '../format/csv.js';
 import { ledgerEntryJson } from '../format/json.js';
 import { plural, renderTable } from '../format/table.js';
-import type { CliIo, Output } from '../io.js';
+import { writeAll, type CliIo, type Output } from '../io.js';
 import { SOURCE_OPTIONS, invalidLine, printSkipped } from '../source.js';
 
 /** The keys of one `ledger --format json` element, in order; also the CSV header. */
@@ -72,17 +72,28 @@ const run: Command['run'] = async (args, io: CliIo, out: Output) => {
     // One entry per line: valid JSON, and still greppable on a big ledger.
     if (entries.length === 0) await out.line('[]');
     else {
-      await out.line('[');
-      for (const [i, e] of entries.entries())
-        await out.line(`${JSON.stringify(ledgerEntryJson(e))}${i < entries.length - 1 ? ',' : ''}`);
-      await out.line(']');
+      const last = entries.length - 1;
+      await writeAll(
+        out,
+        (function* () {
+          yield '[\n';
+          for (const [i, e] of entries.entries())
+            yield `${JSON.stringify(ledgerEntryJson(e))}${i < last ? ',' : ''}\n`;
+          yield ']\n';
+        })(),
+      );
     }
   } else if (format === 'csv') {
-    await out.write(csvRow(LEDGER_FIELDS));
-    for (const e of entries) {
-      const j = ledgerEntryJson(e);
-      await out.write(csvRow(LEDGER_FIELDS.map((k) => j[k])));
-    }
+    await writeAll(
+      out,
+      (function* () {
+        yield csvRow(LEDGER_FIELDS);
+        for (const e of entries) {
+          const j = ledgerEntryJson(e);
+          yield csvRow(LEDGER_FIELDS.map((k) => j[k]));
+        }
+      })(),
+    );
   } else {
     const lines = renderTable(
       [
@@ -117,7 +128,10 @@ const run: Command['run'] = async (args, io: CliIo, out: Output) => {
         ];
       }),
     );
-    for (const l of lines) await out.line(l);
+    await writeAll(
+      out,
+      lines.map((l) => `${l}\n`),
+    );
     await out.line('');
     await out.line(ledgerSummary(entries));
     await printSkipped(out, invalid);
