@@ -189,8 +189,64 @@ export const parseInstant = (s: string): Instant | string => {
   return ms as Instant;
 };
 
-/** Render an instant as RFC 3339 in UTC with milliseconds (`2026-10-05T07:00:00.000Z`). */
-export const formatInstant = (i: Instant): string => new Date(i).toISOString();
+/** The character code of the digit 0; digit n is DIGIT_0 + n. */
+const DIGIT_0 = 0x30;
+
+/**
+ * Render an instant as RFC 3339 in UTC with milliseconds (`2026-10-05T07:00:00.000Z`), exactly as
+ * Date#toISOString does. Within MIN_INSTANT_MS..MAX_INSTANT_MS (integer ms) the date comes from H.
+ * Hinnant's civil_from_days in integer arithmetic and the text from one String.fromCharCode (a flat
+ * string, no Date: this runs once or more per invoice line, ledger entry and explanation); anything
+ * else goes through Date as before.
+ */
+export const formatInstant = (i: Instant): string => {
+  if (!(i >= MIN_INSTANT_MS && i <= MAX_INSTANT_MS && Number.isInteger(i))) return new Date(i).toISOString();
+  const msOfDay = i % 86_400_000;
+  // Days since 0000-03-01; 0 ≤ z < 2^22, so each `| 0` below is an exact integer division.
+  const z = (i - msOfDay) / 86_400_000 + 719_468;
+  const era = (z / 146_097) | 0;
+  const doe = z - era * 146_097;
+  const yoe = ((doe - ((doe / 1_460) | 0) + ((doe / 36_524) | 0) - ((doe / 146_096) | 0)) / 365) | 0;
+  const doy = doe - (365 * yoe + ((yoe / 4) | 0) - ((yoe / 100) | 0));
+  const mp = ((5 * doy + 2) / 153) | 0;
+  const d = doy - (((153 * mp + 2) / 5) | 0) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = era * 400 + yoe + (m <= 2 ? 1 : 0); // 1970..9999: always four digits
+  const s = (msOfDay / 1000) | 0;
+  const min = (s / 60) | 0;
+  const h = (min / 60) | 0;
+  const mi = min % 60;
+  const se = s % 60;
+  const ms = msOfDay % 1000;
+  const cy = (y / 100) | 0;
+  const yy = y % 100;
+  return String.fromCharCode(
+    DIGIT_0 + ((cy / 10) | 0),
+    DIGIT_0 + (cy % 10),
+    DIGIT_0 + ((yy / 10) | 0),
+    DIGIT_0 + (yy % 10),
+    0x2d, // -
+    DIGIT_0 + ((m / 10) | 0),
+    DIGIT_0 + (m % 10),
+    0x2d, // -
+    DIGIT_0 + ((d / 10) | 0),
+    DIGIT_0 + (d % 10),
+    0x54, // T
+    DIGIT_0 + ((h / 10) | 0),
+    DIGIT_0 + (h % 10),
+    0x3a, // :
+    DIGIT_0 + ((mi / 10) | 0),
+    DIGIT_0 + (mi % 10),
+    0x3a, // :
+    DIGIT_0 + ((se / 10) | 0),
+    DIGIT_0 + (se % 10),
+    0x2e, // .
+    DIGIT_0 + ((ms / 100) | 0),
+    DIGIT_0 + (((ms / 10) | 0) % 10),
+    DIGIT_0 + (ms % 10),
+    0x5a, // Z
+  );
+};
 
 /** RFC 3339 timestamp with offset, decoded to epoch milliseconds, encoded back as UTC. */
 export const InstantC = withFast(
