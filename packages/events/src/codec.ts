@@ -239,17 +239,21 @@ export const oneOf = <const L extends readonly [string, ...string[]]>(
   name: string,
   values: L,
 ): t.Type<L[number], L[number], unknown> => {
-  const set = new Set<string>(values);
+  // Decoding returns the literal of `values`, not the string parsed from the input: one string per
+  // value however many events name it (a ticket's service, channel, scope), compared by identity.
+  const canonical = new Map<string, L[number]>(values.map((v) => [v, v]));
   const list = values.join(', ');
   return withFast(
     new t.Type<L[number], L[number], unknown>(
       name,
-      (u): u is L[number] => typeof u === 'string' && set.has(u),
-      (u, c) =>
-        typeof u === 'string' && set.has(u) ? t.success(u) : t.failure(u, c, `expected one of ${list}`),
+      (u): u is L[number] => typeof u === 'string' && canonical.has(u),
+      (u, c) => {
+        const v = typeof u === 'string' ? canonical.get(u) : undefined;
+        return v === undefined ? t.failure(u, c, `expected one of ${list}`) : t.success(v);
+      },
       t.identity,
     ),
-    (u) => (typeof u === 'string' && set.has(u) ? u : NOT_FAST),
+    (u) => (typeof u === 'string' ? (canonical.get(u) ?? NOT_FAST) : NOT_FAST),
   );
 };
 

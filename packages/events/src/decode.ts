@@ -129,6 +129,8 @@ const fastInstant = fastDecoderOf(InstantC) as FastDecoder;
 
 /** A catalog entry that has a fast decoder, at its (integer) version. */
 interface FastEntry {
+  /** The catalog's own key: decoded events carry it, not the string parsed from the line. */
+  readonly type: string;
   readonly version: number;
   readonly data: FastDecoder;
 }
@@ -140,7 +142,7 @@ const fastEntries = (catalog: Readonly<Record<string, CatalogEntry>>): Map<strin
     const data = fastDecoderOf(entry.codec);
     // An odd version (0, 1.5) is left to the full decoder, which explains why it fails.
     if (data !== undefined && Number.isSafeInteger(entry.version) && entry.version >= 1)
-      out.set(type, { version: entry.version, data });
+      out.set(type, { type, version: entry.version, data });
   }
   return out;
 };
@@ -167,7 +169,7 @@ const decodeFast = (entries: ReadonlyMap<string, FastEntry>, u: unknown): unknow
   if (sv !== entry.version || !hasOwn(o, 'data')) return undefined;
   const data = entry.data(o['data']);
   if (data === NOT_FAST) return undefined;
-  return { id, type, occurredAt, data };
+  return { id, type: entry.type, occurredAt, data };
 };
 
 /**
