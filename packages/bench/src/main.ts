@@ -22,29 +22,12 @@ import { createReadStream, createWriteStream, existsSync, openSync, closeSync } 
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { cpus, freemem, totalmem } from 'node:os';
 import { summarizeProfile, type CpuProfile } from './profile.js';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const benchDir = resolve(root, '.bench');
-const here = (f: string): string => resolve(dirname(fileURLToPath(import.meta.url)), f);
-
-const parseSize = (s: string): number => {
-  const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(s.trim());
-  if (m === null) throw new RangeError(`bad size ${JSON.stringify(s)} (use e.g. 100k, 1m, 250000)`);
-  const mult = m[2]?.toLowerCase() === 'k' ? 1e3 : m[2]?.toLowerCase() === 'm' ? 1e6 : 1;
-  return Math.round(Number(m[1]) * mult);
-};
-const label = (n: number): string =>
-  n % 1e6 === 0 ? `${n / 1e6}M` : n % 1e3 === 0 ? `${n / 1e3}k` : String(n);
+import { benchDir, here, label, opt, parseSize, root } from './args.js';
 
 const argv = process.argv.slice(2);
-const opt = (name: string): string | undefined => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
 const sizes = (opt('--sizes') ?? '100k,1m,3m').split(',').map(parseSize);
 const seed = Number(opt('--seed') ?? 1);
 const ops = Number(opt('--ops') ?? 2000);

@@ -21,32 +21,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { Pool } from 'pg';
 import { reapOrphanedServers, startThrowawayPostgres, type ThrowawayPostgres } from './pgDeps.js';
 import type { LogMeta } from './generate.js';
 import type { PgRunResult, Step } from './pgRun.js';
+import { benchDir, here, label, opt, parseSize, root } from './args.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const benchDir = resolve(root, '.bench');
-const here = (f: string): string => resolve(dirname(fileURLToPath(import.meta.url)), f);
-
-// Sizes are written and labelled as `pnpm bench` does (main.ts), so both use the same cached logs.
-const parseSize = (s: string): number => {
-  const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(s.trim());
-  if (m === null) throw new RangeError(`bad size ${JSON.stringify(s)} (use e.g. 100k, 1m, 250000)`);
-  const mult = m[2]?.toLowerCase() === 'k' ? 1e3 : m[2]?.toLowerCase() === 'm' ? 1e6 : 1;
-  return Math.round(Number(m[1]) * mult);
-};
-const label = (n: number): string =>
-  n % 1e6 === 0 ? `${n / 1e6}M` : n % 1e3 === 0 ? `${n / 1e3}k` : String(n);
-
-const argv = process.argv.slice(2);
-const opt = (name: string): string | undefined => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
 const sizes = (opt('--sizes') ?? '100k').split(',').map(parseSize);
 const seed = Number(opt('--seed') ?? 1);
 const databaseUrl = opt('--database-url') ?? undefined;
