@@ -25,6 +25,7 @@ import {
 } from '../src/index.js';
 import { NOT_FAST, fastDecoderOf } from '../src/fast.js';
 import { arbitraryEvent, arbitraryInstant } from '../../testing/src/events.js';
+import { reverseKeys } from './support/streams.js';
 
 const RUNS = 3000;
 
@@ -142,18 +143,6 @@ const pickKey = (o: object, pick: number): string | undefined => {
   const keys = Object.keys(o);
   return keys.length === 0 ? undefined : keys[pick % keys.length];
 };
-
-/** The same JSON value with every object's keys in reverse order. */
-const reverseKeys = (u: unknown): unknown =>
-  Array.isArray(u)
-    ? u.map(reverseKeys)
-    : typeof u === 'object' && u !== null
-      ? Object.fromEntries(
-          Object.entries(u)
-            .toReversed()
-            .map(([k, v]) => [k, reverseKeys(v)]),
-        )
-      : u;
 
 type Wire = Record<string, unknown> & { data: Record<string, unknown> };
 

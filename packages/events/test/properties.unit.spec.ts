@@ -16,20 +16,9 @@ import {
   type NdjsonItem,
 } from '../src/index.js';
 import { arbitraryEvent, arbitraryInstant, arbitraryTimestamp } from '../../testing/src/events.js';
+import { chunksAt, reverseKeys } from './support/streams.js';
 
 const RUNS = 1000;
-
-async function* chunksAt(bytes: Uint8Array, cuts: readonly number[]): AsyncGenerator<Uint8Array> {
-  let start = 0;
-  for (const cut of cuts.toSorted((a, b) => a - b)) {
-    const at = Math.min(cut, bytes.length);
-    if (at > start) {
-      yield bytes.subarray(start, at);
-      start = at;
-    }
-  }
-  yield bytes.subarray(start);
-}
 
 const collect = async (source: AsyncIterable<Uint8Array | string>): Promise<NdjsonItem[]> => {
   const out: NdjsonItem[] = [];
@@ -153,18 +142,6 @@ const hostileText = fc
     { maxLength: 12 },
   )
   .map((lines) => lines.map((l) => l.body + l.ending).join(''));
-
-/** The same JSON value with every object's keys in reverse order. */
-const reverseKeys = (u: unknown): unknown =>
-  Array.isArray(u)
-    ? u.map(reverseKeys)
-    : typeof u === 'object' && u !== null
-      ? Object.fromEntries(
-          Object.entries(u)
-            .toReversed()
-            .map(([k, v]) => [k, reverseKeys(v)]),
-        )
-      : u;
 
 describe('the id rule over generated events', () => {
   it('sees a re-spelled repeat (UTC instants, defaults written out, keys reversed) as a duplicate', async () => {

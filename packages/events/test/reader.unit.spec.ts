@@ -9,20 +9,9 @@ import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readNdjson, readNdjsonBatches, type NdjsonItem, type NdjsonOptions } from '../src/index.js';
 import { arbitraryEvent } from '../../testing/src/events.js';
+import { chunksAt } from './support/streams.js';
 
 const RUNS = 2000;
-
-async function* chunksAt(bytes: Uint8Array, cuts: readonly number[]): AsyncGenerator<Uint8Array> {
-  let start = 0;
-  for (const cut of cuts.toSorted((a, b) => a - b)) {
-    const at = Math.min(cut, bytes.length);
-    if (at > start) {
-      yield bytes.subarray(start, at);
-      start = at;
-    }
-  }
-  yield bytes.subarray(start);
-}
 
 const collect = async (source: AsyncIterable<Uint8Array>, options?: NdjsonOptions): Promise<NdjsonItem[]> => {
   const out: NdjsonItem[] = [];
