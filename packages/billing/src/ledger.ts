@@ -126,6 +126,13 @@ export interface LedgerOptions {
   readonly slaCatalog?: SlaCatalog;
   /** Apply the id rule of spec §2 here (default true); off when the reader already did. */
   readonly dedupe?: boolean;
+  /**
+   * Which entries an invoice walks: `changed` (default) only those that can change it (see
+   * ContractBook.dirty in state.ts); `all` every entry of the contract, as the difference model is
+   * defined. Both give the same invoices — a law in @msp-billing/testing checks it — `all` is the
+   * slower reference.
+   */
+  readonly walk?: 'changed' | 'all';
 }
 
 /** The Ledger: apply events, then ask for entries, invoices, explanations and problems. */
@@ -363,6 +370,7 @@ const listPeriod = (ref: EntryRef): void => {
 export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const catalog = options.slaCatalog ?? DEFAULT_SLA_CATALOG;
   const dedupe = options.dedupe ?? true;
+  const walkAll = options.walk === 'all';
   const books = new Map<string, ContractBook>();
   const rateCards = new Map<string, RateCardFacts>();
   const tickets = new Map<string, TicketSlot>();
@@ -488,7 +496,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
    * other entry is settled and would add no line.
    */
   const toWalk = (book: ContractBook, period: string, summaryOnly: boolean): readonly EntryRef[] => {
-    if (!summaryOnly && book.allDirty) return book.entries;
+    if (walkAll || (!summaryOnly && book.allDirty)) return book.entries;
     walk += 1;
     const out: EntryRef[] = [];
     const take = (list: readonly EntryRef[]): void => {

@@ -10,7 +10,9 @@
  * (e) included, held and flagged entries are never priced;
  * (f) every amount has exactly two decimals and equals rate × billed minutes / 60 rounded half-up;
  * (g) asking the ledger along the way changes nothing: a ledger queried after every few events ends
- *     exactly like one that folded the whole log first (its caches never go stale).
+ *     exactly like one that folded the whole log first (its caches never go stale);
+ * (h) an invoice that walks only the entries that can change it equals one that walks every entry
+ *     (the Ledger's `walk: 'all'` reference), issued and draft alike, queried along the way or not.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { DomainEvent, WireEvent } from '@msp-billing/events';
@@ -236,4 +238,27 @@ export const lawQueriesDoNotChangeAnswers = (
   return JSON.stringify(snapshot(queried)) === JSON.stringify(snapshot(fresh))
     ? undefined
     : { law: 'g', detail: `a ledger queried after events ${[...asked].join(', ')} answers differently` };
+};
+
+/**
+ * (h) Walking only what changed is exact: the default Ledger and the `walk: 'all'` reference, both
+ * queried after the given events (so drafts are read in between, as a service would), say the same.
+ */
+export const lawWalkingChangesOnlyIsExact = (
+  events: readonly WireEvent[],
+  queryAfter: readonly number[],
+): LawViolation | undefined => {
+  const decoded = decodeAll(events);
+  const asked = new Set(queryAfter.map((i) => (events.length === 0 ? 0 : i % events.length)));
+  const changed = createLedger();
+  const all = createLedger({ walk: 'all' });
+  for (const [i, e] of decoded.entries()) {
+    changed.apply(e);
+    all.apply(e);
+    if (asked.has(i) && JSON.stringify(snapshot(changed)) !== JSON.stringify(snapshot(all)))
+      return { law: 'h', detail: `after event ${i} the ledger walking only changes answers differently` };
+  }
+  return JSON.stringify(snapshot(changed)) === JSON.stringify(snapshot(all))
+    ? undefined
+    : { law: 'h', detail: 'at the end the ledger walking only changes answers differently' };
 };

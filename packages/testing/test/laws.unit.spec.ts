@@ -17,6 +17,7 @@ import {
   lawNothingLostNothingBilledTwice,
   lawPricesAreExact,
   lawQueriesDoNotChangeAnswers,
+  lawWalkingChangesOnlyIsExact,
 } from '../src/index.js';
 
 const numRuns = Number(process.env['MSP_LAW_RUNS'] ?? 300);
@@ -111,6 +112,21 @@ describe('caches', () => {
         fc.array(fc.nat(), { minLength: 1, maxLength: 12 }),
         (events, queryAfter) => {
           expect(lawQueriesDoNotChangeAnswers(events, queryAfter)).toBeUndefined();
+        },
+      ),
+      { numRuns },
+    );
+  });
+});
+
+describe('incremental invoices', () => {
+  it('(h) walking only the entries that can change an invoice equals walking them all', () => {
+    fc.assert(
+      fc.property(
+        arbitraryLog(),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
+        (events, queryAfter) => {
+          expect(lawWalkingChangesOnlyIsExact(events, queryAfter)).toBeUndefined();
         },
       ),
       { numRuns },
