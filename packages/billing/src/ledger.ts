@@ -41,7 +41,12 @@ import {
   type Instant,
   type ServiceKind,
 } from '@msp-billing/events';
-import { classify, type Classification, type TicketView } from '@msp-billing/entitlements';
+import {
+  classify,
+  isSharedClassification,
+  type Classification,
+  type TicketView,
+} from '@msp-billing/entitlements';
 import { DEFAULT_SLA_CATALOG, isInMaintenanceWindow, type SlaCatalog } from '@msp-billing/sla';
 import { amountOf, billedMinutesOf, formatMoney, formatRate, type Dec } from './money.js';
 import { periodOf } from './period.js';
@@ -240,12 +245,17 @@ const GROUP_OF: Partial<Record<DomainEvent['type'], keyof FactVersions>> = {
   MaintenanceWindowsAgreed: 'windows',
 };
 
-/** Bits for the groups of {@link FactVersions} beside `msp`, which every service reads (rule 1). */
-const NAS = 1;
-const ALERTING = 2;
-const REQUESTERS = 4;
-const PROVISIONING = 8;
-const WINDOWS = 16;
+/**
+ * The groups of {@link FactVersions} beside `msp`, which every service reads (rule 1). Group i is
+ * bit 1 << i in {@link groupsRead}, and index i of a book's reader lists.
+ */
+const GROUPS = ['nas', 'alerting', 'requesters', 'provisioning', 'windows'] as const;
+const bitOf = (g: (typeof GROUPS)[number]): number => 1 << GROUPS.indexOf(g);
+const NAS = bitOf('nas');
+const ALERTING = bitOf('alerting');
+const REQUESTERS = bitOf('requesters');
+const PROVISIONING = bitOf('provisioning');
+const WINDOWS = bitOf('windows');
 
 /**
  * The contract fact groups that classifying service `s` reads (spec §4): rule 1 for all; rules
@@ -274,17 +284,6 @@ const groupsRead = (s: ServiceKind): number => {
   }
 };
 
-/** The bit of each group in {@link groupsRead}; `msp` has none: every entry reads it. */
-const BIT_OF: Readonly<Record<keyof FactVersions, number>> = {
-  msp: 0,
-  nas: NAS,
-  alerting: ALERTING,
-  requesters: REQUESTERS,
-  provisioning: PROVISIONING,
-  windows: WINDOWS,
-};
-const GROUP_BITS = [NAS, ALERTING, REQUESTERS, PROVISIONING, WINDOWS] as const;
-
 /**
  * The stamp of the groups `groups` (from {@link groupsRead}) and `msp`. Versions only grow, so the
  * sum changes exactly when one of the groups changed.
@@ -301,9 +300,10 @@ const stampOf = (v: FactVersions, groups: number): number =>
 const sharedPriced = new WeakMap<Classification, Map<string, PricedEntry>>();
 
 /**
- * A classification with its period and price. Classification shares (and freezes) its results of
- * fixed reasons across entries; their priced results are shared too, so the Ledger keeps one object
- * per distinct outcome rather than one per entry. `billedMinutes` is null unless billable.
+ * A classification with its period and price. Classification shares its results of fixed reasons
+ * across entries ({@link isSharedClassification}); their priced results are shared too, so the
+ * Ledger keeps one object per distinct outcome rather than one per entry. `billedMinutes` is null
+ * unless billable.
  */
 const pricedOf = (
   classification: Classification,
@@ -315,7 +315,7 @@ const pricedOf = (
     rate === undefined || billedMinutes === null
       ? { classification, period, billedMinutes: null, hourlyRate: null, amount: null }
       : { classification, period, billedMinutes, hourlyRate: rate, amount: amountOf(rate, billedMinutes) };
-  if (!Object.isFrozen(classification)) return make();
+  if (!isSharedClassification(classification)) return make();
   let byKey = sharedPriced.get(classification);
   if (byKey === undefined) sharedPriced.set(classification, (byKey = new Map()));
   const key = billedMinutes === null ? period : `${period}|${billedMinutes}`;
@@ -336,22 +336,16 @@ const markDirty = (ref: EntryRef): void => {
 /** Record that a fact group of `book` changed: its readers' results may have. */
 const bump = (book: ContractBook, group: keyof FactVersions): void => {
   book.versions[group] += 1;
-  const bit = BIT_OF[group];
-  if (bit === 0) {
-    book.allDirty = true;
-    return;
-  }
-  for (const ref of book.readers[GROUP_BITS.indexOf(bit as (typeof GROUP_BITS)[number])] ?? [])
-    markDirty(ref);
+  if (group === 'msp') book.allDirty = true;
+  else for (const ref of book.readers[GROUPS.indexOf(group)] as EntryRef[]) markDirty(ref);
 };
 
 /** Put `ref` on the reader lists of the groups it reads and is not yet on. */
 const listReader = (ref: EntryRef, groups: number): void => {
   const missing = groups & ~ref.listedGroups;
   if (missing === 0) return;
-  GROUP_BITS.forEach((bit, i) => {
-    if ((missing & bit) !== 0) (ref.book.readers[i] as EntryRef[]).push(ref);
-  });
+  for (let i = 0; i < GROUPS.length; i++)
+    if ((missing & (1 << i)) !== 0) (ref.book.readers[i] as EntryRef[]).push(ref);
   ref.listedGroups |= missing;
 };
 
@@ -669,7 +663,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           dirty: [],
           allDirty: false,
           byPeriod: new Map(),
-          readers: GROUP_BITS.map(() => []),
+          readers: GROUPS.map(() => []),
         };
         books.set(ev.data.contractId, book);
         bookingsByVm.set(ev.data.vmId, [...(bookingsByVm.get(ev.data.vmId) ?? []), book]);

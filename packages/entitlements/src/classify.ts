@@ -75,6 +75,16 @@ const decided = (status: Status, clause: Clause, reason: string): Decision => ({
  */
 const SHARED = new Map<Decision, Map<ServiceKind, Classification[]>>();
 
+/** Every shared result (see {@link isSharedClassification}). */
+const SHARED_RESULTS = new WeakSet<Classification>();
+
+/**
+ * Whether `c` is a shared result: one object that `classify` returns for every entry with the same
+ * fixed reason, service and rate. A caller that keeps per-entry values derived only from the result
+ * (a price per period and billed minutes, say) may share them per shared result too.
+ */
+export const isSharedClassification = (c: Classification): boolean => SHARED_RESULTS.has(c);
+
 /** At most this many shared results per fixed decision and service: one per rate in force. */
 const SHARED_RATES = 32;
 
@@ -641,7 +651,10 @@ const untraced = (d: Decision, service: ServiceKind, rate: RateInForce | undefin
     if (r.hourlyRate === rate?.hourlyRate && r.rateEffectiveFrom === rate?.effectiveFrom) return r;
   }
   const r = Object.freeze(resultOf(d, service, rate, NO_TRACE));
-  if (results.length < SHARED_RATES) results.push(r);
+  if (results.length < SHARED_RATES) {
+    results.push(r);
+    SHARED_RESULTS.add(r);
+  }
   return r;
 };
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ServiceKind } from '@msp-billing/events';
-import { classify } from '../src/index.js';
+import { classify, isSharedClassification } from '../src/index.js';
 import { inputOf, recorded, type Case } from './support/cases.js';
 
 const cases = recorded();
@@ -26,6 +26,7 @@ describe('untraced results of fixed reasons', () => {
     const a = classify(inputOf(c), { trace: false });
     expect(classify(inputOf(c), { trace: false })).toBe(a);
     expect(Object.isFrozen(a)).toBe(true);
+    expect(isSharedClassification(a)).toBe(true);
     const otherRate = classify(inputOf(variant('support-request', '1.00', 0)), { trace: false });
     expect(otherRate).not.toBe(a);
     expect([otherRate.hourlyRate, otherRate.rateEffectiveFrom]).toEqual(['1.00', 0]);
@@ -42,6 +43,8 @@ describe('untraced results of fixed reasons', () => {
     const early = cases.find((r) => r.classification.reason.includes('before the MSP was booked'));
     const c = (early as { case: Case }).case;
     expect(classify(inputOf(c), { trace: false })).not.toBe(classify(inputOf(c), { trace: false }));
+    expect(isSharedClassification(classify(inputOf(c), { trace: false }))).toBe(false);
+    expect(isSharedClassification(classify(inputOf(billedSupport.case), { trace: true }))).toBe(false);
   });
 
   it('keep the first 32 rates per reason and service, and price every entry right beyond them', () => {
@@ -51,6 +54,7 @@ describe('untraced results of fixed reasons', () => {
       return { first, again: classify(inputOf(c), { trace: false }) };
     });
     expect(results.map((r) => r.first === r.again)).toEqual(results.map((_, k) => k < 32));
+    expect(results.map((r) => isSharedClassification(r.first))).toEqual(results.map((_, k) => k < 32));
     expect(results.map((r) => [r.first.hourlyRate, r.first.rateEffectiveFrom])).toEqual(
       results.map((_, k) => [`${100 + k}.00`, k]),
     );
