@@ -85,7 +85,7 @@ const mixKey = (k: string): void => {
   }
 };
 
-/** A number as JSON writes it: -0 as 0, NaN and ±Infinity as null, any other by its 64 bits. */
+/** A number as JSON writes it: -0 as 0, NaN and ±Infinity as null, every other number by its 64 bits. */
 const mixNumber = (v: number): void => {
   if ((v | 0) === v) {
     mix(TAG_INT); // also -0, which `| 0` turns into 0
