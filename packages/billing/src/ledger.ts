@@ -14,6 +14,7 @@ import {
   alertOf,
   authorizedRequestersAt,
   contractView,
+  currentService,
   evolveContractFacts,
   evolveRateCard,
   evolveTicketFacts,
@@ -168,7 +169,7 @@ const NO_REFS: EntryRef[] = Object.freeze([]) as unknown as EntryRef[];
  * once per entry, and keeping one per ticket cost more memory than building it costs time.
  */
 const ticketView = (t: TicketFacts): TicketView => {
-  const service = timelineChangeAt(t.service, Number.POSITIVE_INFINITY)?.value ?? 'support-request';
+  const service = currentService(t);
   const decision = timelineChangeAt(t.decisions, Number.POSITIVE_INFINITY);
   const u = t.update;
   // Absent values are undefined rather than missing keys: one object shape for every view.
@@ -758,7 +759,10 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       }
       case 'AlertAcknowledged': {
         const book = books.get(alertContract.get(ev.data.alertId) as string) as ContractBook;
-        book.facts = evolveContractFacts(book.facts, ev) as ContractFacts;
+        const facts = evolveContractFacts(book.facts, ev) as ContractFacts;
+        // An acknowledgement after the first changes no fact, so no result can have changed.
+        if (facts === book.facts) return;
+        book.facts = facts;
         bump(book, 'alerting');
         return;
       }

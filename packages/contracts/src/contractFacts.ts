@@ -14,13 +14,13 @@ import {
   type SlaLevel,
 } from '@msp-billing/events';
 import type { SlaCatalog } from '@msp-billing/sla';
+import { emptyHaHistory, haAppend, haRestartsInRow, type HaHistory } from './haHistory.js';
 import { emptyKeyedLog, keyedGet, keyedSet, type KeyedLog } from './keyedLog.js';
 import {
   emptyTimeline,
   keysPresentAt,
   timelineAppend,
   timelineAt,
-  timelineChanges,
   timelineEarliest,
   type Timeline,
 } from './timeline.js';
@@ -66,7 +66,7 @@ export interface ContractFacts {
   readonly agreedWindows: Timeline<readonly MaintenanceWindow[]>;
   readonly alerts: KeyedLog<AlertFacts>;
   /** HA restarts and restored heartbeats of the contract's VM (4.2). */
-  readonly ha: Timeline<'restart' | 'restored'>;
+  readonly ha: HaHistory;
   /** The latest period an invoice was issued for (5). */
   readonly lastIssuedPeriod?: string;
 }
@@ -92,7 +92,7 @@ export const bookedContract = (data: EventData<'MSPBooked'>, bookedAt: number): 
   requesters: emptyTimeline(),
   agreedWindows: emptyTimeline(),
   alerts: emptyKeyedLog(),
-  ha: emptyTimeline(),
+  ha: emptyHaHistory(),
   lastIssuedPeriod: undefined,
 });
 
@@ -135,6 +135,9 @@ export const evolveContractFacts = (c: ContractState, e: DomainEvent): ContractS
     const alert = keyedGet(c.alerts, e.data.alertId);
     if (alert === undefined) return c;
     const firstAcknowledgedAt = earliest(alert.firstAcknowledgedAt, e.occurredAt);
+    // A later acknowledgement changes nothing (only the first counts, 4.2): the same facts, so an
+    // alert answered again and again keeps no state.
+    if (firstAcknowledgedAt === alert.firstAcknowledgedAt) return c;
     const acknowledged: AlertFacts = {
       alertId: alert.alertId,
       contractId: alert.contractId,
@@ -190,9 +193,9 @@ export const evolveContractFacts = (c: ContractState, e: DomainEvent): ContractS
         }),
       });
     case 'VmRestartedByHa':
-      return update(c, { ha: timelineAppend(c.ha, at, 'restart') });
+      return update(c, { ha: haAppend(c.ha, at, true) });
     case 'VmHeartbeatRestored':
-      return update(c, { ha: timelineAppend(c.ha, at, 'restored') });
+      return update(c, { ha: haAppend(c.ha, at, false) });
     case 'InvoiceIssued':
       return c.lastIssuedPeriod !== undefined && c.lastIssuedPeriod >= e.data.period
         ? c
@@ -263,14 +266,7 @@ export const alertOf = (c: ContractFacts, alertId: string): AlertFacts | undefin
  * HA restarts in a row at t (4.2): restarts at or before t since the latest restored heartbeat at or
  * before t, in business order.
  */
-export const haRestartsInRowAt = (c: ContractFacts, t: number): number => {
-  let run = 0;
-  for (const change of timelineChanges(c.ha)) {
-    if (change.at > t) break;
-    run = change.value === 'restart' ? run + 1 : 0;
-  }
-  return run;
-};
+export const haRestartsInRowAt = (c: ContractFacts, t: number): number => haRestartsInRow(c.ha, t);
 
 /** The questions of this module bound to one contract and catalog, as an object of methods. */
 export interface ContractFactsView {

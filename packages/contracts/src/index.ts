@@ -7,6 +7,7 @@
  */
 export * from './timeline.js';
 export * from './keyedLog.js';
+export * from './haHistory.js';
 export * from './smallArray.js';
 export * from './refusal.js';
 export * from './commands.js';

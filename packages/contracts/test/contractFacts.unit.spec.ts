@@ -183,6 +183,31 @@ describe('alerts and HA restarts (4.2)', () => {
     });
     expect(alertOf(c, 'a-2')).toBeUndefined();
   });
+  it('an acknowledgement after the earliest one leaves the facts as they were (it keeps no state)', () => {
+    const acknowledged = facts(
+      BOOKED,
+      ev('AlertRaised', 'e-a', '2026-10-02T00:00:00Z', { alertId: 'a-1', contractId: C, metric: 'ram' }),
+      ev('AlertAcknowledged', 'e-k1', '2026-10-03T00:00:00Z', { alertId: 'a-1', by: 'y@example.com' }),
+    );
+    const again = ev('AlertAcknowledged', 'e-k2', '2026-10-05T00:00:00Z', {
+      alertId: 'a-1',
+      by: 'x@example.com',
+    });
+    const sameInstant = ev('AlertAcknowledged', 'e-k3', '2026-10-03T00:00:00Z', {
+      alertId: 'a-1',
+      by: 'x@example.com',
+    });
+    expect(evolveContractFacts(acknowledged, again)).toBe(acknowledged);
+    expect(evolveContractFacts(acknowledged, sameInstant)).toBe(acknowledged);
+    // An earlier one does change it.
+    const earlier = ev('AlertAcknowledged', 'e-k0', '2026-10-02T12:00:00Z', {
+      alertId: 'a-1',
+      by: 'x@example.com',
+    });
+    expect(
+      alertOf(evolveContractFacts(acknowledged, earlier) as ContractFacts, 'a-1')?.firstAcknowledgedAt,
+    ).toBe(at('2026-10-02T12:00:00Z'));
+  });
   it('counts restarts in a row in business order; a restored heartbeat ends a run', () => {
     const restart = (id: string, t: string) => ev('VmRestartedByHa', id, t, { contractId: C, vmId: 'vm-1' });
     const c = facts(
