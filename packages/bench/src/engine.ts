@@ -2,7 +2,8 @@
  * Child process: the engine on one log, measured from inside (run with `--expose-gc`).
  *
  * 1. `foldNdjson` of the file, then `ledger.entries()` (what `msp-billing ledger` computes), timed;
- * 2. retained heap: heap used after a full GC with the Ledger alive, minus the heap before the fold;
+ * 2. retained memory: heap used plus memory outside the heap (typed arrays' buffers) after a full GC
+ *    with the Ledger alive, minus the same before the fold;
  * 3. incremental latency: append one `WorkLogged` to a random contract (`ledger.apply`) and read that
  *    contract's draft invoice, many times; p50 / p99 / max.
  *
@@ -17,7 +18,9 @@ const gc = (globalThis as { gc?: () => void }).gc;
 const settle = (): number => {
   gc?.();
   gc?.();
-  return process.memoryUsage().heapUsed;
+  // Typed arrays keep their contents outside the JavaScript heap: `external` counts them.
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
 };
 
 const heapBefore = settle();
