@@ -9,5 +9,13 @@ export * from './period.js';
 export * from './invoice.js';
 export * from './ledger.js';
 export * from './fold.js';
-export type { ContractBook, EntryRef, PricedEntry, InvoicedLine } from './state.js';
+export type {
+  CachedResult,
+  ContractBook,
+  EntryRef,
+  IssuedInvoice,
+  IssuedLine,
+  PricedEntry,
+  TicketSlot,
+} from './state.js';
 export * from './reconcile.js';

@@ -7,20 +7,15 @@
  */
 import { formatInstant, type Instant, type ServiceKind } from '@msp-billing/events';
 import { Dec, ZERO, formatMoney, formatRate, vatOf } from './money.js';
-import type { WorkEntry } from '@msp-billing/contracts';
-import type { ContractBook, EntryRef, InvoicedLine, PricedEntry } from './state.js';
+import type { ContractBook, CurrentEntry, EntryRef, IssuedLine } from './state.js';
+
+export type { CurrentEntry } from './state.js';
 
 /** An entry as it stands now: its values and its priced classification; undefined when voided. */
 export type Current = (ref: EntryRef) => CurrentEntry | undefined;
 
-/** An entry's values and priced classification; the same object while neither changed. */
-export interface CurrentEntry {
-  readonly entry: WorkEntry;
-  readonly priced: PricedEntry;
-}
-
 /** The kind of an invoice line. */
-export type LineKind = 'work' | 'late-work' | 'reversal' | 'correction';
+export type LineKind = IssuedLine['kind'];
 
 /** One line of an invoice, as printed (`invoice --format json`). */
 export interface InvoiceLine {
@@ -71,57 +66,52 @@ export interface Invoice {
   readonly flagged: readonly FlaggedEntry[];
 }
 
-/** A line with its amount as a decimal, before formatting. */
-interface DraftLine {
-  readonly kind: LineKind;
-  readonly values: InvoicedLine;
-  readonly amount: Dec;
-}
+/** A line before formatting: its kind and the result whose values it bills (state.ts). */
+export type DraftLine = IssuedLine;
 
-const lineOf = ({ kind, values, amount }: DraftLine): InvoiceLine => ({
-  kind,
-  workId: values.workId,
-  ticketId: values.ticketId,
-  service: values.service,
-  startedAt: formatInstant(values.startedAt as Instant),
-  minutes: values.minutes,
-  billedMinutes: values.billedMinutes,
-  hourlyRate: formatRate(values.hourlyRate),
-  amount: formatMoney(amount),
-  clause: values.clause,
-});
+/** What a line states about its entry (spec §5: minutes, start, service, rate, amount, clause). */
+const amountOfLine = (l: DraftLine): Dec => {
+  const amount = l.basis.priced.amount ?? ZERO;
+  return l.kind === 'reversal' ? amount.negated() : amount;
+};
 
-const billedValues = (basis: CurrentEntry): InvoicedLine => billedValuesOf(basis.entry, basis.priced, basis);
+const lineOf = (l: DraftLine): InvoiceLine => {
+  const { entry: e, priced: p } = l.basis;
+  return {
+    kind: l.kind,
+    workId: e.workId,
+    ticketId: e.ticketId,
+    service: p.classification.service,
+    startedAt: formatInstant(e.startedAt as Instant),
+    minutes: e.minutes,
+    billedMinutes: p.billedMinutes ?? 0,
+    hourlyRate: formatRate(p.hourlyRate ?? '0'),
+    amount: formatMoney(amountOfLine(l)),
+    clause: p.classification.clause,
+  };
+};
 
-const billedValuesOf = (e: WorkEntry, p: PricedEntry, basis: object): InvoicedLine => ({
-  workId: e.workId,
-  ticketId: e.ticketId,
-  service: p.classification.service,
-  startedAt: e.startedAt,
-  minutes: e.minutes,
-  billedMinutes: p.billedMinutes ?? 0,
-  hourlyRate: p.hourlyRate ?? '0',
-  amount: p.amount ?? ZERO,
-  clause: p.classification.clause,
-  basis,
-});
-
-/** Whether what was billed differs from what should be billed now (spec §5: minutes, start, service, rate, amount). */
-const changed = (a: InvoicedLine, b: InvoicedLine): boolean =>
-  a.minutes !== b.minutes ||
-  a.startedAt !== b.startedAt ||
-  a.service !== b.service ||
-  a.billedMinutes !== b.billedMinutes ||
-  (a.hourlyRate !== b.hourlyRate && !new Dec(a.hourlyRate).equals(b.hourlyRate)) ||
-  !a.amount.equals(b.amount) ||
-  a.clause !== b.clause;
+/** Whether what was billed from `a` differs from what `b` would bill (spec §5: minutes, start, service, rate, amount). */
+const changed = (a: CurrentEntry, b: CurrentEntry): boolean => {
+  const ra = a.priced.hourlyRate ?? '0';
+  const rb = b.priced.hourlyRate ?? '0';
+  return (
+    a.entry.minutes !== b.entry.minutes ||
+    a.entry.startedAt !== b.entry.startedAt ||
+    a.priced.classification.service !== b.priced.classification.service ||
+    (a.priced.billedMinutes ?? 0) !== (b.priced.billedMinutes ?? 0) ||
+    (ra !== rb && !new Dec(ra).equals(rb)) ||
+    !(a.priced.amount ?? ZERO).equals(b.priced.amount ?? ZERO) ||
+    a.priced.classification.clause !== b.priced.classification.clause
+  );
+};
 
 /** The result of one walk over a contract's entries for period P. */
 export interface Settlement {
   /** The difference lines (empty when only the summary was asked for). */
   readonly lines: readonly DraftLine[];
-  /** Entries whose invoiced values become these if the invoice is issued (work, late-work, correction). */
-  readonly billed: readonly { readonly ref: EntryRef; readonly line: InvoicedLine }[];
+  /** Entries whose invoiced basis becomes this result if the invoice is issued (work, late-work, correction). */
+  readonly billed: readonly { readonly ref: EntryRef; readonly basis: CurrentEntry }[];
   /** Entries no longer invoiced if it is issued (reversal without correction). */
   readonly reversed: readonly EntryRef[];
   readonly summary: Pick<Invoice, 'included' | 'held' | 'flagged'>;
@@ -140,7 +130,7 @@ export const settle = (
   summaryOnly = false,
 ): Settlement => {
   const lines: DraftLine[] = [];
-  const billed: { ref: EntryRef; line: InvoicedLine }[] = [];
+  const billed: { ref: EntryRef; basis: CurrentEntry }[] = [];
   const reversed: EntryRef[] = [];
   let includedEntries = 0;
   let includedMinutes = 0;
@@ -167,25 +157,20 @@ export const settle = (
         : undefined;
     if (should === undefined && prev === undefined) continue;
     // Billed from this very result: nothing it was billed for can have changed.
-    if (should !== undefined && prev !== undefined && prev.basis === should) continue;
-    const now = should === undefined ? undefined : billedValues(should);
-    if (now !== undefined && prev === undefined) {
-      lines.push({
-        kind: should?.priced.period === period ? 'work' : 'late-work',
-        values: now,
-        amount: now.amount,
-      });
-      billed.push({ ref, line: now });
-    } else if (now === undefined && prev !== undefined) {
-      lines.push({ kind: 'reversal', values: prev, amount: prev.amount.negated() });
+    if (should === prev) continue;
+    if (should !== undefined && prev === undefined) {
+      lines.push({ kind: should.priced.period === period ? 'work' : 'late-work', basis: should });
+      billed.push({ ref, basis: should });
+    } else if (should === undefined && prev !== undefined) {
+      lines.push({ kind: 'reversal', basis: prev });
       reversed.push(ref);
-    } else if (now !== undefined && prev !== undefined) {
-      if (changed(prev, now)) {
-        lines.push({ kind: 'reversal', values: prev, amount: prev.amount.negated() });
-        lines.push({ kind: 'correction', values: now, amount: now.amount });
+    } else if (should !== undefined && prev !== undefined) {
+      if (changed(prev, should)) {
+        lines.push({ kind: 'reversal', basis: prev });
+        lines.push({ kind: 'correction', basis: should });
       }
       // Unchanged values from a new result: issuing moves the basis forward, so the next walk skips it.
-      billed.push({ ref, line: now });
+      billed.push({ ref, basis: should });
     }
   }
   return {
@@ -206,7 +191,7 @@ export const assembleInvoice = (args: {
   lines: readonly DraftLine[];
   summary: Pick<Invoice, 'included' | 'held' | 'flagged'>;
 }): Invoice => {
-  const net = args.lines.reduce((sum, l) => sum.plus(l.amount), ZERO);
+  const net = args.lines.reduce((sum, l) => sum.plus(amountOfLine(l)), ZERO);
   const vat = vatOf(net, args.book.facts.vatRatePercent);
   return {
     contractId: args.book.facts.contractId,

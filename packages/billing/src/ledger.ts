@@ -52,7 +52,14 @@ import { DEFAULT_SLA_CATALOG, isInMaintenanceWindow, type SlaCatalog } from '@ms
 import { amountOf, billedMinutesOf, formatMoney, formatRate, type Dec } from './money.js';
 import { periodOf } from './period.js';
 import { assembleInvoice, settle, type Current, type Invoice } from './invoice.js';
-import type { ContractBook, EntryRef, FactVersions, PricedEntry, TicketSlot } from './state.js';
+import type {
+  ContractBook,
+  EntryRef,
+  FactVersions,
+  IssuedInvoice,
+  PricedEntry,
+  TicketSlot,
+} from './state.js';
 
 /** Where an event stood in its source, for messages (`line N: …`). */
 export interface EventSource {
@@ -198,6 +205,16 @@ const ticketView = (t: TicketFacts): TicketView => {
         : { kind: decision.value.kind, by: decision.value.by, at: decision.at },
   };
 };
+
+/**
+ * Whether a ticket event changed what {@link ticketView} reads. The other fields of a ticket are set
+ * when it is opened and never change; its work entries are not part of the view.
+ */
+const viewChanged = (a: TicketFacts, b: TicketFacts): boolean =>
+  a.service !== b.service ||
+  a.update !== b.update ||
+  a.safetyMeasure !== b.safetyMeasure ||
+  a.decisions !== b.decisions;
 
 /** Entry amounts are shared per rate and billed minutes (money.ts), so their text is formatted once. */
 const amountTexts = new WeakMap<Dec, string>();
@@ -377,7 +394,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const seen = new Map<string, number>();
   const invalid: InvalidEvent[] = [];
   const warnings: Warning[] = [];
-  const issuedOrder: Invoice[] = [];
+  const issuedOrder: { readonly book: ContractBook; readonly issued: IssuedInvoice }[] = [];
   const views = new WeakMap<ContractFacts, ContractFactsView>();
   let position = 0;
 
@@ -415,31 +432,20 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     if (
       !trace &&
       c !== undefined &&
-      c.ticketVersion === slot.version &&
-      c.rateVersion === rateVersion &&
+      c.view === slot.view &&
+      c.corrections === ref.corrections &&
       c.stamp === stampOf(book.versions, c.groups)
     ) {
-      return c;
+      if (c.rateVersion === rateVersion) return c;
+      // A rate card changed: this entry's result did not if its own card is the same.
+      if (c.card === rateCards.get(book.facts.rateCardId)) {
+        c.rateVersion = rateVersion;
+        return c;
+      }
     }
     const ticket = slot.facts;
     const entry = workEntry(ticket, ref.workId) as WorkEntry;
     const card = rateCards.get(book.facts.rateCardId) as RateCardFacts;
-    if (
-      !trace &&
-      c !== undefined &&
-      c.entry === entry &&
-      c.service === ticket.service &&
-      c.update === ticket.update &&
-      c.decisions === ticket.decisions &&
-      c.measure === ticket.safetyMeasure &&
-      c.card === card &&
-      c.stamp === stampOf(book.versions, c.groups)
-    ) {
-      // The ticket or a rate card changed, but not in anything this entry's result was read from.
-      c.ticketVersion = slot.version;
-      c.rateVersion = rateVersion;
-      return c;
-    }
     const classification = classify(
       {
         entry: {
@@ -465,14 +471,11 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     const groups = groupsRead(classification.service);
     listReader(ref, groups);
     ref.cache = {
-      ticketVersion: slot.version,
+      corrections: ref.corrections,
+      view: slot.view,
       rateVersion,
-      entry,
-      service: ticket.service,
-      update: ticket.update,
-      decisions: ticket.decisions,
-      measure: ticket.safetyMeasure,
       card,
+      entry,
       groups,
       stamp: stampOf(book.versions, groups),
       priced: value,
@@ -537,17 +540,25 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       return `work entry ${JSON.stringify(workId)} does not exist (no earlier WorkLogged)`;
     return ref.voided ? `work entry ${JSON.stringify(workId)} is already voided` : ref;
   };
+  /**
+   * Fold `ev` into its ticket's facts. When a part that classification reads changed, every entry of
+   * the ticket may classify differently: bump the view and mark them. Logging or correcting an entry
+   * changes no other entry's result (the caller marks that entry).
+   */
   const evolveTicket = (ticketId: string, ev: DomainEvent): TicketSlot => {
     const slot = tickets.get(ticketId);
     const facts = evolveTicketFacts(slot?.facts, ev) as TicketFacts;
     if (slot === undefined) {
-      const opened: TicketSlot = { facts, version: 0, refs: NO_REFS };
+      const opened: TicketSlot = { facts, view: 0, refs: NO_REFS };
       tickets.set(ticketId, opened);
       return opened;
     }
+    const before = slot.facts;
     slot.facts = facts;
-    slot.version += 1;
-    for (const ref of slot.refs) markDirty(ref);
+    if (viewChanged(before, facts)) {
+      slot.view += 1;
+      for (const ref of slot.refs) markDirty(ref);
+    }
     return slot;
   };
 
@@ -754,6 +765,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         if (ev.type === 'WorkLogCorrected') ref.corrections += 1;
         else ref.voided = true;
         evolveTicket(ref.ticketId, ev);
+        markDirty(ref);
         if (ev.type === 'WorkLogCorrected') listPeriod(ref);
         return;
       }
@@ -806,31 +818,41 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const issue = (book: ContractBook, period: string, invoiceNumber: string): void => {
     const card = rateCards.get(book.facts.rateCardId) as RateCardFacts;
     const s = settle(toWalk(book, period, false), period, current);
-    const invoice = assembleInvoice({
-      book,
+    const issued: IssuedInvoice = {
       period,
-      status: 'issued',
       invoiceNumber,
       currency: card.currency,
       lines: s.lines,
       summary: s.summary,
-    });
-    for (const b of s.billed) b.ref.invoiced = b.line;
+    };
+    for (const b of s.billed) b.ref.invoiced = b.basis;
     for (const r of s.reversed) r.invoiced = undefined;
-    book.issued.set(period, invoice);
+    book.issued.set(period, issued);
     book.lastIssuedPeriod = period;
     for (const ref of book.dirty) ref.dirty = false;
     book.dirty = [];
     book.allDirty = false;
-    issuedOrder.push(invoice);
+    issuedOrder.push({ book, issued });
   };
 
   // ----------------------------------------------------------------------------------------------
   // Queries
 
+  /** An issued invoice as printed: rendered from the results its lines bill, which never change. */
+  const rendered = (book: ContractBook, issued: IssuedInvoice): Invoice =>
+    assembleInvoice({
+      book,
+      period: issued.period,
+      status: 'issued',
+      invoiceNumber: issued.invoiceNumber,
+      currency: issued.currency,
+      lines: issued.lines,
+      summary: issued.summary,
+    });
+
   const draftOrFrozen = (book: ContractBook, period: string): Invoice => {
     const frozen = book.issued.get(period);
-    if (frozen !== undefined) return frozen;
+    if (frozen !== undefined) return rendered(book, frozen);
     const currency = (rateCards.get(book.facts.rateCardId) as RateCardFacts).currency;
     // A period before the last issued one that was never issued itself is skipped: no lines.
     const skipped = book.lastIssuedPeriod !== undefined && period < book.lastIssuedPeriod;
@@ -968,7 +990,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       }
       return E.right(draftOrFrozen(book, period));
     },
-    issuedInvoices: () => [...issuedOrder],
+    issuedInvoices: () => issuedOrder.map(({ book, issued }) => rendered(book, issued)),
     contractIds: () => [...books.keys()],
     invalidEvents: () => invalid,
     warnings: () => warnings,

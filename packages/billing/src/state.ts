@@ -1,13 +1,13 @@
 /**
  * The Ledger's own bookkeeping beside the business-time facts that @msp-billing/contracts keeps:
  * per contract, its work entries in recording order, its issued invoices and what they billed per
- * entry; per entry, the cached classification and price. Facts are immutable values, so a cache is
- * valid exactly while the contract, ticket and rate-card facts it was computed from are the same
- * objects: no version counters to forget.
+ * entry; per entry, the cached classification and price. A cached result is confirmed by change
+ * counters (the entry's corrections, its ticket's view, the rate cards, the contract's fact groups),
+ * each bumped in ledger.ts where its facts change; law (h) of @msp-billing/testing and the worked
+ * examples fail when a bump or a dirty mark is missing.
  */
 import type { RateCardFacts, TicketFacts, WorkEntry, ContractFacts } from '@msp-billing/contracts';
 import type { Classification } from '@msp-billing/entitlements';
-import type { ServiceKind } from '@msp-billing/events';
 import type { Dec } from './money.js';
 import type { Invoice } from './invoice.js';
 
@@ -42,33 +42,34 @@ export interface FactVersions {
 }
 
 /**
- * The inputs a cached result was computed from: the entry, the parts of its ticket that
- * classification reads, the rate card, and the stamp of the contract fact groups it depends on.
- * Facts are immutable values, so identity means "unchanged".
+ * A cached result and what it was computed from, checked by counters rather than by comparing facts:
+ * the entry's own corrections, its ticket's view (the parts of the ticket classification reads), the
+ * rate card, and the stamp of the contract fact groups it depends on. Once computed, `entry` and
+ * `priced` never change: an issued invoice keeps the object as the basis of what it billed.
  */
 export interface CachedResult {
-  /**
-   * The ticket's and the rate cards' change counters when the result was last confirmed: while both
-   * are unchanged (and the stamp), the result is current without looking at any fact.
-   */
-  ticketVersion: number;
+  /** The entry's `corrections` when computed (a correction replaces its values). */
+  readonly corrections: number;
+  /** Its ticket's `view` counter when last confirmed. */
+  view: number;
+  /** The rate cards' change counter when last confirmed, and the card it was priced with. */
   rateVersion: number;
-  readonly entry: WorkEntry;
-  readonly service: TicketFacts['service'];
-  readonly update: TicketFacts['update'];
-  readonly decisions: TicketFacts['decisions'];
-  readonly measure: TicketFacts['safetyMeasure'];
   readonly card: RateCardFacts;
+  readonly entry: WorkEntry;
   /** The contract fact groups the result was read from (bits), and the stamp of their versions. */
   readonly groups: number;
   readonly stamp: number;
   readonly priced: PricedEntry;
 }
 
-/** A ticket's current facts, a counter bumped whenever they change, and its work entries. */
+/** A ticket's current facts, a counter of the changes classification can see, and its work entries. */
 export interface TicketSlot {
   facts: TicketFacts;
-  version: number;
+  /**
+   * Bumped when a part of the ticket that classification reads changes (service, update, schedule,
+   * measure, decision); not by work entries being logged or corrected on it.
+   */
+  view: number;
   refs: EntryRef[];
 }
 
@@ -88,8 +89,11 @@ export interface EntryRef {
   /** Voided entries are neither billed nor listed; a void is final (spec §2). */
   voided: boolean;
   cache: CachedResult | undefined;
-  /** What the issued invoices billed for it, if anything. */
-  invoiced: InvoicedLine | undefined;
+  /**
+   * The result the issued invoices last billed it from, if they billed it: its values are what was
+   * billed. While it is still the entry's current result, nothing it was billed for has changed.
+   */
+  invoiced: CurrentEntry | undefined;
   /** Whether it is on its book's `dirty` list. */
   dirty: boolean;
   /** The period list of its book it was last put on (its period as of its latest values). */
@@ -100,22 +104,29 @@ export interface EntryRef {
   walk: number;
 }
 
-/** What an issued invoice billed for one entry: the values its last line stated. */
-export interface InvoicedLine {
-  readonly workId: string;
-  readonly ticketId: string;
-  readonly service: ServiceKind;
-  readonly startedAt: number;
-  readonly minutes: number;
-  readonly billedMinutes: number;
-  readonly hourlyRate: string;
-  readonly amount: Dec;
-  readonly clause: string;
-  /**
-   * The cached result these values were taken from: while an entry's current result is this very
-   * object, nothing it was billed for has changed and the comparison of values can be skipped.
-   */
-  readonly basis: object;
+/** An entry's values and priced classification; the same object while neither changed. */
+export interface CurrentEntry {
+  readonly entry: WorkEntry;
+  readonly priced: PricedEntry;
+}
+
+/** What one line of an issued invoice states: its kind and the result whose values it bills. */
+export interface IssuedLine {
+  readonly kind: 'work' | 'late-work' | 'reversal' | 'correction';
+  readonly basis: CurrentEntry;
+}
+
+/**
+ * An issued invoice as the Ledger keeps it: its lines as results (not as text), rendered when asked
+ * for. A line's values are those of its basis, which never changes, so the rendering is the same at
+ * every query.
+ */
+export interface IssuedInvoice {
+  readonly period: string;
+  readonly invoiceNumber: string;
+  readonly currency: string;
+  readonly lines: readonly IssuedLine[];
+  readonly summary: Pick<Invoice, 'included' | 'held' | 'flagged'>;
 }
 
 /** A contract in the Ledger: its facts and the Ledger's bookkeeping. */
@@ -125,7 +136,7 @@ export interface ContractBook {
   /** Work entries in recording order of their `WorkLogged`. */
   readonly entries: EntryRef[];
   /** Issued invoices by period, and the latest issued period. */
-  readonly issued: Map<string, Invoice>;
+  readonly issued: Map<string, IssuedInvoice>;
   lastIssuedPeriod?: string;
   /**
    * Entries whose result may have changed since the last issued invoice: new, corrected, voided, on a
