@@ -7,7 +7,7 @@
  */
 import { formatInstant, type Instant, type ServiceKind } from '@msp-billing/events';
 import { Dec, ZERO, formatMoney, formatRate, vatOf } from './money.js';
-import type { ContractBook, CurrentEntry, EntryRef, IssuedLine } from './state.js';
+import type { ContractBook, CurrentEntry, EntryRef, IssuedInvoice, IssuedLine } from './state.js';
 
 export type { CurrentEntry } from './state.js';
 
@@ -207,3 +207,15 @@ export const assembleInvoice = (args: {
     ...args.summary,
   };
 };
+
+/** An issued invoice as printed: rendered from the results its lines bill, which never change. */
+export const renderIssued = (book: ContractBook, issued: IssuedInvoice): Invoice =>
+  assembleInvoice({
+    book,
+    period: issued.period,
+    status: 'issued',
+    invoiceNumber: issued.invoiceNumber,
+    currency: issued.currency,
+    lines: issued.lines,
+    summary: issued.summary,
+  });

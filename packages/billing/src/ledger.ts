@@ -51,7 +51,7 @@ import {
 import { DEFAULT_SLA_CATALOG, isInMaintenanceWindow, type SlaCatalog } from '@msp-billing/sla';
 import { amountOf, billedMinutesOf, formatMoney, formatRate, type Dec } from './money.js';
 import { periodOf } from './period.js';
-import { assembleInvoice, settle, type Current, type Invoice } from './invoice.js';
+import { assembleInvoice, renderIssued, settle, type Current, type Invoice } from './invoice.js';
 import type {
   ContractBook,
   EntryRef,
@@ -838,21 +838,9 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   // ----------------------------------------------------------------------------------------------
   // Queries
 
-  /** An issued invoice as printed: rendered from the results its lines bill, which never change. */
-  const rendered = (book: ContractBook, issued: IssuedInvoice): Invoice =>
-    assembleInvoice({
-      book,
-      period: issued.period,
-      status: 'issued',
-      invoiceNumber: issued.invoiceNumber,
-      currency: issued.currency,
-      lines: issued.lines,
-      summary: issued.summary,
-    });
-
   const draftOrFrozen = (book: ContractBook, period: string): Invoice => {
     const frozen = book.issued.get(period);
-    if (frozen !== undefined) return rendered(book, frozen);
+    if (frozen !== undefined) return renderIssued(book, frozen);
     const currency = (rateCards.get(book.facts.rateCardId) as RateCardFacts).currency;
     // A period before the last issued one that was never issued itself is skipped: no lines.
     const skipped = book.lastIssuedPeriod !== undefined && period < book.lastIssuedPeriod;
@@ -990,7 +978,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       }
       return E.right(draftOrFrozen(book, period));
     },
-    issuedInvoices: () => issuedOrder.map(({ book, issued }) => rendered(book, issued)),
+    issuedInvoices: () => issuedOrder.map(({ book, issued }) => renderIssued(book, issued)),
     contractIds: () => [...books.keys()],
     invalidEvents: () => invalid,
     warnings: () => warnings,
