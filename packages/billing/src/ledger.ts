@@ -342,6 +342,25 @@ const pricedOf = (
   return priced;
 };
 
+/** Whether two priced results say the same in everything a ledger line, an invoice or `explain` shows. */
+const samePriced = (a: PricedEntry, b: PricedEntry): boolean => {
+  if (a === b) return true;
+  const x = a.classification;
+  const y = b.classification;
+  return (
+    a.period === b.period &&
+    a.billedMinutes === b.billedMinutes &&
+    a.hourlyRate === b.hourlyRate &&
+    (a.amount === b.amount || (a.amount !== null && b.amount !== null && a.amount.equals(b.amount))) &&
+    x.status === y.status &&
+    x.clause === y.clause &&
+    x.reason === y.reason &&
+    x.service === y.service &&
+    x.hourlyRate === y.hourlyRate &&
+    x.rateEffectiveFrom === y.rateEffectiveFrom
+  );
+};
+
 // ------------------------------------------------------------------------------------------------
 // What an invoice must walk (see ContractBook.dirty): marking and listing
 
@@ -470,6 +489,14 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     if (trace) return { entry, priced: value };
     const groups = groupsRead(classification.service);
     listReader(ref, groups);
+    if (c !== undefined && c.entry === entry && samePriced(c.priced, value)) {
+      // Recomputed to the same answer: keep the result (an invoice billed from it stays settled).
+      c.view = slot.view;
+      c.rateVersion = rateVersion;
+      c.card = card;
+      c.stamp = stampOf(book.versions, c.groups);
+      return c;
+    }
     ref.cache = {
       corrections: ref.corrections,
       view: slot.view,

@@ -45,7 +45,9 @@ export interface FactVersions {
  * A cached result and what it was computed from, checked by counters rather than by comparing facts:
  * the entry's own corrections, its ticket's view (the parts of the ticket classification reads), the
  * rate card, and the stamp of the contract fact groups it depends on. Once computed, `entry` and
- * `priced` never change: an issued invoice keeps the object as the basis of what it billed.
+ * `priced` never change: an issued invoice keeps the object as the basis of what it billed. When a
+ * recomputation gives the same entry and an equal priced result, the object is kept and only its
+ * counters move, so an invoiced entry that did not change stays settled.
  */
 export interface CachedResult {
   /** The entry's `corrections` when computed (a correction replaces its values). */
@@ -54,11 +56,11 @@ export interface CachedResult {
   view: number;
   /** The rate cards' change counter when last confirmed, and the card it was priced with. */
   rateVersion: number;
-  readonly card: RateCardFacts;
+  card: RateCardFacts;
   readonly entry: WorkEntry;
   /** The contract fact groups the result was read from (bits), and the stamp of their versions. */
   readonly groups: number;
-  readonly stamp: number;
+  stamp: number;
   readonly priced: PricedEntry;
 }
 
