@@ -14,7 +14,13 @@ import type {
   UpdateScope,
 } from '@msp-billing/events';
 import { emptyKeyedLog, keyedGet, keyedSet, type KeyedLog } from './keyedLog.js';
-import { emptyTimeline, timelineAppend, timelineLatest, type Timeline } from './timeline.js';
+import {
+  emptyTimeline,
+  timelineAppend,
+  timelineChangeAt,
+  timelineLatest,
+  type Timeline,
+} from './timeline.js';
 
 /** How a ticket came into being. */
 export type TicketOrigin = 'ticket' | 'update-request' | 'safety-measure';
@@ -70,7 +76,14 @@ export interface TicketFacts {
   /** The customer's requester; absent on provider tickets (safety measures). */
   readonly requester?: string;
   readonly vmId?: string;
-  /** The ticket's service over time: as opened, then each reclassification. */
+  /** The service the ticket was opened with, in force from `openedAt`. */
+  readonly openedService: ServiceKind;
+  /**
+   * The ticket's reclassifications (`TicketReclassified`) over time, without the opening: the shared
+   * empty timeline while never reclassified, as almost every ticket is — a one-change timeline per
+   * ticket cost ~170 B. A new value exactly when a reclassification is recorded, so its identity
+   * says whether the current service can have changed. Read the service with `currentService`.
+   */
   readonly service: Timeline<ServiceKind>;
   readonly update?: UpdateFacts;
   readonly safetyMeasure?: SafetyMeasureFacts;
@@ -98,15 +111,24 @@ const opened = (
   channel: base.channel,
   requester: base.requester,
   vmId: base.vmId,
-  service: timelineAppend(emptyTimeline<ServiceKind>(), base.openedAt, service),
+  openedService: service,
+  service: emptyTimeline(),
   update: base.update,
   safetyMeasure: base.safetyMeasure,
   decisions: emptyTimeline(),
   entries: emptyKeyedLog(),
 });
 
-/** The ticket's current service: the latest reclassification in business time, else as opened. */
-export const currentService = (t: TicketFacts): ServiceKind => timelineLatest(t.service) as ServiceKind;
+/**
+ * The ticket's current service: the latest reclassification in business time, else as opened. The
+ * opening counts as the first change, at `openedAt`: a reclassification at the same instant was
+ * recorded after it and wins; only when every reclassification took effect before the opening does
+ * the service as opened stay.
+ */
+export const currentService = (t: TicketFacts): ServiceKind => {
+  const latest = timelineChangeAt(t.service, Number.POSITIVE_INFINITY);
+  return latest !== undefined && latest.at >= t.openedAt ? latest.value : t.openedService;
+};
 
 /** The latest `UpdateScheduled` in business time, if any. */
 export const latestSchedule = (t: TicketFacts): UpdateSchedule | undefined =>
@@ -193,6 +215,7 @@ const update = (t: TicketFacts, p: Patch): TicketFacts => ({
   channel: t.channel,
   requester: t.requester,
   vmId: t.vmId,
+  openedService: t.openedService,
   service: p.service ?? t.service,
   update: p.update ?? t.update,
   safetyMeasure: t.safetyMeasure,
