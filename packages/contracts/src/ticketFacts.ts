@@ -13,6 +13,7 @@ import type {
   TicketChannel,
   UpdateScope,
 } from '@msp-billing/events';
+import { intern, internOptional } from './intern.js';
 import { emptyKeyedLog, keyedGet, keyedSet, type KeyedLog } from './keyedLog.js';
 import {
   emptyTimeline,
@@ -109,8 +110,9 @@ const opened = (
   openedAt: base.openedAt,
   origin: base.origin,
   channel: base.channel,
-  requester: base.requester,
-  vmId: base.vmId,
+  // Kept for the life of the ticket and repeated across tickets: one shared copy each.
+  requester: internOptional(base.requester),
+  vmId: internOptional(base.vmId),
   openedService: service,
   service: emptyTimeline(),
   update: base.update,
@@ -278,8 +280,9 @@ export const evolveTicketFacts = (t: TicketState, e: DomainEvent): TicketState =
       if (d.ticketId !== t.ticketId || keyedGet(t.entries, d.workId) !== undefined) return t;
       const entry: WorkEntry = {
         workId: d.workId,
-        ticketId: d.ticketId,
-        technician: d.technician,
+        // The ticket's own id (equal, checked above) rather than this event's copy of it.
+        ticketId: t.ticketId,
+        technician: intern(d.technician),
         startedAt: d.startedAt,
         minutes: d.minutes,
         ...(d.service === undefined ? {} : { service: d.service }),
