@@ -154,6 +154,11 @@ export interface Ledger {
   /** Record an input that could not even be decoded (keeps `invalidEvents` complete). */
   recordUndecodable(reason: string, source?: EventSource & { eventId?: string }): void;
   entries(filter?: { contractId?: string; period?: string }): LedgerEntry[];
+  /**
+   * The same entries as {@link Ledger.entries}, one at a time: a caller that writes them out as it
+   * goes (the CLI) never holds them all. Do not apply events while iterating.
+   */
+  eachEntry(filter?: { contractId?: string; period?: string }): IterableIterator<LedgerEntry>;
   explain(workId: string): E.Either<LedgerQueryError, Explanation>;
   invoice(contractId: string, period: string): E.Either<LedgerQueryError, Invoice>;
   /** Every issued invoice, in the order they were issued. */
@@ -211,7 +216,7 @@ const ticketView = (t: TicketFacts): TicketView => {
  * when it is opened and never change; its work entries are not part of the view.
  */
 const viewChanged = (a: TicketFacts, b: TicketFacts): boolean =>
-  a.service !== b.service ||
+  a.reclassifications !== b.reclassifications ||
   a.update !== b.update ||
   a.safetyMeasure !== b.safetyMeasure ||
   a.decisions !== b.decisions;
@@ -935,18 +940,17 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       position += 1;
     },
     entries(filter = {}) {
-      const out: LedgerEntry[] = [];
-      const scan = (list: Iterable<EntryRef>): void => {
-        for (const ref of list) {
-          const cur = current(ref);
-          if (cur === undefined || (filter.period !== undefined && cur.priced.period !== filter.period))
-            continue;
-          out.push(ledgerEntry(ref, cur.entry, cur.priced));
-        }
-      };
-      if (filter.contractId !== undefined) scan(books.get(filter.contractId)?.entries ?? []);
-      else scan(refs.values());
-      return out;
+      return [...ledger.eachEntry(filter)];
+    },
+    *eachEntry(filter = {}) {
+      const list: Iterable<EntryRef> =
+        filter.contractId !== undefined ? (books.get(filter.contractId)?.entries ?? []) : refs.values();
+      for (const ref of list) {
+        const cur = current(ref);
+        if (cur === undefined || (filter.period !== undefined && cur.priced.period !== filter.period))
+          continue;
+        yield ledgerEntry(ref, cur.entry, cur.priced);
+      }
     },
     explain(workId) {
       const ref = refs.get(workId);

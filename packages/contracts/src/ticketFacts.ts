@@ -85,7 +85,7 @@ export interface TicketFacts {
    * ticket cost ~170 B. A new value exactly when a reclassification is recorded, so its identity
    * says whether the current service can have changed. Read the service with `currentService`.
    */
-  readonly service: Timeline<ServiceKind>;
+  readonly reclassifications: Timeline<ServiceKind>;
   readonly update?: UpdateFacts;
   readonly safetyMeasure?: SafetyMeasureFacts;
   readonly decisions: Timeline<OrderDecision>;
@@ -114,7 +114,7 @@ const opened = (
   requester: internOptional(base.requester),
   vmId: internOptional(base.vmId),
   openedService: service,
-  service: emptyTimeline(),
+  reclassifications: emptyTimeline(),
   update: base.update,
   safetyMeasure: base.safetyMeasure,
   decisions: emptyTimeline(),
@@ -128,7 +128,7 @@ const opened = (
  * the service as opened stay.
  */
 export const currentService = (t: TicketFacts): ServiceKind => {
-  const latest = timelineChangeAt(t.service, Number.POSITIVE_INFINITY);
+  const latest = timelineChangeAt(t.reclassifications, Number.POSITIVE_INFINITY);
   return latest !== undefined && latest.at >= t.openedAt ? latest.value : t.openedService;
 };
 
@@ -206,7 +206,7 @@ const openingOf = (e: DomainEvent): TicketFacts | undefined => {
   }
 };
 
-type Patch = Pick<Partial<TicketFacts>, 'service' | 'update' | 'decisions' | 'entries'>;
+type Patch = Pick<Partial<TicketFacts>, 'reclassifications' | 'update' | 'decisions' | 'entries'>;
 
 // A literal of fixed shape: object spread is several times slower in V8, and this runs per event.
 const update = (t: TicketFacts, p: Patch): TicketFacts => ({
@@ -218,7 +218,7 @@ const update = (t: TicketFacts, p: Patch): TicketFacts => ({
   requester: t.requester,
   vmId: t.vmId,
   openedService: t.openedService,
-  service: p.service ?? t.service,
+  reclassifications: p.reclassifications ?? t.reclassifications,
   update: p.update ?? t.update,
   safetyMeasure: t.safetyMeasure,
   decisions: p.decisions ?? t.decisions,
@@ -235,7 +235,7 @@ export const evolveTicketFacts = (t: TicketState, e: DomainEvent): TicketState =
   switch (e.type) {
     case 'TicketReclassified':
       return e.data.ticketId === t.ticketId
-        ? update(t, { service: timelineAppend(t.service, at, e.data.service) })
+        ? update(t, { reclassifications: timelineAppend(t.reclassifications, at, e.data.service) })
         : t;
     case 'OrderConfirmed':
       return e.data.ticketId === t.ticketId

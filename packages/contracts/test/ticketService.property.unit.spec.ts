@@ -105,9 +105,9 @@ describe('currentService', () => {
           t = evolveTicketFacts(t, eventOf(s, i + 1));
           if (before === undefined || t === undefined) throw new Error('not opened');
           expect(currentService(t)).toBe(oracle(opened, steps.slice(0, i + 1)));
-          // The Ledger's caches rely on this: `service` is a new value exactly when reclassified.
+          // The Ledger's caches rely on this: `reclassifications` is a new value exactly when reclassified.
           const reclassified = s.kind === 'reclassify' && s.ticketId === 't-1';
-          expect(t.service !== before.service).toBe(reclassified);
+          expect(t.reclassifications !== before.reclassifications).toBe(reclassified);
           expect(t.openedService).toBe(opened);
         });
       }),
