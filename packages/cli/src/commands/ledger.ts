@@ -58,43 +58,44 @@ const run: Command['run'] = async (args, io: CliIo, out: Output) => {
   const { ledger } = loaded.right;
   if (contract !== undefined && !ledger.contractIds().includes(contract))
     return E.left(unknownContract(contract, ledger));
-  const entries = ledger.entries({
+  const filter = {
     ...(contract === undefined ? {} : { contractId: contract }),
     ...(periodArg === undefined ? {} : { period: periodArg }),
-  });
+  };
   const invalid = ledger.invalidEvents();
 
   if (format === 'json' || format === 'csv') {
     // The array (or file) holds entries only; skipped invalid events go to stderr.
     for (const e of invalid) io.stderr.write(`${invalidLine(e)}\n`);
   }
+  // json and csv are written entry by entry as the Ledger yields them: a million entries are never
+  // all in memory at once (the table needs them all for its column widths).
   if (format === 'json') {
     // One entry per line: valid JSON, and still greppable on a big ledger.
-    if (entries.length === 0) await out.line('[]');
-    else {
-      const last = entries.length - 1;
-      await writeAll(
-        out,
-        (function* () {
-          yield '[\n';
-          for (const [i, e] of entries.entries())
-            yield `${JSON.stringify(ledgerEntryJson(e))}${i < last ? ',' : ''}\n`;
-          yield ']\n';
-        })(),
-      );
-    }
+    await writeAll(
+      out,
+      (function* () {
+        let first = true;
+        for (const e of ledger.eachEntry(filter)) {
+          yield `${first ? '[\n' : ',\n'}${JSON.stringify(ledgerEntryJson(e))}`;
+          first = false;
+        }
+        yield first ? '[]\n' : '\n]\n';
+      })(),
+    );
   } else if (format === 'csv') {
     await writeAll(
       out,
       (function* () {
         yield csvRow(LEDGER_FIELDS);
-        for (const e of entries) {
+        for (const e of ledger.eachEntry(filter)) {
           const j = ledgerEntryJson(e);
           yield csvRow(LEDGER_FIELDS.map((k) => j[k]));
         }
       })(),
     );
   } else {
+    const entries = ledger.entries(filter);
     const lines = renderTable(
       [
         { header: 'Work' },
