@@ -10,11 +10,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import {
   MAX_HA_RESTARTS_IN_ROW,
-  appended,
   alertOf,
   authorizedRequestersAt,
   contractView,
   currentService,
+  keyedEntries,
   evolveContractFacts,
   evolveRateCard,
   evolveTicketFacts,
@@ -172,9 +172,6 @@ export interface Ledger {
 
 const iso = (t: number): string => formatInstant(t as Instant);
 
-/** The entries of a ticket without any (shared: appending copies). */
-const NO_REFS: EntryRef[] = Object.freeze([]) as unknown as EntryRef[];
-
 /**
  * The ticket as classification reads it (the current service, the latest schedule and decision).
  * Built per classification, not kept: results are cached per entry, so a view is asked for about
@@ -231,8 +228,8 @@ const amountText = (d: Dec): string => {
 
 const ledgerEntry = (ref: EntryRef, e: WorkEntry, p: PricedEntry): LedgerEntry => ({
   workId: ref.workId,
-  ticketId: ref.ticketId,
-  contractId: ref.contractId,
+  ticketId: ref.slot.facts.ticketId,
+  contractId: ref.book.facts.contractId,
   period: p.period,
   service: p.classification.service,
   status: p.classification.status,
@@ -581,7 +578,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     const slot = tickets.get(ticketId);
     const facts = evolveTicketFacts(slot?.facts, ev) as TicketFacts;
     if (slot === undefined) {
-      const opened: TicketSlot = { facts, view: 0, refs: NO_REFS };
+      const opened: TicketSlot = { facts, view: 0 };
       tickets.set(ticketId, opened);
       return opened;
     }
@@ -589,7 +586,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     slot.facts = facts;
     if (viewChanged(before, facts)) {
       slot.view += 1;
-      for (const ref of slot.refs) markDirty(ref);
+      for (const [workId] of keyedEntries(facts.entries)) markDirty(refs.get(workId) as EntryRef);
     }
     return slot;
   };
@@ -767,13 +764,10 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         return;
       case 'WorkLogged': {
         const slot = evolveTicket(ev.data.ticketId, ev);
-        const contractId = slot.facts.contractId;
         const ref: EntryRef = {
-          book: books.get(contractId) as ContractBook,
+          book: books.get(slot.facts.contractId) as ContractBook,
           slot,
           workId: ev.data.workId,
-          ticketId: ev.data.ticketId,
-          contractId,
           seq,
           corrections: 0,
           voided: false,
@@ -786,7 +780,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         };
         refs.set(ref.workId, ref);
         ref.book.entries.push(ref);
-        slot.refs = appended(slot.refs, ref);
         markDirty(ref);
         listPeriod(ref);
         return;
@@ -796,7 +789,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         const ref = refs.get(ev.data.workId) as EntryRef;
         if (ev.type === 'WorkLogCorrected') ref.corrections += 1;
         else ref.voided = true;
-        evolveTicket(ref.ticketId, ev);
+        evolveTicket(ref.slot.facts.ticketId, ev);
         markDirty(ref);
         if (ev.type === 'WorkLogCorrected') listPeriod(ref);
         return;
@@ -966,7 +959,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         });
       }
       const { entry, priced: p } = cur;
-      const book = books.get(ref.contractId) as ContractBook;
+      const book = ref.book;
       const card = rateCards.get(book.facts.rateCardId) as RateCardFacts;
       const c = p.classification;
       return E.right({

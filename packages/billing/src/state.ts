@@ -64,7 +64,10 @@ export interface CachedResult {
   readonly priced: PricedEntry;
 }
 
-/** A ticket's current facts, a counter of the changes classification can see, and its work entries. */
+/**
+ * A ticket's current facts and a counter of the changes classification can see. Its work entries are
+ * those of its facts (`entries`), found through the Ledger's map of entries when the view changes.
+ */
 export interface TicketSlot {
   facts: TicketFacts;
   /**
@@ -72,18 +75,15 @@ export interface TicketSlot {
    * measure, decision); not by work entries being logged or corrected on it.
    */
   view: number;
-  refs: EntryRef[];
 }
 
 /** A work entry as the Ledger tracks it; its values live in the ticket's facts. */
 export interface EntryRef {
   /** The contract's book, so a lookup per query is saved. */
   readonly book: ContractBook;
-  /** Its ticket, so a lookup per query is saved. */
+  /** Its ticket, so a lookup per query is saved (its ticket id is `slot.facts.ticketId`). */
   readonly slot: TicketSlot;
   readonly workId: string;
-  readonly ticketId: string;
-  readonly contractId: string;
   /** Recording position of its `WorkLogged`: invoice lines are ordered by it. */
   readonly seq: number;
   /** How many `WorkLogCorrected` were applied to it (shown by `explain`). */
