@@ -330,18 +330,26 @@ const pricedOf = (
   period: string,
   billedMinutes: number | null,
 ): PricedEntry => {
-  const rate = billedMinutes === null ? undefined : classification.hourlyRate;
-  const make = (): PricedEntry =>
-    rate === undefined || billedMinutes === null
-      ? { classification, period, billedMinutes: null, hourlyRate: null, amount: null }
-      : { classification, period, billedMinutes, hourlyRate: rate, amount: amountOf(rate, billedMinutes) };
-  if (!isSharedClassification(classification)) return make();
+  if (!isSharedClassification(classification)) return newPriced(classification, period, billedMinutes);
   let byKey = sharedPriced.get(classification);
   if (byKey === undefined) sharedPriced.set(classification, (byKey = new Map()));
   const key = billedMinutes === null ? period : `${period}|${billedMinutes}`;
   let priced = byKey.get(key);
-  if (priced === undefined) byKey.set(key, (priced = Object.freeze(make())));
+  if (priced === undefined)
+    byKey.set(key, (priced = Object.freeze(newPriced(classification, period, billedMinutes))));
   return priced;
+};
+
+// A function of its own rather than a closure in pricedOf: that ran for every classification.
+const newPriced = (
+  classification: Classification,
+  period: string,
+  billedMinutes: number | null,
+): PricedEntry => {
+  const rate = billedMinutes === null ? undefined : classification.hourlyRate;
+  return rate === undefined || billedMinutes === null
+    ? { classification, period, billedMinutes: null, hourlyRate: null, amount: null }
+    : { classification, period, billedMinutes, hourlyRate: rate, amount: amountOf(rate, billedMinutes) };
 };
 
 /** Whether two priced results say the same in everything a ledger line, an invoice or `explain` shows. */
