@@ -5,32 +5,37 @@
  * a map per event.
  */
 
-import { SHORT_ARRAY, appended } from './smallArray.js';
+import { SHORT_ARRAY } from './smallArray.js';
 
-interface Entry<V> {
-  readonly key: string;
-  readonly value: V;
-  /** Position of the previous entry of the same key, or -1: older versions walk back along it. */
-  readonly prev: number;
-}
+/**
+ * Entries are stored flat, three slots each — key, value, and the position of the previous entry of
+ * the same key (-1 if none), which older versions walk back along — rather than as an object each:
+ * a ticket's work entries are the largest keyed logs, and an object per entry cost 48 bytes more.
+ */
+const STRIDE = 3;
+type Slot = unknown;
 
 /** Latest value per key. Treat the fields as opaque; use the functions below. */
 export interface KeyedLog<V> {
-  readonly buffer: Entry<V>[];
+  /** Entries in recording order, {@link STRIDE} slots each; shared by versions of one buffer. */
+  readonly buffer: Slot[];
   /**
-   * Position in `buffer` of each key's newest entry; shared by the versions of a buffer. Absent
-   * while the buffer is short: most logs (a ticket's work entries) hold a handful of keys, and a
-   * Map per log would cost more memory than the entries themselves.
+   * Position (entry number) in `buffer` of each key's newest entry; shared by the versions of a
+   * buffer. Absent while the buffer is short: most logs (a ticket's work entries) hold a handful of
+   * keys, and a Map per log would cost more memory than the entries themselves.
    */
   readonly index: Map<string, number> | undefined;
+  /** Number of entries of this version. */
   readonly length: number;
+  /** Phantom: the type of the values. */
+  readonly _value?: V;
 }
 
-/** Buffers longer than this get an index; shorter ones are scanned (and copied on append). */
+/** Buffers with more entries than this get an index; shorter ones are scanned (and copied on append). */
 const INDEX_FROM = SHORT_ARRAY;
 
 const EMPTY: KeyedLog<never> = Object.freeze({
-  buffer: Object.freeze([]) as never[],
+  buffer: Object.freeze([]) as unknown as Slot[],
   index: undefined,
   length: 0,
 });
@@ -38,34 +43,40 @@ const EMPTY: KeyedLog<never> = Object.freeze({
 /** A log with no key (one shared value: appending to it always starts a new buffer). */
 export const emptyKeyedLog = <V>(): KeyedLog<V> => EMPTY;
 
+const keyAt = (buffer: Slot[], p: number): string => buffer[p * STRIDE] as string;
+const valueAt = <V>(buffer: Slot[], p: number): V => buffer[p * STRIDE + 1] as V;
+const prevAt = (buffer: Slot[], p: number): number => buffer[p * STRIDE + 2] as number;
+
 /** Position of the newest entry of `key` among the first `length` of `buffer`, or -1. */
 const newest = <V>(log: KeyedLog<V>, key: string): number => {
   if (log.index === undefined) {
-    for (let p = log.length - 1; p >= 0; p--) if ((log.buffer[p] as Entry<V>).key === key) return p;
+    for (let p = log.length - 1; p >= 0; p--) if (keyAt(log.buffer, p) === key) return p;
     return -1;
   }
   let p = log.index.get(key) ?? -1;
   // Entries written after this version (by a newer version of the same buffer) are not ours.
-  while (p >= log.length) p = (log.buffer[p] as Entry<V>).prev;
+  while (p >= log.length) p = prevAt(log.buffer, p);
   return p;
 };
 
 /** The log with `key` set to `value`. */
 export const keyedSet = <V>(log: KeyedLog<V>, key: string, value: V): KeyedLog<V> => {
-  if (log.length === 0) return { buffer: [{ key, value, prev: -1 }], index: undefined, length: 1 };
+  if (log.length === 0) return { buffer: [key, value, -1], index: undefined, length: 1 };
   const prev = newest(log, key);
   let { buffer, index } = log;
-  if (buffer.length !== log.length) {
+  if (buffer.length !== log.length * STRIDE) {
     // Someone already wrote after this version: fork the buffer; the index is rebuilt below if needed.
-    buffer = buffer.slice(0, log.length);
+    buffer = buffer.slice(0, log.length * STRIDE);
     index = undefined;
   }
-  const position = buffer.length;
-  buffer = appended(buffer, { key, value, prev });
+  const position = log.length;
+  // Short buffers are copied at their exact size (see smallArray.ts), long ones pushed.
+  if (position < SHORT_ARRAY) buffer = buffer.concat([key, value, prev]);
+  else buffer.push(key, value, prev);
   if (index !== undefined) index.set(key, position);
-  else if (buffer.length > INDEX_FROM) {
+  else if (position + 1 > INDEX_FROM) {
     index = new Map();
-    for (let i = 0; i < buffer.length; i++) index.set((buffer[i] as Entry<V>).key, i);
+    for (let i = 0; i <= position; i++) index.set(keyAt(buffer, i), i);
   }
   return { buffer, index, length: position + 1 };
 };
@@ -73,7 +84,7 @@ export const keyedSet = <V>(log: KeyedLog<V>, key: string, value: V): KeyedLog<V
 /** The latest value of `key` in this version, or undefined. */
 export const keyedGet = <V>(log: KeyedLog<V>, key: string): V | undefined => {
   const p = newest(log, key);
-  return p < 0 ? undefined : (log.buffer[p] as Entry<V>).value;
+  return p < 0 ? undefined : valueAt<V>(log.buffer, p);
 };
 
 /** Whether `key` has a value in this version. */
@@ -82,9 +93,6 @@ export const keyedHas = <V>(log: KeyedLog<V>, key: string): boolean => keyedGet(
 /** Every key with its latest value, in order of first appearance. */
 export const keyedEntries = <V>(log: KeyedLog<V>): [string, V][] => {
   const seen = new Map<string, V>();
-  for (let i = 0; i < log.length; i++) {
-    const e = log.buffer[i] as Entry<V>;
-    seen.set(e.key, e.value);
-  }
+  for (let i = 0; i < log.length; i++) seen.set(keyAt(log.buffer, i), valueAt<V>(log.buffer, i));
   return [...seen];
 };
