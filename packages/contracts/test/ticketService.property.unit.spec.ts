@@ -87,7 +87,7 @@ const oracle = (opened: string, steps: readonly Step[]): string => {
 describe('currentService', () => {
   it('PROPERTY: the latest change in business time, the opening included, ties to the later recorded', () => {
     fc.assert(
-      fc.property(service, fc.array(step, { maxLength: 12 }), (opened, steps) => {
+      fc.property(service, fc.array(step, { maxLength: 12, size: 'max' }), (opened, steps) => {
         let t: TicketState = evolveTicketFacts(
           undefined,
           event('TicketOpened', 0, OPENED_AT, {

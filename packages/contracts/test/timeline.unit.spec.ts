@@ -61,16 +61,20 @@ describe('Timeline', () => {
   it('PROPERTY: agrees with a naive scan over random changes recorded in any order', () => {
     const change = fc.tuple(fc.integer({ min: 0, max: 50 }), fc.string({ maxLength: 2 }));
     fc.assert(
-      fc.property(fc.array(change, { maxLength: 30 }), fc.integer({ min: -1, max: 51 }), (changes, t) => {
-        const tl = build(changes);
-        // Naive: among changes at ≤ t, the greatest instant; on ties, the last recorded.
-        let best: { at: number; i: number; v: string } | undefined;
-        changes.forEach(([at, v], i) => {
-          if (at <= t && (best === undefined || at > best.at || (at === best.at && i > best.i)))
-            best = { at, i, v };
-        });
-        expect(timelineAt(tl, t)).toBe(best?.v);
-      }),
+      fc.property(
+        fc.array(change, { maxLength: 30, size: 'max' }),
+        fc.integer({ min: -1, max: 51 }),
+        (changes, t) => {
+          const tl = build(changes);
+          // Naive: among changes at ≤ t, the greatest instant; on ties, the last recorded.
+          let best: { at: number; i: number; v: string } | undefined;
+          changes.forEach(([at, v], i) => {
+            if (at <= t && (best === undefined || at > best.at || (at === best.at && i > best.i)))
+              best = { at, i, v };
+          });
+          expect(timelineAt(tl, t)).toBe(best?.v);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -91,6 +95,21 @@ describe('KeyedLog', () => {
       ['b', 3],
     ]);
   });
+  it('forks a long buffer (appended in place) when an older version is written to', () => {
+    // Past eight entries a buffer is pushed in place and shared by its versions; writing to a version
+    // that is no longer the newest must copy it, or the newer version would see the write.
+    let older = emptyKeyedLog<number>();
+    for (let i = 0; i < 12; i++) older = keyedSet(older, `k${i}`, i);
+    const newer = keyedSet(older, 'k0', 100);
+    const sibling = keyedSet(older, 'k1', 200);
+    expect(keyedGet(newer, 'k0')).toBe(100);
+    expect(keyedGet(newer, 'k1')).toBe(1);
+    expect(keyedGet(sibling, 'k0')).toBe(0);
+    expect(keyedGet(sibling, 'k1')).toBe(200);
+    expect(keyedGet(older, 'k0')).toBe(0);
+    expect(keyedGet(older, 'k1')).toBe(1);
+    expect(keyedEntries(sibling).length).toBe(12);
+  });
 });
 
 describe('Persistence of versions (shared empty values, lazily built key index)', () => {
@@ -99,7 +118,9 @@ describe('Persistence of versions (shared empty values, lazily built key index)'
   // its time: the model keeps one Map or array per version.
   const step = fc.record({
     from: fc.nat(),
-    newest: fc.boolean(),
+    // Mostly the newest version, so that chains grow past eight entries (where buffers are shared
+    // and pushed in place) before an older version is written to.
+    newest: fc.integer({ min: 0, max: 4 }).map((n) => n > 0),
     key: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'),
     at: fc.integer({ min: 0, max: 20 }),
     value: fc.integer(),
@@ -107,7 +128,8 @@ describe('Persistence of versions (shared empty values, lazily built key index)'
 
   it('PROPERTY: every KeyedLog version answers like a copy of its own keys', () => {
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+      // fast-check keeps arrays short by default (size 'small'): ask for programs long enough.
+      fc.property(fc.array(step, { minLength: 12, maxLength: 60, size: 'max' }), (steps) => {
         const versions = [emptyKeyedLog<number>()];
         const models = [new Map<string, number>()];
         for (const s of steps) {
@@ -129,7 +151,7 @@ describe('Persistence of versions (shared empty values, lazily built key index)'
 
   it('PROPERTY: every Timeline version answers like a copy of its own changes', () => {
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+      fc.property(fc.array(step, { maxLength: 40, size: 'max' }), (steps) => {
         const versions = [emptyTimeline<number>()];
         const models: (readonly (readonly [number, number])[])[] = [[]];
         for (const s of steps) {

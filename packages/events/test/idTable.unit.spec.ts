@@ -19,7 +19,7 @@ const nearIds = fc.oneof(
 describe('IdTable', () => {
   it(`answers like a Map of first lines and fingerprints (${RUNS} runs)`, () => {
     fc.assert(
-      fc.property(fc.array(nearIds, { maxLength: 200 }), (ids) => {
+      fc.property(fc.array(nearIds, { maxLength: 200, size: 'max' }), (ids) => {
         const table = new IdTable();
         const reference = new Map<string, { line: number; fingerprint: number }>();
         const seen: unknown[] = [];
