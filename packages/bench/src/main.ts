@@ -27,6 +27,7 @@ import { resolve } from 'node:path';
 import { cpus, freemem, totalmem } from 'node:os';
 import { summarizeProfile, type CpuProfile } from './profile.js';
 import { benchDir, here, label, opt, parseSize, root } from './args.js';
+import { isBuildFresh } from '../../cli/bin/fresh.js';
 
 const argv = process.argv.slice(2);
 const sizes = (opt('--sizes') ?? '100k,1m,3m').split(',').map(parseSize);
@@ -35,6 +36,8 @@ const ops = Number(opt('--ops') ?? 2000);
 const withCli = !argv.includes('--no-cli');
 const withStateless = !argv.includes('--no-stateless');
 const withProfile = argv.includes('--profile');
+// Whether `msp-billing` will run compiled (packages/cli/dist) or from its sources through tsx.
+const cliCompiled = isBuildFresh(resolve(root, 'packages/cli/dist'));
 
 interface ChildResult {
   readonly code: number | null;
@@ -187,9 +190,8 @@ const cli = async (file: string): Promise<{ ms: number; cpuMs: number; maxRssKb:
         timeFile,
         process.execPath,
         '--max-old-space-size=16384',
-        '--import',
-        'tsx',
-        'packages/cli/src/bin.ts',
+        // The package bin, as a user runs it: the compiled command while it matches the sources.
+        'packages/cli/bin/msp-billing.js',
         'ledger',
         '--events',
         file,
@@ -217,6 +219,12 @@ await mkdir(benchDir, { recursive: true });
 log(
   `machine: ${cpus().length} cpus (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} free), node ${process.version}`,
 );
+if (withCli)
+  log(
+    cliCompiled
+      ? 'cli: the compiled command (packages/cli/dist matches the sources)'
+      : 'cli: from the sources through tsx (packages/cli/dist missing or stale: `pnpm build` compiles it)',
+  );
 const rows: Row[] = [];
 // --profile: the 1m log, or the largest size below it.
 const profileTarget = sizes.filter((n) => n <= 1_000_000).toSorted((a, b) => b - a)[0];
@@ -263,7 +271,7 @@ for (const r of rows) {
       `${inc === null ? '—' : `${inc.p50.toFixed(2)} / ${inc.p99.toFixed(2)} ms`} |`,
   );
 }
-const results: Record<string, unknown> = { seed, rows };
+const results: Record<string, unknown> = { seed, cliCompiled, rows };
 
 const smallest = rows.toSorted((a, b) => a.meta.events - b.meta.events)[0];
 if (withStateless && smallest !== undefined) {
