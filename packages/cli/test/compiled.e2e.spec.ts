@@ -4,34 +4,13 @@
  * status, for a representative set of commands — and the launcher must use it only while every
  * source is unchanged.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBuildFresh } from '../bin/fresh.js';
-import { fixture, repoRoot, sampleLog } from './helpers.js';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-const runNode = (args: readonly string[], input = ''): Promise<Run> =>
-  new Promise((done, reject) => {
-    const child = spawn(process.execPath, [...args], {
-      cwd: repoRoot,
-      env: { ...process.env, MSP_DEBUG: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.on('error', reject);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input);
-  });
+import { fixture, repoRoot, sampleLog, spawnCli } from './helpers.js';
 
 describe('the compiled command', () => {
   let dist = '';
@@ -60,8 +39,8 @@ describe('the compiled command', () => {
     'prints what the sources print: %s',
     async (_, argv) => {
       const [compiled, source] = await Promise.all([
-        runNode([join(dist, 'bin.js'), ...argv]),
-        runNode(['--import', 'tsx', 'packages/cli/src/bin.ts', ...argv]),
+        spawnCli(argv, { entry: { compiled: join(dist, 'bin.js') } }),
+        spawnCli(argv, { entry: 'source' }),
       ]);
       expect(compiled).toEqual(source);
       expect(compiled.stdout.length + compiled.stderr.length).toBeGreaterThan(0);

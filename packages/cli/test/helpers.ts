@@ -60,16 +60,22 @@ export const stdinOf = (path: string): AsyncIterable<Uint8Array> =>
     yield readFileSync(path);
   })();
 
+/** Which program `spawnCli` runs: the sources through tsx, the package bin, or an entry file of a build. */
+export type CliEntry = 'source' | 'bin' | { readonly compiled: string };
+
 /** Spawn the real command from the repository root (src/bin.ts through tsx, or the package bin). */
 export const spawnCli = (
   argv: readonly string[],
-  opts: { input?: string | Buffer; env?: Record<string, string>; viaBin?: boolean } = {},
+  opts: { input?: string | Buffer; env?: Record<string, string>; viaBin?: boolean; entry?: CliEntry } = {},
 ): Promise<Result> =>
   new Promise((done, reject) => {
+    const which = opts.entry ?? (opts.viaBin === true ? 'bin' : 'source');
     const entry =
-      opts.viaBin === true
+      which === 'bin'
         ? ['packages/cli/bin/msp-billing.js']
-        : ['--import', 'tsx', 'packages/cli/src/bin.ts'];
+        : which === 'source'
+          ? ['--import', 'tsx', 'packages/cli/src/bin.ts']
+          : [which.compiled];
     const child = spawn(process.execPath, [...entry, ...argv], {
       cwd: repoRoot,
       env: { ...process.env, MSP_DEBUG: '', ...opts.env },
