@@ -501,6 +501,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     listReader(ref, groups);
     if (c !== undefined && c.entry === entry && samePriced(c.priced, value)) {
       // Recomputed to the same answer: keep the result (an invoice billed from it stays settled).
+      c.corrections = ref.corrections;
       c.view = slot.view;
       c.rateVersion = rateVersion;
       c.card = card;

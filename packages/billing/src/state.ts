@@ -50,8 +50,8 @@ export interface FactVersions {
  * counters move, so an invoiced entry that did not change stays settled.
  */
 export interface CachedResult {
-  /** The entry's `corrections` when computed (a correction replaces its values). */
-  readonly corrections: number;
+  /** The entry's `corrections` when last confirmed (a correction replaces its values). */
+  corrections: number;
   /** Its ticket's `view` counter when last confirmed. */
   view: number;
   /** The rate cards' change counter when last confirmed, and the card it was priced with. */
