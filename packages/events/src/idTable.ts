@@ -9,6 +9,12 @@
 
 const EMPTY = 0;
 
+/** Whether every character of `s` fits in one byte. */
+const isLatin1 = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0xff) return false;
+  return true;
+};
+
 /** A 32-bit hash of `s` (FNV-1a over UTF-16 code units, then murmur3's finalizer to spread it). */
 export const hashId = (s: string): number => {
   let h = 0x811c9dc5 ^ s.length;
@@ -37,12 +43,15 @@ export class IdTable {
   private count = 0;
   // One entry per id, in the order they were added.
   private hashes: Int32Array = new Int32Array(512);
+  /** Where each id's characters start in `chars`; an id ends where the next one starts. */
   private starts: Float64Array = new Float64Array(512);
-  private lengths: Int32Array = new Int32Array(512);
   private lines: Float64Array = new Float64Array(512);
   private fingerprints: Float64Array = new Float64Array(512);
-  /** The characters of every id, one after the other. */
-  private chars = new Uint16Array(4096);
+  /**
+   * The characters of every id, one after the other: one byte each while every id is Latin-1 (ids
+   * are nearly always ASCII), two from the first id that is not.
+   */
+  private chars: Uint8Array | Uint16Array = new Uint8Array(4096);
   private used = 0;
 
   /**
@@ -76,8 +85,9 @@ export class IdTable {
   }
 
   private sameId(record: number, id: string): boolean {
-    if (this.lengths[record] !== id.length) return false;
     const start = this.starts[record] as number;
+    const end = record + 1 < this.count ? (this.starts[record + 1] as number) : this.used;
+    if (end - start !== id.length) return false;
     for (let i = 0; i < id.length; i++) if (this.chars[start + i] !== id.charCodeAt(i)) return false;
     return true;
   }
@@ -89,19 +99,19 @@ export class IdTable {
       const size = record * 2;
       this.hashes = grownInt(this.hashes, size);
       this.starts = grownFloat(this.starts, size);
-      this.lengths = grownInt(this.lengths, size);
       this.lines = grownFloat(this.lines, size);
       this.fingerprints = grownFloat(this.fingerprints, size);
     }
-    if (this.used + id.length > this.chars.length) {
-      const bigger = new Uint16Array(Math.max(this.chars.length * 2, this.used + id.length));
-      bigger.set(this.chars);
+    const wide = this.chars instanceof Uint8Array && !isLatin1(id);
+    if (wide || this.used + id.length > this.chars.length) {
+      const size = Math.max(this.chars.length * (wide ? 1 : 2), this.used + id.length);
+      const bigger = wide || this.chars instanceof Uint16Array ? new Uint16Array(size) : new Uint8Array(size);
+      bigger.set(this.chars.subarray(0, this.used));
       this.chars = bigger;
     }
     for (let i = 0; i < id.length; i++) this.chars[this.used + i] = id.charCodeAt(i);
     this.hashes[record] = hash;
     this.starts[record] = this.used;
-    this.lengths[record] = id.length;
     this.lines[record] = line;
     this.fingerprints[record] = fingerprint;
     this.used += id.length;
