@@ -9,7 +9,7 @@
  * The contract of a fast decoder `f` of codec `c`: for every input `u`, either `f(u)` is NOT_FAST, or
  * `c.decode(u)` is a Right whose value is deep-equal to `f(u)`, objects with the same keys in the same
  * order. No fast decoder accepts `undefined` (an array hole or a missing field is left to io-ts). A
- * codec without a registered fast decoder (a custom io-ts codec) has none, nor has any codec built on
+ * codec without a registered fast decoder (a custom io-ts codec) has none, and neither do the codecs built on
  * it: decoding it takes the io-ts path only.
  */
 import type * as t from 'io-ts';
