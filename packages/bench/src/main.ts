@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [-- --sizes 100k,1m,3m] [--seed N] [--ops N] [--profile] [--no-cli] [--no-stateless]`:
+ * `pnpm bench [-- --sizes 100k,1m,3m] [--seed N] [--ops N] [--repeat N] [--profile] [--no-cli] [--no-stateless]`:
  * the benchmarks of issue #7. Not part of the test suite: they take minutes and measure the machine.
  *
  * For each size a realistic log is generated once into `.bench/` (gitignored; reused while its
@@ -36,6 +36,10 @@ const ops = Number(opt('--ops') ?? 2000);
 const withCli = !argv.includes('--no-cli');
 const withStateless = !argv.includes('--no-stateless');
 const withProfile = argv.includes('--profile');
+// Each size measured this many times (baseline, engine, CLI in turn): the table shows medians, and
+// the ratio's spread, because one run on a shared machine varies by ±10 %.
+const repeat = Number(opt('--repeat') ?? 1);
+if (!Number.isInteger(repeat) || repeat < 1) throw new RangeError(`--repeat must be a whole number ≥ 1`);
 // Whether `msp-billing` will run compiled (packages/cli/dist) or from its sources through tsx.
 const cliCompiled = isBuildFresh(resolve(root, 'packages/cli/dist'));
 
@@ -87,13 +91,43 @@ interface Engine {
   readonly maxRssKb: number;
   readonly incremental: { p50: number; p99: number; max: number; mean: number } | null;
 }
-interface Row {
-  readonly size: string;
-  readonly meta: Meta;
-  readonly cli?: { readonly ms: number; readonly cpuMs: number; readonly maxRssKb: number };
+interface Cli {
+  readonly ms: number;
+  readonly cpuMs: number;
+  readonly maxRssKb: number;
+}
+/** One measurement of a size: baseline, engine and CLI run one after the other. */
+interface Rep {
   readonly baseline: Baseline;
   readonly engine: Engine;
+  readonly cli?: Cli;
 }
+/** A size's row: the medians of its repetitions, the engine ÷ baseline ratio of each, and each run. */
+interface Row extends Rep {
+  readonly size: string;
+  readonly meta: Meta;
+  readonly ratios: readonly number[];
+  readonly reps: readonly Rep[];
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = xs.toSorted((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+
+/** Field by field, the median of the numbers (and of nested objects of numbers) of `items`. */
+const medianOf = <T>(items: readonly T[]): T => {
+  const first = items[0] as T;
+  if (typeof first === 'number') return median(items as readonly number[]) as T;
+  if (typeof first !== 'object' || first === null) return first;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(first)) {
+    const values = items.map((i) => (i as Record<string, unknown>)[k]);
+    out[k] = values.some((v) => v === null || v === undefined) ? (values[0] ?? null) : medianOf(values);
+  }
+  return out as T;
+};
 
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
@@ -177,7 +211,7 @@ const engine = async (file: string, incOps: number, profileDir?: string): Promis
   );
 };
 
-const cli = async (file: string): Promise<{ ms: number; cpuMs: number; maxRssKb: number }> => {
+const cli = async (file: string): Promise<Cli> => {
   const timeFile = resolve(benchDir, `time-${process.pid}.out`);
   const devNull = openSync('/dev/null', 'w');
   try {
@@ -231,24 +265,45 @@ const profileTarget = sizes.filter((n) => n <= 1_000_000).toSorted((a, b) => b -
 const profileDir = (n: number): string => resolve(benchDir, `profile-${label(n)}`);
 for (const n of sizes) {
   const { file, meta } = await ensureLog(n);
-  log(`${label(n)}: baseline…`);
-  const baseline = json<Baseline>(
-    await run(process.execPath, ['--import', 'tsx', here('baseline.ts'), file]),
-    'baseline',
-  );
-  log(`${label(n)}: baseline ${fmtMs(baseline.ms)}; engine…`);
-  // The profiled run is the measured run itself: a second pass would double the longest step.
-  const profiled = withProfile && n === profileTarget;
-  const eng = await engine(file, ops, profiled ? profileDir(n) : undefined);
-  log(
-    `${label(n)}: engine fold ${fmtMs(eng.foldMs)} + entries ${fmtMs(eng.entriesMs)}${withCli ? '; cli…' : ''}`,
-  );
-  const c = withCli ? await cli(file) : undefined;
-  if (c !== undefined) log(`${label(n)}: cli ${fmtMs(c.ms)}, ${mb(c.maxRssKb)}`);
-  rows.push({ size: label(n), meta, baseline, engine: eng, ...(c === undefined ? {} : { cli: c }) });
+  const reps: Rep[] = [];
+  for (let r = 1; r <= repeat; r++) {
+    const of = repeat > 1 ? ` (${r}/${repeat})` : '';
+    log(`${label(n)}${of}: baseline…`);
+    const baseline = json<Baseline>(
+      await run(process.execPath, ['--import', 'tsx', here('baseline.ts'), file]),
+      'baseline',
+    );
+    log(`${label(n)}${of}: baseline ${fmtMs(baseline.ms)}; engine…`);
+    // The profiled run is the measured run itself: a second pass would double the longest step.
+    const profiled = withProfile && n === profileTarget && r === 1;
+    const eng = await engine(file, ops, profiled ? profileDir(n) : undefined);
+    log(
+      `${label(n)}${of}: engine fold ${fmtMs(eng.foldMs)} + entries ${fmtMs(eng.entriesMs)}${withCli ? '; cli…' : ''}`,
+    );
+    const c = withCli ? await cli(file) : undefined;
+    if (c !== undefined) log(`${label(n)}${of}: cli ${fmtMs(c.ms)}, ${mb(c.maxRssKb)}`);
+    reps.push({ baseline, engine: eng, ...(c === undefined ? {} : { cli: c }) });
+  }
+  const ratios = reps.map((r) => (r.engine.cpuMs ?? 0) / (r.baseline.cpuMs ?? 1));
+  const clis = reps.flatMap((r) => (r.cli === undefined ? [] : [r.cli]));
+  rows.push({
+    size: label(n),
+    meta,
+    baseline: medianOf(reps.map((r) => r.baseline)),
+    engine: medianOf(reps.map((r) => r.engine)),
+    ...(clis.length === 0 ? {} : { cli: medianOf(clis) }),
+    ratios,
+    reps,
+  });
 }
 
 const lines: string[] = [];
+/** The median ratio, and with several runs their range: `4.1× (3.6–4.4×, 3 runs)`. */
+const ratioText = (ratios: readonly number[]): string =>
+  ratios.length === 1
+    ? `${(ratios[0] as number).toFixed(1)}×`
+    : `${median(ratios).toFixed(1)}× (${Math.min(...ratios).toFixed(1)}–${Math.max(...ratios).toFixed(1)}×, ${ratios.length} runs)`;
+if (repeat > 1) lines.push(`Medians of ${repeat} runs per size; the ratio is taken within each run.`, '');
 const cpuOf = (ms: number, cpuMs: number | undefined): string =>
   cpuMs === undefined ? fmtMs(ms) : `${fmtMs(ms)} / ${fmtMs(cpuMs)}`;
 lines.push(
@@ -264,14 +319,14 @@ for (const r of rows) {
   lines.push(
     `| ${r.size} (${(r.meta.bytes / 1e6).toFixed(0)} MB) | ${r.meta.events} | ${work} | ` +
       `${cpuOf(r.baseline.ms, r.baseline.cpuMs)} (${perSec(r.meta.events, baseCpu)} CPU) | ` +
-      `${cpuOf(engMs, r.engine.cpuMs)} (${perSec(r.meta.events, engCpu)} CPU) | ${(engCpu / baseCpu).toFixed(1)}× | ` +
+      `${cpuOf(engMs, r.engine.cpuMs)} (${perSec(r.meta.events, engCpu)} CPU) | ${ratioText(r.ratios)} | ` +
       `${r.cli === undefined ? '—' : cpuOf(r.cli.ms, r.cli.cpuMs)} | ` +
       `${mb(r.baseline.maxRssKb)} / ${mb(r.engine.maxRssKb)} / ${r.cli === undefined ? '—' : mb(r.cli.maxRssKb)} | ` +
       `${Math.round(r.engine.retainedBytes / Math.max(1, r.engine.entries))} B | ` +
       `${inc === null ? '—' : `${inc.p50.toFixed(2)} / ${inc.p99.toFixed(2)} ms`} |`,
   );
 }
-const results: Record<string, unknown> = { seed, cliCompiled, rows };
+const results: Record<string, unknown> = { seed, repeat, cliCompiled, rows };
 
 const smallest = rows.toSorted((a, b) => a.meta.events - b.meta.events)[0];
 if (withStateless && smallest !== undefined) {
