@@ -64,20 +64,30 @@ export const haAppend = (h: HaHistory, at: number, restart: boolean): HaHistory 
   return { buffer: b, length: n + 1, inOrder };
 };
 
-/** Positions of a history's changes in business order (instant, then recording order), cached. */
-const orderCache = new WeakMap<HaHistory, Uint32Array>();
-const businessOrder = (h: HaHistory): Uint32Array => {
-  let order = orderCache.get(h);
-  if (order === undefined) {
-    const at = h.buffer.at;
-    // Array#sort is stable: equal instants stay in recording order.
+/** A history's changes in business order (instant, then recording order): its instants and kinds. */
+interface Ordered {
+  readonly at: Float64Array;
+  readonly restart: Uint8Array;
+}
+
+/** Out of recording order: sorted once per version, cached. */
+const orderCache = new WeakMap<HaHistory, Ordered>();
+const inBusinessOrder = (h: HaHistory): Ordered => {
+  const { at, restart } = h.buffer;
+  if (h.inOrder) return { at, restart };
+  let ordered = orderCache.get(h);
+  if (ordered === undefined) {
+    // Array#toSorted is stable: equal instants stay in recording order.
     const idx = Array.from({ length: h.length }, (_, i) => i).toSorted(
       (a, b) => (at[a] as number) - (at[b] as number),
     );
-    order = Uint32Array.from(idx);
-    orderCache.set(h, order);
+    ordered = {
+      at: Float64Array.from(idx, (i) => at[i] as number),
+      restart: Uint8Array.from(idx, (i) => restart[i] as number),
+    };
+    orderCache.set(h, ordered);
   }
-  return order;
+  return ordered;
 };
 
 /**
@@ -85,21 +95,19 @@ const businessOrder = (h: HaHistory): Uint32Array => {
  * restored heartbeat at or before t. O(log n + run) when recorded in business order.
  */
 export const haRestartsInRow = (h: HaHistory, t: number): number => {
-  const { at, restart } = h.buffer;
-  const order = h.inOrder ? undefined : businessOrder(h);
-  const pos = (k: number): number => (order === undefined ? k : (order[k] as number));
+  const { at, restart } = inBusinessOrder(h);
   // The last change at or before t in business order.
   let lo = 0;
   let hi = h.length - 1;
   let last = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if ((at[pos(mid)] as number) <= t) {
+    if ((at[mid] as number) <= t) {
       last = mid;
       lo = mid + 1;
     } else hi = mid - 1;
   }
   let run = 0;
-  for (let k = last; k >= 0 && restart[pos(k)] === 1; k--) run += 1;
+  for (let k = last; k >= 0 && restart[k] === 1; k--) run += 1;
   return run;
 };
