@@ -600,6 +600,19 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     return slot;
   };
 
+  /**
+   * Fold a contract-level event into its book's facts and bump the fact group it belongs to — unless
+   * the facts stayed the same object (a later acknowledgement, a second cancellation after the
+   * first): then no result can have changed, and such events keep no state.
+   */
+  const evolveBook = (book: ContractBook, ev: DomainEvent): void => {
+    const facts = evolveContractFacts(book.facts, ev) as ContractFacts;
+    if (facts === book.facts) return;
+    book.facts = facts;
+    const group = GROUP_OF[ev.type];
+    if (group !== undefined) bump(book, group);
+  };
+
   /** Check an event against the log so far; returns the reason when it breaks integrity (spec §2). */
   const refusal = (ev: DomainEvent): string | undefined => {
     switch (ev.type) {
@@ -803,15 +816,9 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         if (ev.type === 'WorkLogCorrected') listPeriod(ref);
         return;
       }
-      case 'AlertAcknowledged': {
-        const book = books.get(alertContract.get(ev.data.alertId) as string) as ContractBook;
-        const facts = evolveContractFacts(book.facts, ev) as ContractFacts;
-        // An acknowledgement after the first changes no fact, so no result can have changed.
-        if (facts === book.facts) return;
-        book.facts = facts;
-        bump(book, 'alerting');
+      case 'AlertAcknowledged':
+        evolveBook(books.get(alertContract.get(ev.data.alertId) as string) as ContractBook, ev);
         return;
-      }
       default: {
         const book = books.get(ev.data.contractId) as ContractBook;
         if (ev.type === 'MSPCancelled') {
@@ -831,9 +838,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
             `VM ${ev.data.vmId} is not the VM of contract ${book.facts.contractId} (${book.facts.vmId})`,
           );
         }
-        book.facts = evolveContractFacts(book.facts, ev) as ContractFacts;
-        const group = GROUP_OF[ev.type];
-        if (group !== undefined) bump(book, group);
+        evolveBook(book, ev);
         if (ev.type === 'VmRestartedByHa') {
           const run = haRestartsInRowAt(book.facts, ev.occurredAt);
           if (run > MAX_HA_RESTARTS_IN_ROW) {
