@@ -387,6 +387,19 @@ const bump = (book: ContractBook, group: keyof FactVersions): void => {
   else for (const ref of book.readers[GROUPS.indexOf(group)] as EntryRef[]) markDirty(ref);
 };
 
+/**
+ * Fold a contract-level event into its book's facts and bump the fact group it belongs to — unless
+ * the facts stayed the same object (a later acknowledgement, a second cancellation after the
+ * first): then no result can have changed, and such events keep no state.
+ */
+const evolveBook = (book: ContractBook, ev: DomainEvent): void => {
+  const facts = evolveContractFacts(book.facts, ev) as ContractFacts;
+  if (facts === book.facts) return;
+  book.facts = facts;
+  const group = GROUP_OF[ev.type];
+  if (group !== undefined) bump(book, group);
+};
+
 /** Put `ref` on the reader lists of the groups it reads and is not yet on. */
 const listReader = (ref: EntryRef, groups: number): void => {
   const missing = groups & ~ref.listedGroups;
@@ -598,19 +611,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       for (const [workId] of keyedEntries(facts.entries)) markDirty(refs.get(workId) as EntryRef);
     }
     return slot;
-  };
-
-  /**
-   * Fold a contract-level event into its book's facts and bump the fact group it belongs to — unless
-   * the facts stayed the same object (a later acknowledgement, a second cancellation after the
-   * first): then no result can have changed, and such events keep no state.
-   */
-  const evolveBook = (book: ContractBook, ev: DomainEvent): void => {
-    const facts = evolveContractFacts(book.facts, ev) as ContractFacts;
-    if (facts === book.facts) return;
-    book.facts = facts;
-    const group = GROUP_OF[ev.type];
-    if (group !== undefined) bump(book, group);
   };
 
   /** Check an event against the log so far; returns the reason when it breaks integrity (spec §2). */
