@@ -144,10 +144,10 @@ export const settle = (
         includedEntries += 1;
         includedMinutes += cur.entry.minutes;
       } else if (c.status === 'held')
-        held.push({ workId: ref.workId, ticketId: ref.slot.facts.ticketId, reason: c.reason });
+        held.push({ workId: ref.entry.workId, ticketId: ref.slot.facts.ticketId, reason: c.reason });
       else if (c.status === 'flagged') {
         flagged.push({
-          workId: ref.workId,
+          workId: ref.entry.workId,
           ticketId: ref.slot.facts.ticketId,
           clause: c.clause,
           reason: c.reason,

@@ -14,7 +14,6 @@ import {
   authorizedRequestersAt,
   contractView,
   currentService,
-  keyedEntries,
   evolveContractFacts,
   evolveRateCard,
   evolveTicketFacts,
@@ -26,7 +25,9 @@ import {
   rateAt,
   slaAt,
   timelineChangeAt,
-  workEntry,
+  loggedEntry,
+  correctedEntry,
+  voidedEntry,
   type ContractFacts,
   type ContractFactsView,
   type RateCardFacts,
@@ -227,7 +228,7 @@ const amountText = (d: Dec): string => {
 };
 
 const ledgerEntry = (ref: EntryRef, e: WorkEntry, p: PricedEntry): LedgerEntry => ({
-  workId: ref.workId,
+  workId: e.workId,
   ticketId: ref.slot.facts.ticketId,
   contractId: ref.book.facts.contractId,
   period: p.period,
@@ -411,8 +412,7 @@ const listReader = (ref: EntryRef, groups: number): void => {
 
 /** Put `ref` on the list of the period its current values fall in, unless it is on it already. */
 const listPeriod = (ref: EntryRef): void => {
-  const entry = workEntry(ref.slot.facts, ref.workId) as WorkEntry;
-  const period = periodOf(entry.startedAt, ref.book.facts.timeZone);
+  const period = periodOf(ref.entry.startedAt, ref.book.facts.timeZone);
   if (period === ref.listedPeriod) return;
   ref.listedPeriod = period;
   const list = ref.book.byPeriod.get(period);
@@ -467,7 +467,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     ref: EntryRef,
     trace: boolean,
   ): { entry: WorkEntry; priced: PricedEntry } | undefined => {
-    if (ref.voided) return undefined;
+    const entry = ref.entry;
+    if (entry.voided) return undefined;
     const book = ref.book;
     const slot = ref.slot;
     const c = ref.cache;
@@ -486,7 +487,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       }
     }
     const ticket = slot.facts;
-    const entry = workEntry(ticket, ref.workId) as WorkEntry;
     const card = rateCards.get(book.facts.rateCardId) as RateCardFacts;
     const classification = classify(
       {
@@ -589,7 +589,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     const ref = refs.get(workId);
     if (ref === undefined)
       return `work entry ${JSON.stringify(workId)} does not exist (no earlier WorkLogged)`;
-    return ref.voided ? `work entry ${JSON.stringify(workId)} is already voided` : ref;
+    return ref.entry.voided ? `work entry ${JSON.stringify(workId)} is already voided` : ref;
   };
   /**
    * Fold `ev` into its ticket's facts. When a part that classification reads changed, every entry of
@@ -600,7 +600,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     const slot = tickets.get(ticketId);
     const facts = evolveTicketFacts(slot?.facts, ev) as TicketFacts;
     if (slot === undefined) {
-      const opened: TicketSlot = { facts, view: 0 };
+      const opened: TicketSlot = { facts, view: 0, first: undefined };
       tickets.set(ticketId, opened);
       return opened;
     }
@@ -608,7 +608,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     slot.facts = facts;
     if (viewChanged(before, facts)) {
       slot.view += 1;
-      for (const [workId] of keyedEntries(facts.entries)) markDirty(refs.get(workId) as EntryRef);
+      for (let ref = slot.first; ref !== undefined; ref = ref.next) markDirty(ref);
     }
     return slot;
   };
@@ -785,14 +785,15 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         evolveTicket(ev.data.ticketId, ev);
         return;
       case 'WorkLogged': {
-        const slot = evolveTicket(ev.data.ticketId, ev);
+        // The entry is kept here, not in the ticket's facts (TicketSlot): same values, by the same function.
+        const slot = tickets.get(ev.data.ticketId) as TicketSlot;
         const ref: EntryRef = {
           book: books.get(slot.facts.contractId) as ContractBook,
           slot,
-          workId: ev.data.workId,
+          entry: loggedEntry(slot.facts, ev.data),
+          next: slot.first,
           seq,
           corrections: 0,
-          voided: false,
           cache: undefined,
           invoiced: undefined,
           dirty: false,
@@ -800,20 +801,25 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           listedGroups: 0,
           walk: 0,
         };
-        refs.set(ref.workId, ref);
+        slot.first = ref;
+        refs.set(ev.data.workId, ref);
         ref.book.entries.push(ref);
         markDirty(ref);
         listPeriod(ref);
         return;
       }
-      case 'WorkLogCorrected':
+      case 'WorkLogCorrected': {
+        const ref = refs.get(ev.data.workId) as EntryRef;
+        ref.corrections += 1;
+        ref.entry = correctedEntry(ref.entry, ev.data);
+        markDirty(ref);
+        listPeriod(ref);
+        return;
+      }
       case 'WorkLogVoided': {
         const ref = refs.get(ev.data.workId) as EntryRef;
-        if (ev.type === 'WorkLogCorrected') ref.corrections += 1;
-        else ref.voided = true;
-        evolveTicket(ref.slot.facts.ticketId, ev);
+        ref.entry = voidedEntry(ref.entry);
         markDirty(ref);
-        if (ev.type === 'WorkLogCorrected') listPeriod(ref);
         return;
       }
       case 'AlertAcknowledged':

@@ -65,8 +65,10 @@ export interface CachedResult {
 }
 
 /**
- * A ticket's current facts and a counter of the changes classification can see. Its work entries are
- * those of its facts (`entries`), found through the Ledger's map of entries when the view changes.
+ * A ticket's current facts, a counter of the changes classification can see, and its work entries.
+ * The Ledger keeps the entries itself (on their {@link EntryRef}s, folded by the same functions as
+ * `evolveTicketFacts`), so `facts.entries` stays empty here: a ticket's facts are not copied for
+ * every entry logged on it, and no keyed log per ticket is kept beside the entries.
  */
 export interface TicketSlot {
   facts: TicketFacts;
@@ -75,21 +77,27 @@ export interface TicketSlot {
    * measure, decision); not by work entries being logged or corrected on it.
    */
   view: number;
+  /** Its latest logged entry; the others follow through {@link EntryRef.next}. */
+  first: EntryRef | undefined;
 }
 
-/** A work entry as the Ledger tracks it; its values live in the ticket's facts. */
+/** A work entry as the Ledger tracks it: its values and its bookkeeping. */
 export interface EntryRef {
   /** The contract's book, so a lookup per query is saved. */
   readonly book: ContractBook;
   /** Its ticket, so a lookup per query is saved (its ticket id is `slot.facts.ticketId`). */
   readonly slot: TicketSlot;
-  readonly workId: string;
+  /**
+   * Its values with every correction applied (`loggedEntry`, `correctedEntry`, `voidedEntry` of
+   * @msp-billing/contracts): a new object at each correction and at the void, which is final.
+   */
+  entry: WorkEntry;
+  /** The entry logged on the same ticket before it. */
+  readonly next: EntryRef | undefined;
   /** Recording position of its `WorkLogged`: invoice lines are ordered by it. */
   readonly seq: number;
   /** How many `WorkLogCorrected` were applied to it (shown by `explain`). */
   corrections: number;
-  /** Voided entries are neither billed nor listed; a void is final (spec §2). */
-  voided: boolean;
   cache: CachedResult | undefined;
   /**
    * The result the issued invoices last billed it from, if they billed it: its values are what was

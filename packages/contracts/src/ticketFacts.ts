@@ -225,6 +225,36 @@ const update = (t: TicketFacts, p: Patch): TicketFacts => ({
   entries: p.entries ?? t.entries,
 });
 
+type WorkEventData<T extends DomainEvent['type']> = Extract<DomainEvent, { type: T }>['data'];
+
+/**
+ * The entry a `WorkLogged` on ticket `t` records. The one definition of a work entry's values, used
+ * by {@link evolveTicketFacts} and by projections that keep their entries elsewhere (the Ledger), so
+ * both fold an entry to the same values.
+ */
+export const loggedEntry = (t: TicketFacts, d: WorkEventData<'WorkLogged'>): WorkEntry => ({
+  workId: d.workId,
+  // The ticket's own id (the event's copy is equal) rather than this event's copy of it.
+  ticketId: t.ticketId,
+  technician: intern(d.technician),
+  startedAt: d.startedAt,
+  minutes: d.minutes,
+  ...(d.service === undefined ? {} : { service: d.service }),
+  ...(d.description === undefined ? {} : { description: d.description }),
+  voided: false,
+});
+
+/** `entry` with the values a `WorkLogCorrected` replaces (apply only to an entry that is not voided). */
+export const correctedEntry = (entry: WorkEntry, d: WorkEventData<'WorkLogCorrected'>): WorkEntry => ({
+  ...entry,
+  ...(d.startedAt === undefined ? {} : { startedAt: d.startedAt }),
+  ...(d.minutes === undefined ? {} : { minutes: d.minutes }),
+  ...(d.service === undefined ? {} : { service: d.service }),
+});
+
+/** `entry` voided by a `WorkLogVoided` (a void is final, spec §2). */
+export const voidedEntry = (entry: WorkEntry): WorkEntry => ({ ...entry, voided: true });
+
 /**
  * Fold one event into a ticket's facts. Events of other tickets, and contract events, leave it
  * unchanged; a second opening of the same id is ignored (the decider refuses it).
@@ -278,35 +308,17 @@ export const evolveTicketFacts = (t: TicketState, e: DomainEvent): TicketState =
     case 'WorkLogged': {
       const d = e.data;
       if (d.ticketId !== t.ticketId || keyedGet(t.entries, d.workId) !== undefined) return t;
-      const entry: WorkEntry = {
-        workId: d.workId,
-        // The ticket's own id (equal, checked above) rather than this event's copy of it.
-        ticketId: t.ticketId,
-        technician: intern(d.technician),
-        startedAt: d.startedAt,
-        minutes: d.minutes,
-        ...(d.service === undefined ? {} : { service: d.service }),
-        ...(d.description === undefined ? {} : { description: d.description }),
-        voided: false,
-      };
-      return update(t, { entries: keyedSet(t.entries, d.workId, entry) });
+      return update(t, { entries: keyedSet(t.entries, d.workId, loggedEntry(t, d)) });
     }
     case 'WorkLogCorrected': {
-      const d = e.data;
-      const entry = keyedGet(t.entries, d.workId);
+      const entry = keyedGet(t.entries, e.data.workId);
       if (entry === undefined || entry.voided) return t;
-      const corrected: WorkEntry = {
-        ...entry,
-        ...(d.startedAt === undefined ? {} : { startedAt: d.startedAt }),
-        ...(d.minutes === undefined ? {} : { minutes: d.minutes }),
-        ...(d.service === undefined ? {} : { service: d.service }),
-      };
-      return update(t, { entries: keyedSet(t.entries, d.workId, corrected) });
+      return update(t, { entries: keyedSet(t.entries, e.data.workId, correctedEntry(entry, e.data)) });
     }
     case 'WorkLogVoided': {
       const entry = keyedGet(t.entries, e.data.workId);
       if (entry === undefined || entry.voided) return t;
-      return update(t, { entries: keyedSet(t.entries, e.data.workId, { ...entry, voided: true }) });
+      return update(t, { entries: keyedSet(t.entries, e.data.workId, voidedEntry(entry)) });
     }
     default:
       return t;
