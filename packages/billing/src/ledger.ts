@@ -428,8 +428,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const books = new Map<string, ContractBook>();
   const rateCards = new Map<string, RateCardFacts>();
   const tickets = new Map<string, TicketSlot>();
-  /** Bumped by every rate-card fact: cached prices are confirmed against the cards when it moved. */
-  let rateVersion = 0;
   const refs = new Map<string, EntryRef>();
   const alertContract = new Map<string, string>();
   const bookingsByVm = new Map<string, ContractBook[]>();
@@ -471,23 +469,18 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     if (entry.voided) return undefined;
     const book = ref.book;
     const slot = ref.slot;
+    const card = book.card;
     const c = ref.cache;
     if (
       !trace &&
       c !== undefined &&
+      c.entry === entry &&
       c.view === slot.view &&
-      c.corrections === ref.corrections &&
-      c.stamp === stampOf(book.versions, c.groups)
-    ) {
-      if (c.rateVersion === rateVersion) return c;
-      // A rate card changed: this entry's result did not if its own card is the same.
-      if (c.card === rateCards.get(book.facts.rateCardId)) {
-        c.rateVersion = rateVersion;
-        return c;
-      }
-    }
+      c.card === card &&
+      c.stamp === stampOf(book.versions, groupsRead(c.priced.classification.service))
+    )
+      return c;
     const ticket = slot.facts;
-    const card = rateCards.get(book.facts.rateCardId) as RateCardFacts;
     const classification = classify(
       {
         entry: {
@@ -512,25 +505,16 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     if (trace) return { entry, priced: value };
     const groups = groupsRead(classification.service);
     listReader(ref, groups);
+    const stamp = stampOf(book.versions, groups);
     if (c !== undefined && c.entry === entry && samePriced(c.priced, value)) {
       // Recomputed to the same answer: keep the result (an invoice billed from it stays settled).
-      c.corrections = ref.corrections;
+      // Equal results have the same service, so the same groups: the stamp is theirs.
       c.view = slot.view;
-      c.rateVersion = rateVersion;
       c.card = card;
-      c.stamp = stampOf(book.versions, c.groups);
+      c.stamp = stamp;
       return c;
     }
-    ref.cache = {
-      corrections: ref.corrections,
-      view: slot.view,
-      rateVersion,
-      card,
-      entry,
-      groups,
-      stamp: stampOf(book.versions, groups),
-      priced: value,
-    };
+    ref.cache = { entry, priced: value, view: slot.view, card, stamp };
     return ref.cache;
   };
   const current: Current = (ref) => classifyRef(ref, false);
@@ -713,13 +697,16 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           ev.data.rateCardId,
           evolveRateCard(rateCards.get(ev.data.rateCardId), ev) as RateCardFacts,
         );
-        rateVersion += 1;
         for (const book of books.values())
-          if (book.facts.rateCardId === ev.data.rateCardId) book.allDirty = true;
+          if (book.facts.rateCardId === ev.data.rateCardId) {
+            book.card = rateCards.get(ev.data.rateCardId) as RateCardFacts;
+            book.allDirty = true;
+          }
         return;
       case 'MSPBooked': {
         const book: ContractBook = {
           facts: evolveContractFacts(undefined, ev) as ContractFacts,
+          card: rateCards.get(ev.data.rateCardId) as RateCardFacts,
           versions: { msp: 0, nas: 0, alerting: 0, requesters: 0, provisioning: 0, windows: 0 },
           entries: [],
           issued: new Map(),
@@ -861,7 +848,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
 
   /** Freeze the invoice (C, P) over the facts recorded so far and move the invoiced state forward. */
   const issue = (book: ContractBook, period: string, invoiceNumber: string): void => {
-    const card = rateCards.get(book.facts.rateCardId) as RateCardFacts;
+    const card = book.card;
     const s = settle(toWalk(book, period, false), period, current);
     const issued: IssuedInvoice = {
       period,
@@ -886,7 +873,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const draftOrFrozen = (book: ContractBook, period: string): Invoice => {
     const frozen = book.issued.get(period);
     if (frozen !== undefined) return renderIssued(book, frozen);
-    const currency = (rateCards.get(book.facts.rateCardId) as RateCardFacts).currency;
+    const currency = book.card.currency;
     // A period before the last issued one that was never issued itself is skipped: no lines.
     const skipped = book.lastIssuedPeriod !== undefined && period < book.lastIssuedPeriod;
     const s = settle(toWalk(book, period, skipped), period, current, skipped);
@@ -980,7 +967,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       }
       const { entry, priced: p } = cur;
       const book = ref.book;
-      const card = rateCards.get(book.facts.rateCardId) as RateCardFacts;
+      const card = book.card;
       const c = p.classification;
       return E.right({
         entry: ledgerEntry(ref, entry, p),

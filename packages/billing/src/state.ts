@@ -1,8 +1,8 @@
 /**
  * The Ledger's own bookkeeping beside the business-time facts that @msp-billing/contracts keeps:
  * per contract, its work entries in recording order, its issued invoices and what they billed per
- * entry; per entry, the cached classification and price. A cached result is confirmed by change
- * counters (the entry's corrections, its ticket's view, the rate cards, the contract's fact groups),
+ * entry; per entry, the cached classification and price. A cached result is confirmed by identities
+ * and change counters (the entry's values, its ticket's view, the rate card, the contract's fact groups),
  * each bumped in ledger.ts where its facts change; law (h) of @msp-billing/testing and the worked
  * examples fail when a bump or a dirty mark is missing.
  */
@@ -42,26 +42,27 @@ export interface FactVersions {
 }
 
 /**
- * A cached result and what it was computed from, checked by counters rather than by comparing facts:
- * the entry's own corrections, its ticket's view (the parts of the ticket classification reads), the
- * rate card, and the stamp of the contract fact groups it depends on. Once computed, `entry` and
- * `priced` never change: an issued invoice keeps the object as the basis of what it billed. When a
- * recomputation gives the same entry and an equal priced result, the object is kept and only its
- * counters move, so an invoiced entry that did not change stays settled.
+ * A cached result and what it was computed from, checked by identity and counters rather than by
+ * comparing facts: the entry's values (a new object at every correction), its ticket's view (the parts
+ * of the ticket classification reads), the rate card, and the stamp of the contract fact groups its
+ * service reads. Once computed, `entry` and `priced` never change: an issued invoice keeps the object
+ * as the basis of what it billed. When a recomputation gives the same entry and an equal priced
+ * result, the object is kept and only its view, card and stamp move, so an invoiced entry that did
+ * not change stays settled.
  */
 export interface CachedResult {
-  /** The entry's `corrections` when last confirmed (a correction replaces its values). */
-  corrections: number;
+  /** The values it was classified from: current while they are the entry's `entry`. */
+  readonly entry: WorkEntry;
+  readonly priced: PricedEntry;
   /** Its ticket's `view` counter when last confirmed. */
   view: number;
-  /** The rate cards' change counter when last confirmed, and the card it was priced with. */
-  rateVersion: number;
+  /** The rate card it was priced with: current while it is the book's `card`. */
   card: RateCardFacts;
-  readonly entry: WorkEntry;
-  /** The contract fact groups the result was read from (bits), and the stamp of their versions. */
-  readonly groups: number;
+  /**
+   * The stamp of the versions of the contract fact groups that its service reads (`groupsRead` of
+   * `priced.classification.service` in ledger.ts) when last confirmed.
+   */
   stamp: number;
-  readonly priced: PricedEntry;
 }
 
 /**
@@ -142,6 +143,8 @@ export interface IssuedInvoice {
 /** A contract in the Ledger: its facts and the Ledger's bookkeeping. */
 export interface ContractBook {
   facts: ContractFacts;
+  /** The current facts of its rate card (a contract's card never changes; the card's rates do). */
+  card: RateCardFacts;
   readonly versions: FactVersions;
   /** Work entries in recording order of their `WorkLogged`. */
   readonly entries: EntryRef[];
