@@ -7,7 +7,14 @@
  */
 import { formatInstant, type Instant, type ServiceKind } from '@msp-billing/events';
 import { Dec, ZERO, formatMoney, formatRate, vatOf } from './money.js';
-import type { ContractBook, CurrentEntry, EntryRef, IssuedInvoice, IssuedLine } from './state.js';
+import {
+  LINE_KINDS,
+  type ContractBook,
+  type CurrentEntry,
+  type EntryRef,
+  type IssuedInvoice,
+  type IssuedLine,
+} from './state.js';
 
 export type { CurrentEntry } from './state.js';
 
@@ -213,6 +220,12 @@ export const assembleInvoice = (args: {
   };
 };
 
+/** The columns an issued invoice keeps its lines in (state.ts), from the lines of a settlement. */
+export const issuedColumns = (lines: readonly DraftLine[]): Pick<IssuedInvoice, 'kinds' | 'bases'> => ({
+  kinds: lines.map((l) => String(LINE_KINDS.indexOf(l.kind))).join(''),
+  bases: lines.map((l) => l.basis),
+});
+
 /** An issued invoice as printed: rendered from the results its lines bill, which never change. */
 export const renderIssued = (book: ContractBook, issued: IssuedInvoice): Invoice =>
   assembleInvoice({
@@ -221,6 +234,9 @@ export const renderIssued = (book: ContractBook, issued: IssuedInvoice): Invoice
     status: 'issued',
     invoiceNumber: issued.invoiceNumber,
     currency: issued.currency,
-    lines: issued.lines,
+    lines: issued.bases.map((basis, i) => ({
+      kind: LINE_KINDS[Number(issued.kinds[i])] as LineKind,
+      basis,
+    })),
     summary: issued.summary,
   });

@@ -52,7 +52,14 @@ import {
 import { DEFAULT_SLA_CATALOG, isInMaintenanceWindow, type SlaCatalog } from '@msp-billing/sla';
 import { amountOf, billedMinutesOf, formatMoney, formatRate, type Dec } from './money.js';
 import { periodOf } from './period.js';
-import { assembleInvoice, renderIssued, settle, type Current, type Invoice } from './invoice.js';
+import {
+  assembleInvoice,
+  issuedColumns,
+  renderIssued,
+  settle,
+  type Current,
+  type Invoice,
+} from './invoice.js';
 import type {
   ContractBook,
   EntryRef,
@@ -854,7 +861,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       period,
       invoiceNumber,
       currency: card.currency,
-      lines: s.lines,
+      ...issuedColumns(s.lines),
       summary: s.summary,
     };
     for (const b of s.billed) b.ref.invoiced = b.basis;

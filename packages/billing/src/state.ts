@@ -127,16 +127,22 @@ export interface IssuedLine {
   readonly basis: CurrentEntry;
 }
 
+/** The kinds of invoice lines, in the order of their codes in {@link IssuedInvoice.kinds}. */
+export const LINE_KINDS: readonly IssuedLine['kind'][] = ['work', 'late-work', 'reversal', 'correction'];
+
 /**
  * An issued invoice as the Ledger keeps it: its lines as results (not as text), rendered when asked
  * for. A line's values are those of its basis, which never changes, so the rendering is the same at
- * every query.
+ * every query. The lines are kept as two columns rather than an object per line (a month of invoices
+ * holds about one line per billed entry): `bases[i]` is the result line i bills, and character i of
+ * `kinds` the index of its kind in {@link LINE_KINDS}.
  */
 export interface IssuedInvoice {
   readonly period: string;
   readonly invoiceNumber: string;
   readonly currency: string;
-  readonly lines: readonly IssuedLine[];
+  readonly kinds: string;
+  readonly bases: readonly CurrentEntry[];
   readonly summary: Pick<Invoice, 'included' | 'held' | 'flagged'>;
 }
 
