@@ -529,31 +529,27 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   // ----------------------------------------------------------------------------------------------
   // What an invoice must walk (see ContractBook.dirty)
 
-  let walk = 0;
   /**
    * The entries the invoice (C, P) must look at, in recording order: for a summary only, those of
    * P; else the dirty ones and those of the periods after the last issued invoice up to P. Every
-   * other entry is settled and would add no line.
+   * other entry is settled and would add no line. An entry can be on several of these lists (dirty,
+   * and on two period lists after a correction moved it): sorted by recording position, its copies
+   * are neighbours, and only the first is taken.
    */
   const toWalk = (book: ContractBook, period: string, summaryOnly: boolean): readonly EntryRef[] => {
     if (walkAll || (!summaryOnly && book.allDirty)) return book.entries;
-    walk += 1;
-    const out: EntryRef[] = [];
-    const take = (list: readonly EntryRef[]): void => {
-      for (const ref of list) {
-        if (ref.walk === walk) continue;
-        ref.walk = walk;
-        out.push(ref);
-      }
-    };
-    if (summaryOnly) take(book.byPeriod.get(period) ?? []);
+    let found: EntryRef[];
+    if (summaryOnly) found = [...(book.byPeriod.get(period) ?? [])];
     else {
-      take(book.dirty);
+      found = [...book.dirty];
       const after = book.lastIssuedPeriod;
       for (const [p, list] of book.byPeriod)
-        if ((after === undefined || p > after) && p <= period) take(list);
+        if ((after === undefined || p > after) && p <= period) for (const ref of list) found.push(ref);
     }
-    return out.toSorted((a, b) => a.seq - b.seq);
+    found.sort((a, b) => a.seq - b.seq);
+    const out: EntryRef[] = [];
+    for (const ref of found) if (out.at(-1) !== ref) out.push(ref);
+    return out;
   };
 
   // ----------------------------------------------------------------------------------------------
@@ -793,7 +789,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           dirty: false,
           listedPeriod: '',
           listedGroups: 0,
-          walk: 0,
         };
         slot.first = ref;
         refs.set(ev.data.workId, ref);

@@ -111,8 +111,6 @@ export interface EntryRef {
   listedPeriod: string;
   /** The fact groups (bits) whose reader lists of its book it is on. */
   listedGroups: number;
-  /** The last walk that took it (so a walk takes each entry once). */
-  walk: number;
 }
 
 /** An entry's values and priced classification; the same object while neither changed. */
