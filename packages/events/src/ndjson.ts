@@ -69,7 +69,7 @@ const CR = 0x0d;
 /**
  * cyrb53 (public domain, bryc): a fast 53-bit string hash, of the text a custom fingerprint gives
  * (the default one, {@link eventFingerprint}, hashes decoded values the same way). Keeping 53 bits
- * instead of the text holds the id rule at about 50 bytes per event id outside the JS heap (see
+ * instead of the text holds the id rule at about 34 bytes per event id outside the JS heap (see
  * {@link IdTable}) on multi-million-event logs; a collision would need the same id *and* a 2^-53
  * chance, and would only turn an invalid repeat into a duplicate.
  */
