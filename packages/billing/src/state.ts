@@ -1,10 +1,10 @@
 /**
  * The Ledger's own bookkeeping beside the business-time facts that @msp-billing/contracts keeps:
  * per contract, its work entries in recording order, its issued invoices and what they billed per
- * entry; per entry, the cached classification and price. A cached result is confirmed by identities
- * and change counters (the entry's values, its ticket's view, the rate card, the contract's fact groups),
- * each bumped in ledger.ts where its facts change; law (h) of @msp-billing/testing and the worked
- * examples fail when a bump or a dirty mark is missing.
+ * entry; per entry, its values and the cached classification and price. A cached result is confirmed
+ * by identities and change counters (the entry's values, its ticket's view, the rate card, the
+ * contract's fact groups), each replaced or bumped in ledger.ts where its facts change; law (h) of
+ * @msp-billing/testing and the worked examples fail when a bump or a dirty mark is missing.
  */
 import type { RateCardFacts, TicketFacts, WorkEntry, ContractFacts } from '@msp-billing/contracts';
 import type { Classification } from '@msp-billing/entitlements';
