@@ -216,16 +216,6 @@ const ticketView = (t: TicketFacts): TicketView => {
   };
 };
 
-/**
- * Whether a ticket event changed what {@link ticketView} reads. The other fields of a ticket are set
- * when it is opened and never change; its work entries are not part of the view.
- */
-const viewChanged = (a: TicketFacts, b: TicketFacts): boolean =>
-  a.reclassifications !== b.reclassifications ||
-  a.update !== b.update ||
-  a.safetyMeasure !== b.safetyMeasure ||
-  a.decisions !== b.decisions;
-
 /** Entry amounts are shared per rate and billed minutes (money.ts), so their text is formatted once. */
 const amountTexts = new WeakMap<Dec, string>();
 const amountText = (d: Dec): string => {
@@ -482,7 +472,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       !trace &&
       c !== undefined &&
       c.entry === entry &&
-      c.view === slot.view &&
+      c.ticket === slot.facts &&
       c.card === card &&
       c.stamp === stampOf(book.versions, groupsRead(c.priced.classification.service))
     )
@@ -516,12 +506,12 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     if (c !== undefined && c.entry === entry && samePriced(c.priced, value)) {
       // Recomputed to the same answer: keep the result (an invoice billed from it stays settled).
       // Equal results have the same service, so the same groups: the stamp is theirs.
-      c.view = slot.view;
+      c.ticket = slot.facts;
       c.card = card;
       c.stamp = stamp;
       return c;
     }
-    ref.cache = { entry, priced: value, view: slot.view, card, stamp };
+    ref.cache = { entry, priced: value, ticket: slot.facts, card, stamp };
     return ref.cache;
   };
   const current: Current = (ref) => classifyRef(ref, false);
@@ -579,24 +569,22 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     return ref.entry.voided ? `work entry ${JSON.stringify(workId)} is already voided` : ref;
   };
   /**
-   * Fold `ev` into its ticket's facts. When a part that classification reads changed, every entry of
-   * the ticket may classify differently: bump the view and mark them. Logging or correcting an entry
-   * changes no other entry's result (the caller marks that entry).
+   * Fold `ev` into its ticket's facts. When they changed, every entry of the ticket may classify
+   * differently: mark them (their cached results see the new facts object). Work entries are not in
+   * the ticket's facts here (TicketSlot), so every change of the facts is one that classification
+   * reads: its service, update, schedule, measure or decision.
    */
   const evolveTicket = (ticketId: string, ev: DomainEvent): TicketSlot => {
     const slot = tickets.get(ticketId);
     const facts = evolveTicketFacts(slot?.facts, ev) as TicketFacts;
     if (slot === undefined) {
-      const opened: TicketSlot = { facts, view: 0, first: undefined };
+      const opened: TicketSlot = { facts, first: undefined };
       tickets.set(ticketId, opened);
       return opened;
     }
     const before = slot.facts;
     slot.facts = facts;
-    if (viewChanged(before, facts)) {
-      slot.view += 1;
-      for (let ref = slot.first; ref !== undefined; ref = ref.next) markDirty(ref);
-    }
+    if (facts !== before) for (let ref = slot.first; ref !== undefined; ref = ref.next) markDirty(ref);
     return slot;
   };
 

@@ -2,7 +2,7 @@
  * The Ledger's own bookkeeping beside the business-time facts that @msp-billing/contracts keeps:
  * per contract, its work entries in recording order, its issued invoices and what they billed per
  * entry; per entry, its values and the cached classification and price. A cached result is confirmed
- * by identities and change counters (the entry's values, its ticket's view, the rate card, the
+ * by identities and change counters (the entry's values, its ticket's facts, the rate card, the
  * contract's fact groups), each replaced or bumped in ledger.ts where its facts change; law (h) of
  * @msp-billing/testing and the worked examples fail when a bump or a dirty mark is missing.
  */
@@ -43,19 +43,19 @@ export interface FactVersions {
 
 /**
  * A cached result and what it was computed from, checked by identity and counters rather than by
- * comparing facts: the entry's values (a new object at every correction), its ticket's view (the parts
- * of the ticket classification reads), the rate card, and the stamp of the contract fact groups its
- * service reads. Once computed, `entry` and `priced` never change: an issued invoice keeps the object
- * as the basis of what it billed. When a recomputation gives the same entry and an equal priced
- * result, the object is kept and only its view, card and stamp move, so an invoiced entry that did
- * not change stays settled.
+ * comparing facts: the entry's values (a new object at every correction), its ticket's facts (a new
+ * object at every ticket event that changes them), the rate card, and the stamp of the contract fact
+ * groups its service reads. Once computed, `entry` and `priced` never change: an issued invoice keeps
+ * the object as the basis of what it billed. When a recomputation gives the same entry and an equal
+ * priced result, the object is kept and only its ticket, card and stamp move, so an invoiced entry
+ * that did not change stays settled.
  */
 export interface CachedResult {
   /** The values it was classified from: current while they are the entry's `entry`. */
   readonly entry: WorkEntry;
   readonly priced: PricedEntry;
-  /** Its ticket's `view` counter when last confirmed. */
-  view: number;
+  /** The ticket facts it was classified from: current while they are its slot's `facts`. */
+  ticket: TicketFacts;
   /** The rate card it was priced with: current while it is the book's `card`. */
   card: RateCardFacts;
   /**
@@ -66,18 +66,13 @@ export interface CachedResult {
 }
 
 /**
- * A ticket's current facts, a counter of the changes classification can see, and its work entries.
- * The Ledger keeps the entries itself (on their {@link EntryRef}s, folded by the same functions as
- * `evolveTicketFacts`), so `facts.entries` stays empty here: a ticket's facts are not copied for
- * every entry logged on it, and no keyed log per ticket is kept beside the entries.
+ * A ticket's current facts and its work entries. The Ledger keeps the entries itself (on their
+ * {@link EntryRef}s, folded by the same functions as `evolveTicketFacts`), so `facts.entries` stays
+ * empty here: a ticket's facts are not copied for every entry logged on it, no keyed log per ticket is
+ * kept beside the entries, and every change of the facts is one that classification reads.
  */
 export interface TicketSlot {
   facts: TicketFacts;
-  /**
-   * Bumped when a part of the ticket that classification reads changes (service, update, schedule,
-   * measure, decision); not by work entries being logged or corrected on it.
-   */
-  view: number;
   /** Its latest logged entry; the others follow through {@link EntryRef.next}. */
   first: EntryRef | undefined;
 }
