@@ -35,8 +35,8 @@ import {
   type WorkEntry,
 } from '@msp-billing/contracts';
 import {
-  canonicalEvent,
-  cyrb53,
+  IdTable,
+  canonicalFingerprint,
   emailKey,
   formatInstant,
   type DomainEvent,
@@ -428,7 +428,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const refs = new Map<string, EntryRef>();
   const alertContract = new Map<string, string>();
   const bookingsByVm = new Map<string, ContractBook[]>();
-  const seen = new Map<string, number>();
+  /** The id rule of `apply` (spec §2): every id's canonical fingerprint, off the heap. */
+  const seen = new IdTable();
   const invalid: InvalidEvent[] = [];
   const warnings: Warning[] = [];
   const issuedOrder: { readonly book: ContractBook; readonly issued: IssuedInvoice }[] = [];
@@ -896,14 +897,16 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     },
     apply(event, src) {
       source = src;
-      const fingerprint = dedupe ? cyrb53(canonicalEvent(event)) : 0;
       if (dedupe) {
-        const prior = seen.get(event.id);
-        if (prior === fingerprint) {
+        // Ids are unique in the log (spec §2), valid or not: a new id is claimed here, before the
+        // integrity check, exactly as the NDJSON reader claims it, so both report a reuse the same way.
+        const fingerprint = canonicalFingerprint(event);
+        const prior = seen.findOrAdd(event.id, position, fingerprint);
+        if (prior >= 0 && seen.fingerprintOf(prior) === fingerprint) {
           position += 1;
           return { _tag: 'Duplicate' };
         }
-        if (prior !== undefined) {
+        if (prior >= 0) {
           return record(
             invalid,
             event,
@@ -911,9 +914,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           );
         }
       }
-      // Ids are unique in the log (spec §2), valid or not: the id is claimed before the integrity
-      // check, exactly as the NDJSON reader claims it, so both report a reuse the same way.
-      if (dedupe) seen.set(event.id, fingerprint);
       const reason = refusal(event);
       if (reason !== undefined) return record(invalid, event, reason);
       fold(event);

@@ -16,6 +16,7 @@ import {
 } from './catalog.js';
 import { EventId, InstantC, formatInstant } from './primitives.js';
 import { NOT_FAST, fastDecoderOf, type FastDecoder } from './fast.js';
+import { jsonFingerprint } from './fingerprint.js';
 
 /** Why an input is not a valid event. `message` is one line: `<path>: <reason>`. */
 export interface DecodeError {
@@ -282,6 +283,14 @@ export const encodeEvent = (e: DomainEvent): WireEvent => ({
  * instant and data, whatever the key order, offset notation or defaults spelled out on the wire).
  */
 export const canonicalEvent = (e: DomainEvent): string => JSON.stringify(encodeEvent(e));
+
+/**
+ * A 53-bit fingerprint of {@link canonicalEvent}'s text, computed from the encoded event without
+ * writing the text: two events get the same fingerprint exactly when their canonical texts are equal
+ * (up to a 2^-53 chance of a collision). It is not `cyrb53` of that text; compare it only with others
+ * made by this function.
+ */
+export const canonicalFingerprint = (e: DomainEvent): number => jsonFingerprint(encodeEvent(e));
 
 /** Build a typed event (for deciders and tests); the data is taken as already valid. */
 export const makeEvent = <T extends EventType>(

@@ -11,3 +11,4 @@ export * from './catalog.js';
 export * from './decode.js';
 export * from './streams.js';
 export * from './ndjson.js';
+export { IdTable } from './idTable.js';

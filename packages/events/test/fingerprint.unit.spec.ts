@@ -7,8 +7,16 @@
  */
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEvent, encodeEvent, readNdjson, type DomainEvent, type NdjsonItem } from '../src/index.js';
-import { eventFingerprint } from '../src/fingerprint.js';
+import {
+  canonicalEvent,
+  canonicalFingerprint,
+  decodeEvent,
+  encodeEvent,
+  readNdjson,
+  type DomainEvent,
+  type NdjsonItem,
+} from '../src/index.js';
+import { eventFingerprint, jsonFingerprint } from '../src/fingerprint.js';
 import { arbitraryEvent } from '../../testing/src/events.js';
 
 const RUNS = 3000;
@@ -111,6 +119,65 @@ describe('eventFingerprint', () => {
     expect(same(wide(1), wide(1))).toBe(true);
     expect(same(wide(1), wide(2))).toBe(false);
     expect(same({ k4999: 1 }, { k4998: 1 })).toBe(false);
+  });
+});
+
+describe("jsonFingerprint and canonicalFingerprint (the Ledger's id rule)", () => {
+  it(`jsonFingerprint is equal for two JSON values exactly when JSON.stringify writes them alike (${RUNS} runs)`, () => {
+    let equal = 0;
+    // A value and either a copy through JSON text (key order kept), the same value with its keys
+    // reversed, or another value.
+    const jsonPairs = fc
+      .record({ a: fc.jsonValue(), b: fc.jsonValue(), how: fc.nat({ max: 2 }) })
+      .map(({ a, b, how }) => {
+        if (how === 0) return { x: a, y: JSON.parse(JSON.stringify(a)) as unknown };
+        if (how === 1 && a !== null && typeof a === 'object' && !Array.isArray(a))
+          return { x: a, y: Object.fromEntries(Object.entries(a).toReversed()) as unknown };
+        return { x: a, y: b };
+      });
+    fc.assert(
+      fc.property(jsonPairs, ({ x, y }) => {
+        const text = JSON.stringify(x) === JSON.stringify(y);
+        if (text) equal += 1;
+        expect(jsonFingerprint(x) === jsonFingerprint(y)).toBe(text);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(equal).toBeGreaterThan(RUNS / 10);
+  });
+
+  it(`canonicalFingerprint is equal for two events exactly when canonicalEvent is (${RUNS} runs)`, () => {
+    let equal = 0;
+    fc.assert(
+      fc.property(pairs, ({ first, second }) => {
+        const text = canonicalEvent(first) === canonicalEvent(second);
+        if (text) equal += 1;
+        expect(canonicalFingerprint(first) === canonicalFingerprint(second)).toBe(text);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(equal).toBeGreaterThan(RUNS / 10);
+    expect(equal).toBeLessThan(RUNS * 0.9);
+  });
+
+  it('canonicalFingerprint reads what the event states, not how its keys are ordered', () => {
+    const e = decoded({
+      id: 'e-1',
+      type: 'WorkLogged',
+      occurredAt: '2026-10-01T08:00:00Z',
+      data: { workId: 'w', ticketId: 't', technician: 'x', startedAt: '2026-10-01T08:00:00Z', minutes: 20 },
+    }) as DomainEvent;
+    const reordered = {
+      data: Object.fromEntries(Object.entries(e.data).toReversed()),
+      occurredAt: e.occurredAt,
+      type: e.type,
+      id: e.id,
+    } as DomainEvent;
+    expect(Object.keys(reordered.data)).not.toEqual(Object.keys(e.data));
+    expect(canonicalFingerprint(reordered)).toBe(canonicalFingerprint(e));
+    expect(canonicalFingerprint({ ...e, data: { ...e.data, minutes: 21 } } as DomainEvent)).not.toBe(
+      canonicalFingerprint(e),
+    );
   });
 });
 
