@@ -153,8 +153,9 @@ export const eventFingerprint = (e: DomainEvent): number => {
 };
 
 /**
- * The fingerprint of any JSON value, by the same walk: equal for two values exactly when
- * `JSON.stringify` writes them alike (up to the 2^-53 chance of a collision), without writing them.
+ * The fingerprint of a JSON value of whatever shape, by the same walk: equal for two values exactly
+ * when `JSON.stringify` writes them alike (up to the 2^-53 chance of a collision), without writing
+ * them.
  */
 export const jsonFingerprint = (v: unknown): number => {
   lanes[0] = 0xdeadbeef;
