@@ -428,7 +428,10 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const refs = new Map<string, EntryRef>();
   const alertContract = new Map<string, string>();
   const bookingsByVm = new Map<string, ContractBook[]>();
-  /** The id rule of `apply` (spec §2): every id's canonical fingerprint, off the heap. */
+  /**
+   * The id rule of `apply` (spec §2): every id's canonical fingerprint, off the heap. The table's
+   * "line" of an id is the position of the event that claimed it here (never asked for).
+   */
   const seen = new IdTable();
   const invalid: InvalidEvent[] = [];
   const warnings: Warning[] = [];
