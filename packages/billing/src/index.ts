@@ -9,13 +9,6 @@ export * from './period.js';
 export * from './invoice.js';
 export * from './ledger.js';
 export * from './fold.js';
-export type {
-  CachedResult,
-  ContractBook,
-  EntryRef,
-  IssuedInvoice,
-  IssuedLine,
-  PricedEntry,
-  TicketSlot,
-} from './state.js';
+export type { ContractBook, FactGroup, IssuedInvoice, PricedEntry, TicketSlot } from './state.js';
+export type { BasisTable, EntryTable } from './entryTable.js';
 export * from './reconcile.js';

@@ -7,22 +7,27 @@
  */
 import { formatInstant, type Instant, type ServiceKind } from '@msp-billing/events';
 import { Dec, ZERO, formatMoney, formatRate, vatOf } from './money.js';
+import type { BasisTable, EntryTable } from './entryTable.js';
 import {
   LINE_KINDS,
   type ContractBook,
-  type CurrentEntry,
-  type EntryRef,
   type IssuedInvoice,
-  type IssuedLine,
+  type LineKind,
+  type PricedEntry,
 } from './state.js';
 
-export type { CurrentEntry } from './state.js';
+export type { LineKind } from './state.js';
 
-/** An entry as it stands now: its values and its priced classification; undefined when voided. */
-export type Current = (ref: EntryRef) => CurrentEntry | undefined;
-
-/** The kind of an invoice line. */
-export type LineKind = IssuedLine['kind'];
+/**
+ * The Ledger's entries and what was billed for them, as an invoice walk and its rendering read them
+ * (entryTable.ts).
+ */
+export interface LedgerRows {
+  readonly entries: EntryTable;
+  readonly bases: BasisTable;
+  /** The current result of entry `i`, classified and priced if it is not cached; undefined when voided. */
+  current(i: number): PricedEntry | undefined;
+}
 
 /** One line of an invoice, as printed (`invoice --format json`). */
 export interface InvoiceLine {
@@ -73,43 +78,61 @@ export interface Invoice {
   readonly flagged: readonly FlaggedEntry[];
 }
 
-/** A line before formatting: its kind and the result whose values it bills (state.ts). */
-export type DraftLine = IssuedLine;
+/**
+ * A line before formatting: its kind, its entry, and the billed result whose values it shows (a row
+ * of the BasisTable), or -1 when it shows the entry's current values and result: a new line of a
+ * draft, or of an invoice being issued until issuing records it as billed.
+ */
+export interface DraftLine {
+  readonly kind: LineKind;
+  readonly entry: number;
+  readonly basis: number;
+}
+
+/** The priced result a line shows. */
+const pricedOfLine = (rows: LedgerRows, l: DraftLine): PricedEntry =>
+  (l.basis < 0 ? rows.entries.priced[l.entry] : rows.bases.priced[l.basis]) as PricedEntry;
 
 /** What a line states about its entry (spec §5: minutes, start, service, rate, amount, clause). */
-const amountOfLine = (l: DraftLine): Dec => {
-  const amount = l.basis.priced.amount ?? ZERO;
+const amountOfLine = (rows: LedgerRows, l: DraftLine): Dec => {
+  const amount = pricedOfLine(rows, l).amount ?? ZERO;
   return l.kind === 'reversal' ? amount.negated() : amount;
 };
 
-const lineOf = (l: DraftLine): InvoiceLine => {
-  const { entry: e, priced: p } = l.basis;
+const lineOf = (rows: LedgerRows, l: DraftLine): InvoiceLine => {
+  const { entries, bases } = rows;
+  const p = pricedOfLine(rows, l);
+  const current = l.basis < 0;
   return {
     kind: l.kind,
-    workId: e.workId,
-    ticketId: e.ticketId,
+    workId: entries.workId[l.entry] as string,
+    ticketId: entries.slot[l.entry]?.facts.ticketId as string,
     service: p.classification.service,
-    startedAt: formatInstant(e.startedAt as Instant),
-    minutes: e.minutes,
+    startedAt: formatInstant((current ? entries.startedAt[l.entry] : bases.startedAt[l.basis]) as Instant),
+    minutes: (current ? entries.minutes[l.entry] : bases.minutes[l.basis]) as number,
     billedMinutes: p.billedMinutes ?? 0,
     hourlyRate: formatRate(p.hourlyRate ?? '0'),
-    amount: formatMoney(amountOfLine(l)),
+    amount: formatMoney(amountOfLine(rows, l)),
     clause: p.classification.clause,
   };
 };
 
-/** Whether what was billed from `a` differs from what `b` would bill (spec §5: minutes, start, service, rate, amount). */
-const changed = (a: CurrentEntry, b: CurrentEntry): boolean => {
-  const ra = a.priced.hourlyRate ?? '0';
-  const rb = b.priced.hourlyRate ?? '0';
+/**
+ * Whether what billed result `b` billed differs from what entry `i`'s current result `q` would
+ * bill (spec §5: minutes, start, service, rate, amount).
+ */
+const changed = (rows: LedgerRows, b: number, i: number, q: PricedEntry): boolean => {
+  const p = rows.bases.priced[b] as PricedEntry;
+  const ra = p.hourlyRate ?? '0';
+  const rb = q.hourlyRate ?? '0';
   return (
-    a.entry.minutes !== b.entry.minutes ||
-    a.entry.startedAt !== b.entry.startedAt ||
-    a.priced.classification.service !== b.priced.classification.service ||
-    (a.priced.billedMinutes ?? 0) !== (b.priced.billedMinutes ?? 0) ||
+    rows.bases.minutes[b] !== rows.entries.minutes[i] ||
+    rows.bases.startedAt[b] !== rows.entries.startedAt[i] ||
+    p.classification.service !== q.classification.service ||
+    (p.billedMinutes ?? 0) !== (q.billedMinutes ?? 0) ||
     (ra !== rb && !new Dec(ra).equals(rb)) ||
-    !(a.priced.amount ?? ZERO).equals(b.priced.amount ?? ZERO) ||
-    a.priced.classification.clause !== b.priced.classification.clause
+    !(p.amount ?? ZERO).equals(q.amount ?? ZERO) ||
+    p.classification.clause !== q.classification.clause
   );
 };
 
@@ -117,93 +140,100 @@ const changed = (a: CurrentEntry, b: CurrentEntry): boolean => {
 export interface Settlement {
   /** The difference lines (empty when only the summary was asked for). */
   readonly lines: readonly DraftLine[];
-  /** Entries whose invoiced basis becomes this result if the invoice is issued (work, late-work, correction). */
-  readonly billed: readonly { readonly ref: EntryRef; readonly basis: CurrentEntry }[];
   /** Entries no longer invoiced if it is issued (reversal without correction). */
-  readonly reversed: readonly EntryRef[];
+  readonly reversed: readonly number[];
+  /**
+   * Entries with a new result that bills exactly what their billed result billed: no line, but if
+   * it is issued, their billed result stands for the new one, so the next walk skips them.
+   */
+  readonly rebased: readonly number[];
   readonly summary: Pick<Invoice, 'included' | 'held' | 'flagged'>;
 }
 
 /**
  * One walk over C's entries for period P: the difference between what should be billed for entries
  * with period ≤ P and what issued invoices billed (unless `summaryOnly`), and the included / held /
- * flagged summary of the entries of period P. `refs` are the entries to look at, in recording order:
+ * flagged summary of the entries of period P. `walk` are the entries to look at, in recording order:
  * all of C's, or (the Ledger's choice) only those that can add a line or count in the summary.
  */
 export const settle = (
-  refs: Iterable<EntryRef>,
+  rows: LedgerRows,
+  walk: Iterable<number>,
   period: string,
-  current: Current,
   summaryOnly = false,
 ): Settlement => {
+  const { entries, bases } = rows;
   const lines: DraftLine[] = [];
-  const billed: { ref: EntryRef; basis: CurrentEntry }[] = [];
-  const reversed: EntryRef[] = [];
+  const reversed: number[] = [];
+  const rebased: number[] = [];
   let includedEntries = 0;
   let includedMinutes = 0;
   const held: HeldEntry[] = [];
   const flagged: FlaggedEntry[] = [];
-  for (const ref of refs) {
-    const cur = current(ref);
-    if (cur !== undefined && cur.priced.period === period) {
-      const c = cur.priced.classification;
+  for (const i of walk) {
+    const cur = rows.current(i);
+    if (cur !== undefined && cur.period === period) {
+      const c = cur.classification;
       if (c.status === 'included') {
         includedEntries += 1;
-        includedMinutes += cur.entry.minutes;
+        includedMinutes += entries.minutes[i] as number;
       } else if (c.status === 'held')
-        held.push({ workId: ref.entry.workId, ticketId: ref.slot.facts.ticketId, reason: c.reason });
+        held.push({
+          workId: entries.workId[i] as string,
+          ticketId: entries.slot[i]?.facts.ticketId as string,
+          reason: c.reason,
+        });
       else if (c.status === 'flagged') {
         flagged.push({
-          workId: ref.entry.workId,
-          ticketId: ref.slot.facts.ticketId,
+          workId: entries.workId[i] as string,
+          ticketId: entries.slot[i]?.facts.ticketId as string,
           clause: c.clause,
           reason: c.reason,
         });
       }
     }
     if (summaryOnly) continue;
-    const prev = ref.invoiced;
+    const prev = entries.invoiced[i] as number;
     const should =
-      cur !== undefined && cur.priced.classification.status === 'billable' && cur.priced.period <= period
-        ? cur
-        : undefined;
-    if (should === undefined && prev === undefined) continue;
-    // Billed from this very result: nothing it was billed for can have changed.
-    if (should === prev) continue;
-    if (should !== undefined && prev === undefined) {
-      lines.push({ kind: should.priced.period === period ? 'work' : 'late-work', basis: should });
-      billed.push({ ref, basis: should });
-    } else if (should === undefined && prev !== undefined) {
-      lines.push({ kind: 'reversal', basis: prev });
-      reversed.push(ref);
-    } else if (should !== undefined && prev !== undefined) {
-      if (changed(prev, should)) {
-        lines.push({ kind: 'reversal', basis: prev });
-        lines.push({ kind: 'correction', basis: should });
-      }
+      cur !== undefined && cur.classification.status === 'billable' && cur.period <= period ? cur : undefined;
+    if (should === undefined && prev < 0) continue;
+    // Billed from this very result (same generation): nothing it was billed for can have changed.
+    if (should !== undefined && prev >= 0 && bases.gen[prev] === entries.gen[i]) continue;
+    if (should !== undefined && prev < 0) {
+      lines.push({ kind: should.period === period ? 'work' : 'late-work', entry: i, basis: -1 });
+    } else if (should === undefined) {
+      lines.push({ kind: 'reversal', entry: i, basis: prev });
+      reversed.push(i);
+    } else if (changed(rows, prev, i, should)) {
+      lines.push({ kind: 'reversal', entry: i, basis: prev });
+      lines.push({ kind: 'correction', entry: i, basis: -1 });
+    } else {
       // Unchanged values from a new result: issuing moves the basis forward, so the next walk skips it.
-      billed.push({ ref, basis: should });
+      rebased.push(i);
     }
   }
   return {
     lines,
-    billed,
     reversed,
+    rebased,
     summary: { included: { entries: includedEntries, minutes: includedMinutes }, held, flagged },
   };
 };
 
 /** Assemble an invoice from its lines: totals with VAT (spec §5). */
-export const assembleInvoice = (args: {
-  book: ContractBook;
-  period: string;
-  status: InvoiceStatus;
-  invoiceNumber: string | null;
-  currency: string;
-  lines: readonly DraftLine[];
-  summary: Pick<Invoice, 'included' | 'held' | 'flagged'>;
-}): Invoice => {
-  const net = args.lines.reduce((sum, l) => sum.plus(amountOfLine(l)), ZERO);
+export const assembleInvoice = (
+  rows: LedgerRows,
+  args: {
+    book: ContractBook;
+    period: string;
+    status: InvoiceStatus;
+    invoiceNumber: string | null;
+    currency: string;
+    lines: readonly DraftLine[];
+    summary: Pick<Invoice, 'included' | 'held' | 'flagged'>;
+  },
+): Invoice => {
+  const net = args.lines.reduce((sum, l) => sum.plus(amountOfLine(rows, l)), ZERO);
   const vat = vatOf(net, args.book.facts.vatRatePercent);
   return {
     contractId: args.book.facts.contractId,
@@ -211,7 +241,7 @@ export const assembleInvoice = (args: {
     status: args.status,
     invoiceNumber: args.invoiceNumber,
     currency: args.currency,
-    lines: args.lines.map(lineOf),
+    lines: args.lines.map((l) => lineOf(rows, l)),
     net: formatMoney(net),
     vatRatePercent: args.book.facts.vatRatePercent,
     vat: formatMoney(vat),
@@ -220,23 +250,42 @@ export const assembleInvoice = (args: {
   };
 };
 
-/** The columns an issued invoice keeps its lines in (state.ts), from the lines of a settlement. */
-export const issuedColumns = (lines: readonly DraftLine[]): Pick<IssuedInvoice, 'kinds' | 'bases'> => ({
-  kinds: lines.map((l) => String(LINE_KINDS.indexOf(l.kind))).join(''),
-  bases: lines.map((l) => l.basis),
-});
+/**
+ * Issue the settlement `s`: record its new lines' results as billed (rows of the BasisTable), and
+ * move the entries' billed results forward. Returns the columns the issued invoice keeps its lines in.
+ */
+export const recordIssued = (rows: LedgerRows, s: Settlement): Pick<IssuedInvoice, 'kinds' | 'bases'> => {
+  const { entries, bases } = rows;
+  const billed = new Int32Array(s.lines.length);
+  let kinds = '';
+  s.lines.forEach((l, k) => {
+    let b = l.basis;
+    if (b < 0) {
+      b = bases.add(entries, l.entry);
+      entries.invoiced[l.entry] = b;
+    }
+    billed[k] = b;
+    kinds += String(LINE_KINDS.indexOf(l.kind));
+  });
+  for (const i of s.reversed) entries.invoiced[i] = -1;
+  // Billed results are kept as they were billed; only which generation of the entry's result one
+  // stands for moves, and only when the new result bills the same (see `changed`).
+  for (const i of s.rebased) bases.gen[entries.invoiced[i] as number] = entries.gen[i] as number;
+  return { kinds, bases: billed };
+};
 
-/** An issued invoice as printed: rendered from the results its lines bill, which never change. */
-export const renderIssued = (book: ContractBook, issued: IssuedInvoice): Invoice =>
-  assembleInvoice({
+/** An issued invoice as printed: rendered from the billed results of its lines, which never change. */
+export const renderIssued = (rows: LedgerRows, book: ContractBook, issued: IssuedInvoice): Invoice =>
+  assembleInvoice(rows, {
     book,
     period: issued.period,
     status: 'issued',
     invoiceNumber: issued.invoiceNumber,
     currency: issued.currency,
-    lines: issued.bases.map((basis, i) => ({
-      kind: LINE_KINDS[Number(issued.kinds[i])] as LineKind,
-      basis,
+    lines: Array.from(issued.bases, (b, k) => ({
+      kind: LINE_KINDS[Number(issued.kinds[k])] as LineKind,
+      entry: rows.bases.entry[b] as number,
+      basis: b,
     })),
     summary: issued.summary,
   });

@@ -32,7 +32,6 @@ import {
   type ContractFactsView,
   type RateCardFacts,
   type TicketFacts,
-  type WorkEntry,
 } from '@msp-billing/contracts';
 import {
   IdTable,
@@ -54,20 +53,14 @@ import { amountOf, billedMinutesOf, formatMoney, formatRate, type Dec } from './
 import { periodOf } from './period.js';
 import {
   assembleInvoice,
-  issuedColumns,
+  recordIssued,
   renderIssued,
   settle,
-  type Current,
   type Invoice,
+  type LedgerRows,
 } from './invoice.js';
-import type {
-  ContractBook,
-  EntryRef,
-  FactVersions,
-  IssuedInvoice,
-  PricedEntry,
-  TicketSlot,
-} from './state.js';
+import { BasisTable, CURRENT, DIRTY, EntryTable, VOIDED } from './entryTable.js';
+import type { ContractBook, FactGroup, IssuedInvoice, PricedEntry, TicketSlot } from './state.js';
 
 /** Where an event stood in its source, for messages (`line N: …`). */
 export interface EventSource {
@@ -224,22 +217,25 @@ const amountText = (d: Dec): string => {
   return text;
 };
 
-const ledgerEntry = (ref: EntryRef, e: WorkEntry, p: PricedEntry): LedgerEntry => ({
-  workId: e.workId,
-  ticketId: ref.slot.facts.ticketId,
-  contractId: ref.book.facts.contractId,
-  period: p.period,
-  service: p.classification.service,
-  status: p.classification.status,
-  clause: p.classification.clause,
-  reason: p.classification.reason,
-  minutes: e.minutes,
-  billedMinutes: p.billedMinutes,
-  hourlyRate: p.hourlyRate === null ? null : formatRate(p.hourlyRate),
-  amount: p.amount === null ? null : amountText(p.amount),
-  startedAt: iso(e.startedAt),
-  technician: e.technician,
-});
+const ledgerEntry = (entries: EntryTable, i: number, p: PricedEntry): LedgerEntry => {
+  const slot = entries.slot[i] as TicketSlot;
+  return {
+    workId: entries.workId[i] as string,
+    ticketId: slot.facts.ticketId,
+    contractId: slot.book.facts.contractId,
+    period: p.period,
+    service: p.classification.service,
+    status: p.classification.status,
+    clause: p.classification.clause,
+    reason: p.classification.reason,
+    minutes: entries.minutes[i] as number,
+    billedMinutes: p.billedMinutes,
+    hourlyRate: p.hourlyRate === null ? null : formatRate(p.hourlyRate),
+    amount: p.amount === null ? null : amountText(p.amount),
+    startedAt: iso(entries.startedAt[i] as number),
+    technician: entries.technician[i] as string,
+  };
+};
 
 /** Who may confirm or decline an order at t: an authorised requester, or anyone while none is named (3). */
 const mayDecide = (c: ContractFacts, email: string, t: number): boolean => {
@@ -248,7 +244,7 @@ const mayDecide = (c: ContractFacts, email: string, t: number): boolean => {
 };
 
 /** Which group of contract facts each contract-level event belongs to (HA events: none). */
-const GROUP_OF: Partial<Record<DomainEvent['type'], keyof FactVersions>> = {
+const GROUP_OF: Partial<Record<DomainEvent['type'], FactGroup>> = {
   MSPCancelled: 'msp',
   BackupNasShareAttached: 'nas',
   BackupNasShareDetached: 'nas',
@@ -264,7 +260,7 @@ const GROUP_OF: Partial<Record<DomainEvent['type'], keyof FactVersions>> = {
 };
 
 /**
- * The groups of {@link FactVersions} beside `msp`, which every service reads (rule 1). Group i is
+ * The groups of {@link FactGroup} beside `msp`, which every service reads (rule 1). Group i is
  * bit 1 << i in {@link groupsRead}, and index i of a book's reader lists.
  */
 const GROUPS = ['nas', 'alerting', 'requesters', 'provisioning', 'windows'] as const;
@@ -301,18 +297,6 @@ const groupsRead = (s: ServiceKind): number => {
       return 0;
   }
 };
-
-/**
- * The stamp of the groups `groups` (from {@link groupsRead}) and `msp`. Versions only grow, so the
- * sum changes exactly when one of the groups changed.
- */
-const stampOf = (v: FactVersions, groups: number): number =>
-  v.msp +
-  ((groups & NAS) === 0 ? 0 : v.nas) +
-  ((groups & ALERTING) === 0 ? 0 : v.alerting) +
-  ((groups & REQUESTERS) === 0 ? 0 : v.requesters) +
-  ((groups & PROVISIONING) === 0 ? 0 : v.provisioning) +
-  ((groups & WINDOWS) === 0 ? 0 : v.windows);
 
 /** Shared priced results, per shared classification, by period and billed minutes. */
 const sharedPriced = new WeakMap<Classification, Map<string, PricedEntry>>();
@@ -369,54 +353,6 @@ const samePriced = (a: PricedEntry, b: PricedEntry): boolean => {
   );
 };
 
-// ------------------------------------------------------------------------------------------------
-// What an invoice must walk (see ContractBook.dirty): marking and listing
-
-const markDirty = (ref: EntryRef): void => {
-  if (ref.dirty) return;
-  ref.dirty = true;
-  ref.book.dirty.push(ref);
-};
-
-/** Record that a fact group of `book` changed: its readers' results may have. */
-const bump = (book: ContractBook, group: keyof FactVersions): void => {
-  book.versions[group] += 1;
-  if (group === 'msp') book.allDirty = true;
-  else for (const ref of book.readers[GROUPS.indexOf(group)] as EntryRef[]) markDirty(ref);
-};
-
-/**
- * Fold a contract-level event into its book's facts and bump the fact group it belongs to — unless
- * the facts stayed the same object (a later acknowledgement, a second cancellation after the
- * first): then no result can have changed, and such events keep no state.
- */
-const evolveBook = (book: ContractBook, ev: DomainEvent): void => {
-  const facts = evolveContractFacts(book.facts, ev) as ContractFacts;
-  if (facts === book.facts) return;
-  book.facts = facts;
-  const group = GROUP_OF[ev.type];
-  if (group !== undefined) bump(book, group);
-};
-
-/** Put `ref` on the reader lists of the groups it reads and is not yet on. */
-const listReader = (ref: EntryRef, groups: number): void => {
-  const missing = groups & ~ref.listedGroups;
-  if (missing === 0) return;
-  for (let i = 0; i < GROUPS.length; i++)
-    if ((missing & (1 << i)) !== 0) (ref.book.readers[i] as EntryRef[]).push(ref);
-  ref.listedGroups |= missing;
-};
-
-/** Put `ref` on the list of the period its current values fall in, unless it is on it already. */
-const listPeriod = (ref: EntryRef): void => {
-  const period = periodOf(ref.entry.startedAt, ref.book.facts.timeZone);
-  if (period === ref.listedPeriod) return;
-  ref.listedPeriod = period;
-  const list = ref.book.byPeriod.get(period);
-  if (list === undefined) ref.book.byPeriod.set(period, [ref]);
-  else list.push(ref);
-};
-
 /** Create an empty Ledger. */
 export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const catalog = options.slaCatalog ?? DEFAULT_SLA_CATALOG;
@@ -425,7 +361,10 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const books = new Map<string, ContractBook>();
   const rateCards = new Map<string, RateCardFacts>();
   const tickets = new Map<string, TicketSlot>();
-  const refs = new Map<string, EntryRef>();
+  /** Work entries by id: their numbers in `entries`. */
+  const refs = new Map<string, number>();
+  const entries = new EntryTable();
+  const bases = new BasisTable();
   const alertContract = new Map<string, string>();
   const bookingsByVm = new Map<string, ContractBook[]>();
   /**
@@ -460,65 +399,123 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   };
 
   // ----------------------------------------------------------------------------------------------
-  // Classification and pricing, cached per entry while its facts are the same objects
+  // What an invoice must walk (see ContractBook.dirty), and which results are current
 
-  const classifyRef = (
-    ref: EntryRef,
-    trace: boolean,
-  ): { entry: WorkEntry; priced: PricedEntry } | undefined => {
-    const entry = ref.entry;
-    if (entry.voided) return undefined;
-    const book = ref.book;
-    const slot = ref.slot;
+  const markDirty = (i: number): void => {
+    const flags = entries.flags[i] as number;
+    if ((flags & DIRTY) !== 0) return;
+    entries.flags[i] = flags | DIRTY;
+    (entries.slot[i] as TicketSlot).book.dirty.push(i);
+  };
+
+  /** Something entry `i`'s result was computed from changed: it may bill differently. */
+  const touch = (i: number): void => {
+    entries.flags[i] = (entries.flags[i] as number) & ~CURRENT;
+    markDirty(i);
+  };
+
+  /** Entry `i`'s values changed: whatever it is classified as now is a new result. */
+  const changeValues = (i: number): void => {
+    entries.priced[i] = undefined;
+    entries.gen[i] = (entries.gen[i] as number) + 1;
+    touch(i);
+  };
+
+  /** Something every entry of `book` reads changed (booking, cancellation, rates). */
+  const touchAll = (book: ContractBook): void => {
+    for (const i of book.entries) entries.flags[i] = (entries.flags[i] as number) & ~CURRENT;
+    book.allDirty = true;
+  };
+
+  /** Record that a fact group of `book` changed: the results of the entries that read it may have. */
+  const bump = (book: ContractBook, group: FactGroup): void => {
+    if (group === 'msp') touchAll(book);
+    else for (const i of book.readers[GROUPS.indexOf(group)] as number[]) touch(i);
+  };
+
+  /**
+   * Fold a contract-level event into its book's facts and touch the readers of the fact group it
+   * belongs to — unless the facts stayed the same object (a later acknowledgement, a second
+   * cancellation after the first): then no result can have changed, and such events keep no state.
+   */
+  const evolveBook = (book: ContractBook, ev: DomainEvent): void => {
+    const facts = evolveContractFacts(book.facts, ev) as ContractFacts;
+    if (facts === book.facts) return;
+    book.facts = facts;
+    const group = GROUP_OF[ev.type];
+    if (group !== undefined) bump(book, group);
+  };
+
+  /** Put entry `i` on the reader lists of the groups it reads and is not yet on. */
+  const listReader = (i: number, groups: number): void => {
+    const listed = entries.listedGroups[i] as number;
+    const missing = groups & ~listed;
+    if (missing === 0) return;
+    const readers = (entries.slot[i] as TicketSlot).book.readers;
+    for (let g = 0; g < GROUPS.length; g++) if ((missing & (1 << g)) !== 0) (readers[g] as number[]).push(i);
+    entries.listedGroups[i] = listed | missing;
+  };
+
+  /** Put entry `i` on the list of the period its current values fall in, unless it is on it already. */
+  const listPeriod = (i: number): void => {
+    const book = (entries.slot[i] as TicketSlot).book;
+    const period = periodOf(entries.startedAt[i] as number, book.facts.timeZone);
+    if (period === entries.listedPeriod[i]) return;
+    entries.listedPeriod[i] = period;
+    const list = book.byPeriod.get(period);
+    if (list === undefined) book.byPeriod.set(period, [i]);
+    else list.push(i);
+  };
+
+  // ----------------------------------------------------------------------------------------------
+  // Classification and pricing, cached per entry while nothing it reads has changed
+
+  /**
+   * Entry `i` classified and priced; undefined when voided. Cached: the result stays current until
+   * `touch` clears it. With `trace`, a fresh classification with its rule trace, not cached.
+   */
+  const classifyEntry = (i: number, trace: boolean): PricedEntry | undefined => {
+    const flags = entries.flags[i] as number;
+    if ((flags & VOIDED) !== 0) return undefined;
+    if (!trace && (flags & CURRENT) !== 0) return entries.priced[i];
+    const slot = entries.slot[i] as TicketSlot;
+    const book = slot.book;
     const card = book.card;
-    const c = ref.cache;
-    if (
-      !trace &&
-      c !== undefined &&
-      c.entry === entry &&
-      c.ticket === slot.facts &&
-      c.card === card &&
-      c.stamp === stampOf(book.versions, groupsRead(c.priced.classification.service))
-    )
-      return c;
-    const ticket = slot.facts;
+    const startedAt = entries.startedAt[i] as number;
+    const minutes = entries.minutes[i] as number;
     const classification = classify(
       {
         entry: {
-          workId: entry.workId,
-          ticketId: entry.ticketId,
-          startedAt: entry.startedAt,
-          minutes: entry.minutes,
-          service: entry.service,
+          workId: entries.workId[i] as string,
+          ticketId: slot.facts.ticketId,
+          startedAt,
+          minutes,
+          service: entries.serviceOf(i),
         },
-        ticket: ticketView(ticket),
+        ticket: ticketView(slot.facts),
         contract: viewOf(book.facts),
         rateAt: rateLookup(card),
       },
       { trace },
     );
-    const period = periodOf(entry.startedAt, book.facts.timeZone);
+    const period = periodOf(startedAt, book.facts.timeZone);
     const billedMinutes =
       classification.status === 'billable' && classification.hourlyRate !== undefined
-        ? billedMinutesOf(entry.minutes, card.billingIncrementMinutes)
+        ? billedMinutesOf(minutes, card.billingIncrementMinutes)
         : null;
     const value = pricedOf(classification, period, billedMinutes);
-    if (trace) return { entry, priced: value };
-    const groups = groupsRead(classification.service);
-    listReader(ref, groups);
-    const stamp = stampOf(book.versions, groups);
-    if (c !== undefined && c.entry === entry && samePriced(c.priced, value)) {
-      // Recomputed to the same answer: keep the result (an invoice billed from it stays settled).
-      // Equal results have the same service, so the same groups: the stamp is theirs.
-      c.ticket = slot.facts;
-      c.card = card;
-      c.stamp = stamp;
-      return c;
-    }
-    ref.cache = { entry, priced: value, ticket: slot.facts, card, stamp };
-    return ref.cache;
+    if (trace) return value;
+    listReader(i, groupsRead(classification.service));
+    entries.flags[i] = flags | CURRENT;
+    const before = entries.priced[i];
+    // Recomputed to the same answer: keep the result and its generation (what an issued invoice
+    // billed from it stays settled).
+    if (before !== undefined && samePriced(before, value)) return before;
+    entries.priced[i] = value;
+    entries.gen[i] = (entries.gen[i] as number) + 1;
+    return value;
   };
-  const current: Current = (ref) => classifyRef(ref, false);
+  const rows: LedgerRows = { entries, bases, current: (i) => classifyEntry(i, false) };
 
   // ----------------------------------------------------------------------------------------------
   // What an invoice must walk (see ContractBook.dirty)
@@ -527,22 +524,22 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
    * The entries the invoice (C, P) must look at, in recording order: for a summary only, those of
    * P; else the dirty ones and those of the periods after the last issued invoice up to P. Every
    * other entry is settled and would add no line. An entry can be on several of these lists (dirty,
-   * and on two period lists after a correction moved it): sorted by recording position, its copies
-   * are neighbours, and only the first is taken.
+   * and on two period lists after a correction moved it): sorted by number (recording order), its
+   * copies are neighbours, and only the first is taken.
    */
-  const toWalk = (book: ContractBook, period: string, summaryOnly: boolean): readonly EntryRef[] => {
+  const toWalk = (book: ContractBook, period: string, summaryOnly: boolean): readonly number[] => {
     if (walkAll || (!summaryOnly && book.allDirty)) return book.entries;
-    let found: EntryRef[];
+    let found: number[];
     if (summaryOnly) found = [...(book.byPeriod.get(period) ?? [])];
     else {
       found = [...book.dirty];
       const after = book.lastIssuedPeriod;
       for (const [p, list] of book.byPeriod)
-        if ((after === undefined || p > after) && p <= period) for (const ref of list) found.push(ref);
+        if ((after === undefined || p > after) && p <= period) for (const i of list) found.push(i);
     }
-    found.sort((a, b) => a.seq - b.seq);
-    const out: EntryRef[] = [];
-    for (const ref of found) if (out.at(-1) !== ref) out.push(ref);
+    found.sort((a, b) => a - b);
+    const out: number[] = [];
+    for (const i of found) if (out.at(-1) !== i) out.push(i);
     return out;
   };
 
@@ -566,15 +563,14 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const ticketOf = (id: string): TicketFacts | string =>
     tickets.get(id)?.facts ??
     `ticket ${JSON.stringify(id)} does not exist (no earlier TicketOpened, UpdateRequested or SafetyMeasureTaken)`;
-  const liveEntry = (workId: string): EntryRef | string => {
-    const ref = refs.get(workId);
-    if (ref === undefined)
-      return `work entry ${JSON.stringify(workId)} does not exist (no earlier WorkLogged)`;
-    return ref.entry.voided ? `work entry ${JSON.stringify(workId)} is already voided` : ref;
+  const liveEntry = (workId: string): number | string => {
+    const i = refs.get(workId);
+    if (i === undefined) return `work entry ${JSON.stringify(workId)} does not exist (no earlier WorkLogged)`;
+    return entries.isVoided(i) ? `work entry ${JSON.stringify(workId)} is already voided` : i;
   };
   /**
    * Fold `ev` into its ticket's facts. When they changed, every entry of the ticket may classify
-   * differently: mark them (their cached results see the new facts object). Work entries are not in
+   * differently: touch them. Work entries are not in
    * the ticket's facts here (TicketSlot), so every change of the facts is one that classification
    * reads: its service, update, schedule, measure or decision.
    */
@@ -582,13 +578,14 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     const slot = tickets.get(ticketId);
     const facts = evolveTicketFacts(slot?.facts, ev) as TicketFacts;
     if (slot === undefined) {
-      const opened: TicketSlot = { facts, first: undefined };
+      const book = books.get(facts.contractId) as ContractBook;
+      const opened: TicketSlot = { facts, book, first: -1 };
       tickets.set(ticketId, opened);
       return opened;
     }
     const before = slot.facts;
     slot.facts = facts;
-    if (facts !== before) for (let ref = slot.first; ref !== undefined; ref = ref.next) markDirty(ref);
+    if (facts !== before) for (let i = slot.first; i >= 0; i = entries.next[i] as number) touch(i);
     return slot;
   };
 
@@ -672,8 +669,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       }
       case 'WorkLogCorrected':
       case 'WorkLogVoided': {
-        const ref = liveEntry(ev.data.workId);
-        return typeof ref === 'string' ? ref : undefined;
+        const i = liveEntry(ev.data.workId);
+        return typeof i === 'string' ? i : undefined;
       }
       default: {
         const book = bookOf(ev.data.contractId);
@@ -684,7 +681,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
 
   /** Fold a valid event into the facts and the bookkeeping, warning about what a command would refuse (§6). */
   const fold = (ev: DomainEvent): void => {
-    const seq = position;
     switch (ev.type) {
       case 'RateCardPublished':
       case 'HourlyRateSet':
@@ -695,14 +691,13 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         for (const book of books.values())
           if (book.facts.rateCardId === ev.data.rateCardId) {
             book.card = rateCards.get(ev.data.rateCardId) as RateCardFacts;
-            book.allDirty = true;
+            touchAll(book);
           }
         return;
       case 'MSPBooked': {
         const book: ContractBook = {
           facts: evolveContractFacts(undefined, ev) as ContractFacts,
           card: rateCards.get(ev.data.rateCardId) as RateCardFacts,
-          versions: { msp: 0, nas: 0, alerting: 0, requesters: 0, provisioning: 0, windows: 0 },
           entries: [],
           issued: new Map(),
           dirty: [],
@@ -769,38 +764,26 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       case 'WorkLogged': {
         // The entry is kept here, not in the ticket's facts (TicketSlot): same values, by the same function.
         const slot = tickets.get(ev.data.ticketId) as TicketSlot;
-        const ref: EntryRef = {
-          book: books.get(slot.facts.contractId) as ContractBook,
-          slot,
-          entry: loggedEntry(slot.facts, ev.data),
-          next: slot.first,
-          seq,
-          corrections: 0,
-          cache: undefined,
-          invoiced: undefined,
-          dirty: false,
-          listedPeriod: '',
-          listedGroups: 0,
-        };
-        slot.first = ref;
-        refs.set(ev.data.workId, ref);
-        ref.book.entries.push(ref);
-        markDirty(ref);
-        listPeriod(ref);
+        const i = entries.add(loggedEntry(slot.facts, ev.data), slot, slot.first);
+        slot.first = i;
+        refs.set(ev.data.workId, i);
+        slot.book.entries.push(i);
+        markDirty(i);
+        listPeriod(i);
         return;
       }
       case 'WorkLogCorrected': {
-        const ref = refs.get(ev.data.workId) as EntryRef;
-        ref.corrections += 1;
-        ref.entry = correctedEntry(ref.entry, ev.data);
-        markDirty(ref);
-        listPeriod(ref);
+        const i = refs.get(ev.data.workId) as number;
+        entries.corrections[i] = (entries.corrections[i] as number) + 1;
+        entries.write(i, correctedEntry(entries.values(i), ev.data));
+        changeValues(i);
+        listPeriod(i);
         return;
       }
       case 'WorkLogVoided': {
-        const ref = refs.get(ev.data.workId) as EntryRef;
-        ref.entry = voidedEntry(ref.entry);
-        markDirty(ref);
+        const i = refs.get(ev.data.workId) as number;
+        entries.write(i, voidedEntry(entries.values(i)));
+        changeValues(i);
         return;
       }
       case 'AlertAcknowledged':
@@ -843,19 +826,17 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   /** Freeze the invoice (C, P) over the facts recorded so far and move the invoiced state forward. */
   const issue = (book: ContractBook, period: string, invoiceNumber: string): void => {
     const card = book.card;
-    const s = settle(toWalk(book, period, false), period, current);
+    const s = settle(rows, toWalk(book, period, false), period);
     const issued: IssuedInvoice = {
       period,
       invoiceNumber,
       currency: card.currency,
-      ...issuedColumns(s.lines),
+      ...recordIssued(rows, s),
       summary: s.summary,
     };
-    for (const b of s.billed) b.ref.invoiced = b.basis;
-    for (const r of s.reversed) r.invoiced = undefined;
     book.issued.set(period, issued);
     book.lastIssuedPeriod = period;
-    for (const ref of book.dirty) ref.dirty = false;
+    for (const i of book.dirty) entries.flags[i] = (entries.flags[i] as number) & ~DIRTY;
     book.dirty = [];
     book.allDirty = false;
     issuedOrder.push({ book, issued });
@@ -866,12 +847,12 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
 
   const draftOrFrozen = (book: ContractBook, period: string): Invoice => {
     const frozen = book.issued.get(period);
-    if (frozen !== undefined) return renderIssued(book, frozen);
+    if (frozen !== undefined) return renderIssued(rows, book, frozen);
     const currency = book.card.currency;
     // A period before the last issued one that was never issued itself is skipped: no lines.
     const skipped = book.lastIssuedPeriod !== undefined && period < book.lastIssuedPeriod;
-    const s = settle(toWalk(book, period, skipped), period, current, skipped);
-    return assembleInvoice({
+    const s = settle(rows, toWalk(book, period, skipped), period, skipped);
+    return assembleInvoice(rows, {
       book,
       period,
       status: skipped ? 'skipped' : 'draft',
@@ -936,37 +917,35 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       return [...ledger.eachEntry(filter)];
     },
     *eachEntry(filter = {}) {
-      const list: Iterable<EntryRef> =
+      const list: Iterable<number> =
         filter.contractId !== undefined ? (books.get(filter.contractId)?.entries ?? []) : refs.values();
-      for (const ref of list) {
-        const cur = current(ref);
-        if (cur === undefined || (filter.period !== undefined && cur.priced.period !== filter.period))
-          continue;
-        yield ledgerEntry(ref, cur.entry, cur.priced);
+      for (const i of list) {
+        const p = classifyEntry(i, false);
+        if (p === undefined || (filter.period !== undefined && p.period !== filter.period)) continue;
+        yield ledgerEntry(entries, i, p);
       }
     },
     explain(workId) {
-      const ref = refs.get(workId);
-      const cur = ref === undefined ? undefined : classifyRef(ref, true);
-      if (ref === undefined || cur === undefined) {
+      const i = refs.get(workId);
+      const p = i === undefined ? undefined : classifyEntry(i, true);
+      if (i === undefined || p === undefined) {
         return E.left({
           _tag: 'UnknownWorkEntry',
           workId,
           message:
-            ref === undefined
+            i === undefined
               ? `no work entry ${JSON.stringify(workId)} in the log`
               : `work entry ${JSON.stringify(workId)} is voided`,
         });
       }
-      const { entry, priced: p } = cur;
-      const book = ref.book;
+      const book = (entries.slot[i] as TicketSlot).book;
       const card = book.card;
       const c = p.classification;
       return E.right({
-        entry: ledgerEntry(ref, entry, p),
+        entry: ledgerEntry(entries, i, p),
         timeZone: book.facts.timeZone,
         classification: c,
-        corrections: ref.corrections,
+        corrections: entries.corrections[i] as number,
         ...(p.amount !== null &&
         p.hourlyRate !== null &&
         p.billedMinutes !== null &&
@@ -1002,7 +981,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       }
       return E.right(draftOrFrozen(book, period));
     },
-    issuedInvoices: () => issuedOrder.map(({ book, issued }) => renderIssued(book, issued)),
+    issuedInvoices: () => issuedOrder.map(({ book, issued }) => renderIssued(rows, book, issued)),
     contractIds: () => [...books.keys()],
     invalidEvents: () => invalid,
     warnings: () => warnings,

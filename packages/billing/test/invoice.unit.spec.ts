@@ -169,6 +169,39 @@ describe('the invoice difference model', () => {
     expect([oct.net, oct.vat, oct.gross]).toEqual(['-75.00', '-14.25', '-89.25']);
   });
 
+  it('reverses and corrects an invoiced entry whose corrected minutes bill the same amount', () => {
+    // w-1: 30 min billed as 30 (15-minute increments) = 50.00; corrected to 29 min: still billed as 30.
+    const l = september().add('WorkLogCorrected', '2026-10-02T09:00:00+02:00', {
+      workId: 'w-1',
+      minutes: 29,
+      reason: 'clock was off',
+    });
+    const oct = invoiceOf(l.ledger(), '2026-10');
+    // Spec §5: the minutes changed, so the old line is reversed and the new one billed; net 0.00.
+    expect(oct.lines.map((x) => [x.kind, x.workId, x.minutes, x.billedMinutes, x.amount])).toEqual([
+      ['reversal', 'w-1', 30, 30, '-50.00'],
+      ['correction', 'w-1', 29, 30, '50.00'],
+    ]);
+    expect(oct.net).toBe('0.00');
+  });
+
+  it('reverses invoiced work that a cancellation recorded later, dated before it, leaves without an MSP', () => {
+    // September is issued (its results computed and kept); then a cancellation dated 2026-09-05 is
+    // recorded: from then on c-1 has no MSP, so both entries (10 and 11 September) are flagged (rule 1).
+    const l = september().add('MSPCancelled', '2026-09-05T00:00:00+02:00', {
+      contractId: C,
+      vmDecommissioned: true,
+    });
+    const ledger = l.ledger();
+    expect([entryOf(ledger, 'w-1').status, entryOf(ledger, 'w-1').clause]).toEqual(['flagged', '1']);
+    const oct = invoiceOf(ledger, '2026-10');
+    expect(oct.lines.map((x) => [x.kind, x.workId, x.amount])).toEqual([
+      ['reversal', 'w-1', '-50.00'],
+      ['reversal', 'w-2', '-100.00'],
+    ]);
+    expect(oct.net).toBe('-150.00');
+  });
+
   it('moves invoiced work that a correction dated into a later month: reversed now, billed in its month', () => {
     const l = ticket(base(), 't-1', 'support-request');
     work(l, 'w-1', 't-1', '2026-09-10T10:00:00+02:00', 30);

@@ -1,0 +1,156 @@
+/**
+ * The Ledger's work entries and the results issued invoices billed, kept as columns: entry number
+ * `i` (recording order of its `WorkLogged`) is row `i` of every column of an {@link EntryTable}, and
+ * billed result `b` row `b` of a {@link BasisTable}. A million entries kept as objects cost three
+ * objects each (the bookkeeping, the values, the cached result) with a 24-byte header and 8 bytes
+ * per field apiece; as columns, numbers take 1 to 8 bytes and shared values (ids, technicians,
+ * priced results) one pointer. docs/benchmarks.md has the before and after.
+ *
+ * The values are those of `loggedEntry` / `correctedEntry` / `voidedEntry` of @msp-billing/contracts
+ * (ledger.ts writes their results here), less the description, which nothing the Ledger answers
+ * shows or reads.
+ */
+import type { WorkEntry } from '@msp-billing/contracts';
+import { SERVICE_KINDS, type ServiceKind, type TechnicianId } from '@msp-billing/events';
+import type { PricedEntry, TicketSlot } from './state.js';
+
+/** Bits of {@link EntryTable.flags}. */
+export const VOIDED = 1;
+/** On its book's `dirty` list (state.ts, ContractBook.dirty). */
+export const DIRTY = 2;
+/** Its `priced` result is current: nothing it was computed from has changed since. */
+export const CURRENT = 4;
+
+const serviceCode = (s: ServiceKind | undefined): number =>
+  s === undefined ? 0 : SERVICE_KINDS.indexOf(s) + 1;
+
+/** Grow a typed column to hold `n` rows (by half again, so the room kept is a third at most). */
+const grown = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array>(
+  column: T,
+  n: number,
+  make: (length: number) => T,
+): T => {
+  if (n <= column.length) return column;
+  const next = make(Math.max(n, 1024, Math.ceil(column.length * 1.5)));
+  next.set(column);
+  return next;
+};
+
+/** Work entries by number: their values, their bookkeeping and their cached result. */
+export class EntryTable {
+  size = 0;
+  readonly workId: string[] = [];
+  readonly technician: TechnicianId[] = [];
+  /** Its ticket (whose facts hold the ticket id, whose book the contract). */
+  readonly slot: TicketSlot[] = [];
+  /** Its current result while {@link CURRENT} is set; else the latest computed, or undefined. */
+  readonly priced: (PricedEntry | undefined)[] = [];
+  /** The period list of its book it was last put on (its period as of its latest values). */
+  readonly listedPeriod: string[] = [];
+  startedAt = new Float64Array(0);
+  minutes = new Uint16Array(0);
+  /** 0: none (the ticket's service counts), else 1 + its index in SERVICE_KINDS. */
+  service = new Uint8Array(0);
+  /** {@link VOIDED}, {@link DIRTY}, {@link CURRENT}. */
+  flags = new Uint8Array(0);
+  /** The contract fact groups (bits, ledger.ts) whose reader lists of its book it is on. */
+  listedGroups = new Uint8Array(0);
+  /** The entry logged on the same ticket before it, or -1. */
+  next = new Int32Array(0);
+  /** How many `WorkLogCorrected` were applied to it (shown by `explain`). */
+  corrections = new Uint32Array(0);
+  /**
+   * The generation of its result: moves whenever its values or its priced result change, so an
+   * equal generation means the same values billed at the same price (see {@link BasisTable.gen}).
+   */
+  gen = new Uint32Array(0);
+  /** The billed result the issued invoices last billed it from, or -1 (see {@link BasisTable}). */
+  invoiced = new Int32Array(0);
+
+  /** Add an entry with the values `e` (not voided) on ticket `slot`; returns its number. */
+  add(e: WorkEntry, slot: TicketSlot, next: number): number {
+    const i = this.size;
+    const n = i + 1;
+    this.startedAt = grown(this.startedAt, n, (l) => new Float64Array(l));
+    this.minutes = grown(this.minutes, n, (l) => new Uint16Array(l));
+    this.service = grown(this.service, n, (l) => new Uint8Array(l));
+    this.flags = grown(this.flags, n, (l) => new Uint8Array(l));
+    this.listedGroups = grown(this.listedGroups, n, (l) => new Uint8Array(l));
+    this.next = grown(this.next, n, (l) => new Int32Array(l));
+    this.corrections = grown(this.corrections, n, (l) => new Uint32Array(l));
+    this.gen = grown(this.gen, n, (l) => new Uint32Array(l));
+    this.invoiced = grown(this.invoiced, n, (l) => new Int32Array(l));
+    this.workId.push(e.workId);
+    this.technician.push(e.technician);
+    this.slot.push(slot);
+    this.priced.push(undefined);
+    this.listedPeriod.push('');
+    this.next[i] = next;
+    this.invoiced[i] = -1;
+    this.write(i, e);
+    this.size = n;
+    return i;
+  }
+
+  /** Replace the values of entry `i` (its id, ticket and technician never change). */
+  write(i: number, e: WorkEntry): void {
+    this.startedAt[i] = e.startedAt;
+    this.minutes[i] = e.minutes;
+    this.service[i] = serviceCode(e.service);
+    if (e.voided) this.flags[i] = (this.flags[i] as number) | VOIDED;
+  }
+
+  /** The values of entry `i`, as `loggedEntry` and its corrections made them (less the description). */
+  values(i: number): WorkEntry {
+    const service = this.serviceOf(i);
+    return {
+      workId: this.workId[i] as string,
+      ticketId: (this.slot[i] as TicketSlot).facts.ticketId,
+      technician: this.technician[i] as TechnicianId,
+      startedAt: this.startedAt[i] as number,
+      minutes: this.minutes[i] as number,
+      ...(service === undefined ? {} : { service }),
+      voided: this.isVoided(i),
+    };
+  }
+
+  serviceOf(i: number): ServiceKind | undefined {
+    const code = this.service[i] as number;
+    return code === 0 ? undefined : SERVICE_KINDS[code - 1];
+  }
+
+  isVoided(i: number): boolean {
+    return ((this.flags[i] as number) & VOIDED) !== 0;
+  }
+}
+
+/**
+ * What issued invoices billed, one row per billed result: its entry, the generation of the entry's
+ * result it was, and the values a line shows (its start, minutes and priced result), which never
+ * change. An issued invoice's lines are numbers of rows here.
+ */
+export class BasisTable {
+  size = 0;
+  readonly priced: PricedEntry[] = [];
+  entry = new Int32Array(0);
+  gen = new Uint32Array(0);
+  startedAt = new Float64Array(0);
+  minutes = new Uint16Array(0);
+
+  /** Record entry `i`'s current values and result of `entries` as billed; returns the row. */
+  add(entries: EntryTable, i: number): number {
+    const b = this.size;
+    const n = b + 1;
+    this.entry = grown(this.entry, n, (l) => new Int32Array(l));
+    this.gen = grown(this.gen, n, (l) => new Uint32Array(l));
+    this.startedAt = grown(this.startedAt, n, (l) => new Float64Array(l));
+    this.minutes = grown(this.minutes, n, (l) => new Uint16Array(l));
+    this.priced.push(entries.priced[i] as PricedEntry);
+    this.entry[b] = i;
+    this.gen[b] = entries.gen[i] as number;
+    this.startedAt[b] = entries.startedAt[i] as number;
+    this.minutes[b] = entries.minutes[i] as number;
+    this.size = n;
+    return b;
+  }
+}
