@@ -168,8 +168,13 @@ const concat = (parts: readonly Uint8Array[], total: number): Uint8Array => {
   return out;
 };
 
-/** Bytes of complete lines turned to text at once: a 1 MiB chunk of openEventSource is one window. */
-const WINDOW_BYTES = 1_048_576;
+/**
+ * Bytes of complete lines turned to text at once: a chunk of openEventSource is one window. Below
+ * ~1 MB, so the text is an ordinary young string, not an external one: windows (and chunks) of 1 MiB
+ * outlived the young generation while their lines were folded and piled up until a full GC, ~60 MB
+ * at the peak of a 1M-event fold (docs/benchmarks.md).
+ */
+const WINDOW_BYTES = 262_144;
 
 /** A byte that is not ASCII, in text that holds one character per byte. */
 const NON_ASCII = /[\u0080-\u00ff]/g;
@@ -504,8 +509,8 @@ const sourceUnreadable = (path: string, err: unknown): SourceUnreadable => {
 export const openEventSource = (pathOrDash: string): AsyncIterable<Uint8Array> => ({
   async *[Symbol.asyncIterator]() {
     const stdin = pathOrDash === '-';
-    // 1 MiB reads: fewer chunks, fewer lines split across two of them.
-    const stream = stdin ? process.stdin : createReadStream(pathOrDash, { highWaterMark: 1_048_576 });
+    // 256 KiB reads, one window each (see WINDOW_BYTES); smaller reads cost more awaits and split lines.
+    const stream = stdin ? process.stdin : createReadStream(pathOrDash, { highWaterMark: 262_144 });
     const it = (stream as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
     let done = false;
     try {

@@ -109,7 +109,7 @@ describe('reading from a window or from bytes', () => {
     ).toEqual(['1:event', '2:invalid UTF-8', '3:event', '4:event']);
   });
 
-  it('reads a line longer than the 1 MiB window from its bytes, within a larger limit', async () => {
+  it('reads a line longer than the window (and the default 1 MiB limit) from its bytes, within a larger limit', async () => {
     const long = event('e-2').replace('{', `{${' '.repeat(1_200_000)}`);
     const text = `${event('e-1')}\n${long}\n${event('e-3')}\n`;
     const items = await collect(chunksAt(Buffer.from(text), []), { maxLineBytes: 2_000_000 });
