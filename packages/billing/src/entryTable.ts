@@ -12,7 +12,8 @@
  */
 import type { WorkEntry } from '@msp-billing/contracts';
 import { SERVICE_KINDS, type ServiceKind, type TechnicianId } from '@msp-billing/events';
-import type { PricedEntry, TicketSlot } from './state.js';
+import type { ContractBook, PricedEntry } from './state.js';
+import type { TicketTable } from './ticketTable.js';
 
 /** Bits of {@link EntryTable.flags}. */
 export const VOIDED = 1;
@@ -25,7 +26,7 @@ const serviceCode = (s: ServiceKind | undefined): number =>
   s === undefined ? 0 : SERVICE_KINDS.indexOf(s) + 1;
 
 /** Grow a typed column to hold `n` rows (by half again, so the room kept is a third at most). */
-const grown = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array>(
+export const grown = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array>(
   column: T,
   n: number,
   make: (length: number) => T,
@@ -39,10 +40,10 @@ const grown = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array |
 /** Work entries by number: their values, their bookkeeping and their cached result. */
 export class EntryTable {
   size = 0;
+  /** The tickets the entries are logged on. */
+  readonly tickets: TicketTable;
   readonly workId: string[] = [];
   readonly technician: TechnicianId[] = [];
-  /** Its ticket (whose facts hold the ticket id, whose book the contract). */
-  readonly slot: TicketSlot[] = [];
   /** Its current result while {@link CURRENT} is set; else the latest computed, or undefined. */
   readonly priced: (PricedEntry | undefined)[] = [];
   /** The period list of its book it was last put on (its period as of its latest values). */
@@ -55,6 +56,8 @@ export class EntryTable {
   flags = new Uint8Array(0);
   /** The contract fact groups (bits, ledger.ts) whose reader lists of its book it is on. */
   listedGroups = new Uint8Array(0);
+  /** Its ticket (a number in the TicketTable). */
+  ticket = new Int32Array(0);
   /** The entry logged on the same ticket before it, or -1. */
   next = new Int32Array(0);
   /** How many `WorkLogCorrected` were applied to it (shown by `explain`). */
@@ -67,8 +70,12 @@ export class EntryTable {
   /** The billed result the issued invoices last billed it from, or -1 (see {@link BasisTable}). */
   invoiced = new Int32Array(0);
 
-  /** Add an entry with the values `e` (not voided) on ticket `slot`; returns its number. */
-  add(e: WorkEntry, slot: TicketSlot, next: number): number {
+  constructor(tickets: TicketTable) {
+    this.tickets = tickets;
+  }
+
+  /** Add an entry with the values `e` (not voided) on ticket `t`; returns its number. */
+  add(e: WorkEntry, t: number): number {
     const i = this.size;
     const n = i + 1;
     this.startedAt = grown(this.startedAt, n, (l) => new Float64Array(l));
@@ -76,16 +83,18 @@ export class EntryTable {
     this.service = grown(this.service, n, (l) => new Uint8Array(l));
     this.flags = grown(this.flags, n, (l) => new Uint8Array(l));
     this.listedGroups = grown(this.listedGroups, n, (l) => new Uint8Array(l));
+    this.ticket = grown(this.ticket, n, (l) => new Int32Array(l));
     this.next = grown(this.next, n, (l) => new Int32Array(l));
     this.corrections = grown(this.corrections, n, (l) => new Uint32Array(l));
     this.gen = grown(this.gen, n, (l) => new Uint32Array(l));
     this.invoiced = grown(this.invoiced, n, (l) => new Int32Array(l));
     this.workId.push(e.workId);
     this.technician.push(e.technician);
-    this.slot.push(slot);
     this.priced.push(undefined);
     this.listedPeriod.push('');
-    this.next[i] = next;
+    this.ticket[i] = t;
+    this.next[i] = this.tickets.first[t] as number;
+    this.tickets.first[t] = i;
     this.invoiced[i] = -1;
     this.write(i, e);
     this.size = n;
@@ -105,13 +114,21 @@ export class EntryTable {
     const service = this.serviceOf(i);
     return {
       workId: this.workId[i] as string,
-      ticketId: (this.slot[i] as TicketSlot).facts.ticketId,
+      ticketId: this.ticketIdOf(i),
       technician: this.technician[i] as TechnicianId,
       startedAt: this.startedAt[i] as number,
       minutes: this.minutes[i] as number,
       ...(service === undefined ? {} : { service }),
       voided: this.isVoided(i),
     };
+  }
+
+  ticketIdOf(i: number): string {
+    return this.tickets.ticketId[this.ticket[i] as number] as string;
+  }
+
+  bookOf(i: number): ContractBook {
+    return this.tickets.book[this.ticket[i] as number] as ContractBook;
   }
 
   serviceOf(i: number): ServiceKind | undefined {

@@ -106,7 +106,7 @@ const lineOf = (rows: LedgerRows, l: DraftLine): InvoiceLine => {
   return {
     kind: l.kind,
     workId: entries.workId[l.entry] as string,
-    ticketId: entries.slot[l.entry]?.facts.ticketId as string,
+    ticketId: entries.ticketIdOf(l.entry),
     service: p.classification.service,
     startedAt: formatInstant((current ? entries.startedAt[l.entry] : bases.startedAt[l.basis]) as Instant),
     minutes: (current ? entries.minutes[l.entry] : bases.minutes[l.basis]) as number,
@@ -180,13 +180,13 @@ export const settle = (
       } else if (c.status === 'held')
         held.push({
           workId: entries.workId[i] as string,
-          ticketId: entries.slot[i]?.facts.ticketId as string,
+          ticketId: entries.ticketIdOf(i),
           reason: c.reason,
         });
       else if (c.status === 'flagged') {
         flagged.push({
           workId: entries.workId[i] as string,
-          ticketId: entries.slot[i]?.facts.ticketId as string,
+          ticketId: entries.ticketIdOf(i),
           clause: c.clause,
           reason: c.reason,
         });

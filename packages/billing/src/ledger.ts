@@ -60,7 +60,8 @@ import {
   type LedgerRows,
 } from './invoice.js';
 import { BasisTable, CURRENT, DIRTY, EntryTable, VOIDED } from './entryTable.js';
-import type { ContractBook, FactGroup, IssuedInvoice, PricedEntry, TicketSlot } from './state.js';
+import type { ContractBook, FactGroup, IssuedInvoice, PricedEntry } from './state.js';
+import { TicketTable } from './ticketTable.js';
 
 /** Where an event stood in its source, for messages (`line N: …`). */
 export interface EventSource {
@@ -218,11 +219,10 @@ const amountText = (d: Dec): string => {
 };
 
 const ledgerEntry = (entries: EntryTable, i: number, p: PricedEntry): LedgerEntry => {
-  const slot = entries.slot[i] as TicketSlot;
   return {
     workId: entries.workId[i] as string,
-    ticketId: slot.facts.ticketId,
-    contractId: slot.book.facts.contractId,
+    ticketId: entries.ticketIdOf(i),
+    contractId: entries.bookOf(i).facts.contractId,
     period: p.period,
     service: p.classification.service,
     status: p.classification.status,
@@ -360,10 +360,12 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const walkAll = options.walk === 'all';
   const books = new Map<string, ContractBook>();
   const rateCards = new Map<string, RateCardFacts>();
-  const tickets = new Map<string, TicketSlot>();
+  /** Tickets by id: their numbers in `tickets`. */
+  const ticketNo = new Map<string, number>();
+  const tickets = new TicketTable();
   /** Work entries by id: their numbers in `entries`. */
   const refs = new Map<string, number>();
-  const entries = new EntryTable();
+  const entries = new EntryTable(tickets);
   const bases = new BasisTable();
   const alertContract = new Map<string, string>();
   const bookingsByVm = new Map<string, ContractBook[]>();
@@ -405,7 +407,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     const flags = entries.flags[i] as number;
     if ((flags & DIRTY) !== 0) return;
     entries.flags[i] = flags | DIRTY;
-    (entries.slot[i] as TicketSlot).book.dirty.push(i);
+    entries.bookOf(i).dirty.push(i);
   };
 
   /** Something entry `i`'s result was computed from changed: it may bill differently. */
@@ -451,14 +453,14 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     const listed = entries.listedGroups[i] as number;
     const missing = groups & ~listed;
     if (missing === 0) return;
-    const readers = (entries.slot[i] as TicketSlot).book.readers;
+    const readers = entries.bookOf(i).readers;
     for (let g = 0; g < GROUPS.length; g++) if ((missing & (1 << g)) !== 0) (readers[g] as number[]).push(i);
     entries.listedGroups[i] = listed | missing;
   };
 
   /** Put entry `i` on the list of the period its current values fall in, unless it is on it already. */
   const listPeriod = (i: number): void => {
-    const book = (entries.slot[i] as TicketSlot).book;
+    const book = entries.bookOf(i);
     const period = periodOf(entries.startedAt[i] as number, book.facts.timeZone);
     if (period === entries.listedPeriod[i]) return;
     entries.listedPeriod[i] = period;
@@ -478,8 +480,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     const flags = entries.flags[i] as number;
     if ((flags & VOIDED) !== 0) return undefined;
     if (!trace && (flags & CURRENT) !== 0) return entries.priced[i];
-    const slot = entries.slot[i] as TicketSlot;
-    const book = slot.book;
+    const book = entries.bookOf(i);
+    const ticket = tickets.factsOf(entries.ticket[i] as number);
     const card = book.card;
     const startedAt = entries.startedAt[i] as number;
     const minutes = entries.minutes[i] as number;
@@ -487,12 +489,12 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       {
         entry: {
           workId: entries.workId[i] as string,
-          ticketId: slot.facts.ticketId,
+          ticketId: ticket.ticketId,
           startedAt,
           minutes,
           service: entries.serviceOf(i),
         },
-        ticket: ticketView(slot.facts),
+        ticket: ticketView(ticket),
         contract: viewOf(book.facts),
         rateAt: rateLookup(card),
       },
@@ -560,8 +562,9 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
 
   const bookOf = (id: string): ContractBook | string =>
     books.get(id) ?? `contract ${JSON.stringify(id)} does not exist (no earlier MSPBooked)`;
-  const ticketOf = (id: string): TicketFacts | string =>
-    tickets.get(id)?.facts ??
+  /** The number of ticket `id`, or why there is none. */
+  const ticketOf = (id: string): number | string =>
+    ticketNo.get(id) ??
     `ticket ${JSON.stringify(id)} does not exist (no earlier TicketOpened, UpdateRequested or SafetyMeasureTaken)`;
   const liveEntry = (workId: string): number | string => {
     const i = refs.get(workId);
@@ -569,24 +572,24 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     return entries.isVoided(i) ? `work entry ${JSON.stringify(workId)} is already voided` : i;
   };
   /**
-   * Fold `ev` into its ticket's facts. When they changed, every entry of the ticket may classify
-   * differently: touch them. Work entries are not in
-   * the ticket's facts here (TicketSlot), so every change of the facts is one that classification
-   * reads: its service, update, schedule, measure or decision.
+   * Fold `ev` into its ticket's facts (opening it if it is new). When they changed, every entry of
+   * the ticket may classify differently: touch them. Work entries are not in the ticket's facts here
+   * (entryTable.ts), so every change of the facts is one that classification reads: its service,
+   * update, schedule, measure or decision.
    */
-  const evolveTicket = (ticketId: string, ev: DomainEvent): TicketSlot => {
-    const slot = tickets.get(ticketId);
-    const facts = evolveTicketFacts(slot?.facts, ev) as TicketFacts;
-    if (slot === undefined) {
-      const book = books.get(facts.contractId) as ContractBook;
-      const opened: TicketSlot = { facts, book, first: -1 };
-      tickets.set(ticketId, opened);
+  const evolveTicket = (ticketId: string, ev: DomainEvent): TicketFacts => {
+    const t = ticketNo.get(ticketId);
+    if (t === undefined) {
+      const opened = evolveTicketFacts(undefined, ev) as TicketFacts;
+      ticketNo.set(ticketId, tickets.add(opened, books.get(opened.contractId) as ContractBook));
       return opened;
     }
-    const before = slot.facts;
-    slot.facts = facts;
-    if (facts !== before) for (let i = slot.first; i >= 0; i = entries.next[i] as number) touch(i);
-    return slot;
+    const before = tickets.factsOf(t);
+    const facts = evolveTicketFacts(before, ev) as TicketFacts;
+    if (facts === before) return facts;
+    tickets.set(t, facts);
+    for (let i = tickets.first[t] as number; i >= 0; i = entries.next[i] as number) touch(i);
+    return facts;
   };
 
   /** Check an event against the log so far; returns the reason when it breaks integrity (spec §2). */
@@ -625,7 +628,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       case 'SafetyMeasureTaken': {
         const book = bookOf(ev.data.contractId);
         if (typeof book === 'string') return book;
-        if (tickets.has(ev.data.ticketId)) return `ticket ${JSON.stringify(ev.data.ticketId)} already exists`;
+        if (ticketNo.has(ev.data.ticketId))
+          return `ticket ${JSON.stringify(ev.data.ticketId)} already exists`;
         if (ev.type !== 'SafetyMeasureTaken' || ev.data.alertId === undefined) return undefined;
         const owner = alertContract.get(ev.data.alertId);
         if (owner === undefined)
@@ -645,7 +649,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       case 'OrderDeclined': {
         const t = ticketOf(ev.data.ticketId);
         if (typeof t === 'string') return t;
-        const c = (books.get(t.contractId) as ContractBook).facts;
+        const c = (tickets.book[t] as ContractBook).facts;
         const by = ev.type === 'OrderConfirmed' ? ev.data.confirmedBy : ev.data.declinedBy;
         return mayDecide(c, by, ev.occurredAt)
           ? undefined
@@ -715,7 +719,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       case 'TicketOpened':
       case 'UpdateRequested':
       case 'SafetyMeasureTaken': {
-        const t = evolveTicket(ev.data.ticketId, ev).facts;
+        const t = evolveTicket(ev.data.ticketId, ev);
         const c = (books.get(ev.data.contractId) as ContractBook).facts;
         if (t.vmId !== undefined && t.vmId !== c.vmId) {
           warn(ev, '1', `ticket is for VM ${t.vmId}, but contract ${c.contractId} covers ${c.vmId}`);
@@ -737,7 +741,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         return;
       }
       case 'UpdateScheduled': {
-        const t = evolveTicket(ev.data.ticketId, ev).facts;
+        const t = evolveTicket(ev.data.ticketId, ev);
         // A schedule on a ticket that is no update request has no effect, so nothing to warn about.
         if (t.update === undefined) return;
         const c = (books.get(t.contractId) as ContractBook).facts;
@@ -762,12 +766,11 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         evolveTicket(ev.data.ticketId, ev);
         return;
       case 'WorkLogged': {
-        // The entry is kept here, not in the ticket's facts (TicketSlot): same values, by the same function.
-        const slot = tickets.get(ev.data.ticketId) as TicketSlot;
-        const i = entries.add(loggedEntry(slot.facts, ev.data), slot, slot.first);
-        slot.first = i;
+        // The entry is kept here, not in the ticket's facts: same values, by the same function.
+        const t = ticketNo.get(ev.data.ticketId) as number;
+        const i = entries.add(loggedEntry(tickets.factsOf(t), ev.data), t);
         refs.set(ev.data.workId, i);
-        slot.book.entries.push(i);
+        (tickets.book[t] as ContractBook).entries.push(i);
         markDirty(i);
         listPeriod(i);
         return;
@@ -938,7 +941,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
               : `work entry ${JSON.stringify(workId)} is voided`,
         });
       }
-      const book = (entries.slot[i] as TicketSlot).book;
+      const book = entries.bookOf(i);
       const card = book.card;
       const c = p.classification;
       return E.right({

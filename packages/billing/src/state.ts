@@ -1,13 +1,13 @@
 /**
  * The Ledger's own bookkeeping beside the business-time facts that @msp-billing/contracts keeps:
  * per contract, its work entries in recording order, its issued invoices and which entries they
- * must look at again; per ticket, its entries. The entries themselves, their cached results and
- * what was billed for them are columns (entryTable.ts). A cached result stays current until ledger.ts
+ * must look at again. Tickets, work entries, their cached results and what was billed for them are
+ * columns (ticketTable.ts, entryTable.ts). A cached result stays current until ledger.ts
  * clears it where something it was computed from changes (the entry's values, its ticket's facts,
  * the rate card, a contract fact group its service reads); law (h) of @msp-billing/testing and the
  * worked examples fail when a clearing or a dirty mark is missing.
  */
-import type { RateCardFacts, TicketFacts, ContractFacts } from '@msp-billing/contracts';
+import type { RateCardFacts, ContractFacts } from '@msp-billing/contracts';
 import type { Classification } from '@msp-billing/entitlements';
 import type { Dec } from './money.js';
 import type { Invoice } from './invoice.js';
@@ -35,19 +35,6 @@ export interface PricedEntry {
  * - `windows`: SLA and agreed maintenance windows (rule 9).
  */
 export type FactGroup = 'msp' | 'nas' | 'alerting' | 'requesters' | 'provisioning' | 'windows';
-
-/**
- * A ticket's current facts, its contract's book and its work entries. The Ledger keeps the entries
- * itself (in its {@link EntryTable}, folded by the same functions as `evolveTicketFacts`), so
- * `facts.entries` stays empty here: a ticket's facts are not copied for every entry logged on it,
- * and every change of the facts is one that classification reads.
- */
-export interface TicketSlot {
-  facts: TicketFacts;
-  readonly book: ContractBook;
-  /** Its latest logged entry (a number in the EntryTable), or -1; the others follow through `next`. */
-  first: number;
-}
 
 /** The kinds of invoice lines, in the order of their codes in {@link IssuedInvoice.kinds}. */
 export const LINE_KINDS = ['work', 'late-work', 'reversal', 'correction'] as const;

@@ -122,6 +122,56 @@ const opened = (
 });
 
 /**
+ * What a ticket opened by `TicketOpened`, with nothing recorded on it since, is made of: every other
+ * field of its facts is a shared empty value. A projection that keeps hundreds of thousands of such
+ * tickets can keep these values (in columns) and make the facts again when asked, with
+ * {@link plainTicketFacts}; {@link asPlainTicket} tells which tickets are plain.
+ */
+export interface PlainTicket {
+  readonly ticketId: string;
+  readonly contractId: string;
+  readonly openedAt: number;
+  readonly channel: TicketChannel | undefined;
+  readonly requester: string | undefined;
+  readonly vmId: string | undefined;
+  readonly service: ServiceKind;
+}
+
+/** The facts of the plain ticket `p`: equal to those `evolveTicketFacts` folds from its `TicketOpened`. */
+export const plainTicketFacts = (p: PlainTicket): TicketFacts =>
+  opened(
+    {
+      ticketId: p.ticketId,
+      contractId: p.contractId,
+      openedAt: p.openedAt,
+      origin: 'ticket',
+      channel: p.channel,
+      requester: p.requester,
+      vmId: p.vmId,
+    },
+    p.service,
+  );
+
+/** The values of `t` when it is plain (see {@link PlainTicket}), else undefined. */
+export const asPlainTicket = (t: TicketFacts): PlainTicket | undefined =>
+  t.origin === 'ticket' &&
+  t.update === undefined &&
+  t.safetyMeasure === undefined &&
+  t.reclassifications.length === 0 &&
+  t.decisions.length === 0 &&
+  t.entries.length === 0
+    ? {
+        ticketId: t.ticketId,
+        contractId: t.contractId,
+        openedAt: t.openedAt,
+        channel: t.channel,
+        requester: t.requester,
+        vmId: t.vmId,
+        service: t.openedService,
+      }
+    : undefined;
+
+/**
  * The ticket's current service: the latest reclassification in business time, else as opened. The
  * opening counts as the first change, at `openedAt`: a reclassification at the same instant was
  * recorded after it and wins; only when every reclassification took effect before the opening does
@@ -148,18 +198,15 @@ const openingOf = (e: DomainEvent): TicketFacts | undefined => {
   switch (e.type) {
     case 'TicketOpened': {
       const d = e.data;
-      return opened(
-        {
-          ticketId: d.ticketId,
-          contractId: d.contractId,
-          openedAt: at,
-          origin: 'ticket',
-          channel: d.channel,
-          requester: d.requester,
-          vmId: d.vmId,
-        },
-        d.service,
-      );
+      return plainTicketFacts({
+        ticketId: d.ticketId,
+        contractId: d.contractId,
+        openedAt: at,
+        channel: d.channel,
+        requester: d.requester,
+        vmId: d.vmId,
+        service: d.service,
+      });
     }
     case 'UpdateRequested': {
       const d = e.data;

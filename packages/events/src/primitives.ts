@@ -385,7 +385,9 @@ export type Weekday = t.TypeOf<typeof Weekday>;
 export const SlaLevel = oneOf('Sla', ['Basic', 'Standard', 'Professional', 'Premium']);
 export type SlaLevel = t.TypeOf<typeof SlaLevel>;
 
-export const TicketChannel = oneOf('Channel', ['helpdesk', 'email', 'phone', 'other']);
+/** Every channel a customer ticket can come in by (spec §2). */
+export const TICKET_CHANNELS = ['helpdesk', 'email', 'phone', 'other'] as const;
+export const TicketChannel = oneOf('Channel', TICKET_CHANNELS);
 export type TicketChannel = t.TypeOf<typeof TicketChannel>;
 
 export const AlertChannel = oneOf('AlertChannel', ['email', 'sms']);

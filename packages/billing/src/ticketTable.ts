@@ -1,0 +1,81 @@
+/**
+ * The Ledger's tickets by number (the order they were opened), as columns. Most tickets are plain:
+ * opened by `TicketOpened`, with nothing recorded on them since but work (`asPlainTicket` of
+ * @msp-billing/contracts). A plain ticket keeps only the values it is made of here, and its facts are
+ * made again from them when asked for (`plainTicketFacts`, equal to what `evolveTicketFacts` folds);
+ * every other ticket keeps its facts object. An object of facts per ticket cost ~190 B with its slot,
+ * ~70 B as columns (docs/benchmarks.md).
+ */
+import { asPlainTicket, plainTicketFacts, type TicketFacts } from '@msp-billing/contracts';
+import { SERVICE_KINDS, TICKET_CHANNELS, type ServiceKind, type TicketChannel } from '@msp-billing/events';
+import { grown } from './entryTable.js';
+import type { ContractBook } from './state.js';
+
+/** Tickets by number: their ids, books and entries, and their facts (plain ones as values). */
+export class TicketTable {
+  size = 0;
+  readonly ticketId: string[] = [];
+  /** Its contract's book. */
+  readonly book: ContractBook[] = [];
+  /** Its facts, unless it is plain: then undefined, and the columns below hold its values. */
+  readonly facts: (TicketFacts | undefined)[] = [];
+  readonly requester: (string | undefined)[] = [];
+  readonly vmId: (string | undefined)[] = [];
+  openedAt = new Float64Array(0);
+  /** 0: none, else 1 + its index in TICKET_CHANNELS. */
+  channel = new Uint8Array(0);
+  /** The service it was opened with: its index in SERVICE_KINDS. */
+  service = new Uint8Array(0);
+  /** Its latest logged entry (a number in the EntryTable), or -1; the others follow through `next`. */
+  first = new Int32Array(0);
+
+  /** Add the ticket whose facts are `facts`, of `book`; returns its number. */
+  add(facts: TicketFacts, book: ContractBook): number {
+    const t = this.size;
+    const n = t + 1;
+    this.openedAt = grown(this.openedAt, n, (l) => new Float64Array(l));
+    this.channel = grown(this.channel, n, (l) => new Uint8Array(l));
+    this.service = grown(this.service, n, (l) => new Uint8Array(l));
+    this.first = grown(this.first, n, (l) => new Int32Array(l));
+    this.ticketId.push(facts.ticketId);
+    this.book.push(book);
+    this.facts.push(facts);
+    this.requester.push(undefined);
+    this.vmId.push(undefined);
+    this.first[t] = -1;
+    this.size = n;
+    this.set(t, facts);
+    return t;
+  }
+
+  /** Ticket `t`'s current facts. */
+  factsOf(t: number): TicketFacts {
+    const kept = this.facts[t];
+    if (kept !== undefined) return kept;
+    const channel = this.channel[t] as number;
+    return plainTicketFacts({
+      ticketId: this.ticketId[t] as string,
+      contractId: (this.book[t] as ContractBook).facts.contractId,
+      openedAt: this.openedAt[t] as number,
+      channel: channel === 0 ? undefined : (TICKET_CHANNELS[channel - 1] as TicketChannel),
+      requester: this.requester[t],
+      vmId: this.vmId[t],
+      service: SERVICE_KINDS[this.service[t] as number] as ServiceKind,
+    });
+  }
+
+  /** Replace ticket `t`'s facts (its id and contract never change). */
+  set(t: number, facts: TicketFacts): void {
+    const plain = asPlainTicket(facts);
+    if (plain === undefined) {
+      this.facts[t] = facts;
+      return;
+    }
+    this.facts[t] = undefined;
+    this.openedAt[t] = plain.openedAt;
+    this.channel[t] = plain.channel === undefined ? 0 : TICKET_CHANNELS.indexOf(plain.channel) + 1;
+    this.service[t] = SERVICE_KINDS.indexOf(plain.service);
+    this.requester[t] = plain.requester;
+    this.vmId[t] = plain.vmId;
+  }
+}

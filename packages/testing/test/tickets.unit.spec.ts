@@ -1,0 +1,48 @@
+/**
+ * The Ledger keeps a plain ticket (opened by `TicketOpened`, nothing recorded on it since) as the
+ * values it is made of, and makes its facts again when asked (billing ticketTable.ts). This pins that
+ * the facts it gives back are exactly those `evolveTicketFacts` folded, for every ticket after every
+ * event of generated logs, plain or not, and that the generated logs had both kinds.
+ */
+import * as fc from 'fast-check';
+import { asPlainTicket, evolveTicketFacts, type TicketFacts } from '@msp-billing/contracts';
+import { TicketTable, type ContractBook } from '@msp-billing/billing';
+import { describe, expect, it } from 'vitest';
+import { arbitraryLog, decodeAll } from '../src/index.js';
+
+const numRuns = Number(process.env['MSP_LAW_RUNS'] ?? 300);
+
+// A stand-in book: the table reads only the contract id of a ticket's book.
+const bookOf = (contractId: string): ContractBook => ({ facts: { contractId } }) as unknown as ContractBook;
+
+describe("the Ledger's tickets", () => {
+  it('give back the facts evolveTicketFacts folds, for plain tickets and the others', () => {
+    let plain = 0;
+    let other = 0;
+    fc.assert(
+      fc.property(arbitraryLog(), (wire) => {
+        const table = new TicketTable();
+        const numbers = new Map<string, number>();
+        const facts = new Map<string, TicketFacts>();
+        for (const e of decodeAll(wire)) {
+          if (!('ticketId' in e.data)) continue;
+          const id = e.data.ticketId;
+          const before = facts.get(id);
+          const after = evolveTicketFacts(before, e);
+          if (after === undefined || after === before) continue;
+          facts.set(id, after);
+          let t = numbers.get(id);
+          if (t === undefined) numbers.set(id, (t = table.add(after, bookOf(after.contractId))));
+          else table.set(t, after);
+          expect(table.factsOf(t)).toStrictEqual(after);
+          if (asPlainTicket(after) === undefined) other += 1;
+          else plain += 1;
+        }
+        for (const [id, t] of numbers) expect(table.factsOf(t)).toStrictEqual(facts.get(id));
+      }),
+      { numRuns },
+    );
+    expect(plain).toBeGreaterThan(0);
+    expect(other).toBeGreaterThan(0);
+  });
+});
