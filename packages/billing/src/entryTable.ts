@@ -11,7 +11,7 @@
  * shows or reads.
  */
 import type { WorkEntry } from '@msp-billing/contracts';
-import { SERVICE_KINDS, type ServiceKind, type TechnicianId } from '@msp-billing/events';
+import { KeyTable, SERVICE_KINDS, type ServiceKind, type TechnicianId } from '@msp-billing/events';
 import type { ContractBook, PricedEntry } from './state.js';
 import type { TicketTable } from './ticketTable.js';
 
@@ -42,7 +42,8 @@ export class EntryTable {
   size = 0;
   /** The tickets the entries are logged on. */
   readonly tickets: TicketTable;
-  readonly workId: string[] = [];
+  /** The entries' ids: entry i is key i (see {@link EntryTable.workIdOf}, {@link EntryTable.numberOf}). */
+  private readonly ids = new KeyTable();
   readonly technician: TechnicianId[] = [];
   /** Its current result while {@link CURRENT} is set; else the latest computed, or undefined. */
   readonly priced: (PricedEntry | undefined)[] = [];
@@ -88,7 +89,7 @@ export class EntryTable {
     this.corrections = grown(this.corrections, n, (l) => new Uint32Array(l));
     this.gen = grown(this.gen, n, (l) => new Uint32Array(l));
     this.invoiced = grown(this.invoiced, n, (l) => new Int32Array(l));
-    this.workId.push(e.workId);
+    if (this.ids.findOrAdd(e.workId) !== ~i) throw new Error(`work entry ${e.workId} added twice`);
     this.technician.push(e.technician);
     this.priced.push(undefined);
     this.listedPeriod.push('');
@@ -113,7 +114,7 @@ export class EntryTable {
   values(i: number): WorkEntry {
     const service = this.serviceOf(i);
     return {
-      workId: this.workId[i] as string,
+      workId: this.workIdOf(i),
       ticketId: this.ticketIdOf(i),
       technician: this.technician[i] as TechnicianId,
       startedAt: this.startedAt[i] as number,
@@ -123,8 +124,18 @@ export class EntryTable {
     };
   }
 
+  workIdOf(i: number): string {
+    return this.ids.keyOf(i);
+  }
+
+  /** The number of the entry with id `workId`, or undefined. */
+  numberOf(workId: string): number | undefined {
+    const i = this.ids.find(workId);
+    return i < 0 ? undefined : i;
+  }
+
   ticketIdOf(i: number): string {
-    return this.tickets.ticketId[this.ticket[i] as number] as string;
+    return this.tickets.ticketIdOf(this.ticket[i] as number);
   }
 
   bookOf(i: number): ContractBook {

@@ -105,7 +105,7 @@ const lineOf = (rows: LedgerRows, l: DraftLine): InvoiceLine => {
   const current = l.basis < 0;
   return {
     kind: l.kind,
-    workId: entries.workId[l.entry] as string,
+    workId: entries.workIdOf(l.entry),
     ticketId: entries.ticketIdOf(l.entry),
     service: p.classification.service,
     startedAt: formatInstant((current ? entries.startedAt[l.entry] : bases.startedAt[l.basis]) as Instant),
@@ -179,13 +179,13 @@ export const settle = (
         includedMinutes += entries.minutes[i] as number;
       } else if (c.status === 'held')
         held.push({
-          workId: entries.workId[i] as string,
+          workId: entries.workIdOf(i),
           ticketId: entries.ticketIdOf(i),
           reason: c.reason,
         });
       else if (c.status === 'flagged') {
         flagged.push({
-          workId: entries.workId[i] as string,
+          workId: entries.workIdOf(i),
           ticketId: entries.ticketIdOf(i),
           clause: c.clause,
           reason: c.reason,

@@ -220,7 +220,7 @@ const amountText = (d: Dec): string => {
 
 const ledgerEntry = (entries: EntryTable, i: number, p: PricedEntry): LedgerEntry => {
   return {
-    workId: entries.workId[i] as string,
+    workId: entries.workIdOf(i),
     ticketId: entries.ticketIdOf(i),
     contractId: entries.bookOf(i).facts.contractId,
     period: p.period,
@@ -360,12 +360,12 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const walkAll = options.walk === 'all';
   const books = new Map<string, ContractBook>();
   const rateCards = new Map<string, RateCardFacts>();
-  /** Tickets by id: their numbers in `tickets`. */
-  const ticketNo = new Map<string, number>();
   const tickets = new TicketTable();
-  /** Work entries by id: their numbers in `entries`. */
-  const refs = new Map<string, number>();
   const entries = new EntryTable(tickets);
+  /** Every entry's number, in recording order. */
+  function* allEntries(): Generator<number> {
+    for (let i = 0; i < entries.size; i++) yield i;
+  }
   const bases = new BasisTable();
   const alertContract = new Map<string, string>();
   const bookingsByVm = new Map<string, ContractBook[]>();
@@ -488,7 +488,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     const classification = classify(
       {
         entry: {
-          workId: entries.workId[i] as string,
+          workId: entries.workIdOf(i),
           ticketId: ticket.ticketId,
           startedAt,
           minutes,
@@ -564,10 +564,10 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     books.get(id) ?? `contract ${JSON.stringify(id)} does not exist (no earlier MSPBooked)`;
   /** The number of ticket `id`, or why there is none. */
   const ticketOf = (id: string): number | string =>
-    ticketNo.get(id) ??
+    tickets.numberOf(id) ??
     `ticket ${JSON.stringify(id)} does not exist (no earlier TicketOpened, UpdateRequested or SafetyMeasureTaken)`;
   const liveEntry = (workId: string): number | string => {
-    const i = refs.get(workId);
+    const i = entries.numberOf(workId);
     if (i === undefined) return `work entry ${JSON.stringify(workId)} does not exist (no earlier WorkLogged)`;
     return entries.isVoided(i) ? `work entry ${JSON.stringify(workId)} is already voided` : i;
   };
@@ -578,10 +578,10 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
    * update, schedule, measure or decision.
    */
   const evolveTicket = (ticketId: string, ev: DomainEvent): TicketFacts => {
-    const t = ticketNo.get(ticketId);
+    const t = tickets.numberOf(ticketId);
     if (t === undefined) {
       const opened = evolveTicketFacts(undefined, ev) as TicketFacts;
-      ticketNo.set(ticketId, tickets.add(opened, books.get(opened.contractId) as ContractBook));
+      tickets.add(opened, books.get(opened.contractId) as ContractBook);
       return opened;
     }
     const before = tickets.factsOf(t);
@@ -628,7 +628,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       case 'SafetyMeasureTaken': {
         const book = bookOf(ev.data.contractId);
         if (typeof book === 'string') return book;
-        if (ticketNo.has(ev.data.ticketId))
+        if (tickets.numberOf(ev.data.ticketId) !== undefined)
           return `ticket ${JSON.stringify(ev.data.ticketId)} already exists`;
         if (ev.type !== 'SafetyMeasureTaken' || ev.data.alertId === undefined) return undefined;
         const owner = alertContract.get(ev.data.alertId);
@@ -667,7 +667,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           ? undefined
           : `alert ${JSON.stringify(ev.data.alertId)} does not exist (no earlier AlertRaised)`;
       case 'WorkLogged': {
-        if (refs.has(ev.data.workId)) return `work entry ${JSON.stringify(ev.data.workId)} already exists`;
+        if (entries.numberOf(ev.data.workId) !== undefined)
+          return `work entry ${JSON.stringify(ev.data.workId)} already exists`;
         const t = ticketOf(ev.data.ticketId);
         return typeof t === 'string' ? t : undefined;
       }
@@ -767,16 +768,15 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         return;
       case 'WorkLogged': {
         // The entry is kept here, not in the ticket's facts: same values, by the same function.
-        const t = ticketNo.get(ev.data.ticketId) as number;
-        const i = entries.add(loggedEntry(tickets.factsOf(t), ev.data), t);
-        refs.set(ev.data.workId, i);
+        const t = tickets.numberOf(ev.data.ticketId) as number;
+        const i = entries.add(loggedEntry(ev.data.ticketId, ev.data), t);
         (tickets.book[t] as ContractBook).entries.push(i);
         markDirty(i);
         listPeriod(i);
         return;
       }
       case 'WorkLogCorrected': {
-        const i = refs.get(ev.data.workId) as number;
+        const i = entries.numberOf(ev.data.workId) as number;
         entries.corrections[i] = (entries.corrections[i] as number) + 1;
         entries.write(i, correctedEntry(entries.values(i), ev.data));
         changeValues(i);
@@ -784,7 +784,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         return;
       }
       case 'WorkLogVoided': {
-        const i = refs.get(ev.data.workId) as number;
+        const i = entries.numberOf(ev.data.workId) as number;
         entries.write(i, voidedEntry(entries.values(i)));
         changeValues(i);
         return;
@@ -921,7 +921,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     },
     *eachEntry(filter = {}) {
       const list: Iterable<number> =
-        filter.contractId !== undefined ? (books.get(filter.contractId)?.entries ?? []) : refs.values();
+        filter.contractId !== undefined ? (books.get(filter.contractId)?.entries ?? []) : allEntries();
       for (const i of list) {
         const p = classifyEntry(i, false);
         if (p === undefined || (filter.period !== undefined && p.period !== filter.period)) continue;
@@ -929,7 +929,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       }
     },
     explain(workId) {
-      const i = refs.get(workId);
+      const i = entries.numberOf(workId);
       const p = i === undefined ? undefined : classifyEntry(i, true);
       if (i === undefined || p === undefined) {
         return E.left({

@@ -7,14 +7,21 @@
  * ~70 B as columns (docs/benchmarks.md).
  */
 import { asPlainTicket, plainTicketFacts, type TicketFacts } from '@msp-billing/contracts';
-import { SERVICE_KINDS, TICKET_CHANNELS, type ServiceKind, type TicketChannel } from '@msp-billing/events';
+import {
+  KeyTable,
+  SERVICE_KINDS,
+  TICKET_CHANNELS,
+  type ServiceKind,
+  type TicketChannel,
+} from '@msp-billing/events';
 import { grown } from './entryTable.js';
 import type { ContractBook } from './state.js';
 
 /** Tickets by number: their ids, books and entries, and their facts (plain ones as values). */
 export class TicketTable {
   size = 0;
-  readonly ticketId: string[] = [];
+  /** The tickets' ids: ticket t is key t (see {@link TicketTable.ticketIdOf}, {@link TicketTable.numberOf}). */
+  private readonly ids = new KeyTable();
   /** Its contract's book. */
   readonly book: ContractBook[] = [];
   /** Its facts, unless it is plain: then undefined, and the columns below hold its values. */
@@ -37,7 +44,7 @@ export class TicketTable {
     this.channel = grown(this.channel, n, (l) => new Uint8Array(l));
     this.service = grown(this.service, n, (l) => new Uint8Array(l));
     this.first = grown(this.first, n, (l) => new Int32Array(l));
-    this.ticketId.push(facts.ticketId);
+    if (this.ids.findOrAdd(facts.ticketId) !== ~t) throw new Error(`ticket ${facts.ticketId} added twice`);
     this.book.push(book);
     this.facts.push(facts);
     this.requester.push(undefined);
@@ -48,13 +55,23 @@ export class TicketTable {
     return t;
   }
 
+  ticketIdOf(t: number): string {
+    return this.ids.keyOf(t);
+  }
+
+  /** The number of the ticket with id `ticketId`, or undefined. */
+  numberOf(ticketId: string): number | undefined {
+    const t = this.ids.find(ticketId);
+    return t < 0 ? undefined : t;
+  }
+
   /** Ticket `t`'s current facts. */
   factsOf(t: number): TicketFacts {
     const kept = this.facts[t];
     if (kept !== undefined) return kept;
     const channel = this.channel[t] as number;
     return plainTicketFacts({
-      ticketId: this.ticketId[t] as string,
+      ticketId: this.ticketIdOf(t),
       contractId: (this.book[t] as ContractBook).facts.contractId,
       openedAt: this.openedAt[t] as number,
       channel: channel === 0 ? undefined : (TICKET_CHANNELS[channel - 1] as TicketChannel),

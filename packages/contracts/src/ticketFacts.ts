@@ -110,9 +110,8 @@ const opened = (
   openedAt: base.openedAt,
   origin: base.origin,
   channel: base.channel,
-  // Kept for the life of the ticket and repeated across tickets: one shared copy each.
-  requester: internOptional(base.requester),
-  vmId: internOptional(base.vmId),
+  requester: base.requester,
+  vmId: base.vmId,
   openedService: service,
   reclassifications: emptyTimeline(),
   update: base.update,
@@ -203,8 +202,9 @@ const openingOf = (e: DomainEvent): TicketFacts | undefined => {
         contractId: d.contractId,
         openedAt: at,
         channel: d.channel,
-        requester: d.requester,
-        vmId: d.vmId,
+        // Kept for the life of the ticket and repeated across tickets: one shared copy each.
+        requester: internOptional(d.requester),
+        vmId: internOptional(d.vmId),
         service: d.service,
       });
     }
@@ -217,8 +217,8 @@ const openingOf = (e: DomainEvent): TicketFacts | undefined => {
           openedAt: at,
           origin: 'update-request',
           channel: d.channel,
-          requester: d.requester,
-          vmId: d.vmId,
+          requester: internOptional(d.requester),
+          vmId: internOptional(d.vmId),
           update: {
             software: d.software,
             scope: d.scope,
@@ -275,14 +275,16 @@ const update = (t: TicketFacts, p: Patch): TicketFacts => ({
 type WorkEventData<T extends DomainEvent['type']> = Extract<DomainEvent, { type: T }>['data'];
 
 /**
- * The entry a `WorkLogged` on ticket `t` records. The one definition of a work entry's values, used
+ * The entry a `WorkLogged` on ticket `ticketId` records. The one definition of a work entry's values, used
  * by {@link evolveTicketFacts} and by projections that keep their entries elsewhere (the Ledger), so
  * both fold an entry to the same values.
  */
-export const loggedEntry = (t: TicketFacts, d: WorkEventData<'WorkLogged'>): WorkEntry => ({
+export const loggedEntry = (ticketId: string, d: WorkEventData<'WorkLogged'>): WorkEntry => ({
   workId: d.workId,
-  // The ticket's own id (the event's copy is equal) rather than this event's copy of it.
-  ticketId: t.ticketId,
+  // The id of the ticket it is logged on: equal to the event's `ticketId` (a projection that keeps
+  // entries apart passes that), and the ticket's own copy from evolveTicketFacts, so that entries
+  // share the ticket's string.
+  ticketId,
   technician: intern(d.technician),
   startedAt: d.startedAt,
   minutes: d.minutes,
@@ -355,7 +357,7 @@ export const evolveTicketFacts = (t: TicketState, e: DomainEvent): TicketState =
     case 'WorkLogged': {
       const d = e.data;
       if (d.ticketId !== t.ticketId || keyedGet(t.entries, d.workId) !== undefined) return t;
-      return update(t, { entries: keyedSet(t.entries, d.workId, loggedEntry(t, d)) });
+      return update(t, { entries: keyedSet(t.entries, d.workId, loggedEntry(t.ticketId, d)) });
     }
     case 'WorkLogCorrected': {
       const entry = keyedGet(t.entries, e.data.workId);

@@ -1,6 +1,10 @@
 /**
- * The NDJSON reader's memory of event ids (spec §2's id rule): for each id, the line that first used
- * it and the fingerprint of that event. A log of millions of events holds millions of ids, so they are
+ * Tables of ids. {@link KeyTable} numbers strings in the order they were added and finds them by
+ * their text (the Ledger's work entry and ticket ids: 21 bytes an id at a million ids like `W-123456`,
+ * against 64 for a Map entry, the string and a pointer to it in an array). {@link IdTable}, built
+ * on it, is the NDJSON reader's memory of
+ * event ids (spec §2's id rule): for each id, the line that first used it and the fingerprint of that
+ * event. A log of millions of events holds millions of ids, so they are
  * not kept as a Map of strings (a heap object per id, which every garbage collection then has to walk
  * and move): their characters are copied into one growing typed array, and an open-addressing table
  * of typed arrays finds them. Ids are compared character by character, never by hash alone, so two ids
@@ -73,67 +77,95 @@ const grownFloat = (a: Float64Array, size: number): Float64Array => {
 /** Whether a column whose values stay at most `max` (≤ 2^32 - 1) keeps `n` exactly as a Uint32. */
 const fitsNarrow = (n: number, max: number): boolean => n >>> 0 === n && n <= max && (n !== 0 || 1 / n > 0);
 
-/** Event ids, each with the line that first used it and that event's fingerprint. */
-export class IdTable {
+/**
+ * Strings numbered in the order they were added (0, 1, 2, …), found by their text: a Map from
+ * string to number and back, for millions of short keys such as ids, without a heap object per key.
+ * See the module's comment for the layout (`chars`, `starts`, `slots`).
+ */
+export class KeyTable {
   /**
    * One entry per slot, EMPTY or the record number + 1 (below the mask) joined with the high bits of
-   * that id's hash (above it); a power of two long.
+   * that key's hash (above it); a power of two long.
    */
   private slots = new Int32Array(1024);
   private count = 0;
-  // One entry per id, in the order they were added.
-  /** Where each id's characters start in `chars`; an id ends where the next one starts. */
+  /** Where each key's characters start in `chars`; a key ends where the next one starts. */
   private starts: Column = new Uint32Array(512);
-  private lines: Column = new Uint32Array(512);
-  private fingerprints: Float64Array = new Float64Array(512);
   /**
-   * The characters of every id, one after the other: one byte each while every id is Latin-1 (ids
-   * are nearly always ASCII), two from the first id that is not.
+   * The characters of every key, one after the other: one byte each while every key is Latin-1
+   * (ids are nearly always ASCII), two from the first key that is not.
    */
   private chars: Uint8Array | Uint16Array = new Uint8Array(4096);
   private used = 0;
-  /** The largest value `starts` and `lines` keep as Uint32 before they switch to Float64. */
+  /** The largest value `starts` keeps as Uint32 before it switches to Float64. */
   private readonly narrowMax: number;
 
   /**
    * @param narrowMax For tests only: a lower bound than 2^32 - 1 for the values kept in 4 bytes, so
-   * that the switch to 8 bytes happens without gigabytes of ids.
+   * that the switch to 8 bytes happens without gigabytes of keys.
    */
   constructor(narrowMax = UINT32_MAX) {
     // Not Math.min: a NaN bound would keep every value in 4 bytes.
     this.narrowMax = narrowMax < UINT32_MAX ? narrowMax : UINT32_MAX;
   }
 
+  /** How many keys it holds. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The number of `key`, or -1. */
+  find(key: string): number {
+    const hash = hashId(key);
+    const mask = this.slots.length - 1;
+    const high = hash & ~mask;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot] as number;
+      if (entry === EMPTY) return -1;
+      if ((entry & ~mask) === high && this.sameKey((entry & mask) - 1, key)) return (entry & mask) - 1;
+    }
+  }
+
   /**
-   * The record of `id` if it was added before; otherwise add it, first used on `line` by an event
-   * with `fingerprint`, and return -1.
+   * The number of `key` if it was added before; otherwise add it and return the bitwise complement
+   * of its new number (`~n`, negative), so one probe serves both.
    */
-  findOrAdd(id: string, line: number, fingerprint: number): number {
-    const hash = hashId(id);
+  findOrAdd(key: string): number {
+    const hash = hashId(key);
     const mask = this.slots.length - 1;
     const high = hash & ~mask;
     let slot = hash & mask;
     for (;;) {
       const entry = this.slots[slot] as number;
       if (entry === EMPTY) break;
-      if ((entry & ~mask) === high && this.sameId((entry & mask) - 1, id)) return (entry & mask) - 1;
+      if ((entry & ~mask) === high && this.sameKey((entry & mask) - 1, key)) return (entry & mask) - 1;
       slot = (slot + 1) & mask;
     }
-    // At most slots.length / 2 ids before this one, so its record number + 1 fits in the mask.
-    this.slots[slot] = high | (this.append(id, line, fingerprint) + 1);
+    const record = this.append(key);
+    // At most slots.length / 2 keys before this one, so its number + 1 fits in the mask.
+    this.slots[slot] = high | (record + 1);
     // At most half full, so that probes stay short.
     if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
-    return -1;
+    return ~record;
   }
 
-  /** The line that first used the id of `record`. */
-  lineOf(record: number): number {
-    return this.lines[record] as number;
-  }
-
-  /** The fingerprint of the event on that line. */
-  fingerprintOf(record: number): number {
-    return this.fingerprints[record] as number;
+  /** The key numbered `record`. */
+  keyOf(record: number): string {
+    const start = this.starts[record] as number;
+    const end = this.endOf(record);
+    const chars = this.chars;
+    if (end - start <= 32) {
+      // Short keys (ids) a character at a time: V8 joins strings this short into flat ones, and this
+      // is several times faster than String.fromCharCode(...chars).
+      let key = '';
+      for (let i = start; i < end; i++) key += String.fromCharCode(chars[i] as number);
+      return key;
+    }
+    let key = '';
+    // Longer ones in chunks, as arguments of fromCharCode.
+    for (let from = start; from < end; from += 4096)
+      key += String.fromCharCode.apply(null, Array.from(chars.subarray(from, Math.min(end, from + 4096))));
+    return key;
   }
 
   /** Where the characters of `record` end in `chars`. */
@@ -141,38 +173,29 @@ export class IdTable {
     return record + 1 < this.count ? (this.starts[record + 1] as number) : this.used;
   }
 
-  private sameId(record: number, id: string): boolean {
+  private sameKey(record: number, key: string): boolean {
     const start = this.starts[record] as number;
-    if (this.endOf(record) - start !== id.length) return false;
-    for (let i = 0; i < id.length; i++) if (this.chars[start + i] !== id.charCodeAt(i)) return false;
+    if (this.endOf(record) - start !== key.length) return false;
+    for (let i = 0; i < key.length; i++) if (this.chars[start + i] !== key.charCodeAt(i)) return false;
     return true;
   }
 
-  /** Store a new id and its data; returns its record number. */
-  private append(id: string, line: number, fingerprint: number): number {
+  /** Store a new key; returns its number. */
+  private append(key: string): number {
     const record = this.count;
-    if (record === this.fingerprints.length) {
-      const size = record * 2;
-      this.starts = grownColumn(this.starts, size);
-      this.lines = grownColumn(this.lines, size);
-      this.fingerprints = grownFloat(this.fingerprints, size);
-    }
-    const wide = this.chars instanceof Uint8Array && !isLatin1(id);
-    if (wide || this.used + id.length > this.chars.length) {
-      const size = Math.max(this.chars.length * (wide ? 1 : 2), this.used + id.length);
+    if (record === this.starts.length) this.starts = grownColumn(this.starts, record * 2);
+    const wide = this.chars instanceof Uint8Array && !isLatin1(key);
+    if (wide || this.used + key.length > this.chars.length) {
+      const size = Math.max(this.chars.length * (wide ? 1 : 2), this.used + key.length);
       const bigger = wide || this.chars instanceof Uint16Array ? new Uint16Array(size) : new Uint8Array(size);
       bigger.set(this.chars.subarray(0, this.used));
       this.chars = bigger;
     }
-    for (let i = 0; i < id.length; i++) this.chars[this.used + i] = id.charCodeAt(i);
+    for (let i = 0; i < key.length; i++) this.chars[this.used + i] = key.charCodeAt(i);
     if (this.used > this.narrowMax && this.starts instanceof Uint32Array)
       this.starts = new Float64Array(this.starts);
-    if (!fitsNarrow(line, this.narrowMax) && this.lines instanceof Uint32Array)
-      this.lines = new Float64Array(this.lines);
     this.starts[record] = this.used;
-    this.lines[record] = line;
-    this.fingerprints[record] = fingerprint;
-    this.used += id.length;
+    this.used += key.length;
     this.count += 1;
     return record;
   }
@@ -188,5 +211,53 @@ export class IdTable {
       slots[slot] = (hash & ~mask) | (record + 1);
     }
     this.slots = slots;
+  }
+}
+
+/** Event ids, each with the line that first used it and that event's fingerprint. */
+export class IdTable {
+  private readonly ids: KeyTable;
+  // One entry per id, by its number in `ids`.
+  private lines: Column = new Uint32Array(512);
+  private fingerprints: Float64Array = new Float64Array(512);
+  /** The largest value `lines` keeps as Uint32 before it switches to Float64. */
+  private readonly narrowMax: number;
+
+  /**
+   * @param narrowMax For tests only: a lower bound than 2^32 - 1 for the values kept in 4 bytes, so
+   * that the switch to 8 bytes happens without gigabytes of ids.
+   */
+  constructor(narrowMax = UINT32_MAX) {
+    this.ids = new KeyTable(narrowMax);
+    this.narrowMax = narrowMax < UINT32_MAX ? narrowMax : UINT32_MAX;
+  }
+
+  /**
+   * The record of `id` if it was added before; otherwise add it, first used on `line` by an event
+   * with `fingerprint`, and return -1.
+   */
+  findOrAdd(id: string, line: number, fingerprint: number): number {
+    const found = this.ids.findOrAdd(id);
+    if (found >= 0) return found;
+    const record = ~found;
+    if (record === this.fingerprints.length) {
+      this.lines = grownColumn(this.lines, record * 2);
+      this.fingerprints = grownFloat(this.fingerprints, record * 2);
+    }
+    if (!fitsNarrow(line, this.narrowMax) && this.lines instanceof Uint32Array)
+      this.lines = new Float64Array(this.lines);
+    this.lines[record] = line;
+    this.fingerprints[record] = fingerprint;
+    return -1;
+  }
+
+  /** The line that first used the id of `record`. */
+  lineOf(record: number): number {
+    return this.lines[record] as number;
+  }
+
+  /** The fingerprint of the event on that line. */
+  fingerprintOf(record: number): number {
+    return this.fingerprints[record] as number;
   }
 }

@@ -11,4 +11,4 @@ export * from './catalog.js';
 export * from './decode.js';
 export * from './streams.js';
 export * from './ndjson.js';
-export { IdTable } from './idTable.js';
+export { IdTable, KeyTable } from './idTable.js';

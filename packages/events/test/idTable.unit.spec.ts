@@ -11,7 +11,7 @@
  */
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IdTable, hashId } from '../src/idTable.js';
+import { IdTable, KeyTable, hashId } from '../src/idTable.js';
 
 const RUNS = 2000;
 const GROWTH_RUNS = 100;
@@ -62,8 +62,12 @@ const firstDisagreement = (
   return undefined;
 };
 
-/** A private column of `table`, read by name only to check which kind of array it has become. */
-const column = (table: IdTable, name: 'starts' | 'lines' | 'chars'): unknown => Reflect.get(table, name);
+/**
+ * A private column of `table` (`starts` and `chars` are its KeyTable's), read by name only to check
+ * which kind of array it has become.
+ */
+const column = (table: IdTable, name: 'starts' | 'lines' | 'chars'): unknown =>
+  Reflect.get(name === 'lines' ? table : (Reflect.get(table, 'ids') as object), name);
 
 describe('IdTable', () => {
   it(`answers like a Map of first lines and fingerprints (${RUNS} runs)`, () => {
@@ -202,5 +206,34 @@ describe('IdTable', () => {
       if (record < 0 || table.lineOf(record) !== 100 + n) wrong.push(n);
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('KeyTable', () => {
+  it(`numbers keys in the order they were added and gives them back, like a Map (${RUNS} runs)`, () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(nearIds, manyIds), { maxLength: 300 }), (keys) => {
+        const table = new KeyTable();
+        const reference = new Map<string, number>();
+        for (const key of keys) {
+          const expected = reference.get(key);
+          expect(table.find(key)).toBe(expected ?? -1);
+          // Found: its number; added: the complement of the next number.
+          expect(table.findOrAdd(key)).toBe(expected ?? ~reference.size);
+          if (expected === undefined) reference.set(key, reference.size);
+        }
+        expect(table.size).toBe(reference.size);
+        for (const [key, n] of reference) expect(table.keyOf(n)).toBe(key);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('gives back keys longer than one call of String.fromCharCode takes, of one and two bytes a character', () => {
+    const table = new KeyTable();
+    const keys = ['x'.repeat(10_000), 'ā'.repeat(9_000) + '😀', ''];
+    keys.forEach((key, n) => expect(table.findOrAdd(key)).toBe(~n));
+    expect(keys.map((_, n) => table.keyOf(n))).toEqual(keys);
+    expect(keys.map((key) => table.find(key))).toEqual([0, 1, 2]);
   });
 });
