@@ -164,6 +164,19 @@ export class BasisTable {
   gen = new Uint32Array(0);
   startedAt = new Float64Array(0);
   minutes = new Uint16Array(0);
+  /**
+   * The rows the lines of issued invoices bill, invoice after invoice: an issued invoice's lines are
+   * `lineCount` entries from its `firstLine` (state.ts). One column for all, not an array per invoice.
+   */
+  lines = new Int32Array(0);
+  lineCount = 0;
+
+  /** Record that the next line of an issued invoice bills row `b`. */
+  addLine(b: number): void {
+    this.lines = grown(this.lines, this.lineCount + 1, (l) => new Int32Array(l));
+    this.lines[this.lineCount] = b;
+    this.lineCount += 1;
+  }
 
   /** Record entry `i`'s current values and result of `entries` as billed; returns the row. */
   add(entries: EntryTable, i: number): number {

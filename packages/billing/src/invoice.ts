@@ -250,28 +250,44 @@ export const assembleInvoice = (
   };
 };
 
+/** No held or flagged entries: one shared value for the many issued invoices that have none. */
+const NONE: readonly never[] = Object.freeze([]);
+
 /**
- * Issue the settlement `s`: record its new lines' results as billed (rows of the BasisTable), and
- * move the entries' billed results forward. Returns the columns the issued invoice keeps its lines in.
+ * Issue the settlement `s`: record its new lines' results as billed (rows of the BasisTable) and its
+ * lines, and move the entries' billed results forward. Returns what the issued invoice keeps of its
+ * lines and summary.
  */
-export const recordIssued = (rows: LedgerRows, s: Settlement): Pick<IssuedInvoice, 'kinds' | 'bases'> => {
+export const recordIssued = (
+  rows: LedgerRows,
+  s: Settlement,
+): Pick<IssuedInvoice, 'kinds' | 'firstLine' | 'summary'> => {
   const { entries, bases } = rows;
-  const billed = new Int32Array(s.lines.length);
-  let kinds = '';
-  s.lines.forEach((l, k) => {
+  const firstLine = bases.lineCount;
+  for (const l of s.lines) {
     let b = l.basis;
     if (b < 0) {
       b = bases.add(entries, l.entry);
       entries.invoiced[l.entry] = b;
     }
-    billed[k] = b;
-    kinds += String(LINE_KINDS.indexOf(l.kind));
-  });
+    bases.addLine(b);
+  }
+  // Joined, not concatenated one by one: one flat string rather than a chain of pieces.
+  const kinds = s.lines.map((l) => LINE_KINDS.indexOf(l.kind)).join('');
+  const { included, held, flagged } = s.summary;
   for (const i of s.reversed) entries.invoiced[i] = -1;
   // Billed results are kept as they were billed; only which generation of the entry's result one
   // stands for moves, and only when the new result bills the same (see `changed`).
   for (const i of s.rebased) bases.gen[entries.invoiced[i] as number] = entries.gen[i] as number;
-  return { kinds, bases: billed };
+  return {
+    kinds,
+    firstLine,
+    summary: {
+      included,
+      held: held.length === 0 ? NONE : held,
+      flagged: flagged.length === 0 ? NONE : flagged,
+    },
+  };
 };
 
 /** An issued invoice as printed: rendered from the billed results of its lines, which never change. */
@@ -282,10 +298,14 @@ export const renderIssued = (rows: LedgerRows, book: ContractBook, issued: Issue
     status: 'issued',
     invoiceNumber: issued.invoiceNumber,
     currency: issued.currency,
-    lines: Array.from(issued.bases, (b, k) => ({
-      kind: LINE_KINDS[Number(issued.kinds[k])] as LineKind,
-      entry: rows.bases.entry[b] as number,
-      basis: b,
-    })),
-    summary: issued.summary,
+    lines: Array.from(issued.kinds, (kind, k) => {
+      const b = rows.bases.lines[issued.firstLine + k] as number;
+      return { kind: LINE_KINDS[Number(kind)] as LineKind, entry: rows.bases.entry[b] as number, basis: b };
+    }),
+    // Copies: what a caller does with the invoice it gets cannot change the one kept.
+    summary: {
+      included: { ...issued.summary.included },
+      held: [...issued.summary.held],
+      flagged: [...issued.summary.flagged],
+    },
   });

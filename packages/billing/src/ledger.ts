@@ -835,7 +835,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       invoiceNumber,
       currency: card.currency,
       ...recordIssued(rows, s),
-      summary: s.summary,
     };
     book.issued.set(period, issued);
     book.lastIssuedPeriod = period;

@@ -45,16 +45,16 @@ export type LineKind = (typeof LINE_KINDS)[number];
 /**
  * An issued invoice as the Ledger keeps it: its lines as billed results (rows of the Ledger's
  * BasisTable, whose values never change), rendered when asked for, so the rendering is the same at
- * every query. The lines are two columns rather than an object per line (a month of invoices holds
- * about one line per billed entry): `bases[i]` is the row line i bills, and character i of `kinds`
- * the index of its kind in {@link LINE_KINDS}.
+ * every query. No object per line (a month of invoices holds about one line per billed entry): line
+ * k bills the row at `firstLine + k` of the BasisTable's `lines` column, and character k of `kinds`
+ * is the index of its kind in {@link LINE_KINDS}; it has `kinds.length` lines.
  */
 export interface IssuedInvoice {
   readonly period: string;
   readonly invoiceNumber: string;
   readonly currency: string;
   readonly kinds: string;
-  readonly bases: Int32Array;
+  readonly firstLine: number;
   readonly summary: Pick<Invoice, 'included' | 'held' | 'flagged'>;
 }
 

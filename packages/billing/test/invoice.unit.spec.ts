@@ -323,6 +323,27 @@ describe('the invoice difference model', () => {
     ]);
     expect(sep.held).toEqual([]);
   });
+
+  it('hands out copies of an issued invoice: changing one changes nothing kept', () => {
+    const l = ticket(base(), 't-1', 'incident');
+    ticket(l, 't-2', 'source-build');
+    work(l, 'w-1', 't-1', '2026-09-10T10:00:00+02:00', 40);
+    work(l, 'w-2', 't-2', '2026-09-12T10:00:00+02:00', 20);
+    issue(l, '2026-09', '2026-10-01T06:00:00+02:00');
+    const ledger = l.ledger();
+    const first = invoiceOf(ledger, '2026-09');
+    const before = JSON.stringify(first);
+    // A careless caller: the types say readonly, JavaScript does not enforce it.
+    const loose = first as unknown as {
+      included: { entries: number };
+      held: unknown[];
+      flagged: unknown[];
+    };
+    loose.included.entries = 99;
+    loose.held.push({ workId: 'x' });
+    loose.flagged.length = 0;
+    expect(JSON.stringify(invoiceOf(ledger, '2026-09'))).toBe(before);
+  });
 });
 
 describe('invalid events (spec §2)', () => {
