@@ -9,6 +9,7 @@ export * from './period.js';
 export * from './invoice.js';
 export * from './ledger.js';
 export * from './fold.js';
+export { LINE_KINDS } from './state.js';
 export type { ContractBook, FactGroup, IssuedInvoice, PricedEntry } from './state.js';
 export type { BasisTable, EntryTable } from './entryTable.js';
 export { TicketTable } from './ticketTable.js';
