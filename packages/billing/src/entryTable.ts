@@ -3,8 +3,10 @@
  * `i` (recording order of its `WorkLogged`) is row `i` of every column of an {@link EntryTable}, and
  * billed result `b` row `b` of a {@link BasisTable}. A million entries kept as objects cost three
  * objects each (the bookkeeping, the values, the cached result) with a 24-byte header and 8 bytes
- * per field apiece; as columns, numbers take 1 to 8 bytes and shared values (ids, technicians,
- * priced results) one pointer. docs/benchmarks.md has the before and after.
+ * per field apiece; as columns, numbers take 1 to 8 bytes, shared values (technicians, priced
+ * results) one pointer, and the ids are in a KeyTable (21 B each). docs/benchmarks.md has the before
+ * and after. Minutes are kept in 16 bits and a service as its number in SERVICE_KINDS: the Ledger
+ * refuses a work entry whose values the wire format does not allow (`entryValuesRefusal`).
  *
  * The values are those of `loggedEntry` / `correctedEntry` / `voidedEntry` of @msp-billing/contracts
  * (ledger.ts writes their results here), less the description, which nothing the Ledger answers

@@ -35,12 +35,14 @@ import {
 } from '@msp-billing/contracts';
 import {
   IdTable,
+  Minutes,
+  SERVICE_KINDS,
+  ServiceKind,
   canonicalFingerprint,
   emailKey,
   formatInstant,
   type DomainEvent,
   type Instant,
-  type ServiceKind,
 } from '@msp-billing/events';
 import {
   classify,
@@ -235,6 +237,20 @@ const ledgerEntry = (entries: EntryTable, i: number, p: PricedEntry): LedgerEntr
     startedAt: iso(entries.startedAt[i] as number),
     technician: entries.technician[i] as string,
   };
+};
+
+/**
+ * Why the minutes or service of a work entry are not what the wire format allows, as the decoder
+ * says it; undefined when they are. A decoded event always passes; an event an embedding program
+ * built itself may not, and the Ledger keeps minutes in 16 bits and a service as its number in
+ * SERVICE_KINDS (entryTable.ts), so it refuses what it could not keep exactly.
+ */
+const entryValuesRefusal = (d: { minutes?: number; service?: string }): string | undefined => {
+  if (d.minutes !== undefined && !Minutes.is(d.minutes))
+    return `data.minutes: expected an integer 1..1440 (got ${String(d.minutes)})`;
+  if (d.service !== undefined && !ServiceKind.is(d.service))
+    return `data.service: expected one of ${SERVICE_KINDS.join(', ')} (got ${JSON.stringify(d.service)})`;
+  return undefined;
 };
 
 /** Who may confirm or decline an order at t: an authorised requester, or anyone while none is named (3). */
@@ -670,12 +686,13 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         if (entries.numberOf(ev.data.workId) !== undefined)
           return `work entry ${JSON.stringify(ev.data.workId)} already exists`;
         const t = ticketOf(ev.data.ticketId);
-        return typeof t === 'string' ? t : undefined;
+        return typeof t === 'string' ? t : entryValuesRefusal(ev.data);
       }
       case 'WorkLogCorrected':
       case 'WorkLogVoided': {
         const i = liveEntry(ev.data.workId);
-        return typeof i === 'string' ? i : undefined;
+        if (typeof i === 'string') return i;
+        return ev.type === 'WorkLogCorrected' ? entryValuesRefusal(ev.data) : undefined;
       }
       default: {
         const book = bookOf(ev.data.contractId);

@@ -84,7 +84,13 @@ export class TicketTable {
   /** Replace ticket `t`'s facts (its id and contract never change). */
   set(t: number, facts: TicketFacts): void {
     const plain = asPlainTicket(facts);
-    if (plain === undefined) {
+    // Only values the columns hold exactly: a decoded event's always are; one an embedding program
+    // built itself may name a channel or service the wire format does not have.
+    if (
+      plain === undefined ||
+      (plain.channel !== undefined && !TICKET_CHANNELS.includes(plain.channel)) ||
+      !SERVICE_KINDS.includes(plain.service)
+    ) {
       this.facts[t] = facts;
       return;
     }

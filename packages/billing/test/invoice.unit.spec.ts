@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { C, RATE_CARD, base, entryOf, invoiceOf, ticket, work } from './support/log.js';
+import type { DomainEvent } from '@msp-billing/events';
 import { periodOf } from '../src/index.js';
 
 const issue = (l: ReturnType<typeof base>, period: string, at: string, invoiceNumber = `INV-${period}`) =>
@@ -352,6 +353,50 @@ describe('invalid events (spec §2)', () => {
       .ledger()
       .invalidEvents()
       .map((e) => e.reason);
+
+  it('refuses, from a program that builds its own events, minutes and services the wire format does not have', () => {
+    // Decoding refuses these; Ledger.apply takes DomainEvent values, which a program can build
+    // without decoding. The Ledger keeps minutes in 16 bits and a service as a number.
+    const ledger = ticket(base(), 't-1', 'incident').ledger();
+    const logged = {
+      id: 'e-w1',
+      type: 'WorkLogged',
+      occurredAt: Date.UTC(2026, 8, 10, 8),
+      data: {
+        workId: 'w-1',
+        ticketId: 't-1',
+        technician: 'tech-1',
+        startedAt: Date.UTC(2026, 8, 10, 8),
+        minutes: 70_000,
+      },
+    } as unknown as DomainEvent;
+    const withService = (service: string, id: string) =>
+      ({
+        ...logged,
+        id,
+        data: { ...(logged.data as object), minutes: 30, service },
+      }) as unknown as DomainEvent;
+    expect(ledger.apply(logged)).toEqual({
+      _tag: 'Invalid',
+      reason: 'data.minutes: expected an integer 1..1440 (got 70000)',
+    });
+    expect(ledger.apply(withService('nope', 'e-w2'))).toMatchObject({
+      _tag: 'Invalid',
+      reason: expect.stringMatching(/^data\.service: expected one of os-setup, .* \(got "nope"\)$/),
+    });
+    expect(ledger.apply(withService('incident', 'e-w3'))).toEqual({ _tag: 'Applied' });
+    const corrected = {
+      id: 'e-c1',
+      type: 'WorkLogCorrected',
+      occurredAt: Date.UTC(2026, 8, 11, 8),
+      data: { workId: 'w-1', minutes: 0, reason: 'typo' },
+    } as unknown as DomainEvent;
+    expect(ledger.apply(corrected)).toEqual({
+      _tag: 'Invalid',
+      reason: 'data.minutes: expected an integer 1..1440 (got 0)',
+    });
+    expect(ledger.entries().map((e) => [e.workId, e.minutes, e.service])).toEqual([['w-1', 30, 'incident']]);
+  });
 
   it('refuses references to things no earlier event created', () => {
     const l = base();

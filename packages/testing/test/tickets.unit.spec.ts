@@ -45,4 +45,20 @@ describe("the Ledger's tickets", () => {
     expect(plain).toBeGreaterThan(0);
     expect(other).toBeGreaterThan(0);
   });
+
+  it('keep the facts object of a ticket whose channel or service the wire format does not have', () => {
+    // Decoding refuses these; a program that builds its own events may not. The columns hold a
+    // channel and a service as their numbers, so such a ticket keeps its facts as they are.
+    const opened = evolveTicketFacts(undefined, {
+      id: 'e-1',
+      type: 'TicketOpened',
+      occurredAt: Date.UTC(2026, 8, 10),
+      data: { ticketId: 't-1', contractId: 'c-1', channel: 'fax', service: 'telepathy', subject: 's' },
+    } as unknown as Parameters<typeof evolveTicketFacts>[1]) as TicketFacts;
+    expect(asPlainTicket(opened)).toBeDefined();
+    const table = new TicketTable();
+    const t = table.add(opened, bookOf('c-1'));
+    expect(table.factsOf(t)).toBe(opened);
+    expect([opened.channel, opened.openedService]).toEqual(['fax', 'telepathy']);
+  });
 });
