@@ -36,9 +36,9 @@ import {
 import {
   IdTable,
   Minutes,
-  SERVICE_KINDS,
   ServiceKind,
   canonicalFingerprint,
+  fieldRefusal,
   emailKey,
   formatInstant,
   type DomainEvent,
@@ -245,13 +245,9 @@ const ledgerEntry = (entries: EntryTable, i: number, p: PricedEntry): LedgerEntr
  * built itself may not, and the Ledger keeps minutes in 16 bits and a service as its number in
  * SERVICE_KINDS (entryTable.ts), so it refuses what it could not keep exactly.
  */
-const entryValuesRefusal = (d: { minutes?: number; service?: string }): string | undefined => {
-  if (d.minutes !== undefined && !Minutes.is(d.minutes))
-    return `data.minutes: expected an integer 1..1440 (got ${String(d.minutes)})`;
-  if (d.service !== undefined && !ServiceKind.is(d.service))
-    return `data.service: expected one of ${SERVICE_KINDS.join(', ')} (got ${JSON.stringify(d.service)})`;
-  return undefined;
-};
+const entryValuesRefusal = (d: { minutes?: number; service?: string }): string | undefined =>
+  (d.minutes === undefined ? undefined : fieldRefusal('data.minutes', Minutes, d.minutes)) ??
+  (d.service === undefined ? undefined : fieldRefusal('data.service', ServiceKind, d.service));
 
 /** Who may confirm or decline an order at t: an authorised requester, or anyone while none is named (3). */
 const mayDecide = (c: ContractFacts, email: string, t: number): boolean => {

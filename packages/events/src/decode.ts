@@ -79,6 +79,16 @@ const fromValidation = (errors: t.Errors, eventId?: string): DecodeError => {
   return decodeError(path, reason + more, eventId);
 };
 
+/**
+ * Why `value` is not a value of `codec`, in the words the decoder uses for a field at `path`
+ * (`data.minutes: expected an integer 1..1440 (got 2000)`); undefined when it is one. For code that
+ * takes values a program built without decoding and must check a field the decoder checks.
+ */
+export const fieldRefusal = (path: string, codec: t.Mixed, value: unknown): string | undefined => {
+  const r = codec.decode(value);
+  return E.isRight(r) ? undefined : `${path}: ${fromValidation(r.left).reason}`;
+};
+
 const ENVELOPE_KEYS = new Set(['id', 'type', 'occurredAt', 'schemaVersion', 'data']);
 
 /**

@@ -5,9 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  Minutes,
+  ServiceKind,
   decodeEvent,
   encodeEvent,
   canonicalEvent,
+  fieldRefusal,
   type DecodeError,
   type DomainEvent,
 } from '../src/index.js';
@@ -180,5 +183,37 @@ describe('encoding', () => {
     expect(canonicalEvent(a)).toBe(canonicalEvent(b));
     const c = ok({ ...encodeEvent(a), occurredAt: '2026-09-30T22:00:01Z' });
     expect(canonicalEvent(c)).not.toBe(canonicalEvent(a));
+  });
+});
+
+describe('fieldRefusal', () => {
+  const work = (data: Record<string, unknown>) => ({
+    id: 'e-w',
+    type: 'WorkLogged',
+    occurredAt: '2026-10-05T09:00:00Z',
+    data: {
+      workId: 'w-1',
+      ticketId: 't-1',
+      technician: 'x',
+      startedAt: '2026-10-05T09:00:00Z',
+      minutes: 30,
+      ...data,
+    },
+  });
+
+  it.each([
+    ['data.minutes', Minutes, { minutes: 2000 }, 2000],
+    ['data.minutes', Minutes, { minutes: 1.5 }, 1.5],
+    ['data.service', ServiceKind, { service: 'telepathy' }, 'telepathy'],
+  ] as const)('says of %s (case %#) what the decoder says of the event', (path, codec, data, value) => {
+    expect(fieldRefusal(path, codec, value)).toBe(refused(work(data)).message);
+  });
+
+  it('says nothing of a value the codec takes', () => {
+    expect(ok(work({ minutes: 1440, service: 'incident' }))).toBeDefined();
+    expect([
+      fieldRefusal('data.minutes', Minutes, 1440),
+      fieldRefusal('data.service', ServiceKind, 'incident'),
+    ]).toEqual([undefined, undefined]);
   });
 });
