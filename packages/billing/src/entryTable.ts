@@ -49,8 +49,11 @@ export class EntryTable {
   readonly technician: TechnicianId[] = [];
   /** Its current result while {@link CURRENT} is set; else the latest computed, or undefined. */
   readonly priced: (PricedEntry | undefined)[] = [];
-  /** The period list of its book it was last put on (its period as of its latest values). */
-  readonly listedPeriod: string[] = [];
+  /**
+   * Its period (the month of its start in its contract's zone), set with its values by ledger.ts's
+   * `listPeriod`, which also puts it on that period's list of its book.
+   */
+  readonly period: string[] = [];
   startedAt = new Float64Array(0);
   minutes = new Uint16Array(0);
   /** 0: none (the ticket's service counts), else 1 + its index in SERVICE_KINDS. */
@@ -94,7 +97,7 @@ export class EntryTable {
     if (this.ids.findOrAdd(e.workId) !== ~i) throw new Error(`work entry ${e.workId} added twice`);
     this.technician.push(e.technician);
     this.priced.push(undefined);
-    this.listedPeriod.push('');
+    this.period.push('');
     this.ticket[i] = t;
     this.next[i] = this.tickets.first[t] as number;
     this.tickets.first[t] = i;

@@ -470,12 +470,15 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     entries.listedGroups[i] = listed | missing;
   };
 
-  /** Put entry `i` on the list of the period its current values fall in, unless it is on it already. */
+  /**
+   * Set entry `i`'s period from its current values (after they are logged or corrected), and put it
+   * on that period's list of its book unless it is on it already.
+   */
   const listPeriod = (i: number): void => {
     const book = entries.bookOf(i);
     const period = periodOf(entries.startedAt[i] as number, book.facts.timeZone);
-    if (period === entries.listedPeriod[i]) return;
-    entries.listedPeriod[i] = period;
+    if (period === entries.period[i]) return;
+    entries.period[i] = period;
     const list = book.byPeriod.get(period);
     if (list === undefined) book.byPeriod.set(period, [i]);
     else list.push(i);
@@ -512,7 +515,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       },
       { trace },
     );
-    const period = periodOf(startedAt, book.facts.timeZone);
+    // Set by listPeriod whenever the values change: a contract's zone never does.
+    const period = entries.period[i] as string;
     const billedMinutes =
       classification.status === 'billable' && classification.hourlyRate !== undefined
         ? billedMinutesOf(minutes, card.billingIncrementMinutes)
