@@ -135,8 +135,7 @@ export class EntryTable {
 
   /** The number of the entry with id `workId`, or undefined. */
   numberOf(workId: string): number | undefined {
-    const i = this.ids.find(workId);
-    return i < 0 ? undefined : i;
+    return this.ids.find(workId);
   }
 
   ticketIdOf(i: number): string {

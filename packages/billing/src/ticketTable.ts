@@ -61,8 +61,7 @@ export class TicketTable {
 
   /** The number of the ticket with id `ticketId`, or undefined. */
   numberOf(ticketId: string): number | undefined {
-    const t = this.ids.find(ticketId);
-    return t < 0 ? undefined : t;
+    return this.ids.find(ticketId);
   }
 
   /** Ticket `t`'s current facts. */

@@ -74,6 +74,10 @@ const grownFloat = (a: Float64Array, size: number): Float64Array => {
   return out;
 };
 
+/** A table's bound on the values its 4-byte columns keep: `narrowMax`, at most 2^32 - 1. */
+// Not Math.min: a NaN bound would keep every value in 4 bytes.
+const narrowBound = (narrowMax: number): number => (narrowMax < UINT32_MAX ? narrowMax : UINT32_MAX);
+
 /** Whether a column whose values stay at most `max` (≤ 2^32 - 1) keeps `n` exactly as a Uint32. */
 const fitsNarrow = (n: number, max: number): boolean => n >>> 0 === n && n <= max && (n !== 0 || 1 / n > 0);
 
@@ -105,8 +109,7 @@ export class KeyTable {
    * that the switch to 8 bytes happens without gigabytes of keys.
    */
   constructor(narrowMax = UINT32_MAX) {
-    // Not Math.min: a NaN bound would keep every value in 4 bytes.
-    this.narrowMax = narrowMax < UINT32_MAX ? narrowMax : UINT32_MAX;
+    this.narrowMax = narrowBound(narrowMax);
   }
 
   /** How many keys it holds. */
@@ -114,14 +117,14 @@ export class KeyTable {
     return this.count;
   }
 
-  /** The number of `key`, or -1. */
-  find(key: string): number {
+  /** The number of `key`, or undefined if it was never added. */
+  find(key: string): number | undefined {
     const hash = hashId(key);
     const mask = this.slots.length - 1;
     const high = hash & ~mask;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot] as number;
-      if (entry === EMPTY) return -1;
+      if (entry === EMPTY) return undefined;
       if ((entry & ~mask) === high && this.sameKey((entry & mask) - 1, key)) return (entry & mask) - 1;
     }
   }
@@ -229,7 +232,7 @@ export class IdTable {
    */
   constructor(narrowMax = UINT32_MAX) {
     this.ids = new KeyTable(narrowMax);
-    this.narrowMax = narrowMax < UINT32_MAX ? narrowMax : UINT32_MAX;
+    this.narrowMax = narrowBound(narrowMax);
   }
 
   /**

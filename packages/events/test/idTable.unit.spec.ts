@@ -217,7 +217,7 @@ describe('KeyTable', () => {
         const reference = new Map<string, number>();
         for (const key of keys) {
           const expected = reference.get(key);
-          expect(table.find(key)).toBe(expected ?? -1);
+          expect(table.find(key)).toBe(expected);
           // Found: its number; added: the complement of the next number.
           expect(table.findOrAdd(key)).toBe(expected ?? ~reference.size);
           if (expected === undefined) reference.set(key, reference.size);
