@@ -169,12 +169,14 @@ const concat = (parts: readonly Uint8Array[], total: number): Uint8Array => {
 };
 
 /**
- * Bytes of complete lines turned to text at once: a chunk of openEventSource is one window. Below
- * ~1 MB, so the text is an ordinary young string, not an external one: windows (and chunks) of 1 MiB
- * outlived the young generation while their lines were folded and piled up until a full GC, ~60 MB
- * at the peak of a 1M-event fold (docs/benchmarks.md).
+ * Bytes of complete lines turned to text at once (a 256 KiB chunk of openEventSource is about three
+ * windows). Below V8's largest regular heap object (128 KiB), so that a window's text, one character
+ * per byte, is an ordinary young string: a larger one is allocated in the large-object space, which
+ * only a full GC frees. 256 KiB windows left ~17 MB more at the peak of a 1M-event fold (96 KiB:
+ * 490 / 494 MB, 256 KiB: 511 / 510 MB), 1 MiB ones, external strings, ~60 MB more
+ * (docs/benchmarks.md).
  */
-const WINDOW_BYTES = 262_144;
+const WINDOW_BYTES = 98_304;
 
 /** A byte that is not ASCII, in text that holds one character per byte. */
 const NON_ASCII = /[\u0080-\u00ff]/g;
@@ -509,7 +511,7 @@ const sourceUnreadable = (path: string, err: unknown): SourceUnreadable => {
 export const openEventSource = (pathOrDash: string): AsyncIterable<Uint8Array> => ({
   async *[Symbol.asyncIterator]() {
     const stdin = pathOrDash === '-';
-    // 256 KiB reads, one window each (see WINDOW_BYTES); smaller reads cost more awaits and split lines.
+    // 256 KiB reads (about three windows each, see WINDOW_BYTES); smaller reads cost more awaits and split lines.
     const stream = stdin ? process.stdin : createReadStream(pathOrDash, { highWaterMark: 262_144 });
     const it = (stream as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
     let done = false;
