@@ -16,6 +16,7 @@ import type { WorkEntry } from '@msp-billing/contracts';
 import { KeyTable, SERVICE_KINDS, type ServiceKind, type TechnicianId } from '@msp-billing/events';
 import type { ContractBook, PricedEntry } from './state.js';
 import type { TicketTable } from './ticketTable.js';
+import { ValueTable } from './valueTable.js';
 
 /** Bits of {@link EntryTable.flags}. */
 export const VOIDED = 1;
@@ -46,14 +47,17 @@ export class EntryTable {
   readonly tickets: TicketTable;
   /** The entries' ids: entry i is key i (see {@link EntryTable.workIdOf}, {@link EntryTable.numberOf}). */
   private readonly ids = new KeyTable();
-  readonly technician: TechnicianId[] = [];
+  /** Its technician, as a number of `technicians` (see {@link EntryTable.technicianOf}). */
+  technician = new Int32Array(0);
+  private readonly technicians = new ValueTable<TechnicianId>();
   /** Its current result while {@link CURRENT} is set; else the latest computed, or undefined. */
   readonly priced: (PricedEntry | undefined)[] = [];
   /**
-   * Its period (the month of its start in its contract's zone), set with its values by ledger.ts's
-   * `listPeriod`, which also puts it on that period's list of its book.
+   * Its period (the month of its start in its contract's zone) as a number of `periods`, 0 until
+   * ledger.ts's `listPeriod` sets it with its values (see {@link EntryTable.setPeriod}).
    */
-  readonly period: string[] = [];
+  period = new Int32Array(0);
+  private readonly periods = new ValueTable<string>();
   startedAt = new Float64Array(0);
   minutes = new Uint16Array(0);
   /** 0: none (the ticket's service counts), else 1 + its index in SERVICE_KINDS. */
@@ -94,10 +98,11 @@ export class EntryTable {
     this.corrections = grown(this.corrections, n, (l) => new Uint32Array(l));
     this.gen = grown(this.gen, n, (l) => new Uint32Array(l));
     this.invoiced = grown(this.invoiced, n, (l) => new Int32Array(l));
+    this.technician = grown(this.technician, n, (l) => new Int32Array(l));
+    this.period = grown(this.period, n, (l) => new Int32Array(l));
     if (this.ids.findOrAdd(e.workId) !== ~i) throw new Error(`work entry ${e.workId} added twice`);
-    this.technician.push(e.technician);
+    this.technician[i] = this.technicians.numberOf(e.technician);
     this.priced.push(undefined);
-    this.period.push('');
     this.ticket[i] = t;
     this.next[i] = this.tickets.first[t] as number;
     this.tickets.first[t] = i;
@@ -121,12 +126,29 @@ export class EntryTable {
     return {
       workId: this.workIdOf(i),
       ticketId: this.ticketIdOf(i),
-      technician: this.technician[i] as TechnicianId,
+      technician: this.technicianOf(i),
       startedAt: this.startedAt[i] as number,
       minutes: this.minutes[i] as number,
       ...(service === undefined ? {} : { service }),
       voided: this.isVoided(i),
     };
+  }
+
+  technicianOf(i: number): TechnicianId {
+    return this.technicians.valueOf(this.technician[i] as number) as TechnicianId;
+  }
+
+  /** Entry `i`'s period, or '' before {@link EntryTable.setPeriod} set one. */
+  periodOf(i: number): string {
+    return this.periods.valueOf(this.period[i] as number) ?? '';
+  }
+
+  /** Set entry `i`'s period; false if it was that already. */
+  setPeriod(i: number, period: string): boolean {
+    const n = this.periods.numberOf(period);
+    if (this.period[i] === n) return false;
+    this.period[i] = n;
+    return true;
   }
 
   workIdOf(i: number): string {
@@ -143,7 +165,7 @@ export class EntryTable {
   }
 
   bookOf(i: number): ContractBook {
-    return this.tickets.book[this.ticket[i] as number] as ContractBook;
+    return this.tickets.bookOf(this.ticket[i] as number);
   }
 
   serviceOf(i: number): ServiceKind | undefined {

@@ -235,7 +235,7 @@ const ledgerEntry = (entries: EntryTable, i: number, p: PricedEntry): LedgerEntr
     hourlyRate: p.hourlyRate === null ? null : formatRate(p.hourlyRate),
     amount: p.amount === null ? null : amountText(p.amount),
     startedAt: iso(entries.startedAt[i] as number),
-    technician: entries.technician[i] as string,
+    technician: entries.technicianOf(i),
   };
 };
 
@@ -477,8 +477,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const listPeriod = (i: number): void => {
     const book = entries.bookOf(i);
     const period = periodOf(entries.startedAt[i] as number, book.facts.timeZone);
-    if (period === entries.period[i]) return;
-    entries.period[i] = period;
+    if (!entries.setPeriod(i, period)) return;
     const list = book.byPeriod.get(period);
     if (list === undefined) book.byPeriod.set(period, [i]);
     else list.push(i);
@@ -516,7 +515,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       { trace },
     );
     // Set by listPeriod whenever the values change: a contract's zone never does.
-    const period = entries.period[i] as string;
+    const period = entries.periodOf(i);
     const billedMinutes =
       classification.status === 'billable' && classification.hourlyRate !== undefined
         ? billedMinutesOf(minutes, card.billingIncrementMinutes)
@@ -665,7 +664,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       case 'OrderDeclined': {
         const t = ticketOf(ev.data.ticketId);
         if (typeof t === 'string') return t;
-        const c = (tickets.book[t] as ContractBook).facts;
+        const c = tickets.bookOf(t).facts;
         const by = ev.type === 'OrderConfirmed' ? ev.data.confirmedBy : ev.data.declinedBy;
         return mayDecide(c, by, ev.occurredAt)
           ? undefined
@@ -787,7 +786,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         // The entry is kept here, not in the ticket's facts: same values, by the same function.
         const t = tickets.numberOf(ev.data.ticketId) as number;
         const i = entries.add(loggedEntry(ev.data.ticketId, ev.data), t);
-        (tickets.book[t] as ContractBook).entries.push(i);
+        tickets.bookOf(t).entries.push(i);
         markDirty(i);
         listPeriod(i);
         return;

@@ -16,18 +16,22 @@ import {
 } from '@msp-billing/events';
 import { grown } from './entryTable.js';
 import type { ContractBook } from './state.js';
+import { ValueTable } from './valueTable.js';
 
 /** Tickets by number: their ids, books and entries, and their facts (plain ones as values). */
 export class TicketTable {
   size = 0;
   /** The tickets' ids: ticket t is key t (see {@link TicketTable.ticketIdOf}, {@link TicketTable.numberOf}). */
   private readonly ids = new KeyTable();
-  /** Its contract's book. */
-  readonly book: ContractBook[] = [];
+  /** Its contract's book, as a number of `books` (see {@link TicketTable.bookOf}). */
+  book = new Int32Array(0);
+  private readonly books = new ValueTable<ContractBook>();
   /** Its facts, unless it is plain: then undefined, and the columns below hold its values. */
   readonly facts: (TicketFacts | undefined)[] = [];
-  readonly requester: (string | undefined)[] = [];
-  readonly vmId: (string | undefined)[] = [];
+  /** A plain ticket's requester and VM, as numbers of `strings` (0: none). */
+  requester = new Int32Array(0);
+  vmId = new Int32Array(0);
+  private readonly strings = new ValueTable<string>();
   openedAt = new Float64Array(0);
   /** 0: none, else 1 + its index in TICKET_CHANNELS. */
   channel = new Uint8Array(0);
@@ -44,11 +48,12 @@ export class TicketTable {
     this.channel = grown(this.channel, n, (l) => new Uint8Array(l));
     this.service = grown(this.service, n, (l) => new Uint8Array(l));
     this.first = grown(this.first, n, (l) => new Int32Array(l));
+    this.book = grown(this.book, n, (l) => new Int32Array(l));
+    this.requester = grown(this.requester, n, (l) => new Int32Array(l));
+    this.vmId = grown(this.vmId, n, (l) => new Int32Array(l));
     if (this.ids.findOrAdd(facts.ticketId) !== ~t) throw new Error(`ticket ${facts.ticketId} added twice`);
-    this.book.push(book);
+    this.book[t] = this.books.numberOf(book);
     this.facts.push(facts);
-    this.requester.push(undefined);
-    this.vmId.push(undefined);
     this.first[t] = -1;
     this.size = n;
     this.set(t, facts);
@@ -57,6 +62,10 @@ export class TicketTable {
 
   ticketIdOf(t: number): string {
     return this.ids.keyOf(t);
+  }
+
+  bookOf(t: number): ContractBook {
+    return this.books.valueOf(this.book[t] as number) as ContractBook;
   }
 
   /** The number of the ticket with id `ticketId`, or undefined. */
@@ -71,11 +80,11 @@ export class TicketTable {
     const channel = this.channel[t] as number;
     return plainTicketFacts({
       ticketId: this.ticketIdOf(t),
-      contractId: (this.book[t] as ContractBook).facts.contractId,
+      contractId: this.bookOf(t).facts.contractId,
       openedAt: this.openedAt[t] as number,
       channel: channel === 0 ? undefined : (TICKET_CHANNELS[channel - 1] as TicketChannel),
-      requester: this.requester[t],
-      vmId: this.vmId[t],
+      requester: this.strings.valueOf(this.requester[t] as number),
+      vmId: this.strings.valueOf(this.vmId[t] as number),
       service: SERVICE_KINDS[this.service[t] as number] as ServiceKind,
     });
   }
@@ -97,7 +106,7 @@ export class TicketTable {
     this.openedAt[t] = plain.openedAt;
     this.channel[t] = plain.channel === undefined ? 0 : TICKET_CHANNELS.indexOf(plain.channel) + 1;
     this.service[t] = SERVICE_KINDS.indexOf(plain.service);
-    this.requester[t] = plain.requester;
-    this.vmId[t] = plain.vmId;
+    this.requester[t] = this.strings.numberOf(plain.requester);
+    this.vmId[t] = this.strings.numberOf(plain.vmId);
   }
 }
