@@ -22,12 +22,37 @@ export interface Change<V> {
 
 /** A value that changes over business time. Treat the fields as opaque; use the functions below. */
 export interface Timeline<V> {
-  /** Shared buffer of changes in recording order; only the first `length` belong to this version. */
-  readonly buffer: Change<V>[];
+  /**
+   * Shared buffer of changes in recording order; only the first `length` belong to this version.
+   * Undefined for a timeline of exactly one change, which is then the timeline object itself
+   * ({@link Single}).
+   */
+  readonly buffer: Change<V>[] | undefined;
   readonly length: number;
   /** Whether the first `length` changes are already in business order. */
   readonly inOrder: boolean;
 }
+
+/**
+ * A timeline of one change, which carries that change's fields itself: most timelines never grow
+ * (an order's decision, an update's schedule and its outcome, a contract's SLA), and one object of six
+ * fields costs ~90 B where a timeline, an array and a change cost ~170 B (~7 MB at 1M events,
+ * docs/benchmarks.md). It is its own (only) change.
+ */
+interface Single<V> extends Timeline<V>, Change<V> {
+  readonly buffer: undefined;
+  readonly length: 1;
+  readonly inOrder: true;
+}
+
+const single = <V>(at: number, value: V): Single<V> => ({
+  buffer: undefined,
+  length: 1,
+  inOrder: true,
+  at,
+  seq: 0,
+  value,
+});
 
 const EMPTY: Timeline<never> = Object.freeze({
   buffer: Object.freeze([]) as never[],
@@ -42,9 +67,13 @@ const before = <V>(a: Change<V>, b: Change<V>): boolean => a.at < b.at || (a.at 
 
 /** The timeline with one more change, recorded after all others, taking effect at `at`. */
 export const timelineAppend = <V>(tl: Timeline<V>, at: number, value: V): Timeline<V> => {
+  if (tl.length === 0) return single(at, value);
   const change: Change<V> = { at, seq: tl.length, value };
-  // A buffer of exactly one: most timelines (a ticket's service, a contract's SLA) never grow.
-  if (tl.length === 0) return { buffer: [change], length: 1, inOrder: true };
+  if (tl.buffer === undefined) {
+    // From one change to two: a buffer of its own, with the first change as a change object.
+    const first: Change<V> = { at: (tl as Single<V>).at, seq: 0, value: (tl as Single<V>).value };
+    return { buffer: [first, change], length: 2, inOrder: !before(change, first) };
+  }
   const last = tl.buffer[tl.length - 1];
   const inOrder = tl.inOrder && (last === undefined || !before(change, last));
   // Appending to the newest version pushes in place (or copies while short); appending to an older
@@ -57,6 +86,7 @@ const sortedCache = new WeakMap<Timeline<unknown>, readonly Change<unknown>[]>()
 
 /** Every change of the timeline in business order (ties in recording order). */
 export const timelineChanges = <V>(tl: Timeline<V>): readonly Change<V>[] => {
+  if (tl.buffer === undefined) return [tl as Single<V>];
   if (tl.inOrder && tl.length === tl.buffer.length) return tl.buffer;
   const hit = sortedCache.get(tl) as readonly Change<V>[] | undefined;
   if (hit !== undefined) return hit;
@@ -84,6 +114,7 @@ const lastIndexAtOrBefore = <V>(changes: readonly Change<V>[], length: number, t
 
 /** The change in force at business instant `t`, or undefined before the first change. */
 export const timelineChangeAt = <V>(tl: Timeline<V>, t: number): Change<V> | undefined => {
+  if (tl.buffer === undefined) return (tl as Single<V>).at <= t ? (tl as Single<V>) : undefined;
   const changes = tl.inOrder ? tl.buffer : timelineChanges(tl);
   const i = lastIndexAtOrBefore(changes, tl.length, t);
   return i < 0 ? undefined : changes[i];
@@ -96,7 +127,8 @@ export const timelineAt = <V>(tl: Timeline<V>, t: number): V | undefined => time
 export const timelineLatest = <V>(tl: Timeline<V>): V | undefined => timelineAt(tl, Number.POSITIVE_INFINITY);
 
 /** The value of the earliest change in business time, or undefined if none. */
-export const timelineEarliest = <V>(tl: Timeline<V>): V | undefined => timelineChanges(tl)[0]?.value;
+export const timelineEarliest = <V>(tl: Timeline<V>): V | undefined =>
+  tl.buffer === undefined ? (tl as Single<V>).value : timelineChanges(tl)[0]?.value;
 
 /** Whether the timeline has no change. */
 export const isTimelineEmpty = <V>(tl: Timeline<V>): boolean => tl.length === 0;

@@ -10,7 +10,9 @@ import {
   keysPresentAt,
   timelineAppend,
   timelineAt,
+  timelineChangeAt,
   timelineChanges,
+  timelineEarliest,
   timelineLatest,
   type Timeline,
 } from '../src/index.js';
@@ -166,7 +168,17 @@ describe('Persistence of versions (shared empty values, lazily built key index)'
             for (const [at, value] of model)
               if (at <= t && (best === undefined || at >= best.at)) best = { at, v: value };
             expect(timelineAt(v, t)).toBe(best?.v);
+            expect(timelineChangeAt(v, t)?.at).toBe(best?.at);
           }
+          // Every change in business order, ties in recording order (a stable sort of the model).
+          const ordered = model
+            .map(([at, value], seq) => ({ at, seq, value }))
+            .toSorted((x, y) => x.at - y.at);
+          expect(timelineChanges(v).map((c) => [c.at, c.seq, c.value])).toEqual(
+            ordered.map((c) => [c.at, c.seq, c.value]),
+          );
+          expect(timelineEarliest(v)).toBe(ordered[0]?.value);
+          expect(v.length).toBe(model.length);
         });
         expect(timelineLatest(emptyTimeline<number>())).toBeUndefined();
       }),
