@@ -13,6 +13,7 @@
  * shows or reads.
  */
 import type { WorkEntry } from '@msp-billing/contracts';
+import type { Classification } from '@msp-billing/entitlements';
 import { KeyTable, SERVICE_KINDS, type ServiceKind, type TechnicianId } from '@msp-billing/events';
 import type { ContractBook, PricedEntry } from './state.js';
 import type { TicketTable } from './ticketTable.js';
@@ -196,6 +197,23 @@ export class BasisTable {
    */
   lines = new Int32Array(0);
   lineCount = 0;
+  /**
+   * The entries issued invoices listed as held or flagged, invoice after invoice, and the
+   * classification that put each there when the invoice was issued: an issued invoice's are
+   * `heldCount` then `flaggedCount` rows from its `firstNote` (state.ts). Their ids are the entries'
+   * (which never change), their reasons the classifications'; no object or string per item.
+   */
+  noteEntry = new Int32Array(0);
+  readonly noteClassification: Classification[] = [];
+  noteCount = 0;
+
+  /** Record that an issued invoice lists entry `i` as `c` says (held or flagged). */
+  addNote(i: number, c: Classification): void {
+    this.noteEntry = grown(this.noteEntry, this.noteCount + 1, (l) => new Int32Array(l));
+    this.noteEntry[this.noteCount] = i;
+    this.noteClassification.push(c);
+    this.noteCount += 1;
+  }
 
   /** Record that the next line of an issued invoice bills row `b`. */
   addLine(b: number): void {

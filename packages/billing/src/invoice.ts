@@ -5,6 +5,7 @@
  * billable), `reversal` + `correction` (billed, changed). Nothing is billed twice, nothing is lost:
  * the sum of issued nets plus a draft's net equals the current billable amounts up to its period.
  */
+import type { Classification } from '@msp-billing/entitlements';
 import { formatInstant, type Instant, type ServiceKind } from '@msp-billing/events';
 import { Dec, ZERO, formatMoney, formatRate, vatOf } from './money.js';
 import type { BasisTable, EntryTable } from './entryTable.js';
@@ -147,7 +148,18 @@ export interface Settlement {
    * it is issued, their billed result stands for the new one, so the next walk skips them.
    */
   readonly rebased: readonly number[];
-  readonly summary: Pick<Invoice, 'included' | 'held' | 'flagged'>;
+  readonly summary: SettledSummary;
+}
+
+/**
+ * The summary of period P as a walk finds it: the included entries and their minutes, and the
+ * entries held and flagged (numbers in the EntryTable, in walk order), whose current results say why.
+ */
+export interface SettledSummary {
+  readonly includedEntries: number;
+  readonly includedMinutes: number;
+  readonly held: readonly number[];
+  readonly flagged: readonly number[];
 }
 
 /**
@@ -168,8 +180,8 @@ export const settle = (
   const rebased: number[] = [];
   let includedEntries = 0;
   let includedMinutes = 0;
-  const held: HeldEntry[] = [];
-  const flagged: FlaggedEntry[] = [];
+  const held: number[] = [];
+  const flagged: number[] = [];
   for (const i of walk) {
     const cur = rows.current(i);
     if (cur !== undefined && cur.period === period) {
@@ -177,20 +189,8 @@ export const settle = (
       if (c.status === 'included') {
         includedEntries += 1;
         includedMinutes += entries.minutes[i] as number;
-      } else if (c.status === 'held')
-        held.push({
-          workId: entries.workIdOf(i),
-          ticketId: entries.ticketIdOf(i),
-          reason: c.reason,
-        });
-      else if (c.status === 'flagged') {
-        flagged.push({
-          workId: entries.workIdOf(i),
-          ticketId: entries.ticketIdOf(i),
-          clause: c.clause,
-          reason: c.reason,
-        });
-      }
+      } else if (c.status === 'held') held.push(i);
+      else if (c.status === 'flagged') flagged.push(i);
     }
     if (summaryOnly) continue;
     const prev = entries.invoiced[i] as number;
@@ -216,9 +216,38 @@ export const settle = (
     lines,
     reversed,
     rebased,
-    summary: { included: { entries: includedEntries, minutes: includedMinutes }, held, flagged },
+    summary: { includedEntries, includedMinutes, held, flagged },
   };
 };
+
+/** Entry `i` as a held entry of an invoice, for the reason classification `c` gives. */
+const heldEntry = (entries: EntryTable, i: number, c: Classification): HeldEntry => ({
+  workId: entries.workIdOf(i),
+  ticketId: entries.ticketIdOf(i),
+  reason: c.reason,
+});
+
+/** Entry `i` as a flagged entry of an invoice, for the clause and reason classification `c` gives. */
+const flaggedEntry = (entries: EntryTable, i: number, c: Classification): FlaggedEntry => ({
+  workId: entries.workIdOf(i),
+  ticketId: entries.ticketIdOf(i),
+  clause: c.clause,
+  reason: c.reason,
+});
+
+/** The current classification of entry `i`, one a walk found held or flagged (so not voided). */
+const classificationOf = (rows: LedgerRows, i: number): Classification =>
+  (rows.current(i) as PricedEntry).classification;
+
+/** A settlement's summary as a draft invoice shows it: from the entries' current results. */
+export const summaryOf = (
+  rows: LedgerRows,
+  s: SettledSummary,
+): Pick<Invoice, 'included' | 'held' | 'flagged'> => ({
+  included: { entries: s.includedEntries, minutes: s.includedMinutes },
+  held: s.held.map((i) => heldEntry(rows.entries, i, classificationOf(rows, i))),
+  flagged: s.flagged.map((i) => flaggedEntry(rows.entries, i, classificationOf(rows, i))),
+});
 
 /** Assemble an invoice from its lines: totals with VAT (spec §5). */
 export const assembleInvoice = (
@@ -250,9 +279,6 @@ export const assembleInvoice = (
   };
 };
 
-/** No held or flagged entries: one shared value for the many issued invoices that have none. */
-const NONE: readonly never[] = Object.freeze([]);
-
 /**
  * Issue the settlement `s`: record its new lines' results as billed (rows of the BasisTable) and its
  * lines, and move the entries' billed results forward. Returns what the issued invoice keeps of its
@@ -261,7 +287,7 @@ const NONE: readonly never[] = Object.freeze([]);
 export const recordIssued = (
   rows: LedgerRows,
   s: Settlement,
-): Pick<IssuedInvoice, 'kinds' | 'firstLine' | 'summary'> => {
+): Omit<IssuedInvoice, 'period' | 'invoiceNumber' | 'currency'> => {
   const { entries, bases } = rows;
   const firstLine = bases.lineCount;
   for (const l of s.lines) {
@@ -274,7 +300,11 @@ export const recordIssued = (
   }
   // Joined, not concatenated one by one: one flat string rather than a chain of pieces.
   const kinds = s.lines.map((l) => LINE_KINDS.indexOf(l.kind)).join('');
-  const { included, held, flagged } = s.summary;
+  const { includedEntries, includedMinutes, held, flagged } = s.summary;
+  // What the held and flagged entries are listed for is kept as it is now: their classifications.
+  const firstNote = bases.noteCount;
+  for (const i of held) bases.addNote(i, classificationOf(rows, i));
+  for (const i of flagged) bases.addNote(i, classificationOf(rows, i));
   for (const i of s.reversed) entries.invoiced[i] = -1;
   // Billed results are kept as they were billed; only which generation of the entry's result one
   // stands for moves, and only when the new result bills the same (see `changed`).
@@ -282,11 +312,11 @@ export const recordIssued = (
   return {
     kinds,
     firstLine,
-    summary: {
-      included,
-      held: held.length === 0 ? NONE : held,
-      flagged: flagged.length === 0 ? NONE : flagged,
-    },
+    includedEntries,
+    includedMinutes,
+    firstNote,
+    heldCount: held.length,
+    flaggedCount: flagged.length,
   };
 };
 
@@ -302,10 +332,20 @@ export const renderIssued = (rows: LedgerRows, book: ContractBook, issued: Issue
       const b = rows.bases.lines[issued.firstLine + k] as number;
       return { kind: LINE_KINDS[Number(kind)] as LineKind, entry: rows.bases.entry[b] as number, basis: b };
     }),
-    // Copies: what a caller does with the invoice it gets cannot change the one kept.
+    // Made anew at each query: what a caller does with the invoice it gets cannot change the one kept.
     summary: {
-      included: { ...issued.summary.included },
-      held: [...issued.summary.held],
-      flagged: [...issued.summary.flagged],
+      included: { entries: issued.includedEntries, minutes: issued.includedMinutes },
+      held: Array.from({ length: issued.heldCount }, (_, k) => noted(rows, issued.firstNote + k, heldEntry)),
+      flagged: Array.from({ length: issued.flaggedCount }, (_, k) =>
+        noted(rows, issued.firstNote + issued.heldCount + k, flaggedEntry),
+      ),
     },
   });
+
+/** Note `n` of the BasisTable rendered by `as` (heldEntry or flaggedEntry). */
+const noted = <T>(
+  rows: LedgerRows,
+  n: number,
+  as: (entries: EntryTable, i: number, c: Classification) => T,
+): T =>
+  as(rows.entries, rows.bases.noteEntry[n] as number, rows.bases.noteClassification[n] as Classification);

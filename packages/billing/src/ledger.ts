@@ -57,6 +57,7 @@ import {
   assembleInvoice,
   recordIssued,
   renderIssued,
+  summaryOf,
   settle,
   type Invoice,
   type LedgerRows,
@@ -877,7 +878,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       invoiceNumber: null,
       currency,
       lines: s.lines,
-      summary: s.summary,
+      summary: summaryOf(rows, s.summary),
     });
   };
 

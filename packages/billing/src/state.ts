@@ -10,7 +10,6 @@
 import type { RateCardFacts, ContractFacts } from '@msp-billing/contracts';
 import type { Classification } from '@msp-billing/entitlements';
 import type { Dec } from './money.js';
-import type { Invoice } from './invoice.js';
 
 /** A classified and priced entry. */
 export interface PricedEntry {
@@ -55,7 +54,15 @@ export interface IssuedInvoice {
   readonly currency: string;
   readonly kinds: string;
   readonly firstLine: number;
-  readonly summary: Pick<Invoice, 'included' | 'held' | 'flagged'>;
+  /**
+   * Its summary: the included entries and their minutes, and its held and flagged entries, which are
+   * `heldCount` then `flaggedCount` rows from `firstNote` of the BasisTable's notes.
+   */
+  readonly includedEntries: number;
+  readonly includedMinutes: number;
+  readonly firstNote: number;
+  readonly heldCount: number;
+  readonly flaggedCount: number;
 }
 
 /** A contract in the Ledger: its facts and the Ledger's bookkeeping. */

@@ -325,6 +325,40 @@ describe('the invoice difference model', () => {
     expect(sep.held).toEqual([]);
   });
 
+  it('lists held and flagged entries on an issued invoice as its draft did, each in its own list, for good', () => {
+    const l = base().add('AuthorizedRequesterNamed', '2026-09-01T09:00:00+02:00', {
+      contractId: C,
+      email: 'boss@customer.example',
+    });
+    ticket(l, 't-1', 'support-request', undefined, { requester: 'dev@customer.example' });
+    ticket(l, 't-2', 'support-request', undefined, { requester: 'intern@customer.example' });
+    ticket(l, 't-3', 'source-build');
+    work(l, 'w-1', 't-1', '2026-09-10T10:00:00+02:00', 30);
+    work(l, 'w-3', 't-3', '2026-09-11T10:00:00+02:00', 20);
+    work(l, 'w-2', 't-2', '2026-09-12T11:00:00+02:00', 30);
+    const draft = invoiceOf(l.ledger(), '2026-09');
+    issue(l, '2026-09', '2026-10-01T06:00:00+02:00');
+    // After the invoice: w-1's order is confirmed, so its result changes; the issued invoice does not.
+    l.add('OrderConfirmed', '2026-10-02T09:00:00+02:00', {
+      ticketId: 't-1',
+      confirmedBy: 'boss@customer.example',
+    });
+    const ledger = l.ledger();
+    const sep = invoiceOf(ledger, '2026-09');
+    expect(draft.held.map((h) => [h.workId, h.ticketId])).toEqual([
+      ['w-1', 't-1'],
+      ['w-2', 't-2'],
+    ]);
+    expect(draft.flagged.map((f) => [f.workId, f.ticketId, f.clause])).toEqual([['w-3', 't-3', '5.2']]);
+    expect([sep.status, sep.held, sep.flagged, sep.included]).toEqual([
+      'issued',
+      draft.held,
+      draft.flagged,
+      draft.included,
+    ]);
+    expect(entryOf(ledger, 'w-1').status).toBe('billable');
+  });
+
   it('hands out copies of an issued invoice: changing one changes nothing kept', () => {
     const l = ticket(base(), 't-1', 'incident');
     ticket(l, 't-2', 'source-build');
