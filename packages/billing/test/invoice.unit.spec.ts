@@ -9,6 +9,19 @@ import { C, RATE_CARD, base, entryOf, invoiceOf, ticket, work } from './support/
 import type { DomainEvent } from '@msp-billing/events';
 import { periodOf } from '../src/index.js';
 
+/**
+ * A contract whose authorised requester is boss@, with support requests t-1 (from dev@) and t-2 (from
+ * intern@), neither authorised: their work is held until boss@ confirms or declines the order.
+ */
+const unauthorisedRequests = (): ReturnType<typeof base> => {
+  const l = base().add('AuthorizedRequesterNamed', '2026-09-01T09:00:00+02:00', {
+    contractId: C,
+    email: 'boss@customer.example',
+  });
+  ticket(l, 't-1', 'support-request', undefined, { requester: 'dev@customer.example' });
+  return ticket(l, 't-2', 'support-request', undefined, { requester: 'intern@customer.example' });
+};
+
 const issue = (l: ReturnType<typeof base>, period: string, at: string, invoiceNumber = `INV-${period}`) =>
   l.add('InvoiceIssued', at, { contractId: C, period, invoiceNumber });
 
@@ -237,12 +250,7 @@ describe('the invoice difference model', () => {
   });
 
   it('bills a held order confirmed after its period was invoiced as late-work; a declined one never', () => {
-    const l = base().add('AuthorizedRequesterNamed', '2026-09-01T09:00:00+02:00', {
-      contractId: C,
-      email: 'boss@customer.example',
-    });
-    ticket(l, 't-1', 'support-request', undefined, { requester: 'dev@customer.example' });
-    ticket(l, 't-2', 'support-request', undefined, { requester: 'intern@customer.example' });
+    const l = unauthorisedRequests();
     work(l, 'w-1', 't-1', '2026-09-10T10:00:00+02:00', 30);
     work(l, 'w-2', 't-2', '2026-09-10T11:00:00+02:00', 30);
     issue(l, '2026-09', '2026-10-01T06:00:00+02:00');
@@ -326,12 +334,7 @@ describe('the invoice difference model', () => {
   });
 
   it('lists held and flagged entries on an issued invoice as its draft did, each in its own list, for good', () => {
-    const l = base().add('AuthorizedRequesterNamed', '2026-09-01T09:00:00+02:00', {
-      contractId: C,
-      email: 'boss@customer.example',
-    });
-    ticket(l, 't-1', 'support-request', undefined, { requester: 'dev@customer.example' });
-    ticket(l, 't-2', 'support-request', undefined, { requester: 'intern@customer.example' });
+    const l = unauthorisedRequests();
     ticket(l, 't-3', 'source-build');
     work(l, 'w-1', 't-1', '2026-09-10T10:00:00+02:00', 30);
     work(l, 'w-3', 't-3', '2026-09-11T10:00:00+02:00', 20);
