@@ -29,14 +29,19 @@ export const CURRENT = 4;
 const serviceCode = (s: ServiceKind | undefined): number =>
   s === undefined ? 0 : SERVICE_KINDS.indexOf(s) + 1;
 
-/** Grow a typed column to hold `n` rows (by half again, so the room kept is a third at most). */
-export const grown = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array>(
-  column: T,
-  n: number,
-  make: (length: number) => T,
-): T => {
+/** A typed array a column of these tables can be. */
+type Column = Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array;
+
+/**
+ * `column` grown to hold at least `n` rows, as the same kind of typed array (by half again, so the
+ * room kept is a third at most); `column` itself when it already does. A table grows all its
+ * columns of one length together, when a row would not fit (`capacity`).
+ */
+export const grown = <T extends Column>(column: T, n: number): T => {
   if (n <= column.length) return column;
-  const next = make(Math.max(n, 1024, Math.ceil(column.length * 1.5)));
+  const next = new (column.constructor as new (length: number) => T)(
+    Math.max(n, 1024, Math.ceil(column.length * 1.5)),
+  );
   next.set(column);
   return next;
 };
@@ -89,18 +94,7 @@ export class EntryTable {
   add(e: WorkEntry, t: number): number {
     const i = this.size;
     const n = i + 1;
-    this.startedAt = grown(this.startedAt, n, (l) => new Float64Array(l));
-    this.minutes = grown(this.minutes, n, (l) => new Uint16Array(l));
-    this.service = grown(this.service, n, (l) => new Uint8Array(l));
-    this.flags = grown(this.flags, n, (l) => new Uint8Array(l));
-    this.listedGroups = grown(this.listedGroups, n, (l) => new Uint8Array(l));
-    this.ticket = grown(this.ticket, n, (l) => new Int32Array(l));
-    this.next = grown(this.next, n, (l) => new Int32Array(l));
-    this.corrections = grown(this.corrections, n, (l) => new Uint32Array(l));
-    this.gen = grown(this.gen, n, (l) => new Uint32Array(l));
-    this.invoiced = grown(this.invoiced, n, (l) => new Int32Array(l));
-    this.technician = grown(this.technician, n, (l) => new Int32Array(l));
-    this.period = grown(this.period, n, (l) => new Int32Array(l));
+    if (n > this.flags.length) this.grow(n);
     if (this.ids.findOrAdd(e.workId) !== ~i) throw new Error(`work entry ${e.workId} added twice`);
     this.technician[i] = this.technicians.numberOf(e.technician);
     this.priced.push(undefined);
@@ -111,6 +105,22 @@ export class EntryTable {
     this.write(i, e);
     this.size = n;
     return i;
+  }
+
+  /** Room for `n` entries in every typed column (they all have one length). */
+  private grow(n: number): void {
+    this.startedAt = grown(this.startedAt, n);
+    this.minutes = grown(this.minutes, n);
+    this.service = grown(this.service, n);
+    this.flags = grown(this.flags, n);
+    this.listedGroups = grown(this.listedGroups, n);
+    this.ticket = grown(this.ticket, n);
+    this.next = grown(this.next, n);
+    this.corrections = grown(this.corrections, n);
+    this.gen = grown(this.gen, n);
+    this.invoiced = grown(this.invoiced, n);
+    this.technician = grown(this.technician, n);
+    this.period = grown(this.period, n);
   }
 
   /** Replace the values of entry `i` (its id, ticket and technician never change). */
@@ -209,7 +219,7 @@ export class BasisTable {
 
   /** Record that an issued invoice lists entry `i` as `c` says (held or flagged). */
   addNote(i: number, c: Classification): void {
-    this.noteEntry = grown(this.noteEntry, this.noteCount + 1, (l) => new Int32Array(l));
+    this.noteEntry = grown(this.noteEntry, this.noteCount + 1);
     this.noteEntry[this.noteCount] = i;
     this.noteClassification.push(c);
     this.noteCount += 1;
@@ -217,7 +227,7 @@ export class BasisTable {
 
   /** Record that the next line of an issued invoice bills row `b`. */
   addLine(b: number): void {
-    this.lines = grown(this.lines, this.lineCount + 1, (l) => new Int32Array(l));
+    this.lines = grown(this.lines, this.lineCount + 1);
     this.lines[this.lineCount] = b;
     this.lineCount += 1;
   }
@@ -226,10 +236,12 @@ export class BasisTable {
   add(entries: EntryTable, i: number): number {
     const b = this.size;
     const n = b + 1;
-    this.entry = grown(this.entry, n, (l) => new Int32Array(l));
-    this.gen = grown(this.gen, n, (l) => new Uint32Array(l));
-    this.startedAt = grown(this.startedAt, n, (l) => new Float64Array(l));
-    this.minutes = grown(this.minutes, n, (l) => new Uint16Array(l));
+    if (n > this.entry.length) {
+      this.entry = grown(this.entry, n);
+      this.gen = grown(this.gen, n);
+      this.startedAt = grown(this.startedAt, n);
+      this.minutes = grown(this.minutes, n);
+    }
     this.priced.push(entries.priced[i] as PricedEntry);
     this.entry[b] = i;
     this.gen[b] = entries.gen[i] as number;

@@ -44,13 +44,16 @@ export class TicketTable {
   add(facts: TicketFacts, book: ContractBook): number {
     const t = this.size;
     const n = t + 1;
-    this.openedAt = grown(this.openedAt, n, (l) => new Float64Array(l));
-    this.channel = grown(this.channel, n, (l) => new Uint8Array(l));
-    this.service = grown(this.service, n, (l) => new Uint8Array(l));
-    this.first = grown(this.first, n, (l) => new Int32Array(l));
-    this.book = grown(this.book, n, (l) => new Int32Array(l));
-    this.requester = grown(this.requester, n, (l) => new Int32Array(l));
-    this.vmId = grown(this.vmId, n, (l) => new Int32Array(l));
+    if (n > this.first.length) {
+      // Every typed column has one length: room for `n` tickets in all of them.
+      this.openedAt = grown(this.openedAt, n);
+      this.channel = grown(this.channel, n);
+      this.service = grown(this.service, n);
+      this.first = grown(this.first, n);
+      this.book = grown(this.book, n);
+      this.requester = grown(this.requester, n);
+      this.vmId = grown(this.vmId, n);
+    }
     if (this.ids.findOrAdd(facts.ticketId) !== ~t) throw new Error(`ticket ${facts.ticketId} added twice`);
     this.book[t] = this.books.numberOf(book);
     this.facts.push(facts);

@@ -10,6 +10,10 @@
  * requesters); past that, a value not seen before is numbered without being remembered for lookup,
  * so that a log of unique values costs a pointer and a number each, not a Map entry too. Numbers are
  * never reused: a value read back by its number is always the value that was numbered.
+ *
+ * Not a KeyTable (@msp-billing/events), which numbers ids off the heap but makes a key's string
+ * again each time it is read: these values are read at every classification and line, so the table
+ * hands back the value itself; and a book is an object, not a string.
  */
 
 /** Distinct values remembered for lookup, per table. */
