@@ -5,7 +5,7 @@
  * opening files with a typed error when they cannot be read.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -441,6 +441,41 @@ describe('openEventSource', () => {
     });
     expect(child.stderr).toBe('');
     expect(child.stdout.trim().split('\n')).toEqual(['1 event', '3 invalid', '4 duplicate']);
+  });
+
+  it('reads a file of many reads, lines across their edges, into one buffer it reuses', async () => {
+    // About 1.2 MB: several 256 KiB reads, each ending inside a line, with multi-byte characters.
+    const text = Array.from({ length: 6000 }, (_, n) =>
+      JSON.stringify({
+        id: `e-${n}`,
+        type: 'ProvisioningCompleted',
+        occurredAt: '2026-10-05T09:00:00+02:00',
+        data: { contractId: `c-ä€😀-${'x'.repeat(n % 200)}` },
+      }),
+    ).join('\n');
+    const path = join(dir, 'many-reads.ndjson');
+    writeFileSync(path, text);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of openEventSource(path)) chunks.push(Uint8Array.from(chunk));
+    expect(chunks.length).toBeGreaterThan(4);
+    expect(Buffer.concat(chunks).equals(Buffer.from(text, 'utf8'))).toBe(true);
+    // The reader's items equal those of the same bytes given as one chunk.
+    const items = await collect(openEventSource(path));
+    expect(items).toEqual(await collect(fromChunks(Buffer.from(text, 'utf8'))));
+    expect(items).toHaveLength(6000);
+  });
+
+  it('closes the file when its reader stops early', async () => {
+    const path = join(dir, 'early.ndjson');
+    writeFileSync(path, `${line('e-1')}\n${line('e-2')}\n`);
+    const open = (): number => readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let n = 0; n < 20; n++)
+      for await (const item of readNdjson(openEventSource(path))) {
+        expect(item.kind).toBe('event');
+        break;
+      }
+    expect(open()).toBe(before);
   });
 
   it('fails with a tagged SourceUnreadable for a missing file or a directory', async () => {
