@@ -1,12 +1,21 @@
 /**
- * The Ledger's tickets by number (the order they were opened), as columns. Most tickets are plain:
- * opened by `TicketOpened`, with nothing recorded on them since but work (`asPlainTicket` of
- * @msp-billing/contracts). A plain ticket keeps only the values it is made of here, and its facts are
- * made again from them when asked for (`plainTicketFacts`, equal to what `evolveTicketFacts` folds);
- * every other ticket keeps its facts object. An object of facts per ticket cost ~190 B with its slot,
- * ~70 B as columns (docs/benchmarks.md).
+ * The Ledger's tickets by number (the order they were opened), as columns. A ticket keeps the values
+ * it was opened with here (`ticketOpening` of @msp-billing/contracts), and what was recorded on it
+ * since as a `TicketRecord` — none for a plain ticket, opened by `TicketOpened` with nothing recorded
+ * on it since but work, as most are — and its facts are made again from them when asked for
+ * (`ticketFactsOf`, equal to what `evolveTicketFacts` folds). An object of facts per ticket cost
+ * ~190 B with its slot, ~70 B as columns (docs/benchmarks.md); a ticket with an update, a decision or
+ * a safety measure keeps a record of 64 B instead of facts of 128 B and its own copy of its id.
  */
-import { asPlainTicket, plainTicketFacts, type TicketFacts } from '@msp-billing/contracts';
+import {
+  isPlainRecord,
+  plainTicketFacts,
+  ticketFactsOf,
+  ticketOpening,
+  ticketRecord,
+  type TicketFacts,
+  type TicketRecord,
+} from '@msp-billing/contracts';
 import {
   KeyTable,
   SERVICE_KINDS,
@@ -26,9 +35,15 @@ export class TicketTable {
   /** Its contract's book, as a number of `books` (see {@link TicketTable.bookOf}). */
   book = new Int32Array(0);
   private readonly books = new ValueTable<ContractBook>();
-  /** Its facts, unless it is plain: then undefined, and the columns below hold its values. */
-  readonly facts: (TicketFacts | undefined)[] = [];
-  /** A plain ticket's requester and VM, as numbers of `strings` (0: none). */
+  /** What was recorded on it since it was opened; undefined while it is plain. */
+  private readonly records: (TicketRecord | undefined)[] = [];
+  /**
+   * The tickets whose facts the columns and records cannot hold, kept whole: those with work entries
+   * in their facts, or a channel or service the wire format does not have (an embedding program's).
+   * The Ledger's never are.
+   */
+  private readonly whole = new Map<number, TicketFacts>();
+  /** Its requester and VM, as numbers of `strings` (0: none). */
   requester = new Int32Array(0);
   vmId = new Int32Array(0);
   private readonly strings = new ValueTable<string>();
@@ -56,7 +71,7 @@ export class TicketTable {
     }
     if (this.ids.findOrAdd(facts.ticketId) !== ~t) throw new Error(`ticket ${facts.ticketId} added twice`);
     this.book[t] = this.books.numberOf(book);
-    this.facts.push(facts);
+    this.records.push(undefined);
     this.first[t] = -1;
     this.size = n;
     this.set(t, facts);
@@ -78,10 +93,12 @@ export class TicketTable {
 
   /** Ticket `t`'s current facts. */
   factsOf(t: number): TicketFacts {
-    const kept = this.facts[t];
-    if (kept !== undefined) return kept;
+    if (this.whole.size > 0) {
+      const kept = this.whole.get(t);
+      if (kept !== undefined) return kept;
+    }
     const channel = this.channel[t] as number;
-    return plainTicketFacts({
+    const opening = {
       ticketId: this.ticketIdOf(t),
       contractId: this.bookOf(t).facts.contractId,
       openedAt: this.openedAt[t] as number,
@@ -89,27 +106,32 @@ export class TicketTable {
       requester: this.strings.valueOf(this.requester[t] as number),
       vmId: this.strings.valueOf(this.vmId[t] as number),
       service: SERVICE_KINDS[this.service[t] as number] as ServiceKind,
-    });
+    };
+    const record = this.records[t];
+    return record === undefined ? plainTicketFacts(opening) : ticketFactsOf(opening, record);
   }
 
   /** Replace ticket `t`'s facts (its id and contract never change). */
   set(t: number, facts: TicketFacts): void {
-    const plain = asPlainTicket(facts);
+    const record = ticketRecord(facts);
+    const opening = ticketOpening(facts);
     // Only values the columns hold exactly: a decoded event's always are; one an embedding program
     // built itself may name a channel or service the wire format does not have.
     if (
-      plain === undefined ||
-      (plain.channel !== undefined && !TICKET_CHANNELS.includes(plain.channel)) ||
-      !SERVICE_KINDS.includes(plain.service)
+      record === undefined ||
+      (opening.channel !== undefined && !TICKET_CHANNELS.includes(opening.channel)) ||
+      !SERVICE_KINDS.includes(opening.service)
     ) {
-      this.facts[t] = facts;
+      this.whole.set(t, facts);
+      this.records[t] = undefined;
       return;
     }
-    this.facts[t] = undefined;
-    this.openedAt[t] = plain.openedAt;
-    this.channel[t] = plain.channel === undefined ? 0 : TICKET_CHANNELS.indexOf(plain.channel) + 1;
-    this.service[t] = SERVICE_KINDS.indexOf(plain.service);
-    this.requester[t] = this.strings.numberOf(plain.requester);
-    this.vmId[t] = this.strings.numberOf(plain.vmId);
+    if (this.whole.size > 0) this.whole.delete(t);
+    this.records[t] = isPlainRecord(record) ? undefined : record;
+    this.openedAt[t] = opening.openedAt;
+    this.channel[t] = opening.channel === undefined ? 0 : TICKET_CHANNELS.indexOf(opening.channel) + 1;
+    this.service[t] = SERVICE_KINDS.indexOf(opening.service);
+    this.requester[t] = this.strings.numberOf(opening.requester);
+    this.vmId[t] = this.strings.numberOf(opening.vmId);
   }
 }

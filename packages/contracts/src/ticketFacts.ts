@@ -38,7 +38,13 @@ export interface UpdateFacts {
   readonly scope: UpdateScope;
   readonly vendorSupported: boolean;
   readonly schedules: Timeline<UpdateSchedule>;
-  readonly outcomes: Timeline<{ readonly applied: boolean; readonly rolledBack?: boolean }>;
+  readonly outcomes: Timeline<UpdateOutcome>;
+}
+
+/** One `UpdateApplied` or `UpdateFailed` (4.1). */
+export interface UpdateOutcome {
+  readonly applied: boolean;
+  readonly rolledBack?: boolean;
 }
 
 /** The measure of a ticket opened by `SafetyMeasureTaken` (4.2). */
@@ -121,10 +127,12 @@ const opened = (
 });
 
 /**
- * What a ticket opened by `TicketOpened`, with nothing recorded on it since, is made of: every other
- * field of its facts is a shared empty value. A projection that keeps hundreds of thousands of such
- * tickets can keep these values (in columns) and make the facts again when asked, with
- * {@link plainTicketFacts}; {@link asPlainTicket} tells which tickets are plain.
+ * The values a ticket was opened with, which never change: what a ticket opened by `TicketOpened`,
+ * with nothing recorded on it since, is made of (a plain ticket: every other field of its facts is
+ * a shared empty value). A projection that keeps hundreds of thousands of tickets can keep these
+ * values (in columns), with a {@link TicketRecord} for a ticket that is not plain, and make the
+ * facts again when asked, with {@link ticketFactsOf}; {@link ticketOpening} and {@link ticketRecord}
+ * take facts apart.
  */
 export interface PlainTicket {
   readonly ticketId: string;
@@ -136,39 +144,90 @@ export interface PlainTicket {
   readonly service: ServiceKind;
 }
 
+/**
+ * What a ticket's facts hold beyond its {@link PlainTicket} values and its work entries: how it was
+ * opened, and the reclassifications, update and decisions recorded on it since.
+ */
+export interface TicketRecord {
+  readonly origin: TicketOrigin;
+  readonly reclassifications: Timeline<ServiceKind>;
+  readonly update: UpdateFacts | undefined;
+  readonly safetyMeasure: SafetyMeasureFacts | undefined;
+  readonly decisions: Timeline<OrderDecision>;
+}
+
+/** The record of a plain ticket: opened by `TicketOpened`, nothing recorded on it since. */
+const PLAIN_RECORD: TicketRecord = {
+  origin: 'ticket',
+  reclassifications: emptyTimeline(),
+  update: undefined,
+  safetyMeasure: undefined,
+  decisions: emptyTimeline(),
+};
+
+/**
+ * The facts of the ticket opened with `p` and with the record `r`, without work entries: equal to
+ * those `evolveTicketFacts` folds when `p` and `r` were taken from them (a literal of the one shape
+ * every TicketFacts has, see `opened`).
+ */
+export const ticketFactsOf = (p: PlainTicket, r: TicketRecord): TicketFacts => ({
+  ticketId: p.ticketId,
+  contractId: p.contractId,
+  openedAt: p.openedAt,
+  origin: r.origin,
+  channel: p.channel,
+  requester: p.requester,
+  vmId: p.vmId,
+  openedService: p.service,
+  reclassifications: r.reclassifications,
+  update: r.update,
+  safetyMeasure: r.safetyMeasure,
+  decisions: r.decisions,
+  entries: emptyKeyedLog(),
+});
+
 /** The facts of the plain ticket `p`: equal to those `evolveTicketFacts` folds from its `TicketOpened`. */
-export const plainTicketFacts = (p: PlainTicket): TicketFacts =>
-  opened(
-    {
-      ticketId: p.ticketId,
-      contractId: p.contractId,
-      openedAt: p.openedAt,
-      origin: 'ticket',
-      channel: p.channel,
-      requester: p.requester,
-      vmId: p.vmId,
-    },
-    p.service,
-  );
+export const plainTicketFacts = (p: PlainTicket): TicketFacts => ticketFactsOf(p, PLAIN_RECORD);
+
+/** The values `t` was opened with. */
+export const ticketOpening = (t: TicketFacts): PlainTicket => ({
+  ticketId: t.ticketId,
+  contractId: t.contractId,
+  openedAt: t.openedAt,
+  channel: t.channel,
+  requester: t.requester,
+  vmId: t.vmId,
+  service: t.openedService,
+});
+
+/** Whether `r` is the record of a plain ticket. */
+export const isPlainRecord = (r: TicketRecord): boolean =>
+  r.origin === 'ticket' &&
+  r.update === undefined &&
+  r.safetyMeasure === undefined &&
+  r.reclassifications.length === 0 &&
+  r.decisions.length === 0;
+
+/**
+ * The record of `t` (see {@link TicketRecord}), so that `ticketFactsOf(ticketOpening(t), record)`
+ * equals `t`; undefined when `t` has work entries in its facts (which a record does not hold).
+ */
+export const ticketRecord = (t: TicketFacts): TicketRecord | undefined =>
+  t.entries.length > 0
+    ? undefined
+    : {
+        origin: t.origin,
+        reclassifications: t.reclassifications,
+        update: t.update,
+        safetyMeasure: t.safetyMeasure,
+        decisions: t.decisions,
+      };
 
 /** The values of `t` when it is plain (see {@link PlainTicket}), else undefined. */
-export const asPlainTicket = (t: TicketFacts): PlainTicket | undefined =>
-  t.origin === 'ticket' &&
-  t.update === undefined &&
-  t.safetyMeasure === undefined &&
-  t.reclassifications.length === 0 &&
-  t.decisions.length === 0 &&
-  t.entries.length === 0
-    ? {
-        ticketId: t.ticketId,
-        contractId: t.contractId,
-        openedAt: t.openedAt,
-        channel: t.channel,
-        requester: t.requester,
-        vmId: t.vmId,
-        service: t.openedService,
-      }
-    : undefined;
+export const asPlainTicket = (t: TicketFacts): PlainTicket | undefined => {
+  const r = ticketRecord(t);
+  return r !== undefined && isPlainRecord(r) ? ticketOpening(t) : undefined;
+};
 
 /**
  * The ticket's current service: the latest reclassification in business time, else as opened. The
@@ -272,6 +331,11 @@ const update = (t: TicketFacts, p: Patch): TicketFacts => ({
   entries: p.entries ?? t.entries,
 });
 
+/** An update's outcomes: three values, shared by every ticket (facts are never changed in place). */
+const APPLIED: UpdateOutcome = { applied: true };
+const FAILED: UpdateOutcome = { applied: false, rolledBack: false };
+const ROLLED_BACK: UpdateOutcome = { applied: false, rolledBack: true };
+
 type WorkEventData<T extends DomainEvent['type']> = Extract<DomainEvent, { type: T }>['data'];
 
 /**
@@ -319,13 +383,13 @@ export const evolveTicketFacts = (t: TicketState, e: DomainEvent): TicketState =
     case 'OrderConfirmed':
       return e.data.ticketId === t.ticketId
         ? update(t, {
-            decisions: timelineAppend(t.decisions, at, { kind: 'confirmed', by: e.data.confirmedBy }),
+            decisions: timelineAppend(t.decisions, at, { kind: 'confirmed', by: intern(e.data.confirmedBy) }),
           })
         : t;
     case 'OrderDeclined':
       return e.data.ticketId === t.ticketId
         ? update(t, {
-            decisions: timelineAppend(t.decisions, at, { kind: 'declined', by: e.data.declinedBy }),
+            decisions: timelineAppend(t.decisions, at, { kind: 'declined', by: intern(e.data.declinedBy) }),
           })
         : t;
     case 'UpdateScheduled':
@@ -348,9 +412,7 @@ export const evolveTicketFacts = (t: TicketState, e: DomainEvent): TicketState =
           outcomes: timelineAppend(
             t.update.outcomes,
             at,
-            e.type === 'UpdateApplied'
-              ? { applied: true }
-              : { applied: false, rolledBack: e.data.rolledBack },
+            e.type === 'UpdateApplied' ? APPLIED : e.data.rolledBack ? ROLLED_BACK : FAILED,
           ),
         },
       });

@@ -1,11 +1,12 @@
 /**
- * The Ledger keeps a plain ticket (opened by `TicketOpened`, nothing recorded on it since) as the
- * values it is made of, and makes its facts again when asked (billing ticketTable.ts). This pins that
- * the facts it gives back are exactly those `evolveTicketFacts` folded, for every ticket after every
- * event of generated logs, plain or not, and that the generated logs had both kinds.
+ * The Ledger keeps a ticket as the values it was opened with, and a record of what was recorded on it
+ * since unless it is plain (opened by `TicketOpened`, nothing recorded on it since), and makes its
+ * facts again when asked (billing ticketTable.ts); a ticket with work entries in its facts is kept
+ * whole. This pins that the facts it gives back are exactly those `evolveTicketFacts` folded, for
+ * every ticket after every event of generated logs, and that the generated logs had all three kinds.
  */
 import * as fc from 'fast-check';
-import { asPlainTicket, evolveTicketFacts, type TicketFacts } from '@msp-billing/contracts';
+import { asPlainTicket, evolveTicketFacts, ticketRecord, type TicketFacts } from '@msp-billing/contracts';
 import { TicketTable, type ContractBook } from '@msp-billing/billing';
 import { describe, expect, it } from 'vitest';
 import { arbitraryLog, decodeAll } from '../src/index.js';
@@ -16,9 +17,10 @@ const numRuns = Number(process.env['MSP_LAW_RUNS'] ?? 300);
 const bookOf = (contractId: string): ContractBook => ({ facts: { contractId } }) as unknown as ContractBook;
 
 describe("the Ledger's tickets", () => {
-  it('give back the facts evolveTicketFacts folds, for plain tickets and the others', () => {
+  it('give back the facts evolveTicketFacts folds, for plain tickets, recorded ones and whole ones', () => {
     let plain = 0;
-    let other = 0;
+    let recorded = 0;
+    let whole = 0;
     fc.assert(
       fc.property(arbitraryLog(), (wire) => {
         const table = new TicketTable();
@@ -35,15 +37,17 @@ describe("the Ledger's tickets", () => {
           if (t === undefined) numbers.set(id, (t = table.add(after, bookOf(after.contractId))));
           else table.set(t, after);
           expect(table.factsOf(t)).toStrictEqual(after);
-          if (asPlainTicket(after) === undefined) other += 1;
-          else plain += 1;
+          if (asPlainTicket(after) !== undefined) plain += 1;
+          else if (ticketRecord(after) !== undefined) recorded += 1;
+          else whole += 1;
         }
         for (const [id, t] of numbers) expect(table.factsOf(t)).toStrictEqual(facts.get(id));
       }),
       { numRuns },
     );
     expect(plain).toBeGreaterThan(0);
-    expect(other).toBeGreaterThan(0);
+    expect(recorded).toBeGreaterThan(0);
+    expect(whole).toBeGreaterThan(0);
   });
 
   it('keep the facts object of a ticket whose channel or service the wire format does not have', () => {
