@@ -6,6 +6,7 @@ import {
   evolveTicketFacts,
   latestSchedule,
   orderDecision,
+  timelineChanges,
   workEntry,
   type TicketFacts,
 } from '../src/index.js';
@@ -141,5 +142,25 @@ describe('TicketFacts', () => {
       ev('WorkLogCorrected', 'e-c', '2026-10-04T00:00:00Z', { workId: 'w-1', reason: 'typo', minutes: 45 }),
     );
     expect(workEntry(v, 'w-1')).toMatchObject({ minutes: 30, voided: true });
+  });
+
+  it('keeps each update outcome as recorded, the latest in business time last; and who decided an order', () => {
+    const outcomes = (t: TicketFacts): unknown =>
+      t.update === undefined ? undefined : timelineChanges(t.update.outcomes).map((c) => c.value);
+    const failed = (id: string, time: string, rolledBack: boolean): DomainEvent =>
+      ev('UpdateFailed', id, time, { ticketId: 't-u', rolledBack });
+    const t = fold(
+      UPDATE,
+      failed('e-f1', '2026-10-03T00:00:00Z', true),
+      failed('e-f2', '2026-10-04T00:00:00Z', false),
+      ev('UpdateApplied', 'e-a', '2026-10-05T00:00:00Z', { ticketId: 't-u' }),
+      ev('OrderDeclined', 'e-d', '2026-10-06T00:00:00Z', { ticketId: 't-u', declinedBy: 'boss@example.com' }),
+    );
+    expect(outcomes(t)).toEqual([
+      { applied: false, rolledBack: true },
+      { applied: false, rolledBack: false },
+      { applied: true },
+    ]);
+    expect(orderDecision(t)).toEqual({ kind: 'declined', by: 'boss@example.com' });
   });
 });
