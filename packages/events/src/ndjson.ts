@@ -548,13 +548,22 @@ const sourceUnreadable = (path: string, err: unknown): SourceUnreadable => {
 /** Bytes read from a file at a time (about three windows each, see WINDOW_BYTES). */
 const READ_BYTES = 262_144;
 
-/** The chunks of standard input, as {@link openEventSource} yields them. */
+/**
+ * The chunks of standard input, as {@link openEventSource} yields them. Iterated by hand, so that a
+ * consumer that stops early leaves standard input open (it is the process's own), and only the
+ * source's own failures become SourceUnreadable.
+ */
 async function* stdinChunks(): AsyncGenerator<Uint8Array> {
-  try {
-    for await (const c of process.stdin as AsyncIterable<Uint8Array | string>)
-      yield typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
-  } catch (err) {
-    throw sourceUnreadable('-', err);
+  const it = (process.stdin as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
+  for (;;) {
+    let r: IteratorResult<Uint8Array | string>;
+    try {
+      r = await it.next();
+    } catch (err) {
+      throw sourceUnreadable('-', err);
+    }
+    if (r.done === true) return;
+    yield typeof r.value === 'string' ? Buffer.from(r.value, 'utf8') : r.value;
   }
 }
 
