@@ -102,31 +102,6 @@ export interface TicketFacts {
 export type TicketState = TicketFacts | undefined;
 
 /**
- * A newly opened ticket. Every TicketFacts is built with the same keys in the same order (here and in
- * `update`), absent ones undefined: one object shape for all tickets keeps property reads fast and
- * the objects small on logs with hundreds of thousands of tickets.
- */
-const opened = (
-  base: Pick<TicketFacts, 'ticketId' | 'contractId' | 'openedAt' | 'origin'> &
-    Partial<Pick<TicketFacts, 'channel' | 'requester' | 'vmId' | 'update' | 'safetyMeasure'>>,
-  service: ServiceKind,
-): TicketFacts => ({
-  ticketId: base.ticketId,
-  contractId: base.contractId,
-  openedAt: base.openedAt,
-  origin: base.origin,
-  channel: base.channel,
-  requester: base.requester,
-  vmId: base.vmId,
-  openedService: service,
-  reclassifications: emptyTimeline(),
-  update: base.update,
-  safetyMeasure: base.safetyMeasure,
-  decisions: emptyTimeline(),
-  entries: emptyKeyedLog(),
-});
-
-/**
  * The values a ticket was opened with, which never change: what a ticket opened by `TicketOpened`,
  * with nothing recorded on it since, is made of (a plain ticket: every other field of its facts is
  * a shared empty value). A projection that keeps hundreds of thousands of tickets can keep these
@@ -167,8 +142,10 @@ const PLAIN_RECORD: TicketRecord = {
 
 /**
  * The facts of the ticket opened with `p` and with the record `r`, without work entries: equal to
- * those `evolveTicketFacts` folds when `p` and `r` were taken from them (a literal of the one shape
- * every TicketFacts has, see `opened`).
+ * those `evolveTicketFacts` folds when `p` and `r` were taken from them, and how it opens every
+ * ticket. Every TicketFacts is built with the same keys in the same order (here and in `update`),
+ * absent ones undefined: one object shape for all tickets keeps property reads fast and the objects
+ * small on logs with hundreds of thousands of tickets.
  */
 export const ticketFactsOf = (p: PlainTicket, r: TicketRecord): TicketFacts => ({
   ticketId: p.ticketId,
@@ -269,15 +246,19 @@ const openingOf = (e: DomainEvent): TicketFacts | undefined => {
     }
     case 'UpdateRequested': {
       const d = e.data;
-      return opened(
+      return ticketFactsOf(
         {
           ticketId: d.ticketId,
           contractId: d.contractId,
           openedAt: at,
-          origin: 'update-request',
           channel: d.channel,
           requester: internOptional(d.requester),
           vmId: internOptional(d.vmId),
+          service: 'update-installation',
+        },
+        {
+          origin: 'update-request',
+          reclassifications: emptyTimeline(),
           update: {
             software: d.software,
             scope: d.scope,
@@ -285,26 +266,35 @@ const openingOf = (e: DomainEvent): TicketFacts | undefined => {
             schedules: emptyTimeline(),
             outcomes: emptyTimeline(),
           },
+          safetyMeasure: undefined,
+          decisions: emptyTimeline(),
         },
-        'update-installation',
       );
     }
     case 'SafetyMeasureTaken': {
       const d = e.data;
-      return opened(
+      return ticketFactsOf(
         {
           ticketId: d.ticketId,
           contractId: d.contractId,
           openedAt: at,
+          channel: undefined,
+          requester: undefined,
+          vmId: undefined,
+          service: 'safety-measure',
+        },
+        {
           origin: 'safety-measure',
+          reclassifications: emptyTimeline(),
+          update: undefined,
           safetyMeasure: {
             takenAt: at,
             justification: d.justification,
             ...(d.alertId === undefined ? {} : { alertId: d.alertId }),
             description: d.description,
           },
+          decisions: emptyTimeline(),
         },
-        'safety-measure',
       );
     }
     default:
