@@ -11,4 +11,5 @@ export * from './catalog.js';
 export * from './decode.js';
 export * from './streams.js';
 export * from './ndjson.js';
+export { parseJsonLine } from './jsonLine.js';
 export { IdTable, KeyTable } from './idTable.js';

@@ -13,6 +13,7 @@ import type { DomainEvent } from './catalog.js';
 import { decodeEvent, type DecodeError } from './decode.js';
 import { eventFingerprint } from './fingerprint.js';
 import { IdTable } from './idTable.js';
+import { parseJsonLine } from './jsonLine.js';
 
 /** Why a line was refused: a {@link DecodeError}, or a reader-level tag (line too long, bad UTF-8, …). */
 export interface NdjsonLineError {
@@ -59,47 +60,6 @@ export interface NdjsonOptions {
   /** Filled in while reading; for tests and diagnostics. */
   readonly stats?: NdjsonStats;
 }
-
-const ID_HEAD = '{"id":"';
-/** The longest string value V8's JSON.parse internalizes (kMaxInternalizedStringValueLength, V8 11.3). */
-const INTERNALIZED_MAX = 10;
-
-/**
- * What `JSON.parse(text)` gives or throws, with a short event id at the very start of the line made
- * outside JSON.parse (the NDJSON readers' parser; a property in test/parseJsonLine.unit.spec.ts pins
- * it to JSON.parse).
- * V8's JSON.parse internalizes every string value of at most 10 characters: the string goes to the
- * old generation and the string table, and only a full GC frees it. Nearly every line starts with
- * `{"id":"<id>",` and the id is used once, so such an id is taken out of the text (a young string)
- * and the rest parsed as an object of its own. Only on the exact fast path: the id without escapes
- * or control characters, followed by `,"`; anything else, or a rest that does not parse, is parsed
- * whole, so that errors are JSON.parse's own. A later duplicate `"id"` key wins, as in JSON.parse.
- */
-export const parseJsonLine = (text: string): unknown => {
-  if (!text.startsWith(ID_HEAD)) return JSON.parse(text);
-  const start = ID_HEAD.length;
-  const end = text.indexOf('"', start);
-  if (
-    end < 0 ||
-    end - start > INTERNALIZED_MAX ||
-    text.charCodeAt(end + 1) !== 0x2c ||
-    text.charCodeAt(end + 2) !== 0x22
-  )
-    return JSON.parse(text);
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c === 0x5c) return JSON.parse(text);
-  }
-  let rest: unknown;
-  try {
-    rest = JSON.parse(`{${text.slice(end + 2)}`);
-  } catch {
-    return JSON.parse(text);
-  }
-  const o = rest as Record<string, unknown>;
-  if (!Object.hasOwn(o, 'id')) o['id'] = text.slice(start, end);
-  return o;
-};
 
 /** Default longest line: 1 MiB. */
 export const DEFAULT_MAX_LINE_BYTES = 1_048_576;
