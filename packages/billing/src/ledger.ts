@@ -436,10 +436,20 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     touch(i);
   };
 
-  /** Something every entry of `book` reads changed (booking, cancellation, rates). */
+  /** Something every entry of `book` reads changed (booking, cancellation). */
   const touchAll = (book: ContractBook): void => {
     for (const i of book.entries) entries.flags[i] = (entries.flags[i] as number) & ~CURRENT;
     book.allDirty = true;
+  };
+
+  /**
+   * A rate of `book`'s card effective from `from` was set. The rate in force at an instant is the
+   * last one effective at or before it, so the new rate changes it only at `from` and after; an
+   * entry is priced at the rate in force when it started, so only the entries started then may have
+   * another result.
+   */
+  const touchStartedFrom = (book: ContractBook, from: number): void => {
+    for (const i of book.entries) if ((entries.startedAt[i] as number) >= from) touch(i);
   };
 
   /** Record that a fact group of `book` changed: the results of the entries that read it may have. */
@@ -705,17 +715,17 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const fold = (ev: DomainEvent): void => {
     switch (ev.type) {
       case 'RateCardPublished':
-      case 'HourlyRateSet':
-        rateCards.set(
-          ev.data.rateCardId,
-          evolveRateCard(rateCards.get(ev.data.rateCardId), ev) as RateCardFacts,
-        );
+      case 'HourlyRateSet': {
+        const card = evolveRateCard(rateCards.get(ev.data.rateCardId), ev) as RateCardFacts;
+        rateCards.set(ev.data.rateCardId, card);
         for (const book of books.values())
           if (book.facts.rateCardId === ev.data.rateCardId) {
-            book.card = rateCards.get(ev.data.rateCardId) as RateCardFacts;
-            touchAll(book);
+            book.card = card;
+            if (ev.type === 'HourlyRateSet') touchStartedFrom(book, ev.data.effectiveFrom);
+            else touchAll(book);
           }
         return;
+      }
       case 'MSPBooked': {
         const book: ContractBook = {
           facts: evolveContractFacts(undefined, ev) as ContractFacts,

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { C, RATE_CARD, base, entryOf, invoiceOf, ticket, work } from './support/log.js';
-import type { DomainEvent } from '@msp-billing/events';
+import { decodeEvent, type DomainEvent } from '@msp-billing/events';
 import { periodOf } from '../src/index.js';
 
 /**
@@ -108,6 +108,36 @@ describe('rates and periods', () => {
       clause: '4.1',
       period: '2026-10',
     });
+  });
+
+  it('re-prices entries already priced when a rate is set later, from the minute it is effective on', () => {
+    const l = ticket(base(), 't-1', 'support-request');
+    work(l, 'w-before', 't-1', '2026-09-10T09:59:00+02:00', 60);
+    work(l, 'w-at', 't-1', '2026-09-10T10:00:00+02:00', 60);
+    work(l, 'w-after', 't-1', '2026-09-11T10:00:00+02:00', 60);
+    const ledger = l.ledger();
+    // Priced (and remembered) at 100.00/h first.
+    expect(['w-before', 'w-at', 'w-after'].map((w) => entryOf(ledger, w).amount)).toEqual([
+      '100.00',
+      '100.00',
+      '100.00',
+    ]);
+    // Then a rate recorded late, effective from the very minute w-at started.
+    const late = decodeEvent({
+      id: 'e-late-rate',
+      type: 'HourlyRateSet',
+      occurredAt: '2026-09-20T00:00:00Z',
+      data: { rateCardId: RATE_CARD, effectiveFrom: '2026-09-10T10:00:00+02:00', hourlyRate: '120.00' },
+    });
+    if (late._tag === 'Left') throw new Error(late.left.message);
+    ledger.apply(late.right);
+    // 60 minutes at 120.00/h from 10:00 on; the minute before keeps 100.00/h.
+    expect(['w-before', 'w-at', 'w-after'].map((w) => entryOf(ledger, w).hourlyRate)).toEqual([
+      '100.00',
+      '120.00',
+      '120.00',
+    ]);
+    expect(invoiceOf(ledger, '2026-09').net).toBe('340.00');
   });
 
   it('rounds half-up to cents per entry', () => {
