@@ -256,14 +256,18 @@ const mayDecide = (c: ContractFacts, email: string, t: number): boolean => {
   return authorized.size === 0 || authorized.has(emailKey(email));
 };
 
-/** Which group of contract facts each contract-level event belongs to (HA events: none). */
+/**
+ * Which group of contract facts each contract-level event changes for the entries already classified
+ * (HA events: none). AlertRaised: none either. The alert is new (a second AlertRaised of an id is
+ * refused, spec §2) and a safety measure can name only an alert raised before it (likewise), so no
+ * classification has read it yet.
+ */
 const GROUP_OF: Partial<Record<DomainEvent['type'], FactGroup>> = {
   MSPCancelled: 'msp',
   BackupNasShareAttached: 'nas',
   BackupNasShareDetached: 'nas',
   AlertingActivated: 'alerting',
   AlertingDeactivated: 'alerting',
-  AlertRaised: 'alerting',
   AlertAcknowledged: 'alerting',
   AuthorizedRequesterNamed: 'requesters',
   AuthorizedRequesterRemoved: 'requesters',
