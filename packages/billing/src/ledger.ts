@@ -456,10 +456,18 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     for (const i of book.entries) if ((entries.startedAt[i] as number) >= from) touch(i);
   };
 
-  /** Record that a fact group of `book` changed: the results of the entries that read it may have. */
-  const bump = (book: ContractBook, group: FactGroup): void => {
+  /**
+   * Record that a fact group of `book` changed at `at`: the results of the entries that read it may
+   * have. The authorised requesters at an instant are those named at or before it, and rule 3 reads
+   * them at the ticket's opening only (its `openedAt`, which never changes): so a change at `at`
+   * can change the result of an entry only when its ticket was opened at or after `at`.
+   */
+  const bump = (book: ContractBook, group: FactGroup, at: number): void => {
     if (group === 'msp') touchAll(book);
-    else for (const i of book.readers[GROUPS.indexOf(group)] as number[]) touch(i);
+    else if (group === 'requesters') {
+      for (const i of book.readers[GROUPS.indexOf(group)] as number[])
+        if ((tickets.openedAt[entries.ticket[i] as number] as number) >= at) touch(i);
+    } else for (const i of book.readers[GROUPS.indexOf(group)] as number[]) touch(i);
   };
 
   /**
@@ -472,7 +480,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     if (facts === book.facts) return;
     book.facts = facts;
     const group = GROUP_OF[ev.type];
-    if (group !== undefined) bump(book, group);
+    if (group !== undefined) bump(book, group, ev.occurredAt);
   };
 
   /** Put entry `i` on the reader lists of the groups it reads and is not yet on. */

@@ -157,6 +157,32 @@ describe('rates and periods', () => {
   });
 });
 
+describe('facts recorded late', () => {
+  it('re-classify the entries of tickets opened from the instant an authorised requester is named on', () => {
+    const l = base();
+    ticket(l, 't-before', 'support-request', '2026-09-10T08:59:00+02:00', {
+      requester: 'dev@customer.example',
+    });
+    ticket(l, 't-at', 'support-request', '2026-09-10T09:00:00+02:00', { requester: 'dev@customer.example' });
+    work(l, 'w-before', 't-before', '2026-09-10T10:00:00+02:00', 30);
+    work(l, 'w-at', 't-at', '2026-09-10T10:00:00+02:00', 30);
+    const ledger = l.ledger();
+    // No authorised requester named yet: every request is an implicit order (3), billable.
+    expect(['w-before', 'w-at'].map((w) => entryOf(ledger, w).status)).toEqual(['billable', 'billable']);
+    // boss@ named afterwards, effective from the very minute t-at was opened: dev@ is not authorised
+    // for t-at, so its work is held; t-before was opened while none was named.
+    const named = decodeEvent({
+      id: 'e-late-requester',
+      type: 'AuthorizedRequesterNamed',
+      occurredAt: '2026-09-10T09:00:00+02:00',
+      data: { contractId: C, email: 'boss@customer.example' },
+    });
+    if (named._tag === 'Left') throw new Error(named.left.message);
+    ledger.apply(named.right);
+    expect(['w-before', 'w-at'].map((w) => entryOf(ledger, w).status)).toEqual(['billable', 'held']);
+  });
+});
+
 describe('the invoice difference model', () => {
   /** September: w-1 support 30 min → 50.00 and w-2 malware 60 min → 100.00; invoice issued 2026-10-01. */
   const september = () => {
