@@ -727,14 +727,16 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const fold = (ev: DomainEvent): void => {
     switch (ev.type) {
       case 'RateCardPublished':
+        // A new card (publishing one that exists is refused): no contract is booked on it yet.
+        rateCards.set(ev.data.rateCardId, evolveRateCard(undefined, ev) as RateCardFacts);
+        return;
       case 'HourlyRateSet': {
         const card = evolveRateCard(rateCards.get(ev.data.rateCardId), ev) as RateCardFacts;
         rateCards.set(ev.data.rateCardId, card);
         for (const book of books.values())
           if (book.facts.rateCardId === ev.data.rateCardId) {
             book.card = card;
-            if (ev.type === 'HourlyRateSet') touchStartedFrom(book, ev.data.effectiveFrom);
-            else touchAll(book);
+            touchStartedFrom(book, ev.data.effectiveFrom);
           }
         return;
       }
