@@ -9,7 +9,7 @@
  */
 import { stat } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
-import { isSourceUnreadable, openEventSource } from '@msp-billing/events';
+import { isSourceUnreadable, openEventSource, tapChunks } from '@msp-billing/events';
 import {
   createLedger,
   foldNdjson,
@@ -141,14 +141,8 @@ export const eventsSource =
     if (E.isLeft(opened)) return opened;
     const log = opened.right;
     const bar = progress(io, log.size);
-    async function* counted(): AsyncGenerator<Uint8Array | string> {
-      for await (const chunk of log.bytes) {
-        bar.chunk(chunk);
-        yield chunk;
-      }
-    }
     try {
-      const { ledger, stats } = await foldNdjson(counted());
+      const { ledger, stats } = await foldNdjson(tapChunks(log.bytes, bar.chunk));
       return E.right({ ledger, stats });
     } catch (err) {
       // Only the source's own failures are the user's business; anything else is a bug.

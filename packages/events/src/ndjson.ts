@@ -7,6 +7,7 @@
  * input: an over-long line is skipped up to its newline, never accumulated. `readNdjson` yields item
  * by item; `readNdjsonBatches` yields the same items a chunk at a time, for folds over whole logs.
  */
+import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Either } from 'fp-ts/lib/Either.js';
 import type { DomainEvent } from './catalog.js';
@@ -60,6 +61,58 @@ export interface NdjsonOptions {
   /** Filled in while reading; for tests and diagnostics. */
   readonly stats?: NdjsonStats;
 }
+
+/**
+ * A source of chunks that can read its bytes again, as a regular file can (a pipe cannot): the reader
+ * then keeps where each event's line starts instead of a fingerprint of every event, and computes the
+ * fingerprints of spec §2's id rule only for the ids that come again (see `LineReader.lazyIdRule`). The
+ * iterator of {@link openEventSource} on a file is one.
+ */
+export interface RereadableChunks extends AsyncIterator<Uint8Array> {
+  /** The source's name in error messages: a file's path. */
+  readonly path: string;
+  /** Whether the bytes read so far can be read again; asked once, after the first chunk. */
+  readonly rereadable: () => boolean;
+  /**
+   * Copy the bytes from `offset` into `into`, synchronously; how many were copied (fewer at the end,
+   * 0 past it). Throws a {@link SourceUnreadable} when the source cannot be read.
+   */
+  readonly readAt: (offset: number, into: Uint8Array) => number;
+}
+
+const isRereadable = (it: AsyncIterator<Uint8Array | string>): it is RereadableChunks =>
+  typeof (it as Partial<RereadableChunks>).readAt === 'function' &&
+  typeof (it as Partial<RereadableChunks>).rereadable === 'function';
+
+/**
+ * `source` with `seen` called on each chunk before it is handed on (a progress line, a byte count).
+ * A source that can read its bytes again still can, so the reader's id rule works as on `source`.
+ */
+export const tapChunks = (
+  source: AsyncIterable<Uint8Array | string>,
+  seen: (chunk: Uint8Array | string) => void,
+): AsyncIterable<Uint8Array | string> => ({
+  [Symbol.asyncIterator]: (): AsyncIterator<Uint8Array | string> => {
+    const it = source[Symbol.asyncIterator]();
+    const tapped: AsyncIterator<Uint8Array | string> = {
+      next: async () => {
+        const r = await it.next();
+        if (r.done !== true) seen(r.value);
+        return r;
+      },
+      ...(it.return === undefined ? {} : { return: it.return.bind(it) }),
+    };
+    if (!isRereadable(it)) return tapped;
+    const again: AsyncIterator<Uint8Array | string> &
+      Pick<RereadableChunks, 'path' | 'rereadable' | 'readAt'> = {
+      ...tapped,
+      path: it.path,
+      rereadable: () => it.rereadable(),
+      readAt: (offset, into) => it.readAt(offset, into),
+    };
+    return again;
+  },
+});
 
 /** Default longest line: 1 MiB. */
 export const DEFAULT_MAX_LINE_BYTES = 1_048_576;
@@ -182,6 +235,23 @@ const WINDOW_BYTES = 98_304;
 /** A byte that is not ASCII, in text that holds one character per byte. */
 const NON_ASCII = /[\u0080-\u00ff]/g;
 
+/** The bytes of line number `line` without its newline: without a CR before it, nor line 1's BOM. */
+const lineContent = (raw: Uint8Array, line: number): Uint8Array => {
+  let bytes = raw;
+  if (bytes.length > 0 && bytes[bytes.length - 1] === CR) bytes = bytes.subarray(0, bytes.length - 1);
+  if (line === 1 && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    bytes = bytes.subarray(3);
+  return bytes;
+};
+
+/**
+ * Bytes read at first when a line is read again (see `LineReader.eventAt`): most lines are shorter,
+ * and a read costs more the more it copies (~2 µs for 2 KiB, ~13 µs for 64 KiB); a longer line is
+ * read on REREAD_BYTES at a time.
+ */
+const FIRST_REREAD_BYTES = 2_048;
+const REREAD_BYTES = 65_536;
+
 /** Most items in one batch of {@link readNdjsonBatches}. */
 const MAX_BATCH = 8192;
 
@@ -206,6 +276,16 @@ class LineReader {
   private readonly seen = new IdTable();
   private readonly tooLong: string;
   private lineNo = 0;
+
+  // The source, if it can read a line again; whether the id rule does so (decided at the first event);
+  // the offset of the current chunk's first byte in the source, of the line being read, and of the
+  // unfinished line's first byte.
+  private rereader: RereadableChunks | undefined = undefined;
+  private lazy: boolean | undefined = undefined;
+  private chunkStart = 0;
+  private lineStart = 0;
+  private pendingStart = 0;
+  private rereadBuffer: Uint8Array | undefined = undefined;
 
   // The unfinished line: copies of the chunk tails it is made of (a source may reuse its buffer once
   // it has yielded it), and their byte count. Up to maxLineBytes + 1 bytes are kept, the extra one
@@ -235,8 +315,14 @@ class LineReader {
     this.tooLong = `line is longer than ${maxLineBytes} bytes`;
   }
 
+  /** Read lines again from `chunks` when the id rule needs an earlier event (see {@link lazyIdRule}). */
+  rereadFrom(chunks: AsyncIterator<Uint8Array | string>): void {
+    this.rereader = isRereadable(chunks) ? chunks : undefined;
+  }
+
   /** Start on the next chunk of the source (the previous one must have been read to its end). */
   push(chunk: Uint8Array | string): void {
+    this.chunkStart += this.chunk.length;
     this.chunk = toBuffer(chunk);
     this.pos = 0;
     this.text = undefined;
@@ -256,11 +342,12 @@ class LineReader {
       if (this.pendingBytes === 0 && !this.discarding && this.openWindow()) continue;
       const nl = bytes.indexOf(LF, pos);
       if (nl === -1) {
-        this.keep(pos === 0 ? bytes : bytes.subarray(pos));
+        this.keep(pos === 0 ? bytes : bytes.subarray(pos), this.chunkStart + pos);
         this.pos = bytes.length;
         return undefined;
       }
       this.pos = nl + 1;
+      this.lineStart = this.pendingBytes > 0 ? this.pendingStart : this.chunkStart + pos;
       const item = this.endLine(bytes.subarray(pos, nl));
       if (item !== undefined) return item;
     }
@@ -268,6 +355,7 @@ class LineReader {
 
   /** The item of a last line without a newline, if any; call once the source has ended. */
   end(): NdjsonItem | undefined {
+    this.lineStart = this.pendingStart;
     return this.discarding || this.pendingBytes > 0 ? this.endLine(new Uint8Array(0)) : undefined;
   }
 
@@ -293,6 +381,7 @@ class LineReader {
     }
     const nl = text.indexOf('\n', from);
     this.textPos = nl + 1;
+    this.lineStart = this.chunkStart + this.pos + from;
     if (this.nonAscii < from) {
       NON_ASCII.lastIndex = from;
       this.nonAscii = NON_ASCII.exec(text)?.index ?? text.length;
@@ -326,10 +415,7 @@ class LineReader {
   /** A line from its bytes (without the newline). */
   private fromBytes(raw: Uint8Array): NdjsonItem | undefined {
     const line = this.nextLine();
-    let bytes = raw;
-    if (bytes.length > 0 && bytes[bytes.length - 1] === CR) bytes = bytes.subarray(0, bytes.length - 1);
-    if (line === 1 && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
-      bytes = bytes.subarray(3);
+    const bytes = lineContent(raw, line);
     if (bytes.length > this.maxLineBytes) return this.lineTooLong(line);
     // Only a line that starts with whitespace can be blank; JSON lines start with `{`.
     if (bytes.length === 0 || (bytes[0] as number) <= 0x20) if (isBlank(bytes)) return undefined;
@@ -356,28 +442,103 @@ class LineReader {
       const r = this.decode(parsed);
       if (r._tag === 'Left') return { kind: 'invalid', line, error: r.left };
       event = r.right;
-      if (this.dedupe) hash = this.fingerprint(event);
+      if (this.dedupe && !this.isLazy()) hash = this.fingerprint(event);
     } catch (err) {
       // A decoder must not throw; if a custom one does, the line is still reported, not the run lost.
       return { kind: 'invalid', line, error: lineError('DecodeError', `decoder failed: ${oneLine(err)}`) };
     }
-    return this.dedupe ? this.idRule(line, event, hash) : { kind: 'event', line, event };
+    if (!this.dedupe) return { kind: 'event', line, event };
+    return this.lazy === true ? this.lazyIdRule(line, event) : this.idRule(line, event, hash);
+  }
+
+  /**
+   * Whether the id rule fingerprints only the events whose id comes again: when the source can read
+   * an earlier line again and the fingerprint is the default one (which cannot throw, so a line is
+   * never refused for its fingerprint). Decided once, at the first event, after the first chunk.
+   */
+  private isLazy(): boolean {
+    if (this.lazy === undefined)
+      this.lazy = this.fingerprint === eventFingerprint && this.rereader?.rereadable() === true;
+    return this.lazy;
   }
 
   /** Spec §2: an identical repeat of an id is a duplicate, the same id with other content invalid. */
   private idRule(line: number, event: DomainEvent, hash: number): NdjsonItem {
     const seen = this.seen.findOrAdd(event.id, line, hash);
     if (seen < 0) return { kind: 'event', line, event };
+    return this.repeat(line, event.id, seen, this.seen.fingerprintOf(seen) === hash);
+  }
+
+  /**
+   * The id rule of {@link idRule}, with the fingerprint of an id's first event computed only when the
+   * id comes again: until then the table keeps, in its place, where that event's line starts, as
+   * -1 - offset (fingerprints are never negative). Most ids of a log never come again, and
+   * fingerprinting every event cost ~5 % of a fold.
+   */
+  private lazyIdRule(line: number, event: DomainEvent): NdjsonItem {
+    const seen = this.seen.findOrAdd(event.id, line, -1 - this.lineStart);
+    if (seen < 0) return { kind: 'event', line, event };
+    const hash = eventFingerprint(event);
+    return this.repeat(line, event.id, seen, this.firstFingerprint(seen, event.id) === hash);
+  }
+
+  /**
+   * The fingerprint of the event that first used the id of `record`: kept, or computed from its line,
+   * read again (and then kept). Throws a {@link SourceUnreadable} when that line no longer holds an
+   * event with this id: the file changed while it was read.
+   */
+  private firstFingerprint(record: number, id: string): number {
+    const kept = this.seen.fingerprintOf(record);
+    if (kept >= 0) return kept;
+    const rereader = this.rereader as RereadableChunks;
+    const line = this.seen.lineOf(record);
+    const event = this.eventAt(rereader, -1 - kept, line);
+    if (event?.id !== id)
+      throw sourceUnreadable(
+        rereader.path,
+        new Error(`it changed while it was read (line ${line} no longer holds event ${JSON.stringify(id)})`),
+      );
+    const hash = eventFingerprint(event);
+    this.seen.setFingerprint(record, hash);
+    return hash;
+  }
+
+  /**
+   * The event on the line that starts at `offset`, read again the way it was read first (a CR before
+   * the newline and line 1's BOM dropped, UTF-8, JSON, the decoder); undefined if it is not one.
+   */
+  private eventAt(rereader: RereadableChunks, offset: number, line: number): DomainEvent | undefined {
+    // Most lines fit the one buffer kept for this; a longer one is read on in fresh blocks.
+    const first = (this.rereadBuffer ??= new Uint8Array(FIRST_REREAD_BYTES));
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (let block = first; ; block = new Uint8Array(REREAD_BYTES)) {
+      const n = rereader.readAt(offset + total, block);
+      const nl = block.subarray(0, n).indexOf(LF);
+      parts.push(block.subarray(0, nl === -1 ? n : nl));
+      total += nl === -1 ? n : nl;
+      if (nl !== -1 || n === 0) break;
+      if (total > this.keepLimit()) return undefined;
+    }
+    try {
+      const r = this.decode(parseJsonLine(this.utf8.decode(lineContent(concat(parts, total), line))));
+      return r._tag === 'Right' ? r.right : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The item of a line whose event id an earlier event used: a duplicate when `identical`. */
+  private repeat(line: number, id: string, seen: number, identical: boolean): NdjsonItem {
     const first = this.seen.lineOf(seen);
-    if (this.seen.fingerprintOf(seen) === hash)
-      return { kind: 'duplicate', line, eventId: event.id, firstLine: first };
+    if (identical) return { kind: 'duplicate', line, eventId: id, firstLine: first };
     return {
       kind: 'invalid',
       line,
       error: lineError(
         'EventIdReused',
-        `event id ${JSON.stringify(event.id)} was already used on line ${first} for a different event`,
-        event.id,
+        `event id ${JSON.stringify(id)} was already used on line ${first} for a different event`,
+        id,
       ),
     };
   }
@@ -408,9 +569,13 @@ class LineReader {
     return this.fromBytes(whole);
   }
 
-  /** Keep `rest` (bytes of a line whose newline has not come yet), or start discarding it. */
-  private keep(rest: Uint8Array): void {
+  /**
+   * Keep `rest` (bytes of a line whose newline has not come yet, from offset `start` of the source),
+   * or start discarding it.
+   */
+  private keep(rest: Uint8Array, start: number): void {
     if (this.discarding || rest.length === 0) return;
+    if (this.pendingBytes === 0) this.pendingStart = start;
     if (this.pendingBytes + rest.length > this.keepLimit()) {
       this.pending = [];
       this.pendingBytes = 0;
@@ -423,6 +588,16 @@ class LineReader {
   }
 }
 
+/** The chunks of `source`, from one iterator that `reader` may also read lines again from. */
+const chunksOf = (
+  source: AsyncIterable<Uint8Array | string>,
+  reader: LineReader,
+): AsyncIterable<Uint8Array | string> => {
+  const chunks = source[Symbol.asyncIterator]();
+  reader.rereadFrom(chunks);
+  return { [Symbol.asyncIterator]: () => chunks };
+};
+
 /**
  * Read an NDJSON event log. Yields, in line order, one item per non-blank line: the decoded event,
  * the reason it was refused, or that it repeats an earlier identical event. Line numbers are 1-based
@@ -434,7 +609,7 @@ export async function* readNdjson(
   options: NdjsonOptions = {},
 ): AsyncGenerator<NdjsonItem> {
   const reader = new LineReader(options);
-  for await (const chunk of source) {
+  for await (const chunk of chunksOf(source, reader)) {
     reader.push(chunk);
     for (let item = reader.next(); item !== undefined; item = reader.next()) yield item;
   }
@@ -455,7 +630,7 @@ export async function* readNdjsonBatches(
   options: NdjsonOptions = {},
 ): AsyncGenerator<readonly NdjsonItem[]> {
   const reader = new LineReader(options);
-  for await (const chunk of source) {
+  for await (const chunk of chunksOf(source, reader)) {
     reader.push(chunk);
     let batch: NdjsonItem[] = [];
     for (let item = reader.next(); item !== undefined; item = reader.next()) {
@@ -531,31 +706,71 @@ async function* stdinChunks(): AsyncGenerator<Uint8Array> {
  * The chunks of the file at `path`, read into one buffer that every read reuses: a fresh 256 KiB
  * buffer per read (what a read stream allocates) put ~230 MB through the allocator on a 1M-event
  * log, and those of them that outlived a young-generation GC stayed allocated until a full one.
+ * While the file is open and is a regular file, its bytes can be read again (see
+ * {@link RereadableChunks}).
  */
-async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
-  let file: FileHandle;
-  try {
-    file = await open(path, 'r');
-  } catch (err) {
-    throw sourceUnreadable(path, err);
-  }
-  try {
-    const buffer = Buffer.allocUnsafeSlow(READ_BYTES);
-    for (;;) {
-      let n: number;
+const fileChunks = (path: string): RereadableChunks => {
+  let file: FileHandle | undefined;
+  // The file's identity: a line is read again from this file only, even after it is closed.
+  let identity: Stats | undefined;
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    let opened: FileHandle;
+    try {
+      opened = await open(path, 'r');
+    } catch (err) {
+      throw sourceUnreadable(path, err);
+    }
+    try {
       try {
-        n = (await file.read(buffer, 0, READ_BYTES, null)).bytesRead;
+        identity = await opened.stat();
       } catch (err) {
         throw sourceUnreadable(path, err);
       }
-      if (n === 0) return;
-      yield buffer.subarray(0, n);
+      file = opened;
+      const buffer = Buffer.allocUnsafeSlow(READ_BYTES);
+      for (;;) {
+        let n: number;
+        try {
+          n = (await opened.read(buffer, 0, READ_BYTES, null)).bytesRead;
+        } catch (err) {
+          throw sourceUnreadable(path, err);
+        }
+        if (n === 0) return;
+        yield buffer.subarray(0, n);
+      }
+    } finally {
+      // Also when a consumer stops early: the file descriptor must not leak.
+      file = undefined;
+      await opened.close();
     }
-  } finally {
-    // Also when a consumer stops early: the file descriptor must not leak.
-    await file.close();
   }
-}
+  const it = chunks();
+  return {
+    path,
+    next: () => it.next(),
+    return: (value?: unknown) => it.return(value as undefined),
+    throw: (err?: unknown) => it.throw(err),
+    rereadable: () => identity?.isFile() === true,
+    readAt: (offset, into) => {
+      try {
+        // A positioned read (pread): the offset of the reads above stays where it is.
+        if (file !== undefined) return readSync(file.fd, into, 0, into.length, offset);
+        // Closed, once read to its end: a last line without a newline is read after that.
+        const fd = openSync(path, 'r');
+        try {
+          const now = fstatSync(fd);
+          if (now.dev !== identity?.dev || now.ino !== identity.ino)
+            throw new Error('it was replaced while it was read');
+          return readSync(fd, into, 0, into.length, offset);
+        } finally {
+          closeSync(fd);
+        }
+      } catch (err) {
+        throw sourceUnreadable(path, err);
+      }
+    },
+  };
+};
 
 /**
  * The bytes of an event log: the file at `pathOrDash`, or standard input for `-`. Iterating it
@@ -565,5 +780,5 @@ async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
  */
 export const openEventSource = (pathOrDash: string): AsyncIterable<Uint8Array> => ({
   [Symbol.asyncIterator]: () =>
-    (pathOrDash === '-' ? stdinChunks() : fileChunks(pathOrDash))[Symbol.asyncIterator](),
+    pathOrDash === '-' ? stdinChunks()[Symbol.asyncIterator]() : fileChunks(pathOrDash),
 });

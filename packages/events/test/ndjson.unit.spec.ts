@@ -5,7 +5,7 @@
  * opening files with a typed error when they cannot be read.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -20,9 +20,11 @@ import {
   decodeEvent,
   openEventSource,
   readNdjson,
+  tapChunks,
   type NdjsonItem,
   type NdjsonOptions,
   type NdjsonStats,
+  type RereadableChunks,
 } from '../src/index.js';
 
 const line = (id: string, contractId = 'c-1', occurredAt = '2026-10-05T09:00:00+02:00'): string =>
@@ -476,6 +478,78 @@ describe('openEventSource', () => {
         break;
       }
     expect(open()).toBe(before);
+  });
+
+  it("reads a repeated id's first line again from the file: while it is open, and after it is closed", async () => {
+    // Three 256 KiB reads and more: the repeats come after the file has moved on, and the last line
+    // (no newline) is read after the file was closed.
+    const lines = Array.from({ length: 9000 }, (_, n) => line(`e-${n}`, `c-${n}`));
+    const text = [...lines, line('e-1', 'c-1'), line('e-2', 'c-other'), line('e-3', 'c-3')].join('\n');
+    const path = join(dir, 'repeats.ndjson');
+    writeFileSync(path, text);
+    const source = openEventSource(path)[Symbol.asyncIterator]() as RereadableChunks;
+    let reads = 0;
+    const counted: RereadableChunks = {
+      ...source,
+      readAt: (offset, into) => {
+        reads += 1;
+        return source.readAt(offset, into);
+      },
+    };
+    const items = await collect({ [Symbol.asyncIterator]: () => counted });
+    expect(items).toEqual(await collect(fromChunks(Buffer.from(text, 'utf8'))));
+    expect(brief(items.slice(-3))).toEqual([
+      '9001:duplicate:e-1@2',
+      '9002:invalid:event id "e-2" was already used on line 3 for a different event',
+      '9003:duplicate:e-3@4',
+    ]);
+    expect(reads).toBe(3);
+  });
+
+  it('still reads lines again through tapChunks, which sees every chunk', async () => {
+    const path = join(dir, 'tapped.ndjson');
+    const text = `${line('e-1')}\n${line('e-2')}\n${line('e-1')}\n${line('e-2', 'c-2')}\n`;
+    writeFileSync(path, text);
+    const seen: number[] = [];
+    const tapped = tapChunks(openEventSource(path), (c) => seen.push(c.length));
+    const chunks = tapped[Symbol.asyncIterator]() as RereadableChunks;
+    expect(brief(await collect({ [Symbol.asyncIterator]: () => chunks }))).toEqual([
+      '1:event:e-1',
+      '2:event:e-2',
+      '3:duplicate:e-1@1',
+      '4:invalid:event id "e-2" was already used on line 2 for a different event',
+    ]);
+    expect(seen).toEqual([Buffer.byteLength(text)]);
+    expect(chunks.rereadable()).toBe(true);
+    // A source that cannot read again stays one.
+    const plain = tapChunks(fromChunks(text), () => undefined)[Symbol.asyncIterator]();
+    expect('readAt' in plain).toBe(false);
+  });
+
+  it('reads a line again only from the file it read, and not from a pipe or a device', async () => {
+    const path = join(dir, 'replaced.ndjson');
+    writeFileSync(path, `${line('e-1')}\n`);
+    const source = openEventSource(path)[Symbol.asyncIterator]() as RereadableChunks;
+    expect((await source.next()).done).toBe(false);
+    expect(source.rereadable()).toBe(true);
+    expect((await source.next()).done).toBe(true);
+    const into = new Uint8Array(6);
+    expect(source.readAt(1, into)).toBe(6);
+    expect(Buffer.from(into).toString()).toBe('"id":"');
+    expect(source.readAt(Buffer.byteLength(line('e-1')) - 2, into)).toBe(3);
+    expect(Buffer.from(into.subarray(0, 3)).toString()).toBe('}}\n');
+    const other = join(dir, 'other.ndjson');
+    writeFileSync(other, `${line('e-1')}\n`);
+    renameSync(other, path);
+    expect(() => source.readAt(0, into)).toThrow(
+      expect.objectContaining({
+        _tag: 'SourceUnreadable',
+        message: `cannot read events from ${JSON.stringify(path)}: it was replaced while it was read`,
+      }),
+    );
+    const device = openEventSource('/dev/null')[Symbol.asyncIterator]() as RereadableChunks;
+    expect((await device.next()).done).toBe(true);
+    expect(device.rereadable()).toBe(false);
   });
 
   it('fails with a tagged SourceUnreadable for a missing file or a directory', async () => {

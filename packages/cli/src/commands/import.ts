@@ -12,7 +12,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { createLedger } from '@msp-billing/billing';
-import { readNdjson, type DomainEvent } from '@msp-billing/events';
+import { readNdjson, tapChunks, type DomainEvent } from '@msp-billing/events';
 import { importEvents, readAllEvents, type ImportCounts } from '@msp-billing/store';
 import { required } from '../args.js';
 import { SKIP_INVALID, type Command } from '../command.js';
@@ -105,15 +105,9 @@ const run: Command['run'] = async (args, io: CliIo, out: Output) => {
       if (!skipInvalid) stoppedAt = line;
       return !skipInvalid;
     };
-    async function* counted(): AsyncGenerator<Uint8Array | string> {
-      for await (const chunk of log.bytes) {
-        bar.chunk(chunk);
-        yield chunk;
-      }
-    }
     // Validated events, in line order; returning ends the import after what was yielded so far.
     async function* valid(): AsyncGenerator<DomainEvent> {
-      for await (const item of readNdjson(counted())) {
+      for await (const item of readNdjson(tapChunks(log.bytes, bar.chunk))) {
         lines = item.line;
         if (item.kind === 'duplicate') {
           duplicates += 1;
