@@ -28,6 +28,8 @@
  * an Int32 hash per record and Float64 starts and lines.
  */
 
+import { releaseColumn } from './release.js';
+
 const EMPTY = 0;
 
 /** The largest value a Uint32Array column holds. */
@@ -66,12 +68,14 @@ type Column = Uint32Array | Float64Array;
 const grownColumn = (a: Column, size: number): Column => {
   const out = a instanceof Float64Array ? new Float64Array(size) : new Uint32Array(size);
   out.set(a);
+  releaseColumn(a);
   return out;
 };
 
 const grownFloat = (a: Float64Array, size: number): Float64Array => {
   const out = new Float64Array(size);
   out.set(a);
+  releaseColumn(a);
   return out;
 };
 
@@ -193,6 +197,7 @@ export class KeyTable {
       const size = Math.max(this.chars.length * (wide ? 1 : 2), this.used + key.length);
       const bigger = wide || this.chars instanceof Uint16Array ? new Uint16Array(size) : new Uint8Array(size);
       bigger.set(this.chars.subarray(0, this.used));
+      releaseColumn(this.chars);
       this.chars = bigger;
     }
     for (let i = 0; i < key.length; i++) this.chars[this.used + i] = key.charCodeAt(i);
@@ -214,6 +219,7 @@ export class KeyTable {
       while (slots[slot] !== EMPTY) slot = (slot + 1) & mask;
       slots[slot] = (hash & ~mask) | (record + 1);
     }
+    releaseColumn(this.slots);
     this.slots = slots;
   }
 }

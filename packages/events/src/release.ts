@@ -1,0 +1,21 @@
+/**
+ * Giving a grown table's old columns back at once. The engine's tables keep their columns in typed
+ * arrays and grow them by copying into bigger ones. The old array has usually lived long enough to
+ * be in V8's old generation, so its buffer stays allocated until a full GC finds it unreachable, and
+ * a fold's tables grow often enough for those buffers to be ~15 MB of the peak of a 1M-event fold
+ * (docs/benchmarks.md). Transferring the buffer away detaches it at once; its memory goes with a
+ * clone that nothing keeps, which the next young-generation GC frees.
+ */
+
+/**
+ * Detach the buffer of `column` (which then reads as empty) so that its memory is freed by the next
+ * young-generation GC instead of the next full one. Only for a column nothing refers to any more. A
+ * view of part of a buffer (a pooled `Buffer`) or of a shared buffer is left as it is: its buffer
+ * holds other data.
+ */
+export const releaseColumn = (column: ArrayBufferView): void => {
+  const buffer = column.buffer;
+  if (!(buffer instanceof ArrayBuffer) || buffer.byteLength === 0) return;
+  if (column.byteOffset !== 0 || column.byteLength !== buffer.byteLength) return;
+  structuredClone(buffer, { transfer: [buffer] });
+};
