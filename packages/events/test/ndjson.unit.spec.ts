@@ -26,6 +26,7 @@ import {
   type NdjsonStats,
   type RereadableChunks,
 } from '../src/index.js';
+import { collect } from './support/streams.js';
 
 const line = (id: string, contractId = 'c-1', occurredAt = '2026-10-05T09:00:00+02:00'): string =>
   JSON.stringify({ id, type: 'ProvisioningCompleted', occurredAt, data: { contractId } });
@@ -38,15 +39,6 @@ async function* fromChunks(...chunks: Array<Uint8Array | string>): AsyncGenerato
 async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
-
-const collect = async (
-  source: AsyncIterable<Uint8Array | string>,
-  options?: NdjsonOptions,
-): Promise<NdjsonItem[]> => {
-  const out: NdjsonItem[] = [];
-  for await (const item of readNdjson(source, options)) out.push(item);
-  return out;
-};
 
 const read = (text: string, options?: NdjsonOptions): Promise<NdjsonItem[]> =>
   collect(fromChunks(Buffer.from(text, 'utf8')), options);

@@ -11,26 +11,15 @@ import {
   decodeEvent,
   encodeEvent,
   isSourceUnreadable,
-  readNdjson,
   readNdjsonBatches,
   type DomainEvent,
   type NdjsonItem,
-  type NdjsonOptions,
   type WireEvent,
 } from '../src/index.js';
 import { arbitraryEvent } from '../../testing/src/events.js';
-import { chunksAt, rereadableAt, reverseKeys } from './support/streams.js';
+import { chunksAt, collect, rereadableAt, reverseKeys } from './support/streams.js';
 
 const RUNS = Number(process.env['MSP_LAW_RUNS'] ?? 1000);
-
-const collect = async (
-  source: AsyncIterable<Uint8Array | string>,
-  options?: NdjsonOptions,
-): Promise<NdjsonItem[]> => {
-  const out: NdjsonItem[] = [];
-  for await (const item of readNdjson(source, options)) out.push(item);
-  return out;
-};
 
 const decoded = (u: unknown): DomainEvent => {
   const r = decodeEvent(u);

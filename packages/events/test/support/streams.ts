@@ -1,5 +1,5 @@
 /** Test helpers shared by the reader and decoder tests: byte streams cut anywhere, re-spelled JSON. */
-import type { RereadableChunks } from '../../src/index.js';
+import { readNdjson, type NdjsonItem, type NdjsonOptions, type RereadableChunks } from '../../src/index.js';
 
 /** `bytes` as a stream cut at the given offsets (sorted, clamped, empty pieces left out). */
 export async function* chunksAt(bytes: Uint8Array, cuts: readonly number[]): AsyncGenerator<Uint8Array> {
@@ -52,4 +52,14 @@ export const rereadableAt = (
     },
     reads: () => reads,
   };
+};
+
+/** Every item `readNdjson` reads from `source`. */
+export const collect = async (
+  source: AsyncIterable<Uint8Array | string>,
+  options?: NdjsonOptions,
+): Promise<NdjsonItem[]> => {
+  const out: NdjsonItem[] = [];
+  for await (const item of readNdjson(source, options)) out.push(item);
+  return out;
 };
