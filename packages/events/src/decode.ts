@@ -85,8 +85,21 @@ const fromValidation = (errors: t.Errors, eventId?: string): DecodeError => {
  * takes values a program built without decoding and must check a field the decoder checks.
  */
 export const fieldRefusal = (path: string, codec: t.Mixed, value: unknown): string | undefined => {
+  // The Ledger asks this of every work entry: a value the fast decoder takes is one io-ts takes
+  // (fast.ts), found without io-ts' Either and context; any other value is explained by io-ts.
+  const fast = fastDecoderOf(codec);
+  if (fast !== undefined && isFastValue(fast, value)) return undefined;
   const r = codec.decode(value);
   return E.isRight(r) ? undefined : `${path}: ${fromValidation(r.left).reason}`;
+};
+
+/** Whether the fast decoder takes `value` (a throwing getter or proxy: no, io-ts decides). */
+const isFastValue = (fast: FastDecoder, value: unknown): boolean => {
+  try {
+    return fast(value) !== NOT_FAST;
+  } catch {
+    return false;
+  }
 };
 
 const ENVELOPE_KEYS = new Set(['id', 'type', 'occurredAt', 'schemaVersion', 'data']);

@@ -3,10 +3,16 @@
  * rule refused with the path of the envelope field, and the timestamp rules (RFC 3339 with an
  * explicit offset) checked against instants worked out by hand.
  */
+import * as fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
+import type * as t from 'io-ts';
 import { describe, expect, it } from 'vitest';
 import {
+  InstantC,
   Minutes,
   ServiceKind,
+  TicketId,
+  WorkId,
   decodeEvent,
   encodeEvent,
   canonicalEvent,
@@ -207,6 +213,31 @@ describe('fieldRefusal', () => {
     ['data.service', ServiceKind, { service: 'telepathy' }, 'telepathy'],
   ] as const)('says of %s (case %#) what the decoder says of the event', (path, codec, data, value) => {
     expect(fieldRefusal(path, codec, value)).toBe(refused(work(data)).message);
+  });
+
+  it('refuses exactly the values io-ts refuses, whatever the value (fast path or not)', () => {
+    const codecs: readonly (readonly [string, t.Mixed])[] = [
+      ['data.minutes', Minutes],
+      ['data.service', ServiceKind],
+      ['occurredAt', InstantC],
+      ['data.workId', WorkId],
+      ['data.ticketId', TicketId],
+    ];
+    const values = fc.oneof(
+      fc.integer({ min: -5, max: 1500 }),
+      fc.double(),
+      fc.constantFrom('incident', 'change', 'telepathy', '', '2026-10-05T09:00:00Z', '2026-02-30T09:00:00Z'),
+      fc.string(),
+      fc.jsonValue(),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...codecs), values, ([path, codec], value) => {
+        const refusal = fieldRefusal(path, codec, value);
+        expect(refusal === undefined).toBe(E.isRight(codec.decode(value)));
+        expect(refusal === undefined || refusal.startsWith(`${path}: `)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('says nothing of a value the codec takes', () => {
