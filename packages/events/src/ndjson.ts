@@ -246,7 +246,7 @@ const lineContent = (raw: Uint8Array, line: number): Uint8Array => {
 };
 
 /**
- * Bytes read at first when a line is read again (see `LineReader.eventAt`): most lines are shorter,
+ * Bytes read at first when a line is read again (see `LineReader.firstText`): most lines are shorter,
  * and a read costs more the more it copies (~2 µs for 2 KiB, ~13 µs for 64 KiB); a longer line is
  * read on REREAD_BYTES at a time.
  */
@@ -451,7 +451,7 @@ class LineReader {
       return { kind: 'invalid', line, error: lineError('DecodeError', `decoder failed: ${oneLine(err)}`) };
     }
     if (!this.dedupe) return { kind: 'event', line, event };
-    return this.lazy === true ? this.lazyIdRule(line, event) : this.idRule(line, event, hash);
+    return this.lazy === true ? this.lazyIdRule(line, event, text) : this.idRule(line, event, hash);
   }
 
   /**
@@ -476,41 +476,52 @@ class LineReader {
    * The id rule of {@link idRule}, with the fingerprint of an id's first event computed only when the
    * id comes again: until then the table keeps, in its place, where that event's line starts, as
    * -1 - offset (fingerprints are never negative). Most ids of a log never come again, and
-   * fingerprinting every event cost ~5 % of a fold.
+   * fingerprinting every event cost ~5 % of a fold. When an id first comes again, its first line is
+   * read again; `text` is the line being read.
    */
-  private lazyIdRule(line: number, event: DomainEvent): NdjsonItem {
+  private lazyIdRule(line: number, event: DomainEvent, text: string): NdjsonItem {
     const seen = this.seen.findOrAdd(event.id, line, -1 - this.lineStart);
     if (seen < 0) return { kind: 'event', line, event };
     const hash = eventFingerprint(event);
-    return this.repeat(line, event.id, seen, this.firstFingerprint(seen, event.id) === hash);
+    const kept = this.seen.fingerprintOf(seen);
+    if (kept >= 0) return this.repeat(line, event.id, seen, kept === hash);
+    const first = this.firstText(-1 - kept, this.seen.lineOf(seen));
+    // The same text is the same event (a log delivered twice): no need to decode the first one. Its
+    // fingerprint is then this one's.
+    const firstHash = first === text ? hash : this.fingerprintOfText(first, seen, event.id);
+    this.seen.setFingerprint(seen, firstHash);
+    return this.repeat(line, event.id, seen, firstHash === hash);
   }
 
   /**
-   * The fingerprint of the event that first used the id of `record`: kept, or computed from its line,
-   * read again (and then kept). Throws a {@link SourceUnreadable} when that line no longer holds an
-   * event with this id: the file changed while it was read.
+   * The fingerprint of the event in `text`, the first line of the id of `record`, read again. Throws
+   * a {@link SourceUnreadable} when it no longer holds an event with that id: the file changed while
+   * it was read.
    */
-  private firstFingerprint(record: number, id: string): number {
-    const kept = this.seen.fingerprintOf(record);
-    if (kept >= 0) return kept;
-    const rereader = this.rereader as RereadableChunks;
-    const line = this.seen.lineOf(record);
-    const event = this.eventAt(rereader, -1 - kept, line);
+  private fingerprintOfText(text: string | undefined, record: number, id: string): number {
+    let event: DomainEvent | undefined;
+    try {
+      const r = text === undefined ? undefined : this.decode(parseJsonLine(text));
+      event = r?._tag === 'Right' ? r.right : undefined;
+    } catch {
+      event = undefined;
+    }
     if (event?.id !== id)
       throw sourceUnreadable(
-        rereader.path,
-        new Error(`it changed while it was read (line ${line} no longer holds event ${JSON.stringify(id)})`),
+        (this.rereader as RereadableChunks).path,
+        new Error(
+          `it changed while it was read (line ${this.seen.lineOf(record)} no longer holds event ${JSON.stringify(id)})`,
+        ),
       );
-    const hash = eventFingerprint(event);
-    this.seen.setFingerprint(record, hash);
-    return hash;
+    return eventFingerprint(event);
   }
 
   /**
-   * The event on the line that starts at `offset`, read again the way it was read first (a CR before
-   * the newline and line 1's BOM dropped, UTF-8, JSON, the decoder); undefined if it is not one.
+   * The text of line number `line`, which starts at `offset`, read again the way it was read first
+   * (a CR before the newline and line 1's BOM dropped, UTF-8); undefined if it is not text any more.
    */
-  private eventAt(rereader: RereadableChunks, offset: number, line: number): DomainEvent | undefined {
+  private firstText(offset: number, line: number): string | undefined {
+    const rereader = this.rereader as RereadableChunks;
     // Most lines fit the one buffer kept for this; a longer one is read on in fresh blocks.
     const first = (this.rereadBuffer ??= new Uint8Array(FIRST_REREAD_BYTES));
     const parts: Uint8Array[] = [];
@@ -524,8 +535,7 @@ class LineReader {
       if (total > this.keepLimit()) return undefined;
     }
     try {
-      const r = this.decode(parseJsonLine(this.utf8.decode(lineContent(concat(parts, total), line))));
-      return r._tag === 'Right' ? r.right : undefined;
+      return this.utf8.decode(lineContent(concat(parts, total), line));
     } catch {
       return undefined;
     }

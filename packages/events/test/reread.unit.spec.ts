@@ -134,6 +134,20 @@ describe('the id rule on a source that can read a line again', () => {
     expect(decoder.reads()).toBe(0);
   });
 
+  it('reads a log delivered twice as its events, then a duplicate of each, reading each first line once', async () => {
+    const once = ['e-1', 'e-2', 'e-3'].map((id, n) => JSON.stringify(decodedWire(id, `c-${n}`))).join('\r\n');
+    const source = rereadableAt(Buffer.from(`\uFEFF${once}\r\n${once}\r\n`), [10, 200]);
+    expect(brief(await collect(iterable(source)))).toEqual([
+      '1:event:e-1',
+      '2:event:e-2',
+      '3:event:e-3',
+      '4:duplicate:e-1@1',
+      '5:duplicate:e-2@2',
+      '6:duplicate:e-3@3',
+    ]);
+    expect(source.reads()).toBe(3);
+  });
+
   it('reads a long first line again across several reads', async () => {
     // Long through whitespace between members: a field's text is at most 10 000 characters.
     const padded = (contractId: string): string =>
