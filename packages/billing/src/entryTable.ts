@@ -14,13 +14,7 @@
  */
 import type { WorkEntry } from '@msp-billing/contracts';
 import type { Classification } from '@msp-billing/entitlements';
-import {
-  KeyTable,
-  SERVICE_KINDS,
-  releaseColumn,
-  type ServiceKind,
-  type TechnicianId,
-} from '@msp-billing/events';
+import { KeyTable, SERVICE_KINDS, grownTo, type ServiceKind, type TechnicianId } from '@msp-billing/events';
 import type { ContractBook, PricedEntry } from './state.js';
 import type { TicketTable } from './ticketTable.js';
 import { ValueTable } from './valueTable.js';
@@ -40,18 +34,13 @@ type Column = Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array
 
 /**
  * `column` grown to hold at least `n` rows, as the same kind of typed array (by half again, so the
- * room kept is a third at most; the old column's memory is given back at once, see `releaseColumn`);
+ * room kept is a third at most; the old column's memory is given back at once, see `grownTo`);
  * `column` itself when it already does. A table grows all its
  * columns of one length together, when a row would not fit (`capacity`).
  */
 export const grown = <T extends Column>(column: T, n: number): T => {
   if (n <= column.length) return column;
-  const next = new (column.constructor as new (length: number) => T)(
-    Math.max(n, 1024, Math.ceil(column.length * 1.5)),
-  );
-  next.set(column);
-  releaseColumn(column);
-  return next;
+  return grownTo(column, Math.max(n, 1024, Math.ceil(column.length * 1.5)));
 };
 
 /** Work entries by number: their values, their bookkeeping and their cached result. */

@@ -28,7 +28,7 @@
  * an Int32 hash per record and Float64 starts and lines.
  */
 
-import { releaseColumn } from './release.js';
+import { grownTo, releaseColumn } from './release.js';
 
 const EMPTY = 0;
 
@@ -64,20 +64,6 @@ const hashChars = (chars: Uint8Array | Uint16Array, start: number, end: number):
 
 /** 4 bytes a value while each is an integer within the table's bound, 8 from then on. */
 type Column = Uint32Array | Float64Array;
-
-const grownColumn = (a: Column, size: number): Column => {
-  const out = a instanceof Float64Array ? new Float64Array(size) : new Uint32Array(size);
-  out.set(a);
-  releaseColumn(a);
-  return out;
-};
-
-const grownFloat = (a: Float64Array, size: number): Float64Array => {
-  const out = new Float64Array(size);
-  out.set(a);
-  releaseColumn(a);
-  return out;
-};
 
 /** A table's bound on the values its 4-byte columns keep: `narrowMax`, at most 2^32 - 1. */
 // Not Math.min: a NaN bound would keep every value in 4 bytes.
@@ -191,7 +177,7 @@ export class KeyTable {
   /** Store a new key; returns its number. */
   private append(key: string): number {
     const record = this.count;
-    if (record === this.starts.length) this.starts = grownColumn(this.starts, record * 2);
+    if (record === this.starts.length) this.starts = grownTo(this.starts, record * 2);
     const wide = this.chars instanceof Uint8Array && !isLatin1(key);
     if (wide || this.used + key.length > this.chars.length) {
       const size = Math.max(this.chars.length * (wide ? 1 : 2), this.used + key.length);
@@ -251,8 +237,8 @@ export class IdTable {
     if (found >= 0) return found;
     const record = ~found;
     if (record === this.fingerprints.length) {
-      this.lines = grownColumn(this.lines, record * 2);
-      this.fingerprints = grownFloat(this.fingerprints, record * 2);
+      this.lines = grownTo(this.lines, record * 2);
+      this.fingerprints = grownTo(this.fingerprints, record * 2);
     }
     if (!fitsNarrow(line, this.narrowMax) && this.lines instanceof Uint32Array)
       this.lines = new Float64Array(this.lines);
@@ -273,7 +259,7 @@ export class IdTable {
 
   /**
    * Replace what `findOrAdd` kept as the fingerprint of `record`: a reader that keeps a line's place
-   * there until the id comes again (see LineReader.idRule in ndjson.ts) stores the fingerprint once
+   * there until the id comes again (see `LineReader.lazyIdRule` in ndjson.ts) stores the fingerprint once
    * it has computed it.
    */
   setFingerprint(record: number, fingerprint: number): void {

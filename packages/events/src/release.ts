@@ -1,5 +1,5 @@
 /**
- * Giving a grown table's old columns back at once. The engine's tables keep their columns in typed
+ * Growing a table's columns, and giving the old ones back at once. The engine's tables keep their columns in typed
  * arrays and grow them by copying into bigger ones. The old array has usually lived long enough to
  * be in V8's old generation, so its buffer stays allocated until a full GC finds it unreachable, and
  * a fold's tables grow often enough for those buffers to be ~15 MB of the peak of a 1M-event fold
@@ -18,4 +18,18 @@ export const releaseColumn = (column: ArrayBufferView): void => {
   if (!(buffer instanceof ArrayBuffer) || buffer.byteLength === 0) return;
   if (column.byteOffset !== 0 || column.byteLength !== buffer.byteLength) return;
   structuredClone(buffer, { transfer: [buffer] });
+};
+
+/** A typed array a table can keep a column in. */
+type TypedColumn = Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array;
+
+/**
+ * `column` grown to `size` rows: a typed array of the same kind holding its values, then zeros. The
+ * old column is released (see {@link releaseColumn}): it reads as empty from then on.
+ */
+export const grownTo = <T extends TypedColumn>(column: T, size: number): T => {
+  const next = new (column.constructor as new (length: number) => T)(size);
+  next.set(column);
+  releaseColumn(column);
+  return next;
 };

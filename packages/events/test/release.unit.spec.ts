@@ -1,10 +1,10 @@
 /**
- * `releaseColumn` gives a grown table's old column back at once: it detaches the column's buffer
+ * `grownTo` and `releaseColumn` give a grown table's old column back at once: it detaches the column's buffer
  * when the column is the whole of it, and leaves alone a view of part of a buffer or a shared one.
  * (That the memory then goes at the next young-generation GC is measured in docs/benchmarks.md.)
  */
 import { describe, expect, it } from 'vitest';
-import { KeyTable, releaseColumn } from '../src/index.js';
+import { KeyTable, grownTo, releaseColumn } from '../src/index.js';
 
 describe('releaseColumn', () => {
   it('detaches a column that is its whole buffer, leaving a copy made before intact', () => {
@@ -35,6 +35,18 @@ describe('releaseColumn', () => {
     const empty = new Uint32Array(0);
     releaseColumn(empty);
     expect(empty.length).toBe(0);
+  });
+
+  it('grows a column into one of the same kind, its values then zeros, and releases the old one', () => {
+    const old = Uint16Array.from([7, 65_535, 1]);
+    const next = grownTo(old, 5);
+    expect(next).toBeInstanceOf(Uint16Array);
+    expect([...next]).toEqual([7, 65_535, 1, 0, 0]);
+    expect(old.length).toBe(0);
+    const floats = grownTo(Float64Array.from([0.5, -0]), 3);
+    expect(floats).toBeInstanceOf(Float64Array);
+    expect(Object.is(floats[1], -0)).toBe(true);
+    expect(floats[2]).toBe(0);
   });
 
   it('leaves a table that grew many times answering from its new columns', () => {
