@@ -447,27 +447,37 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   };
 
   /**
-   * A rate of `book`'s card effective from `from` was set. The rate in force at an instant is the
-   * last one effective at or before it, so the new rate changes it only at `from` and after; an
-   * entry is priced at the rate in force when it started, so only the entries started then may have
-   * another result.
+   * Facts that hold from an instant on (a rate effective from E, the requesters named at T) changed
+   * at `from`: an entry that reads them at one instant of its own, `readAt(i)`, can have another
+   * result only when it reads them at or after `from`. The entries of `list` that do are touched.
    */
-  const touchStartedFrom = (book: ContractBook, from: number): void => {
-    for (const i of book.entries) if ((entries.startedAt[i] as number) >= from) touch(i);
+  const touchReadingFrom = (list: readonly number[], readAt: (i: number) => number, from: number): void => {
+    for (const i of list) if (readAt(i) >= from) touch(i);
+  };
+
+  /** An entry is priced at the rate in force when it started. */
+  const priceInstantOf = (i: number): number => entries.startedAt[i] as number;
+
+  /**
+   * The instant at which an entry reads a fact group, for the groups it reads at one instant only:
+   * rule 3 reads the authorised requesters at the ticket's opening (`openedAt`, which never changes).
+   * The other groups are not read at one such instant only, so a change touches all their readers.
+   */
+  const READ_AT: Partial<Record<FactGroup, (i: number) => number>> = {
+    requesters: (i) => tickets.openedAt[entries.ticket[i] as number] as number,
   };
 
   /**
    * Record that a fact group of `book` changed at `at`: the results of the entries that read it may
-   * have. The authorised requesters at an instant are those named at or before it, and rule 3 reads
-   * them at the ticket's opening only (its `openedAt`, which never changes): so a change at `at`
-   * can change the result of an entry only when its ticket was opened at or after `at`.
+   * have (all of them for the booking itself; for a group read at one instant, those reading it at
+   * or after `at`).
    */
   const bump = (book: ContractBook, group: FactGroup, at: number): void => {
-    if (group === 'msp') touchAll(book);
-    else if (group === 'requesters') {
-      for (const i of book.readers[GROUPS.indexOf(group)] as number[])
-        if ((tickets.openedAt[entries.ticket[i] as number] as number) >= at) touch(i);
-    } else for (const i of book.readers[GROUPS.indexOf(group)] as number[]) touch(i);
+    if (group === 'msp') return touchAll(book);
+    const readers = book.readers[GROUPS.indexOf(group)] as number[];
+    const readAt = READ_AT[group];
+    if (readAt === undefined) for (const i of readers) touch(i);
+    else touchReadingFrom(readers, readAt, at);
   };
 
   /**
@@ -736,7 +746,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         for (const book of books.values())
           if (book.facts.rateCardId === ev.data.rateCardId) {
             book.card = card;
-            touchStartedFrom(book, ev.data.effectiveFrom);
+            // The rate in force at an instant is the last one effective at or before it.
+            touchReadingFrom(book.entries, priceInstantOf, ev.data.effectiveFrom);
           }
         return;
       }
