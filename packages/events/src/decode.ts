@@ -16,7 +16,7 @@ import {
 } from './catalog.js';
 import { EventId, InstantC, formatInstant } from './primitives.js';
 import { NOT_FAST, fastDecoderOf, type FastDecoder } from './fast.js';
-import { jsonFingerprint } from './fingerprint.js';
+import { encodedEventFingerprint, jsonFingerprint } from './fingerprint.js';
 
 /** Why an input is not a valid event. `message` is one line: `<path>: <reason>`. */
 export interface DecodeError {
@@ -313,7 +313,15 @@ export const canonicalEvent = (e: DomainEvent): string => JSON.stringify(encodeE
  * (up to a 2^-53 chance of a collision). It is not `cyrb53` of that text; compare it only with others
  * made by this function.
  */
-export const canonicalFingerprint = (e: DomainEvent): number => jsonFingerprint(encodeEvent(e));
+export const canonicalFingerprint = (e: DomainEvent): number => {
+  const type: unknown = typeof e === 'object' && e !== null ? e.type : undefined;
+  const data =
+    typeof type === 'string' && Object.hasOwn(eventDataCodecs, type)
+      ? (eventDataCodecs as Record<string, t.Mixed>)[type]
+      : undefined;
+  // Not an event of the catalog: encoding it throws, and must throw the same way.
+  return data === undefined ? jsonFingerprint(encodeEvent(e)) : encodedEventFingerprint(e, data);
+};
 
 /** Build a typed event (for deciders and tests); the data is taken as already valid. */
 export const makeEvent = <T extends EventType>(

@@ -7,6 +7,7 @@
 import * as t from 'io-ts';
 import { oneOf, refineWith, str } from './codec.js';
 import { NOT_FAST, withFast } from './fast.js';
+import { IDENTITY, withShape } from './shape.js';
 
 /** Brand helper: a value of `A` that has passed the check named `B`. */
 export type Branded<A, B extends string> = A & { readonly __brand: B };
@@ -192,15 +193,38 @@ export const parseInstant = (s: string): Instant | string => {
 /** The character code of the digit 0; digit n is DIGIT_0 + n. */
 const DIGIT_0 = 0x30;
 
+/** `2026-10-05T07:00:00.000Z`: the length of every text {@link instantCodes} writes. */
+export const INSTANT_TEXT_LENGTH = 24;
+
+const CODES = new Uint16Array(INSTANT_TEXT_LENGTH);
+
 /**
  * Render an instant as RFC 3339 in UTC with milliseconds (`2026-10-05T07:00:00.000Z`), exactly as
  * Date#toISOString does. Within MIN_INSTANT_MS..MAX_INSTANT_MS (integer ms) the date comes from H.
- * Hinnant's civil_from_days in integer arithmetic and the text from one String.fromCharCode (a flat
- * string, no Date: this runs once or more per invoice line, ledger entry and explanation); anything
+ * Hinnant's civil_from_days in integer arithmetic ({@link instantCodes}) and the text from one
+ * String.fromCharCode (a flat string, no Date: this runs once or more per invoice line, ledger entry and explanation); anything
  * else goes through Date as before.
  */
 export const formatInstant = (i: Instant): string => {
-  if (!(i >= MIN_INSTANT_MS && i <= MAX_INSTANT_MS && Number.isInteger(i))) return new Date(i).toISOString();
+  if (!instantCodes(i, CODES)) return new Date(i).toISOString();
+  const c = CODES;
+  // prettier-ignore
+  return String.fromCharCode(
+    c[0] as number, c[1] as number, c[2] as number, c[3] as number, c[4] as number, c[5] as number,
+    c[6] as number, c[7] as number, c[8] as number, c[9] as number, c[10] as number, c[11] as number,
+    c[12] as number, c[13] as number, c[14] as number, c[15] as number, c[16] as number,
+    c[17] as number, c[18] as number, c[19] as number, c[20] as number, c[21] as number,
+    c[22] as number, c[23] as number,
+  );
+};
+
+/**
+ * The UTF-16 code units of {@link formatInstant}'s text for `i`, written to `out` (24 of them), when
+ * `i` is an integer within MIN_INSTANT_MS..MAX_INSTANT_MS; false (and nothing written) otherwise. The
+ * id rule's fingerprint hashes these without making the string.
+ */
+export const instantCodes = (i: number, out: Uint16Array): boolean => {
+  if (!(i >= MIN_INSTANT_MS && i <= MAX_INSTANT_MS && Number.isInteger(i))) return false;
   const msOfDay = i % 86_400_000;
   // Days since 0000-03-01; 0 ≤ z < 2^22, so each `| 0` below is an exact integer division.
   const z = (i - msOfDay) / 86_400_000 + 719_468;
@@ -220,51 +244,53 @@ export const formatInstant = (i: Instant): string => {
   const ms = msOfDay % 1000;
   const cy = (y / 100) | 0;
   const yy = y % 100;
-  return String.fromCharCode(
-    DIGIT_0 + ((cy / 10) | 0),
-    DIGIT_0 + (cy % 10),
-    DIGIT_0 + ((yy / 10) | 0),
-    DIGIT_0 + (yy % 10),
-    0x2d, // -
-    DIGIT_0 + ((m / 10) | 0),
-    DIGIT_0 + (m % 10),
-    0x2d, // -
-    DIGIT_0 + ((d / 10) | 0),
-    DIGIT_0 + (d % 10),
-    0x54, // T
-    DIGIT_0 + ((h / 10) | 0),
-    DIGIT_0 + (h % 10),
-    0x3a, // :
-    DIGIT_0 + ((mi / 10) | 0),
-    DIGIT_0 + (mi % 10),
-    0x3a, // :
-    DIGIT_0 + ((se / 10) | 0),
-    DIGIT_0 + (se % 10),
-    0x2e, // .
-    DIGIT_0 + ((ms / 100) | 0),
-    DIGIT_0 + (((ms / 10) | 0) % 10),
-    DIGIT_0 + (ms % 10),
-    0x5a, // Z
-  );
+  out[0] = DIGIT_0 + ((cy / 10) | 0);
+  out[1] = DIGIT_0 + (cy % 10);
+  out[2] = DIGIT_0 + ((yy / 10) | 0);
+  out[3] = DIGIT_0 + (yy % 10);
+  out[4] = 0x2d; // -
+  out[5] = DIGIT_0 + ((m / 10) | 0);
+  out[6] = DIGIT_0 + (m % 10);
+  out[7] = 0x2d; // -
+  out[8] = DIGIT_0 + ((d / 10) | 0);
+  out[9] = DIGIT_0 + (d % 10);
+  out[10] = 0x54; // T
+  out[11] = DIGIT_0 + ((h / 10) | 0);
+  out[12] = DIGIT_0 + (h % 10);
+  out[13] = 0x3a; // :
+  out[14] = DIGIT_0 + ((mi / 10) | 0);
+  out[15] = DIGIT_0 + (mi % 10);
+  out[16] = 0x3a; // :
+  out[17] = DIGIT_0 + ((se / 10) | 0);
+  out[18] = DIGIT_0 + (se % 10);
+  out[19] = 0x2e; // .
+  out[20] = DIGIT_0 + ((ms / 100) | 0);
+  out[21] = DIGIT_0 + (((ms / 10) | 0) % 10);
+  out[22] = DIGIT_0 + (ms % 10);
+  out[23] = 0x5a; // Z
+  return true;
 };
 
 /** RFC 3339 timestamp with offset, decoded to epoch milliseconds, encoded back as UTC. */
-export const InstantC = withFast(
-  new t.Type<Instant, string, unknown>(
-    'Instant',
-    (u): u is Instant =>
-      typeof u === 'number' && Number.isInteger(u) && u >= MIN_INSTANT_MS && u <= MAX_INSTANT_MS,
-    (u, c) => {
-      if (typeof u !== 'string') return t.failure(u, c, 'expected an RFC 3339 timestamp string');
-      const r = parseInstant(u);
-      return typeof r === 'string' ? t.failure(u, c, r) : t.success(r);
+export const InstantC = withShape(
+  withFast(
+    new t.Type<Instant, string, unknown>(
+      'Instant',
+      (u): u is Instant =>
+        typeof u === 'number' && Number.isInteger(u) && u >= MIN_INSTANT_MS && u <= MAX_INSTANT_MS,
+      (u, c) => {
+        if (typeof u !== 'string') return t.failure(u, c, 'expected an RFC 3339 timestamp string');
+        const r = parseInstant(u);
+        return typeof r === 'string' ? t.failure(u, c, r) : t.success(r);
+      },
+      formatInstant,
+    ),
+    (u) => {
+      const ms = typeof u === 'string' ? scanInstant(u) : -1;
+      return ms >= 0 ? ms : NOT_FAST;
     },
-    formatInstant,
   ),
-  (u) => {
-    const ms = typeof u === 'string' ? scanInstant(u) : -1;
-    return ms >= 0 ? ms : NOT_FAST;
-  },
+  { kind: 'instant' },
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -289,17 +315,20 @@ export const Percent = refineWith<string, string, Branded<string, 'Percent'>>(st
 export type Percent = t.TypeOf<typeof Percent>;
 
 const integerIn = <B extends string>(name: B, min: number, max: number) =>
-  withFast(
-    new t.Type<Branded<number, B>, number, unknown>(
-      name,
-      (u): u is Branded<number, B> => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max,
-      (u, c) =>
-        typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max
-          ? t.success(u as Branded<number, B>)
-          : t.failure(u, c, `expected an integer ${min}..${max}`),
-      t.identity,
+  withShape(
+    withFast(
+      new t.Type<Branded<number, B>, number, unknown>(
+        name,
+        (u): u is Branded<number, B> => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max,
+        (u, c) =>
+          typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max
+            ? t.success(u as Branded<number, B>)
+            : t.failure(u, c, `expected an integer ${min}..${max}`),
+        t.identity,
+      ),
+      (u) => (typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max ? u : NOT_FAST),
     ),
-    (u) => (typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max ? u : NOT_FAST),
+    IDENTITY,
   );
 
 /** Worked minutes of one entry: an integer 1..1440. */

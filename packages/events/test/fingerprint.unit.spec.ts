@@ -11,12 +11,16 @@ import {
   canonicalEvent,
   canonicalFingerprint,
   decodeEvent,
+  EVENT_TYPES,
   encodeEvent,
   readNdjson,
   type DomainEvent,
   type NdjsonItem,
 } from '../src/index.js';
-import { eventFingerprint, jsonFingerprint } from '../src/fingerprint.js';
+import * as t from 'io-ts';
+import { arrayOf, closed, optional, refineWith } from '../src/codec.js';
+import { encodedEventFingerprint, eventFingerprint, jsonFingerprint } from '../src/fingerprint.js';
+import { formatInstant } from '../src/primitives.js';
 import { arbitraryEvent } from '../../testing/src/events.js';
 
 const RUNS = 3000;
@@ -179,6 +183,165 @@ describe("jsonFingerprint and canonicalFingerprint (the Ledger's id rule)", () =
     expect(canonicalFingerprint({ ...e, data: { ...e.data, minutes: 21 } } as DomainEvent)).not.toBe(
       canonicalFingerprint(e),
     );
+  });
+});
+
+/** What a fingerprint gives for `e`: the number, or the message of what it threw. */
+const outcome = (fingerprint: (e: DomainEvent) => number, e: DomainEvent): string => {
+  try {
+    return `= ${fingerprint(e)}`;
+  } catch (err) {
+    return `threw ${String(err)}`;
+  }
+};
+
+/** What encoding `e` and hashing the result gives: the definition canonicalFingerprint must keep. */
+const byEncoding = (e: DomainEvent): number => jsonFingerprint(encodeEvent(e));
+
+/** Values a program could hand the Ledger where the codec expects something else. */
+const oddValue: fc.Arbitrary<unknown> = fc.oneof(
+  fc.anything(),
+  fc.constantFrom(
+    undefined,
+    null,
+    Number.NaN,
+    -0,
+    1.5,
+    -1,
+    8.64e15 + 1,
+    253402300800000, // 10000-01-01
+    Number.POSITIVE_INFINITY,
+    '2026-10-01T08:00:00Z',
+    'not a time',
+    () => 1,
+    Symbol('s'),
+    [],
+    {},
+  ),
+  fc.sparseArray(fc.oneof(fc.anything(), fc.constant(undefined)), { maxLength: 4 }),
+  fc.array(fc.record({ day: fc.constantFrom('MON', 7), start: fc.string(), end: fc.anything() }), {
+    maxLength: 3,
+  }),
+);
+
+/** A decoded event, or the same with a member reordered, replaced, added or removed, anywhere. */
+const hostileEvents: fc.Arbitrary<DomainEvent> = fc
+  .record({
+    wire: arbitraryEvent,
+    how: fc.nat({ max: 8 }),
+    pick: fc.nat(),
+    odd: oddValue,
+    type: fc.oneof(fc.constantFrom('__proto__', 'toString', 'Nope', 5), fc.constantFrom(...EVENT_TYPES)),
+  })
+  .map(({ wire, how, pick, odd, type }) => {
+    const e = decoded(wire) as DomainEvent;
+    const data = e.data as Record<string, unknown>;
+    const keys = Object.keys(data);
+    const key = keys[pick % Math.max(keys.length, 1)] ?? 'extra';
+    const env = e as unknown as Record<string, unknown>;
+    switch (how) {
+      case 0:
+        return e;
+      case 1:
+        return {
+          ...e,
+          data: Object.fromEntries(Object.entries(data).toReversed()),
+        } as unknown as DomainEvent;
+      case 2:
+        return { ...e, data: { ...data, [key]: odd } } as unknown as DomainEvent;
+      case 3:
+        return { ...e, occurredAt: odd } as unknown as DomainEvent;
+      case 4:
+        return { ...e, data: { extra: odd, ...data } } as unknown as DomainEvent;
+      case 5:
+        return { ...e, type } as unknown as DomainEvent;
+      case 6:
+        return { ...e, data: odd } as unknown as DomainEvent;
+      case 7:
+        return { ...e, [pick % 2 === 0 ? 'id' : 'type']: odd } as unknown as DomainEvent;
+      default: {
+        const { [key]: _dropped, ...rest } = data;
+        return {
+          extra: odd,
+          data: rest,
+          occurredAt: env['occurredAt'],
+          type: e.type,
+          id: e.id,
+        } as unknown as DomainEvent;
+      }
+    }
+  });
+
+describe('canonicalFingerprint without encoding', () => {
+  it(`gives what encoding and hashing gives, or throws what it throws, for any event (${RUNS * 3} runs)`, () => {
+    let threw = 0;
+    fc.assert(
+      fc.property(hostileEvents, (e) => {
+        const expected = outcome(byEncoding, e);
+        if (expected.startsWith('threw')) threw += 1;
+        expect(outcome(canonicalFingerprint, e)).toBe(expected);
+      }),
+      { numRuns: RUNS * 3 },
+    );
+    // Some inputs must reach the throwing paths, and most must not.
+    expect(threw).toBeGreaterThan(RUNS / 100);
+    expect(threw).toBeLessThan(RUNS);
+  });
+
+  it('walks arrays, their holes and what is not an array as encoding does', () => {
+    const e = decoded({
+      id: 'e-1',
+      type: 'MaintenanceWindowsAgreed',
+      occurredAt: '2026-10-01T08:00:00Z',
+      data: { contractId: 'c', windows: [{ day: 'MON', start: '01:00', end: '02:00' }] },
+    }) as DomainEvent;
+    const data = e.data as Record<string, unknown>;
+    const holed: unknown[] = [];
+    holed[1] = { day: 'TUE' };
+    for (const windows of [holed, [undefined], 'MON', { length: 1, 0: {} }, [null]]) {
+      const odd = { ...e, data: { ...data, windows } } as unknown as DomainEvent;
+      expect(outcome(canonicalFingerprint, odd)).toBe(outcome(byEncoding, odd));
+    }
+    expect(canonicalFingerprint(e)).toBe(byEncoding(e));
+  });
+
+  it('hashes a codec without a shape through its own encode, left out when that gives undefined', () => {
+    // A custom io-ts codec registers no shape; neither does a refinement or array built on it.
+    const custom = new t.Type<string, string | undefined, unknown>(
+      'Custom',
+      (u): u is string => typeof u === 'string',
+      (u, c) => (typeof u === 'string' ? t.success(u) : t.failure(u, c)),
+      (a) => (a === 'skip' ? undefined : a.toUpperCase()),
+    );
+    const codec = closed('Custom', {
+      a: custom,
+      b: optional(refineWith<string, string | undefined, string>(custom, 'Refined', () => undefined)),
+      c: optional(arrayOf(custom)),
+    });
+    const event = (data: unknown): DomainEvent =>
+      ({ id: 'e-1', type: 'Custom', occurredAt: 0, data }) as unknown as DomainEvent;
+    const encoded = (e: DomainEvent): number =>
+      jsonFingerprint({
+        id: e.id,
+        type: e.type,
+        occurredAt: formatInstant(e.occurredAt),
+        data: codec.encode(e.data as never),
+      });
+    for (const data of [
+      { a: 'x' },
+      { a: 'skip', b: 'y' },
+      { a: 'x', b: 'skip' },
+      { a: 'x', c: ['p', 'skip'] },
+    ]) {
+      expect(encodedEventFingerprint(event(data), codec)).toBe(encoded(event(data)));
+    }
+    expect(encodedEventFingerprint(event({ a: 'x', b: 'skip' }), codec)).toBe(
+      encodedEventFingerprint(event({ a: 'x' }), codec),
+    );
+    // What is hashed is the encoded value: 'x' and 'X' are both written as "X".
+    const fp = (data: unknown): number => encodedEventFingerprint(event(data), codec);
+    expect(fp({ a: 'x' })).toBe(fp({ a: 'X' }));
+    expect(fp({ a: 'x' })).not.toBe(fp({ a: 'y' }));
   });
 });
 
