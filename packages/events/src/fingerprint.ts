@@ -197,7 +197,8 @@ const instantText = new Uint16Array(INSTANT_TEXT_LENGTH);
  * for what Date cannot write (NaN), as encoding does.
  */
 const mixInstant = (v: unknown): void => {
-  if (!instantCodes(v as number, instantText)) return mixString(formatInstant(v as Instant));
+  // Not a number: formatInstant alone converts it (once, as encoding does).
+  if (typeof v !== 'number' || !instantCodes(v, instantText)) return mixString(formatInstant(v as Instant));
   const c = instantText;
   let a = Math.imul((lanes[0] as number) ^ INSTANT_TEXT_LENGTH, K1);
   let b = Math.imul((lanes[1] as number) ^ INSTANT_TEXT_LENGTH, K2);

@@ -305,6 +305,28 @@ describe('canonicalFingerprint without encoding', () => {
     expect(canonicalFingerprint(e)).toBe(byEncoding(e));
   });
 
+  it('reads an instant that is not a number as often as encoding does', () => {
+    let reads = 0;
+    const odd = {
+      valueOf: () => {
+        reads += 1;
+        return 1_700_000_000_000;
+      },
+    };
+    const e = {
+      id: 'e-1',
+      type: 'ProvisioningCompleted',
+      occurredAt: odd,
+      data: { contractId: 'c' },
+    } as unknown as DomainEvent;
+    const expected = outcome(byEncoding, e);
+    const readsByEncoding = reads;
+    reads = 0;
+    expect(outcome(canonicalFingerprint, e)).toBe(expected);
+    expect(readsByEncoding).toBeGreaterThan(0);
+    expect(reads).toBe(readsByEncoding);
+  });
+
   it('hashes a codec without a shape through its own encode, left out when that gives undefined', () => {
     // A custom io-ts codec registers no shape; neither does a refinement or array built on it.
     const custom = new t.Type<string, string | undefined, unknown>(
