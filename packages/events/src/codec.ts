@@ -6,7 +6,7 @@
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { NOT_FAST, fastDecoderOf, withFast, type FastDecoder } from './fast.js';
-import { IDENTITY, shapeOf, withShape } from './shape.js';
+import { IDENTITY, shapeOf } from './shape.js';
 
 /** Own, enumerable keys of a plain JSON object, or undefined when `u` is not one. */
 const asRecord = (u: unknown): Record<string, unknown> | undefined =>
@@ -197,7 +197,7 @@ export const closed = <F extends Fields>(
     },
   );
   const codecs = keys.map((k) => codecOf(fields[k] as Field));
-  return withShape(withFast(decoder, fastClosed(fields, keys)), { kind: 'closed', keys, codecs });
+  return withFast(decoder, fastClosed(fields, keys), { kind: 'closed', keys, codecs });
 };
 
 /** The fast decoder of a refinement: the base's, then the same check. */
@@ -221,23 +221,20 @@ export const refineWith = <A, O, B extends A>(
   name: string,
   check: (a: A) => string | undefined,
 ): t.Type<B, O, unknown> =>
-  withShape(
-    withFast(
-      new t.Type<B, O, unknown>(
-        name,
-        (u): u is B => base.is(u) && check(u) === undefined,
-        (u, c) => {
-          const r = base.validate(u, c);
-          if (isLeft(r)) return r;
-          const reason = check(r.right);
-          return reason === undefined ? t.success(r.right as B) : t.failure(u, c, reason);
-        },
-        (b) => base.encode(b),
-      ),
-      fastRefinement(fastDecoderOf(base), check),
+  withFast(
+    new t.Type<B, O, unknown>(
+      name,
+      (u): u is B => base.is(u) && check(u) === undefined,
+      (u, c) => {
+        const r = base.validate(u, c);
+        if (isLeft(r)) return r;
+        const reason = check(r.right);
+        return reason === undefined ? t.success(r.right as B) : t.failure(u, c, reason);
+      },
+      (b) => base.encode(b),
     ),
-    // encode is the base's
-    shapeOf(base),
+    fastRefinement(fastDecoderOf(base), check),
+    shapeOf(base), // encode is the base's
   );
 
 /** A string literal union whose failure names the allowed values. */
@@ -249,48 +246,42 @@ export const oneOf = <const L extends readonly [string, ...string[]]>(
   // value however many events name it (a ticket's service, channel, scope), compared by identity.
   const canonical = new Map<string, L[number]>(values.map((v) => [v, v]));
   const list = values.join(', ');
-  return withShape(
-    withFast(
-      new t.Type<L[number], L[number], unknown>(
-        name,
-        (u): u is L[number] => typeof u === 'string' && canonical.has(u),
-        (u, c) => {
-          const v = typeof u === 'string' ? canonical.get(u) : undefined;
-          return v === undefined ? t.failure(u, c, `expected one of ${list}`) : t.success(v);
-        },
-        t.identity,
-      ),
-      (u) => (typeof u === 'string' ? (canonical.get(u) ?? NOT_FAST) : NOT_FAST),
+  return withFast(
+    new t.Type<L[number], L[number], unknown>(
+      name,
+      (u): u is L[number] => typeof u === 'string' && canonical.has(u),
+      (u, c) => {
+        const v = typeof u === 'string' ? canonical.get(u) : undefined;
+        return v === undefined ? t.failure(u, c, `expected one of ${list}`) : t.success(v);
+      },
+      t.identity,
     ),
+    (u) => (typeof u === 'string' ? (canonical.get(u) ?? NOT_FAST) : NOT_FAST),
     IDENTITY,
   );
 };
 
 /** A string whose failure says so. */
-export const str = withShape(
-  withFast(
-    new t.Type<string, string, unknown>(
-      'string',
-      (u): u is string => typeof u === 'string',
-      (u, c) => (typeof u === 'string' ? t.success(u) : t.failure(u, c, 'expected a string')),
-      t.identity,
-    ),
-    (u) => (typeof u === 'string' ? u : NOT_FAST),
+export const str = withFast(
+  new t.Type<string, string, unknown>(
+    'string',
+    (u): u is string => typeof u === 'string',
+    (u, c) => (typeof u === 'string' ? t.success(u) : t.failure(u, c, 'expected a string')),
+    t.identity,
   ),
+  (u) => (typeof u === 'string' ? u : NOT_FAST),
   IDENTITY,
 );
 
 /** A boolean whose failure says so. */
-export const bool = withShape(
-  withFast(
-    new t.Type<boolean, boolean, unknown>(
-      'boolean',
-      (u): u is boolean => typeof u === 'boolean',
-      (u, c) => (typeof u === 'boolean' ? t.success(u) : t.failure(u, c, 'expected true or false')),
-      t.identity,
-    ),
-    (u) => (typeof u === 'boolean' ? u : NOT_FAST),
+export const bool = withFast(
+  new t.Type<boolean, boolean, unknown>(
+    'boolean',
+    (u): u is boolean => typeof u === 'boolean',
+    (u, c) => (typeof u === 'boolean' ? t.success(u) : t.failure(u, c, 'expected true or false')),
+    t.identity,
   ),
+  (u) => (typeof u === 'boolean' ? u : NOT_FAST),
   IDENTITY,
 );
 
@@ -330,29 +321,27 @@ export const arrayOf = <C extends t.Mixed>(
   item: C,
   opts: ArrayOptions = {},
 ): t.Type<ReadonlyArray<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown> =>
-  withShape(
-    withFast(
-      new t.Type<ReadonlyArray<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
-        `Array<${item.name}>`,
-        (u): u is ReadonlyArray<t.TypeOf<C>> => Array.isArray(u) && u.every((x) => item.is(x)),
-        (u, c) => {
-          if (!Array.isArray(u)) return t.failure(u, c, 'expected a JSON array');
-          if (opts.nonEmpty === true && u.length === 0) return t.failure(u, c, 'expected a non-empty array');
-          if (opts.max !== undefined && u.length > opts.max)
-            return t.failure(u, c, `expected at most ${opts.max} items`);
-          if (opts.unique === true && hasRepeats(u)) return t.failure(u, c, 'expected no item twice');
-          const errors: t.ValidationError[] = [];
-          const out: Array<t.TypeOf<C>> = [];
-          u.forEach((x, i) => {
-            const r = item.validate(x, t.appendContext(c, String(i), item, x));
-            if (isLeft(r)) errors.push(...r.left);
-            else out.push(r.right);
-          });
-          return errors.length > 0 ? t.failures(errors) : t.success(out);
-        },
-        (a) => a.map((x) => item.encode(x) as t.OutputOf<C>),
-      ),
-      fastArray(fastDecoderOf(item), opts),
+  withFast(
+    new t.Type<ReadonlyArray<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
+      `Array<${item.name}>`,
+      (u): u is ReadonlyArray<t.TypeOf<C>> => Array.isArray(u) && u.every((x) => item.is(x)),
+      (u, c) => {
+        if (!Array.isArray(u)) return t.failure(u, c, 'expected a JSON array');
+        if (opts.nonEmpty === true && u.length === 0) return t.failure(u, c, 'expected a non-empty array');
+        if (opts.max !== undefined && u.length > opts.max)
+          return t.failure(u, c, `expected at most ${opts.max} items`);
+        if (opts.unique === true && hasRepeats(u)) return t.failure(u, c, 'expected no item twice');
+        const errors: t.ValidationError[] = [];
+        const out: Array<t.TypeOf<C>> = [];
+        u.forEach((x, i) => {
+          const r = item.validate(x, t.appendContext(c, String(i), item, x));
+          if (isLeft(r)) errors.push(...r.left);
+          else out.push(r.right);
+        });
+        return errors.length > 0 ? t.failures(errors) : t.success(out);
+      },
+      (a) => a.map((x) => item.encode(x) as t.OutputOf<C>),
     ),
+    fastArray(fastDecoderOf(item), opts),
     { kind: 'array', item },
   );

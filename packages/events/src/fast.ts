@@ -13,6 +13,7 @@
  * it: decoding it takes the io-ts path only.
  */
 import type * as t from 'io-ts';
+import { withShape, type Shape } from './shape.js';
 
 /** What a fast decoder returns when it does not decode its input (invalid, or not sure). */
 export const NOT_FAST: unique symbol = Symbol('NOT_FAST');
@@ -22,10 +23,13 @@ export type FastDecoder = (u: unknown) => unknown;
 
 const registry = new WeakMap<t.Mixed, FastDecoder>();
 
-/** Register `fast` as the fast decoder of `codec`, and return the codec. */
-export const withFast = <C extends t.Mixed>(codec: C, fast: FastDecoder | undefined): C => {
+/**
+ * Register `fast` as the fast decoder of `codec`, and `shape` as what its encoder does (shape.ts),
+ * and return the codec.
+ */
+export const withFast = <C extends t.Mixed>(codec: C, fast: FastDecoder | undefined, shape?: Shape): C => {
   if (fast !== undefined) registry.set(codec, fast);
-  return codec;
+  return withShape(codec, shape);
 };
 
 /** The fast decoder of `codec`, when it has one. */

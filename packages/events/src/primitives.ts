@@ -7,7 +7,7 @@
 import * as t from 'io-ts';
 import { oneOf, refineWith, str } from './codec.js';
 import { NOT_FAST, withFast } from './fast.js';
-import { IDENTITY, withShape } from './shape.js';
+import { IDENTITY } from './shape.js';
 
 /** Brand helper: a value of `A` that has passed the check named `B`. */
 export type Branded<A, B extends string> = A & { readonly __brand: B };
@@ -202,7 +202,8 @@ const CODES = new Uint16Array(INSTANT_TEXT_LENGTH);
  * Render an instant as RFC 3339 in UTC with milliseconds (`2026-10-05T07:00:00.000Z`), exactly as
  * Date#toISOString does. Within MIN_INSTANT_MS..MAX_INSTANT_MS (integer ms) the date comes from H.
  * Hinnant's civil_from_days in integer arithmetic ({@link instantCodes}) and the text from one
- * String.fromCharCode (a flat string, no Date: this runs once or more per invoice line, ledger entry and explanation); anything
+ * String.fromCharCode (a flat string, no Date: this runs once or more per invoice line, ledger entry
+ * and explanation); anything
  * else goes through Date as before.
  */
 export const formatInstant = (i: Instant): string => {
@@ -272,24 +273,22 @@ export const instantCodes = (i: number, out: Uint16Array): boolean => {
 };
 
 /** RFC 3339 timestamp with offset, decoded to epoch milliseconds, encoded back as UTC. */
-export const InstantC = withShape(
-  withFast(
-    new t.Type<Instant, string, unknown>(
-      'Instant',
-      (u): u is Instant =>
-        typeof u === 'number' && Number.isInteger(u) && u >= MIN_INSTANT_MS && u <= MAX_INSTANT_MS,
-      (u, c) => {
-        if (typeof u !== 'string') return t.failure(u, c, 'expected an RFC 3339 timestamp string');
-        const r = parseInstant(u);
-        return typeof r === 'string' ? t.failure(u, c, r) : t.success(r);
-      },
-      formatInstant,
-    ),
-    (u) => {
-      const ms = typeof u === 'string' ? scanInstant(u) : -1;
-      return ms >= 0 ? ms : NOT_FAST;
+export const InstantC = withFast(
+  new t.Type<Instant, string, unknown>(
+    'Instant',
+    (u): u is Instant =>
+      typeof u === 'number' && Number.isInteger(u) && u >= MIN_INSTANT_MS && u <= MAX_INSTANT_MS,
+    (u, c) => {
+      if (typeof u !== 'string') return t.failure(u, c, 'expected an RFC 3339 timestamp string');
+      const r = parseInstant(u);
+      return typeof r === 'string' ? t.failure(u, c, r) : t.success(r);
     },
+    formatInstant,
   ),
+  (u) => {
+    const ms = typeof u === 'string' ? scanInstant(u) : -1;
+    return ms >= 0 ? ms : NOT_FAST;
+  },
   { kind: 'instant' },
 );
 
@@ -315,19 +314,17 @@ export const Percent = refineWith<string, string, Branded<string, 'Percent'>>(st
 export type Percent = t.TypeOf<typeof Percent>;
 
 const integerIn = <B extends string>(name: B, min: number, max: number) =>
-  withShape(
-    withFast(
-      new t.Type<Branded<number, B>, number, unknown>(
-        name,
-        (u): u is Branded<number, B> => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max,
-        (u, c) =>
-          typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max
-            ? t.success(u as Branded<number, B>)
-            : t.failure(u, c, `expected an integer ${min}..${max}`),
-        t.identity,
-      ),
-      (u) => (typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max ? u : NOT_FAST),
+  withFast(
+    new t.Type<Branded<number, B>, number, unknown>(
+      name,
+      (u): u is Branded<number, B> => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max,
+      (u, c) =>
+        typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max
+          ? t.success(u as Branded<number, B>)
+          : t.failure(u, c, `expected an integer ${min}..${max}`),
+      t.identity,
     ),
+    (u) => (typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max ? u : NOT_FAST),
     IDENTITY,
   );
 

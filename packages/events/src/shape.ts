@@ -1,7 +1,8 @@
 /**
  * What a codec's `encode` does, described (internal, not exported by the package): next to its io-ts
- * codec, each combinator of codec.ts and primitives.ts registers the shape of its encoder, so that
- * `canonicalFingerprint` (fingerprint.ts) can hash what `encode` would write without building it.
+ * codec, each combinator of codec.ts and primitives.ts registers the shape of its encoder (the third
+ * argument of `withFast`, beside its fast decoder), so that `canonicalFingerprint` (fingerprint.ts)
+ * can hash what `encode` would write without building it.
  *
  * - `identity`: `encode(v)` is `v` itself (strings, booleans, literals, integers, refinements of them);
  * - `instant`: `encode(v)` is `formatInstant(v)`;
