@@ -13,4 +13,4 @@ export * from './streams.js';
 export * from './ndjson.js';
 export { parseJsonLine } from './jsonLine.js';
 export { IdTable, KeyTable } from './idTable.js';
-export { grownTo, releaseColumn } from './release.js';
+export { grownTo, releaseColumn, type TypedColumn } from './release.js';

@@ -21,7 +21,7 @@ export const releaseColumn = (column: ArrayBufferView): void => {
 };
 
 /** A typed array a table can keep a column in. */
-type TypedColumn = Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array;
+export type TypedColumn = Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array;
 
 /**
  * `column` grown to `size` rows: a typed array of the same kind holding its values, then zeros. The
