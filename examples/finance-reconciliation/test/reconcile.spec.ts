@@ -1,6 +1,6 @@
 /**
- * The finance-reconciliation example on the sample month (fixtures/example-month.ndjson, a copy of
- * shared/samples): its log issued one invoice, RE-2026-0917 for msp-4711 2026-09, with net 420.00
+ * The finance-reconciliation example on the sample month (examples/data/example-month.ndjson, the
+ * repository's worked sample): its log issued one invoice, RE-2026-0917 for msp-4711 2026-09, with net 420.00
  * (W-2 90.00 + W-6 270.00 + W-7 60.00), VAT 79.80 (19 %) and gross 499.80 — the sample's README works
  * these out by hand. The expected differences below follow from that and from the CSVs' contents.
  */
@@ -16,7 +16,7 @@ import {
 } from '../src/reconcile.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
-const eventsPath = fixture('example-month.ndjson');
+const eventsPath = fileURLToPath(new URL('../../data/example-month.ndjson', import.meta.url));
 
 describe('reconcileFiles on the sample month', () => {
   it('finds nothing to report when the export agrees with the issued September invoice', async () => {

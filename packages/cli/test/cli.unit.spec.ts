@@ -1,5 +1,5 @@
 /**
- * `msp-billing` through `run()` in-process: every command and format on the shared sample and on
+ * `msp-billing` through `run()` in-process: every command and format on the worked sample and on
  * small fixture logs, the invalid-event gate, user mistakes, help, progress and internal errors.
  * Expected values are worked out by hand (see the sample's README and the comments here), not
  * copied from the program's output.
@@ -76,7 +76,7 @@ const invoiceArgs = (events: string, contract: string, period: string, ...more: 
   ...more,
 ];
 
-describe('invoice --format json on the shared sample', () => {
+describe('invoice --format json on the worked sample', () => {
   it('prints the October draft of the worked example, field order as in spec §7', async () => {
     const r = await runIn(invoiceArgs(sampleLog, 'msp-4711', '2026-10', '--format', 'json'));
     expect(r.code).toBe(0);

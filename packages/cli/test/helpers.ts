@@ -1,6 +1,6 @@
 /**
  * Test helpers: run `msp-billing` in-process through `run()` with collected streams, or spawn the real
- * command; paths of the shared sample and of this package's fixtures.
+ * command; paths of the worked sample (examples/data) and of this package's fixtures.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,15 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { run } from '../src/main.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** The repository root (/work/main). */
+/** The repository root. */
 export const repoRoot = resolve(here, '../../..');
-/** The shared worked sample (read-only). */
-export const samples = resolve(here, '../../../../shared/samples');
+/** The worked sample with its hand-worked results (examples/data). */
+export const samples = resolve(repoRoot, 'examples/data');
 /** The sample log. */
 export const sampleLog = resolve(samples, 'example-month.ndjson');
 /** A file of this package's fixtures. */
 export const fixture = (name: string): string => resolve(here, 'fixtures', name);
-/** Parsed JSON of a shared sample file. */
+/** Parsed JSON of a file of the worked sample. */
 export const loadSample = (name: string): unknown => JSON.parse(readFileSync(resolve(samples, name), 'utf8'));
 
 /** What a run printed and returned. */

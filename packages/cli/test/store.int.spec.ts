@@ -1,6 +1,6 @@
 /**
  * `import` and `--store` against a real PostgreSQL (DATABASE_URL, or the throwaway server of the
- * vitest globalSetup): the shared sample imported into a fresh database gives the same invoice and
+ * vitest globalSetup): the worked sample imported into a fresh database gives the same invoice and
  * ledger as the log itself; re-imports append nothing; an invalid line stops the import with the
  * valid prefix written; bad or unreachable stores and conflicting options are one-line user errors.
  * Every test file gets its own database, so `--store` reads only what these tests wrote.
@@ -92,7 +92,7 @@ describe('msp-billing import and --store (PostgreSQL)', () => {
     await admin.close();
   });
 
-  it('imports the shared sample (spawned); invoice --store gives 31.25 / 5.94 / 37.19 like --events', async () => {
+  it('imports the worked sample (spawned); invoice --store gives 31.25 / 5.94 / 37.19 like --events', async () => {
     const imported = await spawnCli(['import', '--events', sampleLog, '--store', url]);
     expect({ code: imported.code, stderr: imported.stderr }).toEqual({ code: 0, stderr: '' });
     const lines = readFileSync(sampleLog, 'utf8')
