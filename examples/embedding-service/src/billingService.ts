@@ -65,9 +65,13 @@ export interface EventIdConflict {
 /** Why a command was not recorded. */
 export type CommandRefusal = Refusal | ConflictRetriesExhausted | CommandIdConflict | EventIdConflict;
 
-/** The outcome of a command: the events recorded (wire form), or the refusal. */
+/**
+ * The outcome of a command: the events recorded (wire form), or the refusal. `replayed` is true when
+ * the command had been applied before (a resend with the same event id and content): the events are
+ * the ones recorded then, and nothing new was appended.
+ */
 export type CommandOutcome =
-  | { readonly _tag: 'Accepted'; readonly events: readonly WireEvent[] }
+  | { readonly _tag: 'Accepted'; readonly events: readonly WireEvent[]; readonly replayed: boolean }
   | { readonly _tag: 'Refused'; readonly refusal: CommandRefusal };
 
 /** A query answer, or the Ledger's reason for not answering. */
@@ -88,7 +92,10 @@ export interface BillingService {
 /** What the command handler or an unrouted decision says. */
 type Decided =
   | { readonly _tag: 'Left'; readonly left: CommandRefusal }
-  | { readonly _tag: 'Right'; readonly right: { readonly events: readonly DomainEvent[] } };
+  | {
+      readonly _tag: 'Right';
+      readonly right: { readonly events: readonly DomainEvent[]; readonly alreadyApplied: boolean };
+    };
 
 /**
  * A command that names an unknown alert or work entry routes to no stream; its decider refuses it
@@ -214,7 +221,11 @@ export const createBillingService = (
         return { _tag: 'Refused', refusal };
       }
       if (decided._tag === 'Left') return { _tag: 'Refused', refusal: decided.left };
-      return { _tag: 'Accepted', events: decided.right.events.map(encodeEvent) };
+      return {
+        _tag: 'Accepted',
+        events: decided.right.events.map(encodeEvent),
+        replayed: decided.right.alreadyApplied,
+      };
     });
 
   const query = <A>(

@@ -2,7 +2,9 @@
  * A small HTTP front for the billing service on plain `node:http` (no framework, so the example shows
  * the library, not a router):
  *
- * - `POST /commands` — a command as JSON (see `commands.ts`); 201 with the recorded events;
+ * - `POST /commands` — a command as JSON (see `commands.ts`); 201 with the recorded events, or 200
+ *   with `replayed: true` (and the header `Idempotent-Replayed: true`) when the same command, same
+ *   event id and content, was applied before: a client retry records nothing twice;
  * - `GET /contracts/:id/invoices/:period` — the invoice (spec §7 JSON shape, without invalidEvents);
  * - `GET /work/:id/explain` — how a work entry was classified and priced, rule by rule.
  *
@@ -127,7 +129,8 @@ const postCommand = async (service: BillingService, req: IncomingMessage, res: S
   if (parsed._tag === 'BadCommand') return send(res, 400, parsed.error);
   const outcome = await service.execute(parsed.command);
   if (outcome._tag === 'Refused') return send(res, REFUSAL_STATUS[outcome.refusal._tag], outcome.refusal);
-  return send(res, 201, { events: outcome.events });
+  if (outcome.replayed) res.setHeader('idempotent-replayed', 'true');
+  return send(res, outcome.replayed ? 200 : 201, { events: outcome.events, replayed: outcome.replayed });
 };
 
 const route = async (service: BillingService, req: IncomingMessage, res: ServerResponse) => {

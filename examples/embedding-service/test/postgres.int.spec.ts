@@ -112,7 +112,7 @@ describe('embedding service with DATABASE_URL (PostgreSQL)', () => {
 
     const second = await startServer({ port: 0, store: await storeFromEnv({ DATABASE_URL: url }) });
     expect(await draft(second)).toEqual(before);
-    // A command resent to the restarted service is recognised as already applied.
+    // A command resent to the restarted service is recognised as already applied: 200, not 201.
     expect(
       await post(second, 'LogWork', 'p-5', '2026-10-05T11:00:00+02:00', {
         workId: 'w-pg',
@@ -121,7 +121,7 @@ describe('embedding service with DATABASE_URL (PostgreSQL)', () => {
         startedAt: '2026-10-05T10:00:00+02:00',
         minutes: 40,
       }),
-    ).toBe(201);
+    ).toBe(200);
     expect(await draft(second)).toEqual(before);
     await second.close();
   });

@@ -20,15 +20,24 @@ afterAll(async () => {
 interface Reply {
   readonly status: number;
   readonly body: Record<string, unknown>;
+  /** The `Idempotent-Replayed` header, null when absent. */
+  readonly replayedHeader: string | null;
 }
 
-const request = async (method: string, path: string, body?: string): Promise<Reply> => {
-  const res = await fetch(`${server.url}${path}`, {
+const requestTo = async (to: RunningServer, method: string, path: string, body?: string): Promise<Reply> => {
+  const res = await fetch(`${to.url}${path}`, {
     method,
     ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
   });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  return {
+    status: res.status,
+    body: (await res.json()) as Record<string, unknown>,
+    replayedHeader: res.headers.get('idempotent-replayed'),
+  };
 };
+
+const request = (method: string, path: string, body?: string): Promise<Reply> =>
+  requestTo(server, method, path, body);
 
 const command = (type: string, eventId: string, occurredAt: string, data: Record<string, unknown>) =>
   request('POST', '/commands', JSON.stringify({ type, eventId, occurredAt, data }));
@@ -136,29 +145,6 @@ describe('embedding service over HTTP', () => {
       }),
     ];
     expect(accepted.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201, 201]);
-  });
-
-  it('answers a resent command (a client retry) as accepted without recording it twice', async () => {
-    const resend = () =>
-      command('LogWork', 'e-6', '2026-10-05T10:00:00+02:00', {
-        workId: 'w-1',
-        ticketId: 't-1',
-        technician: 'anna',
-        startedAt: '2026-10-05T09:10:00+02:00',
-        minutes: 50,
-      });
-    const first = await resend();
-    expect(first.status).toBe(201);
-    expect(await resend()).toEqual(first);
-    // Same event id, other content: a conflict, not a silent success.
-    const changed = await command('LogWork', 'e-6', '2026-10-05T10:00:00+02:00', {
-      workId: 'w-1',
-      ticketId: 't-1',
-      technician: 'anna',
-      startedAt: '2026-10-05T09:10:00+02:00',
-      minutes: 55,
-    });
-    expect([changed.status, changed.body['_tag']]).toEqual([409, 'CommandIdConflict']);
   });
 
   it('refuses an update of unsupported software with 422 (4.1)', async () => {
@@ -325,5 +311,86 @@ describe('store selection', () => {
     const store = await storeFromEnv({});
     expect(store).toBeInstanceOf(InMemoryEventStore);
     await store.close();
+  });
+});
+
+describe('a resent command (a client retry after a timeout)', () => {
+  // A server of its own, so that the first sending of each command below is really the first.
+  let own: RunningServer;
+  beforeAll(async () => {
+    own = await startServer({ port: 0, store: new InMemoryEventStore() });
+  });
+  afterAll(async () => {
+    await own.close();
+  });
+  const send = (type: string, eventId: string, occurredAt: string, data: Record<string, unknown>) =>
+    requestTo(own, 'POST', '/commands', JSON.stringify({ type, eventId, occurredAt, data }));
+  const logWork = (eventId: string, minutes: number) =>
+    send('LogWork', eventId, '2026-10-05T10:00:00+02:00', {
+      workId: 'w-1',
+      ticketId: 't-1',
+      technician: 'anna',
+      startedAt: '2026-10-05T09:10:00+02:00',
+      minutes,
+    });
+
+  it('is answered 201 the first time, then 200 with replayed: true and the same events', async () => {
+    const publish = () =>
+      send('PublishRateCard', 'e-1', '2026-10-01T00:00:00Z', {
+        rateCardId: 'rc-web',
+        currency: 'EUR',
+        billingIncrementMinutes: 15,
+      });
+    const first = await publish();
+    expect(first).toMatchObject({ status: 201, body: { replayed: false }, replayedHeader: null });
+    const again = await publish();
+    expect(again).toMatchObject({ status: 200, body: { replayed: true }, replayedHeader: 'true' });
+    expect(again.body['events']).toEqual(first.body['events']);
+
+    const setup = [
+      await send('SetHourlyRate', 'e-2', '2026-10-01T00:00:00Z', {
+        rateCardId: 'rc-web',
+        effectiveFrom: '2026-10-01T00:00:00+02:00',
+        hourlyRate: '97.50',
+      }),
+      await send('BookMsp', 'e-3', '2026-10-01T08:00:00+02:00', {
+        contractId: 'c-1',
+        customerId: 'cu-1',
+        vmId: 'vm-1',
+        sla: 'Standard',
+        rateCardId: 'rc-web',
+      }),
+      await send('OpenTicket', 'e-4', '2026-10-05T09:00:00+02:00', {
+        ticketId: 't-1',
+        contractId: 'c-1',
+        channel: 'helpdesk',
+        requester: 'ops@customer.example',
+        subject: '502 after deploy',
+        service: 'support-request',
+      }),
+    ];
+    expect(setup.map((r) => r.status)).toEqual([201, 201, 201]);
+
+    const logged = await logWork('e-5', 50);
+    expect(logged).toMatchObject({ status: 201, body: { replayed: false, events: [{ id: 'e-5' }] } });
+    const resent = await logWork('e-5', 50);
+    expect(resent).toMatchObject({ status: 200, body: { replayed: true }, replayedHeader: 'true' });
+    expect(resent.body['events']).toEqual(logged.body['events']);
+    // Recorded once: 50 minutes at 97.50/h in 15-minute increments, billed 60 → 97.50 (not twice).
+    expect(await requestTo(own, 'GET', '/contracts/c-1/invoices/2026-10')).toMatchObject({
+      status: 200,
+      body: { lines: [{ workId: 'w-1', amount: '97.50' }], net: '97.50' },
+    });
+  });
+
+  it('is a 409 only when it really conflicts: same event id with other content, or a work id used', async () => {
+    const changed = await logWork('e-5', 55);
+    expect([changed.status, changed.body['_tag'], changed.replayedHeader]).toEqual([
+      409,
+      'CommandIdConflict',
+      null,
+    ]);
+    const otherId = await logWork('e-6', 50);
+    expect([otherId.status, otherId.body['_tag']]).toEqual([409, 'WorkIdAlreadyUsed']);
   });
 });
