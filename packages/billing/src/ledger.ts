@@ -28,6 +28,9 @@ import {
   loggedEntry,
   correctedEntry,
   voidedEntry,
+  invoiceIssueRefusal,
+  refusalMessage,
+  type InvoiceNumberUse,
   type ContractFacts,
   type ContractFactsView,
   type RateCardFacts,
@@ -386,6 +389,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const bases = new BasisTable();
   const alertContract = new Map<string, string>();
   const bookingsByVm = new Map<string, ContractBook[]>();
+  /** Invoice numbers of the valid `InvoiceIssued` so far (spec §2: each is used once). */
+  const invoiceNumbers = new Map<string, InvoiceNumberUse>();
   /**
    * The id rule of `apply` (spec §2): every id's canonical fingerprint, off the heap. The table's
    * "line" of an id is the position of the event that claimed it here (never asked for).
@@ -666,10 +671,17 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       case 'InvoiceIssued': {
         const book = bookOf(ev.data.contractId);
         if (typeof book === 'string') return book;
-        const last = book.lastIssuedPeriod;
-        return last !== undefined && ev.data.period <= last
-          ? `period ${ev.data.period} is not after the last issued invoice of ${book.facts.contractId} (${last})`
-          : undefined;
+        const refused = invoiceIssueRefusal(
+          {
+            contractId: book.facts.contractId,
+            timeZone: book.facts.timeZone,
+            lastIssuedPeriod: book.lastIssuedPeriod,
+          },
+          ev.data,
+          ev.occurredAt,
+          invoiceNumbers.get(ev.data.invoiceNumber),
+        );
+        return refused === undefined ? undefined : refusalMessage(refused);
       }
       case 'TicketOpened':
       case 'UpdateRequested':
@@ -767,6 +779,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         return;
       }
       case 'InvoiceIssued':
+        invoiceNumbers.set(ev.data.invoiceNumber, { contractId: ev.data.contractId, period: ev.data.period });
         issue(books.get(ev.data.contractId) as ContractBook, ev.data.period, ev.data.invoiceNumber);
         return;
       case 'TicketOpened':
