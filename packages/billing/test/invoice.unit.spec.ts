@@ -575,22 +575,32 @@ describe('invalid events (spec §2)', () => {
     issue(l, '2026-09', '2026-09-30T23:59:59+02:00', 'RE-early');
     issue(l, '2027-05', '2026-11-02T09:00:00+01:00', 'RE-future');
     issue(l, '2026-09', '2026-10-01T00:00:00+02:00', 'RE-on-time');
-    expect(l.ledger().invalidEvents().map((e) => [e.position, e.reason])).toEqual([
-      [l.events.length - 3, expect.stringContaining('period 2026-09 is not over at 2026-09-30T21:59:59.000Z')],
-      [l.events.length - 2, expect.stringContaining('period 2027-05 is not over at 2026-11-02T08:00:00.000Z')],
+    expect(
+      l
+        .ledger()
+        .invalidEvents()
+        .map((e) => [e.position, e.reason]),
+    ).toEqual([
+      [
+        l.events.length - 3,
+        expect.stringContaining('period 2026-09 is not over at 2026-09-30T21:59:59.000Z'),
+      ],
+      [
+        l.events.length - 2,
+        expect.stringContaining('period 2027-05 is not over at 2026-11-02T08:00:00.000Z'),
+      ],
     ]);
     expect(invoiceOf(l.ledger(), '2026-09')).toMatchObject({ status: 'issued', invoiceNumber: 'RE-on-time' });
   });
 
   it('refuses an invoice number that an earlier valid invoice of any contract used', () => {
-    const l = base()
-      .add('MSPBooked', '2026-09-01T08:00:00+02:00', {
-        contractId: 'c-3',
-        customerId: 'cu-3',
-        vmId: 'vm-3',
-        sla: 'Basic',
-        rateCardId: RATE_CARD,
-      });
+    const l = base().add('MSPBooked', '2026-09-01T08:00:00+02:00', {
+      contractId: 'c-3',
+      customerId: 'cu-3',
+      vmId: 'vm-3',
+      sla: 'Basic',
+      rateCardId: RATE_CARD,
+    });
     // An invalid invoice (its period is not over) does not take the number.
     issue(l, '2026-10', '2026-10-15T09:00:00+02:00', 'RE-2026-1001');
     issue(l, '2026-09', '2026-10-02T09:00:00+02:00', 'RE-2026-1001');

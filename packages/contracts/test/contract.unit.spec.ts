@@ -275,7 +275,7 @@ describe('IssueInvoice (5)', () => {
       .then('InvoicePeriodNotAfterLast');
   });
   // November ends at 2026-12-01T00:00 in Berlin (CET, +01:00), which is 2026-11-30T23:00Z.
-  it('refuses a period that is not over in the contract\'s time zone', () => {
+  it("refuses a period that is not over in the contract's time zone", () => {
     given(...CONTRACT)
       .when(issue('2026-11', 'INV-1', '2026-11-30T22:59:59Z'))
       .then('InvoicePeriodNotOver');
