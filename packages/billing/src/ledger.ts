@@ -135,6 +135,27 @@ export interface Explanation {
   };
 }
 
+/** A contract as `contracts` lists it: who, which SLA now, active or not, what was issued. */
+export interface ContractSummary {
+  readonly contractId: string;
+  readonly customerId: string;
+  readonly vmId: string;
+  /** The SLA in force at the latest business time the log knows of for the contract. */
+  readonly sla: string;
+  readonly timeZone: string;
+  readonly currency: string;
+  /** RFC 3339: the `MSPBooked`'s `occurredAt`. */
+  readonly bookedAt: string;
+  /** RFC 3339: the earliest `MSPCancelled`'s `occurredAt`, or null. */
+  readonly cancelledAt: string | null;
+  /** The contract's issued invoices in the order they were issued; `issuedAt` is RFC 3339. */
+  readonly issued: readonly {
+    readonly period: string;
+    readonly invoiceNumber: string;
+    readonly issuedAt: string;
+  }[];
+}
+
 /** Why a query could not be answered. */
 export type LedgerQueryError =
   | { readonly _tag: 'UnknownContract'; readonly contractId: string; readonly message: string }
@@ -172,6 +193,8 @@ export interface Ledger {
   /** Every issued invoice, in the order they were issued. */
   issuedInvoices(): Invoice[];
   contractIds(): string[];
+  /** Every contract, in the order they were booked. */
+  contracts(): ContractSummary[];
   invalidEvents(): readonly InvalidEvent[];
   warnings(): readonly Warning[];
   /** Number of events given to `apply` (valid, invalid and duplicate). */
@@ -780,7 +803,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       }
       case 'InvoiceIssued':
         invoiceNumbers.set(ev.data.invoiceNumber, { contractId: ev.data.contractId, period: ev.data.period });
-        issue(books.get(ev.data.contractId) as ContractBook, ev.data.period, ev.data.invoiceNumber);
+        issue(books.get(ev.data.contractId) as ContractBook, ev);
         return;
       case 'TicketOpened':
       case 'UpdateRequested':
@@ -892,12 +915,14 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   };
 
   /** Freeze the invoice (C, P) over the facts recorded so far and move the invoiced state forward. */
-  const issue = (book: ContractBook, period: string, invoiceNumber: string): void => {
+  const issue = (book: ContractBook, ev: Extract<DomainEvent, { type: 'InvoiceIssued' }>): void => {
     const card = book.card;
+    const { period, invoiceNumber } = ev.data;
     const s = settle(rows, toWalk(book, period, false), period);
     const issued: IssuedInvoice = {
       period,
       invoiceNumber,
+      issuedAt: ev.occurredAt,
       currency: card.currency,
       ...recordIssued(rows, s),
     };
@@ -1050,6 +1075,25 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     },
     issuedInvoices: () => issuedOrder.map(({ book, issued }) => renderIssued(rows, book, issued)),
     contractIds: () => [...books.keys()],
+    contracts: () =>
+      [...books.values()].map((book) => {
+        const f = book.facts;
+        return {
+          contractId: f.contractId,
+          customerId: f.customerId,
+          vmId: f.vmId,
+          sla: slaAt(f, Number.POSITIVE_INFINITY),
+          timeZone: f.timeZone,
+          currency: book.card.currency,
+          bookedAt: iso(f.bookedAt),
+          cancelledAt: f.cancelledAt === undefined ? null : iso(f.cancelledAt),
+          issued: [...book.issued.values()].map((i) => ({
+            period: i.period,
+            invoiceNumber: i.invoiceNumber,
+            issuedAt: iso(i.issuedAt),
+          })),
+        };
+      }),
     invalidEvents: () => invalid,
     warnings: () => warnings,
   };

@@ -15,8 +15,14 @@ import { localTime, plural, renderPairs, renderTable } from '../format/table.js'
 import type { CliIo, Output } from '../io.js';
 import { SOURCE_OPTIONS, invalidJson, invalidLine, printSkipped } from '../source.js';
 
-/** The CSV header of `invoice --format csv`: one row per invoice line follows. */
+/**
+ * The CSV header of `invoice --format csv`: one row per invoice line follows. Each row names its
+ * invoice first, so the files of several contracts and months can be concatenated.
+ */
 export const INVOICE_CSV_HEADER = [
+  'contractId',
+  'period',
+  'invoiceNumber',
   'kind',
   'workId',
   'ticketId',
@@ -144,6 +150,9 @@ const run: Command['run'] = async (args, io: CliIo, out: Output) => {
     for (const l of inv.right.lines) {
       await out.write(
         csvRow([
+          inv.right.contractId,
+          inv.right.period,
+          inv.right.invoiceNumber,
           l.kind,
           l.workId,
           l.ticketId,
@@ -185,7 +194,8 @@ Options:
   --store URL       an event store instead (postgres://…, esdb://…), read in global order
   --contract C      the contract id
   --period YYYY-MM  the billing month
-  --format F        table (default), json (spec §7 object plus invalidEvents), csv (one row per line)
+  --format F        table (default), json (spec §7 object plus invalidEvents), csv (one row per line,
+                    starting with contractId,period,invoiceNumber)
   --skip-invalid    go on despite invalid events and list them (default: print them, exit 2)
   --help            this text
 
