@@ -64,6 +64,7 @@ import {
   settle,
   type Invoice,
   type LedgerRows,
+  type LineKind,
 } from './invoice.js';
 import { BasisTable, CURRENT, DIRTY, EntryTable, VOIDED } from './entryTable.js';
 import type { ContractBook, FactGroup, IssuedInvoice, PricedEntry } from './state.js';
@@ -119,8 +120,20 @@ export interface LedgerEntry {
   readonly technician: string;
 }
 
+/** An issued invoice's line for a work entry: what it billed, reversed or corrected, and on which invoice. */
+export interface BillingRecord {
+  readonly invoiceNumber: string;
+  readonly period: string;
+  /** RFC 3339: the `occurredAt` of the `InvoiceIssued`. */
+  readonly issuedAt: string;
+  readonly kind: LineKind;
+  readonly amount: string;
+}
+
 /** How an entry was classified and priced, rule by rule (`explain`). */
 export interface Explanation {
+  /** The lines of issued invoices for this entry, in the order the invoices were issued. */
+  readonly billing: readonly BillingRecord[];
   readonly entry: LedgerEntry;
   readonly timeZone: string;
   readonly classification: Classification;
@@ -955,6 +968,24 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     });
   };
 
+  /** What the issued invoices of entry `i`'s contract billed for it, invoice by invoice. */
+  const billingOf = (i: number): BillingRecord[] => {
+    const book = entries.bookOf(i);
+    const workId = entries.workIdOf(i);
+    const out: BillingRecord[] = [];
+    for (const issued of book.issued.values())
+      for (const l of renderIssued(rows, book, issued).lines)
+        if (l.workId === workId)
+          out.push({
+            invoiceNumber: issued.invoiceNumber,
+            period: issued.period,
+            issuedAt: iso(issued.issuedAt),
+            kind: l.kind,
+            amount: l.amount,
+          });
+    return out;
+  };
+
   const record = (list: InvalidEvent[], ev: DomainEvent, reason: string): ApplyResult => {
     list.push({
       ...(source?.line === undefined ? {} : { line: source.line }),
@@ -1021,13 +1052,19 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       const i = entries.numberOf(workId);
       const p = i === undefined ? undefined : classifyEntry(i, true);
       if (i === undefined || p === undefined) {
+        // A voided entry has no classification; what invoices billed and reversed for it still matters.
+        const billed = i === undefined ? [] : billingOf(i);
         return E.left({
           _tag: 'UnknownWorkEntry',
           workId,
           message:
             i === undefined
               ? `no work entry ${JSON.stringify(workId)} in the log`
-              : `work entry ${JSON.stringify(workId)} is voided`,
+              : `work entry ${JSON.stringify(workId)} is voided${
+                  billed.length === 0
+                    ? ''
+                    : `; ${billed.map((b) => `${b.kind} ${b.amount} on ${b.invoiceNumber} (${b.period})`).join(', ')}`
+                }`,
         });
       }
       const book = entries.bookOf(i);
@@ -1038,6 +1075,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         timeZone: book.facts.timeZone,
         classification: c,
         corrections: entries.corrections[i] as number,
+        billing: billingOf(i),
         ...(p.amount !== null &&
         p.hourlyRate !== null &&
         p.billedMinutes !== null &&

@@ -208,3 +208,68 @@ describe('check: the integrity rules of invoices (spec §2)', () => {
     ]);
   });
 });
+
+describe('saying what a finance person asks', () => {
+  it('explain lists the issued invoices that billed an entry, and what the draft will change', async () => {
+    const r = await runIn(['explain', '--events', log, '--work', 'w-1', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { billing: unknown; pending: unknown };
+    // w-1 was billed at 100.00 on RE-1; corrected to 30 min, the October draft reverses and corrects it.
+    expect(json.billing).toEqual([
+      {
+        invoiceNumber: 'RE-1',
+        period: '2026-09',
+        issuedAt: '2026-10-01T04:00:00.000Z',
+        kind: 'work',
+        amount: '100.00',
+      },
+    ]);
+    expect(json.pending).toEqual([
+      { period: '2026-10', kind: 'reversal', amount: '-100.00' },
+      { period: '2026-10', kind: 'correction', amount: '50.00' },
+    ]);
+    const text = await runIn(['explain', '--events', log, '--work', 'w-1']);
+    expect(text.stdout).toContain(
+      '  RE-1 (2026-09, issued 2026-10-01 06:00 Europe/Berlin): work 100.00 EUR\n',
+    );
+    expect(text.stdout).toContain(
+      '  not yet issued: the draft of 2026-10 has a reversal line of -100.00 EUR\n',
+    );
+  });
+
+  it('explain of a voided entry names the invoices that billed and reversed it', async () => {
+    const voided = logWith(
+      'voided.ndjson',
+      {
+        id: 'e-14',
+        type: 'WorkLogVoided',
+        occurredAt: '2026-10-09T09:00:00+02:00',
+        data: { workId: 'w-1', reason: 'wrong contract' },
+      },
+      issued('e-15', '2026-11-02T08:00:00+01:00', 'c-1', '2026-10', 'RE-2'),
+    );
+    const r = await runIn(['explain', '--events', voided, '--work', 'w-1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'msp-billing: --work "w-1" — work entry "w-1" is voided; work 100.00 on RE-1 (2026-09), reversal -100.00 on RE-2 (2026-10)\n',
+    );
+  });
+
+  it('a month before the booking is no contract yet; a draft says what issuing it does', async () => {
+    const before = await runIn(['invoice', '--events', log, '--contract', 'c-2', '--period', '2026-09']);
+    expect(before.stdout).toMatch(/^ {2}Status +no contract yet$/m);
+    expect(before.stdout).toContain('No lines: the contract was booked after 2026-09.');
+    const draft = await runIn(['invoice', '--events', log, '--contract', 'c-1', '--period', '2026-12']);
+    expect(draft.stdout).toContain(
+      'This draft holds all unbilled work of c-1 up to 2026-12; issuing it freezes these lines',
+    );
+  });
+
+  it('check on a log with no events says so', async () => {
+    const r = await runIn(['check', '--events', write('empty.ndjson', '')]);
+    expect([r.code, r.stdout]).toEqual([
+      0,
+      'check: 0 lines, 0 events, 0 duplicates ignored; 0 invalid events, 0 warnings — the log has no events: nothing to check\n',
+    ]);
+  });
+});

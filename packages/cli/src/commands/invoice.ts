@@ -5,7 +5,7 @@
  * spreadsheet should import the file without a footer to strip); the table is for people.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import type { Invoice, Ledger } from '@msp-billing/billing';
+import { periodOf, type Invoice, type Ledger } from '@msp-billing/billing';
 import { checkPeriod, required } from '../args.js';
 import { formatOption, SKIP_INVALID, fromQueryError, loadGated, type Command } from '../command.js';
 import { EXIT } from '../errors.js';
@@ -47,11 +47,15 @@ const zoneOf = (inv: Invoice, ledger: Ledger): string | undefined => {
 /** The invoice as a person reads it: header, lines, totals, then what was not billed and why. */
 export const invoiceTable = (inv: Invoice, ledger: Ledger): string[] => {
   const zone = zoneOf(inv, ledger);
+  const contract = ledger.contracts().find((c) => c.contractId === inv.contractId);
+  // A month before the booking has no invoice at all: `skipped` would suggest one was passed over.
+  const beforeBooking =
+    contract !== undefined && inv.period < periodOf(Date.parse(contract.bookedAt), contract.timeZone);
   const out: string[] = [
     `Invoice ${inv.contractId} ${inv.period}`,
     ...renderPairs(
       [
-        ['Status', inv.status],
+        ['Status', beforeBooking ? 'no contract yet' : inv.status],
         ['Invoice number', inv.invoiceNumber ?? '— (not issued)'],
         ['Currency', inv.currency],
         ...(zone === undefined ? [] : ([['Times in', zone]] as const)),
@@ -60,11 +64,18 @@ export const invoiceTable = (inv: Invoice, ledger: Ledger): string[] => {
     ),
     '',
   ];
+  if (inv.status === 'draft' && !beforeBooking)
+    out.push(
+      `This draft holds all unbilled work of ${inv.contractId} up to ${inv.period}; issuing it freezes these lines (the drafts of later months show the same lines until then).`,
+      '',
+    );
   if (inv.lines.length === 0) {
     out.push(
-      inv.status === 'skipped'
-        ? 'No lines: this period was skipped; its entries went onto the next issued invoice.'
-        : 'No lines.',
+      beforeBooking
+        ? `No lines: the contract was booked after ${inv.period}.`
+        : inv.status === 'skipped'
+          ? 'No lines: this period was skipped; its entries went onto the next issued invoice.'
+          : 'No lines.',
     );
   } else {
     out.push(
