@@ -452,7 +452,11 @@ describe('user mistakes: one line on stderr, exit 2, nothing on stdout', () => {
   const dir = mkdtempSync(join(tmpdir(), 'msp-cli-'));
   const cases: [string, string[], RegExp][] = [
     ['no command', [], /^msp-billing: no command — /],
-    ['unknown command', ['bill'], /^msp-billing: unknown command "bill" — expected one of invoice, invoices, contracts, ledger/],
+    [
+      'unknown command',
+      ['bill'],
+      /^msp-billing: unknown command "bill" — expected one of invoice, invoices, contracts, ledger/,
+    ],
     [
       'unknown option',
       ['ledger', '--events', sampleLog, '--perod', '2026-10'],

@@ -72,7 +72,7 @@ describe('PostgreSQL concurrency', () => {
       [0, ''],
       [0, ''],
     ]);
-    expect(results.map((r) => r.lines.at(-1)).sort()).toEqual(['InvoiceNumberTaken', 'accepted']);
+    expect(results.map((r) => r.lines.at(-1)).toSorted()).toEqual(['InvoiceNumberTaken', 'accepted']);
     const stored = [...(await store.readStream(a)), ...(await store.readStream(b))];
     expect(stored.map((r) => r.event)).toEqual([
       expect.objectContaining({ type: 'InvoiceIssued', data: expect.objectContaining({ invoiceNumber: n }) }),
