@@ -22,13 +22,23 @@ export interface InvoicingContract {
   readonly lastIssuedPeriod?: string | undefined;
 }
 
+/** Period ends already computed, by zone and period: a TZDate costs ~45 µs, and logs issue thousands. */
+const ends = new Map<string, number>();
+
 /** The first instant of the month after `period` (`YYYY-MM`) in `timeZone`: when the period is over. */
 export const periodEndsAt = (period: string, timeZone: string): number => {
-  const year = Number(period.slice(0, 4));
-  const month = Number(period.slice(5, 7)); // 1-based, so it is the 0-based index of the next month
-  return month === 12
-    ? new TZDate(year + 1, 0, 1, 0, 0, 0, 0, timeZone).getTime()
-    : new TZDate(year, month, 1, 0, 0, 0, 0, timeZone).getTime();
+  const key = `${timeZone} ${period}`;
+  let end = ends.get(key);
+  if (end === undefined) {
+    const year = Number(period.slice(0, 4));
+    const month = Number(period.slice(5, 7)); // 1-based, so it is the 0-based index of the next month
+    end =
+      month === 12
+        ? new TZDate(year + 1, 0, 1, 0, 0, 0, 0, timeZone).getTime()
+        : new TZDate(year, month, 1, 0, 0, 0, 0, timeZone).getTime();
+    ends.set(key, end);
+  }
+  return end;
 };
 
 /**

@@ -123,17 +123,18 @@ export const claimInvoiceNumbers = (
   events: readonly DomainEvent[],
   holders: Map<string, InvoiceNumberHolder>,
 ): void => {
-  // Claims of this append first, so that a refused append leaves `holders` as it was.
-  const claimed = new Map<string, InvoiceNumberHolder>();
+  // Claims of this append first, so that a refused append leaves `holders` as it was. Made only
+  // for an append that issues an invoice: appends of other events (nearly all) allocate nothing.
+  let claimed: Map<string, InvoiceNumberHolder> | undefined;
   for (const e of events) {
     if (e.type !== 'InvoiceIssued') continue;
     const n = e.data.invoiceNumber;
-    const holder = claimed.get(n) ?? holders.get(n);
+    const holder = claimed?.get(n) ?? holders.get(n);
     if (holder !== undefined && !(holder.stream === stream && holder.eventId === e.id))
       throw new InvoiceNumberConflictError(stream, e.id, n, holder.stream);
-    claimed.set(n, { stream, eventId: e.id });
+    (claimed ??= new Map()).set(n, { stream, eventId: e.id });
   }
-  for (const [n, holder] of claimed) holders.set(n, holder);
+  if (claimed !== undefined) for (const [n, holder] of claimed) holders.set(n, holder);
 };
 
 /** The invoice numbers `events` issue. */
