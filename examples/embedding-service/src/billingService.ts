@@ -17,7 +17,9 @@
  * Commands and queries run one at a time (a promise queue). Cross-aggregate rules such as "one MSP
  * per VM" span two streams, which the store's per-stream expected revisions do not protect; serial
  * handling makes them hold within this process. Several processes on one database would need a
- * lock or a uniqueness stream of their own (see README).
+ * lock or a uniqueness stream of their own (see README). Invoice numbers already have one: every
+ * store refuses, atomically with the append, an `InvoiceIssued` whose number another invoice holds,
+ * and the command handler answers that as `InvoiceNumberTaken`.
  */
 import {
   contractStream,
@@ -51,6 +53,7 @@ import {
   type CommandIdConflict,
   type ConflictRetriesExhausted,
   type EventStore,
+  type InvoiceNumberTaken,
 } from '@msp-billing/store';
 import { createLedger, type Explanation, type Invoice, type LedgerQueryError } from '@msp-billing/billing';
 import { DEFAULT_SLA_CATALOG, type SlaCatalog } from '@msp-billing/sla';
@@ -63,7 +66,8 @@ export interface EventIdConflict {
 }
 
 /** Why a command was not recorded. */
-export type CommandRefusal = Refusal | ConflictRetriesExhausted | CommandIdConflict | EventIdConflict;
+export type CommandRefusal =
+  Refusal | ConflictRetriesExhausted | CommandIdConflict | EventIdConflict | InvoiceNumberTaken;
 
 /**
  * The outcome of a command: the events recorded (wire form), or the refusal. `replayed` is true when

@@ -64,6 +64,8 @@ const REFUSAL_STATUS: Record<RefusalTag | CommandRefusal['_tag'], Status> = {
   WorkIdAlreadyUsed: 409,
   WorkEntryVoided: 409,
   InvoicePeriodNotAfterLast: 409,
+  InvoiceNumberAlreadyUsed: 409,
+  InvoiceNumberTaken: 409,
   HaRestartLimitReached: 409,
   EventIdConflict: 409,
   CommandIdConflict: 409,
@@ -79,6 +81,7 @@ const REFUSAL_STATUS: Record<RefusalTag | CommandRefusal['_tag'], Status> = {
   NotAuthorizedToOrder: 422,
   NotAnUpdateTicket: 422,
   EmptyCorrection: 422,
+  InvoicePeriodNotOver: 422,
 };
 
 const QUERY_STATUS: Record<LedgerQueryError['_tag'], 400 | 404> = {

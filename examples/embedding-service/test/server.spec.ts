@@ -251,6 +251,22 @@ describe('embedding service over HTTP', () => {
     expect(again).toMatchObject({ status: 409, body: { _tag: 'InvoicePeriodNotAfterLast' } });
   });
 
+  it('refuses an invoice for a month that is not over (422) and a number already used (409)', async () => {
+    // November 2026 ends at 2026-12-01T00:00 Berlin; issuing it on 2026-11-20 is too early.
+    const early = await command('IssueInvoice', 'e-16', '2026-11-20T09:00:00+01:00', {
+      contractId: 'c-1',
+      period: '2026-11',
+      invoiceNumber: 'RE-2026-1003',
+    });
+    expect(early).toMatchObject({ status: 422, body: { _tag: 'InvoicePeriodNotOver' } });
+    const reused = await command('IssueInvoice', 'e-17', '2026-12-01T09:00:00+01:00', {
+      contractId: 'c-1',
+      period: '2026-11',
+      invoiceNumber: 'RE-2026-1001',
+    });
+    expect(reused).toMatchObject({ status: 409, body: { _tag: 'InvoiceNumberAlreadyUsed' } });
+  });
+
   it('answers malformed JSON with 400', async () => {
     const r = await request('POST', '/commands', '{"type": "LogWork",');
     expect(r).toMatchObject({ status: 400, body: { _tag: 'BadJson', path: '' } });

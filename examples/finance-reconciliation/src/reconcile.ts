@@ -8,6 +8,7 @@
  * turns one into a sentence. Amounts are compared as decimals ("420" equals "420.00").
  */
 import { readFile } from 'node:fs/promises';
+import { CsvError, parse } from 'csv-parse/sync';
 import {
   foldNdjson,
   reconcileInvoices,
@@ -52,50 +53,33 @@ const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 /**
- * Split CSV text into records of fields (RFC 4180: quoted fields may hold commas, quotes as "",
- * and line breaks), with the line each record starts on. Spreadsheet exports often start with a
- * byte-order mark and end lines with CRLF; both are accepted.
+ * Split CSV text into records of fields with csv-parse (RFC 4180: quoted fields may hold commas,
+ * quotes as "", and line breaks), with the line each record starts on. Spreadsheet exports often
+ * start with a byte-order mark and end lines with CRLF; both are accepted.
  */
 const csvRecords = (text: string): { line: number; fields: string[] }[] => {
-  const s = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  const records: { line: number; fields: string[] }[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let line = 1;
-  let start = 1;
-  const endRecord = (): void => {
-    fields.push(field);
-    // A blank line is no record (a trailing newline, or spacing a person left in the file).
-    if (!(fields.length === 1 && fields[0] === '')) records.push({ line: start, fields });
-    fields = [];
-    field = '';
-  };
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i] as string;
-    if (quoted) {
-      if (c === '"' && s[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else {
-        if (c === '\n') line += 1;
-        field += c;
-      }
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && s[i + 1] === '\n') i += 1;
-      endRecord();
-      line += 1;
-      start = line;
-    } else field += c;
+  try {
+    const rows = parse(text, {
+      bom: true,
+      info: true,
+      raw: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+    }) as unknown as { record: string[]; info: { lines: number }; raw: string }[];
+    // `lines` counts to the end of a record; a quoted field may span lines, and the raw text may
+    // begin with skipped blank lines.
+    return rows.map(({ record, info, raw }) => {
+      const body = raw.replace(/^(\r\n|\r|\n)+/, '').replace(/(\r\n|\r|\n)$/, '');
+      return { line: info.lines - (body.match(/\r\n|\r|\n/g)?.length ?? 0), fields: record };
+    });
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err;
+    const line = (err as CsvError & { lines?: number }).lines ?? 1;
+    throw new AccountingCsvError(
+      line,
+      err.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted field is not closed' : err.message,
+    );
   }
-  if (quoted) throw new AccountingCsvError(start, 'a quoted field is not closed');
-  if (field !== '' || fields.length > 0) endRecord();
-  return records;
 };
 
 /** Read the accounting export: a header naming the six columns (any order), then one invoice per row. */

@@ -287,7 +287,7 @@ export const assembleInvoice = (
 export const recordIssued = (
   rows: LedgerRows,
   s: Settlement,
-): Omit<IssuedInvoice, 'period' | 'invoiceNumber' | 'currency'> => {
+): Omit<IssuedInvoice, 'period' | 'invoiceNumber' | 'issuedAt' | 'currency'> => {
   const { entries, bases } = rows;
   const firstLine = bases.lineCount;
   for (const l of s.lines) {

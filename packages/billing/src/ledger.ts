@@ -28,6 +28,9 @@ import {
   loggedEntry,
   correctedEntry,
   voidedEntry,
+  invoiceIssueRefusal,
+  refusalMessage,
+  type InvoiceNumberUse,
   type ContractFacts,
   type ContractFactsView,
   type RateCardFacts,
@@ -61,6 +64,7 @@ import {
   settle,
   type Invoice,
   type LedgerRows,
+  type LineKind,
 } from './invoice.js';
 import { BasisTable, CURRENT, DIRTY, EntryTable, VOIDED } from './entryTable.js';
 import type { ContractBook, FactGroup, IssuedInvoice, PricedEntry } from './state.js';
@@ -116,8 +120,20 @@ export interface LedgerEntry {
   readonly technician: string;
 }
 
+/** An issued invoice's line for a work entry: what it billed, reversed or corrected, and on which invoice. */
+export interface BillingRecord {
+  readonly invoiceNumber: string;
+  readonly period: string;
+  /** RFC 3339: the `occurredAt` of the `InvoiceIssued`. */
+  readonly issuedAt: string;
+  readonly kind: LineKind;
+  readonly amount: string;
+}
+
 /** How an entry was classified and priced, rule by rule (`explain`). */
 export interface Explanation {
+  /** The lines of issued invoices for this entry, in the order the invoices were issued. */
+  readonly billing: readonly BillingRecord[];
   readonly entry: LedgerEntry;
   readonly timeZone: string;
   readonly classification: Classification;
@@ -130,6 +146,27 @@ export interface Explanation {
     readonly amount: string;
     readonly currency: string;
   };
+}
+
+/** A contract as `contracts` lists it: who, which SLA now, active or not, what was issued. */
+export interface ContractSummary {
+  readonly contractId: string;
+  readonly customerId: string;
+  readonly vmId: string;
+  /** The SLA in force at the latest business time the log knows of for the contract. */
+  readonly sla: string;
+  readonly timeZone: string;
+  readonly currency: string;
+  /** RFC 3339: the `MSPBooked`'s `occurredAt`. */
+  readonly bookedAt: string;
+  /** RFC 3339: the earliest `MSPCancelled`'s `occurredAt`, or null. */
+  readonly cancelledAt: string | null;
+  /** The contract's issued invoices in the order they were issued; `issuedAt` is RFC 3339. */
+  readonly issued: readonly {
+    readonly period: string;
+    readonly invoiceNumber: string;
+    readonly issuedAt: string;
+  }[];
 }
 
 /** Why a query could not be answered. */
@@ -169,6 +206,8 @@ export interface Ledger {
   /** Every issued invoice, in the order they were issued. */
   issuedInvoices(): Invoice[];
   contractIds(): string[];
+  /** Every contract, in the order they were booked. */
+  contracts(): ContractSummary[];
   invalidEvents(): readonly InvalidEvent[];
   warnings(): readonly Warning[];
   /** Number of events given to `apply` (valid, invalid and duplicate). */
@@ -386,6 +425,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const bases = new BasisTable();
   const alertContract = new Map<string, string>();
   const bookingsByVm = new Map<string, ContractBook[]>();
+  /** Invoice numbers of the valid `InvoiceIssued` so far (spec §2: each is used once). */
+  const invoiceNumbers = new Map<string, InvoiceNumberUse>();
   /**
    * The id rule of `apply` (spec §2): every id's canonical fingerprint, off the heap. The table's
    * "line" of an id is the position of the event that claimed it here (never asked for).
@@ -666,10 +707,17 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       case 'InvoiceIssued': {
         const book = bookOf(ev.data.contractId);
         if (typeof book === 'string') return book;
-        const last = book.lastIssuedPeriod;
-        return last !== undefined && ev.data.period <= last
-          ? `period ${ev.data.period} is not after the last issued invoice of ${book.facts.contractId} (${last})`
-          : undefined;
+        const refused = invoiceIssueRefusal(
+          {
+            contractId: book.facts.contractId,
+            timeZone: book.facts.timeZone,
+            lastIssuedPeriod: book.lastIssuedPeriod,
+          },
+          ev.data,
+          ev.occurredAt,
+          invoiceNumbers.get(ev.data.invoiceNumber),
+        );
+        return refused === undefined ? undefined : refusalMessage(refused);
       }
       case 'TicketOpened':
       case 'UpdateRequested':
@@ -767,7 +815,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         return;
       }
       case 'InvoiceIssued':
-        issue(books.get(ev.data.contractId) as ContractBook, ev.data.period, ev.data.invoiceNumber);
+        invoiceNumbers.set(ev.data.invoiceNumber, { contractId: ev.data.contractId, period: ev.data.period });
+        issue(books.get(ev.data.contractId) as ContractBook, ev);
         return;
       case 'TicketOpened':
       case 'UpdateRequested':
@@ -879,12 +928,14 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   };
 
   /** Freeze the invoice (C, P) over the facts recorded so far and move the invoiced state forward. */
-  const issue = (book: ContractBook, period: string, invoiceNumber: string): void => {
+  const issue = (book: ContractBook, ev: Extract<DomainEvent, { type: 'InvoiceIssued' }>): void => {
     const card = book.card;
+    const { period, invoiceNumber } = ev.data;
     const s = settle(rows, toWalk(book, period, false), period);
     const issued: IssuedInvoice = {
       period,
       invoiceNumber,
+      issuedAt: ev.occurredAt,
       currency: card.currency,
       ...recordIssued(rows, s),
     };
@@ -915,6 +966,24 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       lines: s.lines,
       summary: summaryOf(rows, s.summary),
     });
+  };
+
+  /** What the issued invoices of entry `i`'s contract billed for it, invoice by invoice. */
+  const billingOf = (i: number): BillingRecord[] => {
+    const book = entries.bookOf(i);
+    const workId = entries.workIdOf(i);
+    const out: BillingRecord[] = [];
+    for (const issued of book.issued.values())
+      for (const l of renderIssued(rows, book, issued).lines)
+        if (l.workId === workId)
+          out.push({
+            invoiceNumber: issued.invoiceNumber,
+            period: issued.period,
+            issuedAt: iso(issued.issuedAt),
+            kind: l.kind,
+            amount: l.amount,
+          });
+    return out;
   };
 
   const record = (list: InvalidEvent[], ev: DomainEvent, reason: string): ApplyResult => {
@@ -983,13 +1052,19 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       const i = entries.numberOf(workId);
       const p = i === undefined ? undefined : classifyEntry(i, true);
       if (i === undefined || p === undefined) {
+        // A voided entry has no classification; what invoices billed and reversed for it still matters.
+        const billed = i === undefined ? [] : billingOf(i);
         return E.left({
           _tag: 'UnknownWorkEntry',
           workId,
           message:
             i === undefined
               ? `no work entry ${JSON.stringify(workId)} in the log`
-              : `work entry ${JSON.stringify(workId)} is voided`,
+              : `work entry ${JSON.stringify(workId)} is voided${
+                  billed.length === 0
+                    ? ''
+                    : `; ${billed.map((b) => `${b.kind} ${b.amount} on ${b.invoiceNumber} (${b.period})`).join(', ')}`
+                }`,
         });
       }
       const book = entries.bookOf(i);
@@ -1000,6 +1075,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         timeZone: book.facts.timeZone,
         classification: c,
         corrections: entries.corrections[i] as number,
+        billing: billingOf(i),
         ...(p.amount !== null &&
         p.hourlyRate !== null &&
         p.billedMinutes !== null &&
@@ -1037,6 +1113,25 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     },
     issuedInvoices: () => issuedOrder.map(({ book, issued }) => renderIssued(rows, book, issued)),
     contractIds: () => [...books.keys()],
+    contracts: () =>
+      [...books.values()].map((book) => {
+        const f = book.facts;
+        return {
+          contractId: f.contractId,
+          customerId: f.customerId,
+          vmId: f.vmId,
+          sla: slaAt(f, Number.POSITIVE_INFINITY),
+          timeZone: f.timeZone,
+          currency: book.card.currency,
+          bookedAt: iso(f.bookedAt),
+          cancelledAt: f.cancelledAt === undefined ? null : iso(f.cancelledAt),
+          issued: [...book.issued.values()].map((i) => ({
+            period: i.period,
+            invoiceNumber: i.invoiceNumber,
+            issuedAt: iso(i.issuedAt),
+          })),
+        };
+      }),
     invalidEvents: () => invalid,
     warnings: () => warnings,
   };

@@ -51,6 +51,8 @@ export type LineKind = (typeof LINE_KINDS)[number];
 export interface IssuedInvoice {
   readonly period: string;
   readonly invoiceNumber: string;
+  /** The `occurredAt` of its `InvoiceIssued`. */
+  readonly issuedAt: number;
   readonly currency: string;
   readonly kinds: string;
   readonly firstLine: number;

@@ -564,9 +564,58 @@ describe('invalid events (spec §2)', () => {
     expect(reasons(l)).toEqual([
       expect.stringContaining('already voided'),
       expect.stringContaining('dev@customer.example is not an authorised requester'),
-      expect.stringContaining('period 2026-09 is not after the last issued invoice'),
-      expect.stringContaining('period 2026-10 is not after the last issued invoice'),
+      expect.stringContaining('period 2026-09 is not after the last issued period 2026-10'),
+      expect.stringContaining('period 2026-10 is not after the last issued period 2026-10'),
     ]);
+  });
+
+  // September ends at 2026-10-01T00:00 in Berlin (CEST, +02:00), which is 2026-09-30T22:00Z.
+  it('refuses an invoice whose period is not over at its occurredAt, and keeps the period issuable', () => {
+    const l = base();
+    issue(l, '2026-09', '2026-09-30T23:59:59+02:00', 'RE-early');
+    issue(l, '2027-05', '2026-11-02T09:00:00+01:00', 'RE-future');
+    issue(l, '2026-09', '2026-10-01T00:00:00+02:00', 'RE-on-time');
+    expect(
+      l
+        .ledger()
+        .invalidEvents()
+        .map((e) => [e.position, e.reason]),
+    ).toEqual([
+      [
+        l.events.length - 3,
+        expect.stringContaining('period 2026-09 is not over at 2026-09-30T21:59:59.000Z'),
+      ],
+      [
+        l.events.length - 2,
+        expect.stringContaining('period 2027-05 is not over at 2026-11-02T08:00:00.000Z'),
+      ],
+    ]);
+    expect(invoiceOf(l.ledger(), '2026-09')).toMatchObject({ status: 'issued', invoiceNumber: 'RE-on-time' });
+  });
+
+  it('refuses an invoice number that an earlier valid invoice of any contract used', () => {
+    const l = base().add('MSPBooked', '2026-09-01T08:00:00+02:00', {
+      contractId: 'c-3',
+      customerId: 'cu-3',
+      vmId: 'vm-3',
+      sla: 'Basic',
+      rateCardId: RATE_CARD,
+    });
+    // An invalid invoice (its period is not over) does not take the number.
+    issue(l, '2026-10', '2026-10-15T09:00:00+02:00', 'RE-2026-1001');
+    issue(l, '2026-09', '2026-10-02T09:00:00+02:00', 'RE-2026-1001');
+    l.add('InvoiceIssued', '2026-10-02T10:00:00+02:00', {
+      contractId: 'c-3',
+      period: '2026-09',
+      invoiceNumber: 'RE-2026-1001',
+    });
+    issue(l, '2026-10', '2026-11-02T09:00:00+01:00', 'RE-2026-1001');
+    expect(reasons(l)).toEqual([
+      expect.stringContaining('period 2026-10 is not over'),
+      'contract c-3: invoice number RE-2026-1001 is already used by the invoice of contract c-1 for 2026-09; an invoice number is used once (§ 14 UStG)',
+      'contract c-1: invoice number RE-2026-1001 is already used by the invoice of contract c-1 for 2026-09; an invoice number is used once (§ 14 UStG)',
+    ]);
+    expect(invoiceOf(l.ledger(), '2026-10')).toMatchObject({ status: 'draft', invoiceNumber: null });
   });
 
   it('ignores an identical repeat and refuses the same id with other content, changing no state', () => {

@@ -8,9 +8,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import { parseArgs } from './args.js';
 import type { Command } from './command.js';
 import { checkCommand } from './commands/check.js';
+import { contractsCommand } from './commands/contracts.js';
 import { explainCommand } from './commands/explain.js';
 import { importCommand } from './commands/import.js';
 import { invoiceCommand } from './commands/invoice.js';
+import { invoicesCommand } from './commands/invoices.js';
 import { ledgerCommand } from './commands/ledger.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { EXIT, formatUserError, isUserError, userError, type UserError } from './errors.js';
@@ -19,6 +21,8 @@ import { output, type CliIo, type Output } from './io.js';
 /** Every command, in the order the help lists them. */
 export const COMMANDS: readonly Command[] = [
   invoiceCommand,
+  invoicesCommand,
+  contractsCommand,
   ledgerCommand,
   explainCommand,
   checkCommand,

@@ -64,9 +64,9 @@ describe.concurrent('msp-billing (spawned)', () => {
     expect(r.code).toBe(0);
     const rows = r.stdout.split('\r\n');
     expect(rows[0]).toBe(
-      'kind,workId,ticketId,service,startedAt,minutes,billedMinutes,hourlyRate,amount,clause',
+      'contractId,period,invoiceNumber,kind,workId,ticketId,service,startedAt,minutes,billedMinutes,hourlyRate,amount,clause',
     );
-    expect(rows.slice(1, -1).map((l) => l.split(',')[8])).toEqual(['60.00', '-270.00', '210.00', '31.25']);
+    expect(rows.slice(1, -1).map((l) => l.split(',')[11])).toEqual(['60.00', '-270.00', '210.00', '31.25']);
     expect(rows.at(-1)).toBe('');
   });
 

@@ -122,11 +122,11 @@ describe('invoice --format csv', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
       [
-        'kind,workId,ticketId,service,startedAt,minutes,billedMinutes,hourlyRate,amount,clause',
-        'late-work,W-3,T-102,support-request,2026-09-10T09:30:00.000Z,20,30,120.00,60.00,3.1',
-        'reversal,W-6,T-105,malware-cleanup,2026-09-25T05:10:00.000Z,130,135,120.00,-270.00,5.1',
-        'correction,W-6,T-105,malware-cleanup,2026-09-25T05:10:00.000Z,100,105,120.00,210.00,5.1',
-        'work,W-8,T-101,change-request,2026-10-06T08:00:00.000Z,15,15,125.00,31.25,5.3',
+        'contractId,period,invoiceNumber,kind,workId,ticketId,service,startedAt,minutes,billedMinutes,hourlyRate,amount,clause',
+        'msp-4711,2026-10,,late-work,W-3,T-102,support-request,2026-09-10T09:30:00.000Z,20,30,120.00,60.00,3.1',
+        'msp-4711,2026-10,,reversal,W-6,T-105,malware-cleanup,2026-09-25T05:10:00.000Z,130,135,120.00,-270.00,5.1',
+        'msp-4711,2026-10,,correction,W-6,T-105,malware-cleanup,2026-09-25T05:10:00.000Z,100,105,120.00,210.00,5.1',
+        'msp-4711,2026-10,,work,W-8,T-101,change-request,2026-10-06T08:00:00.000Z,15,15,125.00,31.25,5.3',
         '',
       ].join('\r\n'),
     );
@@ -452,7 +452,11 @@ describe('user mistakes: one line on stderr, exit 2, nothing on stdout', () => {
   const dir = mkdtempSync(join(tmpdir(), 'msp-cli-'));
   const cases: [string, string[], RegExp][] = [
     ['no command', [], /^msp-billing: no command — /],
-    ['unknown command', ['bill'], /^msp-billing: unknown command "bill" — expected one of invoice, ledger/],
+    [
+      'unknown command',
+      ['bill'],
+      /^msp-billing: unknown command "bill" — expected one of invoice, invoices, contracts, ledger/,
+    ],
     [
       'unknown option',
       ['ledger', '--events', sampleLog, '--perod', '2026-10'],
@@ -593,6 +597,7 @@ describe('CSV and time helpers', () => {
         { line: 1, fields: ['a,b', 'say "hi"', 'two\nlines', '7'] },
         { line: 4, fields: ['x', '', '', ''] },
       ],
+      delimiter: ',',
     });
   });
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresEventStore } from '@msp-billing/store-postgres';
 // The test database exactly as the store-postgres tests get it (same globalSetup, same server).
 import { testDatabaseUrl, type PostgresTestContext } from '../../store-postgres/test/support/database.js';
-import { runIn, sampleLog, spawnCli } from './helpers.js';
+import { fixture, runIn, sampleLog, spawnCli } from './helpers.js';
 
 // What the globalSetup provides (declared there too; repeated so this package's typecheck sees it).
 declare module 'vitest' {
@@ -129,6 +129,34 @@ describe('msp-billing import and --store (PostgreSQL)', () => {
     const checked = await runIn(['check', '--store', url]);
     expect(checked.code).toBe(0);
     expect(checked.stdout).toMatch(/0 invalid events, 0 warnings — clean\n$/);
+  });
+
+  it('invoices and contracts read the same from --store as from --events; a reused invoice number is refused before it reaches the store', async () => {
+    const monthEnd = await freshDatabase(admin, base);
+    const log = fixture('month-end.ndjson');
+    expect((await runIn(['import', '--events', log, '--store', monthEnd])).code).toBe(0);
+    for (const args of [
+      ['invoices', '--period', '2026-10', '--format', 'csv'],
+      ['invoices', '--period', '2026-09'],
+      ['contracts', '--format', 'json'],
+    ]) {
+      const a = await runIn([...args, '--store', monthEnd]);
+      expect({ code: a.code, stderr: a.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(a.stdout).toBe((await runIn([...args, '--events', log])).stdout);
+    }
+    // RE-1 is c-1's September invoice: issuing it again for c-2 is an invalid line, and not stored.
+    const dir = mkdtempSync(join(tmpdir(), 'msp-cli-import-'));
+    const file = join(dir, 'reuse-number.ndjson');
+    writeFileSync(
+      file,
+      `${JSON.stringify({ id: 'e-14', type: 'InvoiceIssued', occurredAt: '2026-11-02T08:00:00+01:00', data: { contractId: 'c-2', period: '2026-10', invoiceNumber: 'RE-1' } })}\n`,
+    );
+    const r = await runIn(['import', '--events', file, '--store', monthEnd]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'invoice number RE-1 is already used by the invoice of contract c-1 for 2026-09',
+    );
+    expect(await storedIds(monthEnd)).not.toContain('e-14');
   });
 
   it('an event reusing a stored id with other content is refused before it reaches the store', async () => {

@@ -24,10 +24,12 @@ import {
   type ContractState,
 } from './contractFacts.js';
 import type { Decider } from './decider.js';
+import { invoiceIssueRefusal } from './invoiceRules.js';
 import { refusal, type Refusal, type RefusalData } from './refusal.js';
 import {
   activeMspForVm,
   contractOfAlert,
+  invoiceNumberUse,
   isContractBooked,
   isRateCardPublished,
   type Registry,
@@ -165,16 +167,15 @@ const decideOnBooked = (
           contractVmId: c.vmId,
         });
       return emit('VmHeartbeatRestored', command, command.data);
-    case 'IssueInvoice':
-      // Invoices of one contract are issued in strictly increasing period order (5).
-      if (c.lastIssuedPeriod !== undefined && command.data.period <= c.lastIssuedPeriod)
-        return refuse({
-          _tag: 'InvoicePeriodNotAfterLast',
-          contractId: c.contractId,
-          period: command.data.period,
-          lastIssuedPeriod: c.lastIssuedPeriod,
-        });
-      return emit('InvoiceIssued', command, command.data);
+    case 'IssueInvoice': {
+      const refused = invoiceIssueRefusal(
+        c,
+        command.data,
+        at,
+        invoiceNumberUse(inputs.registry, command.data.invoiceNumber),
+      );
+      return refused === undefined ? emit('InvoiceIssued', command, command.data) : refuse(refused);
+    }
   }
 };
 

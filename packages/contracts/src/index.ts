@@ -16,6 +16,7 @@ export * from './contractFacts.js';
 export * from './ticketFacts.js';
 export * from './registry.js';
 export * from './contract.js';
+export * from './invoiceRules.js';
 export * from './ticket.js';
 export * from './safetyMeasure.js';
 export * from './rateCard.js';

@@ -76,6 +76,22 @@ export type RefusalData =
       readonly contractId: string;
       readonly period: string;
       readonly lastIssuedPeriod: string;
+    }
+  | {
+      readonly _tag: 'InvoicePeriodNotOver';
+      readonly contractId: string;
+      readonly period: string;
+      readonly at: number;
+      readonly periodEndsAt: number;
+      readonly timeZone: string;
+    }
+  | {
+      readonly _tag: 'InvoiceNumberAlreadyUsed';
+      readonly contractId: string;
+      readonly period: string;
+      readonly invoiceNumber: string;
+      readonly usedByContractId: string;
+      readonly usedForPeriod: string;
     };
 
 /** A refused command: what was refused and a readable one-line `message`. */
@@ -150,6 +166,10 @@ export const refusalMessage = (r: RefusalData): string => {
       return `the correction of work entry ${r.workId} changes none of startedAt, minutes, service`;
     case 'InvoicePeriodNotAfterLast':
       return `contract ${r.contractId}: period ${r.period} is not after the last issued period ${r.lastIssuedPeriod}; invoices are issued in increasing period order (5)`;
+    case 'InvoicePeriodNotOver':
+      return `contract ${r.contractId}: period ${r.period} is not over at ${iso(r.at)}; it ends at ${iso(r.periodEndsAt)} (the first instant of the next month in ${r.timeZone}), and an invoice is issued after its period (5)`;
+    case 'InvoiceNumberAlreadyUsed':
+      return `contract ${r.contractId}: invoice number ${r.invoiceNumber} is already used by the invoice of contract ${r.usedByContractId} for ${r.usedForPeriod}; an invoice number is used once (§ 14 UStG)`;
   }
 };
 

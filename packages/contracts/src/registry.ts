@@ -2,10 +2,11 @@
  * The registry: a view over the whole log of which ids exist and where they belong. It answers the
  * questions no single stream can: which VM already has an active MSP (1), whether a ticket, work or
  * alert id is taken, which ticket a work entry and which contract an alert belongs to (to route
- * `CorrectWorkLog`, `VoidWorkLog` and `AcknowledgeAlert`), and which rate cards exist. Deciders take
- * it as an input; `evolveRegistry` is O(1) amortised per event.
+ * `CorrectWorkLog`, `VoidWorkLog` and `AcknowledgeAlert`), which rate cards exist, and which invoice
+ * numbers are taken. Deciders take it as an input; `evolveRegistry` is O(1) amortised per event.
  */
 import type { DomainEvent, StreamResolver } from '@msp-billing/events';
+import type { InvoiceNumberUse } from './invoiceRules.js';
 import { emptyKeyedLog, keyedGet, keyedSet, type KeyedLog } from './keyedLog.js';
 
 /** Which ids exist, and where they belong. */
@@ -17,6 +18,8 @@ export interface Registry {
   readonly ticketOfWork: KeyedLog<string>;
   readonly contractOfAlert: KeyedLog<string>;
   readonly rateCards: KeyedLog<true>;
+  /** Invoice number → the issued invoice that used it first (spec §2: numbers are unique). */
+  readonly invoiceNumbers: KeyedLog<InvoiceNumberUse>;
 }
 
 /**
@@ -30,6 +33,7 @@ export const emptyRegistry = (): Registry => ({
   ticketOfWork: emptyKeyedLog(),
   contractOfAlert: emptyKeyedLog(),
   rateCards: emptyKeyedLog(),
+  invoiceNumbers: emptyKeyedLog(),
 });
 
 type Patch = { -readonly [K in keyof Registry]?: Registry[K] };
@@ -42,6 +46,7 @@ const update = (r: Registry, p: Patch): Registry => ({
   ticketOfWork: p.ticketOfWork ?? r.ticketOfWork,
   contractOfAlert: p.contractOfAlert ?? r.contractOfAlert,
   rateCards: p.rateCards ?? r.rateCards,
+  invoiceNumbers: p.invoiceNumbers ?? r.invoiceNumbers,
 });
 
 /** Fold one event into the registry; events that create nothing leave it unchanged. */
@@ -73,6 +78,14 @@ export const evolveRegistry = (r: Registry, e: DomainEvent): Registry => {
       return update(r, { contractOfAlert: keyedSet(r.contractOfAlert, e.data.alertId, e.data.contractId) });
     case 'RateCardPublished':
       return update(r, { rateCards: keyedSet(r.rateCards, e.data.rateCardId, true) });
+    case 'InvoiceIssued':
+      if (keyedGet(r.invoiceNumbers, e.data.invoiceNumber) !== undefined) return r;
+      return update(r, {
+        invoiceNumbers: keyedSet(r.invoiceNumbers, e.data.invoiceNumber, {
+          contractId: e.data.contractId,
+          period: e.data.period,
+        }),
+      });
     default:
       return r;
   }
@@ -101,6 +114,10 @@ export const contractOfAlert = (r: Registry, alertId: string): string | undefine
 /** Whether rate card `rateCardId` was published. */
 export const isRateCardPublished = (r: Registry, rateCardId: string): boolean =>
   keyedGet(r.rateCards, rateCardId) === true;
+
+/** The issued invoice that used `invoiceNumber`, or undefined when it is free. */
+export const invoiceNumberUse = (r: Registry, invoiceNumber: string): InvoiceNumberUse | undefined =>
+  keyedGet(r.invoiceNumbers, invoiceNumber);
 
 /** The registry as the stream resolver of `@msp-billing/events` (`streamOf`). */
 export const registryResolver = (r: Registry): StreamResolver => ({

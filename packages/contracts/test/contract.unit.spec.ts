@@ -248,19 +248,19 @@ describe('RecordHaRestart and RecordHeartbeatRestored (4.2)', () => {
   });
 });
 
-const issued = (period: string, n: string) =>
-  ev('InvoiceIssued', `e-${n}`, '2026-11-02T00:00:00Z', { contractId: C, period, invoiceNumber: n });
-const issue = (period: string, n: string) =>
-  cmd('IssueInvoice', `e-${n}`, '2026-11-02T00:00:00Z', { contractId: C, period, invoiceNumber: n });
+const issued = (period: string, n: string, at = '2027-01-04T08:00:00Z', contractId = C) =>
+  ev('InvoiceIssued', `e-${n}-${contractId}`, at, { contractId, period, invoiceNumber: n });
+const issue = (period: string, n: string, at = '2027-01-04T08:00:00Z', contractId = C) =>
+  cmd('IssueInvoice', `e-${n}-${contractId}`, at, { contractId, period, invoiceNumber: n });
 
 describe('IssueInvoice (5)', () => {
   it('issues the first invoice', () => {
     given(...CONTRACT)
-      .when(issue('2026-10', 'INV-1'))
-      .then([issued('2026-10', 'INV-1')]);
+      .when(issue('2026-10', 'INV-1', '2026-11-02T00:00:00Z'))
+      .then([issued('2026-10', 'INV-1', '2026-11-02T00:00:00Z')]);
   });
   it('issues a later period', () => {
-    given(...CONTRACT, issued('2026-10', 'INV-1'))
+    given(...CONTRACT, issued('2026-10', 'INV-1', '2026-11-02T00:00:00Z'))
       .when(issue('2026-12', 'INV-2'))
       .then([issued('2026-12', 'INV-2')]);
   });
@@ -273,6 +273,32 @@ describe('IssueInvoice (5)', () => {
     given(...CONTRACT, issued('2026-10', 'INV-1'))
       .when(issue('2026-09', 'INV-2'))
       .then('InvoicePeriodNotAfterLast');
+  });
+  // November ends at 2026-12-01T00:00 in Berlin (CET, +01:00), which is 2026-11-30T23:00Z.
+  it("refuses a period that is not over in the contract's time zone", () => {
+    given(...CONTRACT)
+      .when(issue('2026-11', 'INV-1', '2026-11-30T22:59:59Z'))
+      .then('InvoicePeriodNotOver');
+  });
+  it('refuses a period that has not begun', () => {
+    given(...CONTRACT)
+      .when(issue('2027-05', 'INV-1', '2026-11-02T00:00:00Z'))
+      .then('InvoicePeriodNotOver');
+  });
+  it('issues at the first instant of the next month', () => {
+    given(...CONTRACT)
+      .when(issue('2026-11', 'INV-1', '2026-11-30T23:00:00Z'))
+      .then([issued('2026-11', 'INV-1', '2026-11-30T23:00:00Z')]);
+  });
+  it('refuses a number another contract already used', () => {
+    given(...CONTRACT, booked('c-2', 'vm-2'), issued('2026-10', 'INV-1', undefined, 'c-2'))
+      .when(issue('2026-10', 'INV-1'))
+      .then('InvoiceNumberAlreadyUsed');
+  });
+  it('refuses a number the same contract used for an earlier period', () => {
+    given(...CONTRACT, issued('2026-10', 'INV-1'))
+      .when(issue('2026-11', 'INV-1'))
+      .then('InvoiceNumberAlreadyUsed');
   });
 });
 

@@ -1,6 +1,6 @@
 /** Refusal messages: one line, built in one place, citing the clause of the rule refused. */
 import { describe, expect, it } from 'vitest';
-import { refusal, refusalMessage, type RefusalData } from '../src/index.js';
+import { periodEndsAt, refusal, refusalMessage, type RefusalData } from '../src/index.js';
 
 describe('refusalMessage', () => {
   it.each<[RefusalData, string]>([
@@ -30,6 +30,28 @@ describe('refusalMessage', () => {
       '(4.2)',
     ],
     [{ _tag: 'HaRestartLimitReached', contractId: 'c-1', vmId: 'vm-1', restartsInRow: 3 }, '(4.2)'],
+    [
+      {
+        _tag: 'InvoicePeriodNotOver',
+        contractId: 'c-1',
+        period: '2026-11',
+        at: Date.UTC(2026, 10, 20),
+        periodEndsAt: Date.UTC(2026, 10, 30, 23),
+        timeZone: 'Europe/Berlin',
+      },
+      '(5)',
+    ],
+    [
+      {
+        _tag: 'InvoiceNumberAlreadyUsed',
+        contractId: 'c-2',
+        period: '2026-10',
+        invoiceNumber: 'RE-1',
+        usedByContractId: 'c-1',
+        usedForPeriod: '2026-09',
+      },
+      '(§ 14 UStG)',
+    ],
   ])('$0._tag cites %s', (r, clause) => {
     const message = refusalMessage(r);
     expect(message).toContain(clause);
@@ -44,5 +66,18 @@ describe('refusalMessage', () => {
       at: Date.UTC(2026, 9, 2, 8),
     });
     expect(message).toContain('2026-10-02T08:00:00.000Z');
+  });
+});
+
+describe('periodEndsAt', () => {
+  // Worked by hand: the first instant of the next month at local midnight, in each zone's offset then.
+  it.each([
+    ['2026-11', 'Europe/Berlin', '2026-11-30T23:00:00.000Z'], // CET, +01:00
+    ['2026-09', 'Europe/Berlin', '2026-09-30T22:00:00.000Z'], // CEST, +02:00
+    ['2026-12', 'Pacific/Auckland', '2026-12-31T11:00:00.000Z'], // NZDT, +13:00, across New Year
+    ['2026-12', 'America/New_York', '2027-01-01T05:00:00.000Z'], // EST, -05:00
+    ['2027-02', 'Asia/Kolkata', '2027-02-28T18:30:00.000Z'], // +05:30
+  ])('%s in %s ends at %s', (period, zone, end) => {
+    expect(new Date(periodEndsAt(period, zone)).toISOString()).toBe(end);
   });
 });

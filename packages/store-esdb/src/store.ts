@@ -16,6 +16,7 @@ import {
   excludeSystemEvents,
   FORWARDS,
   START,
+  NO_STREAM,
   StreamNotFoundError,
   WrongExpectedVersionError,
   type AllStreamResolvedEvent,
@@ -24,6 +25,7 @@ import {
 import type { DomainEvent } from '@msp-billing/events';
 import { canonicalEvent } from '@msp-billing/events';
 import {
+  InvoiceNumberConflictError,
   planAppend,
   WrongExpectedRevisionError,
   type AppendResult,
@@ -39,6 +41,7 @@ import {
 } from '@msp-billing/store';
 import {
   fromEsdbCurrentRevision,
+  esdbEventId,
   fromEventData,
   isMspMetadata,
   toEsdbExpectedRevision,
@@ -51,6 +54,11 @@ const DEFAULT_PAGE = 1000;
 export const checkpointStream = (name: string): string => `msp-checkpoint-${name}`;
 
 const CHECKPOINT_TYPE = 'MspCheckpointStored';
+
+/** The stream whose first event reserves invoice number `n` (spec §2). */
+export const invoiceNumberStream = (n: string): string => `msp-invoice-number-${n}`;
+
+const RESERVATION_TYPE = 'MspInvoiceNumberReserved';
 
 type AnyResolved = ResolvedEvent | AllStreamResolvedEvent;
 
@@ -136,6 +144,8 @@ export class EsdbEventStore implements EventStoreWithCheckpoints {
     }
     const plan = planAppend(stream, events, expected, current, (id) => existing.get(id));
     if (plan._tag === 'Idempotent') return plan.result;
+    for (const e of plan.events)
+      if (e.type === 'InvoiceIssued') await this.#reserveInvoiceNumber(stream, e.id, e.data.invoiceNumber);
     try {
       const result = await this.client.appendToStream(stream, plan.events.map(toEventData), {
         expectedRevision: toEsdbExpectedRevision(expected),
@@ -148,6 +158,37 @@ export class EsdbEventStore implements EventStoreWithCheckpoints {
     } catch (err) {
       if (err instanceof WrongExpectedVersionError)
         throw new WrongExpectedRevisionError(stream, expected, fromEsdbCurrentRevision(err.actualVersion));
+      throw err;
+    }
+  }
+
+  /** Reserve invoice number `n` for event `eventId` of `stream`, or refuse: another event holds it. */
+  async #reserveInvoiceNumber(stream: string, eventId: string, n: string): Promise<void> {
+    const reservations = invoiceNumberStream(n);
+    try {
+      await this.client.appendToStream(
+        reservations,
+        {
+          id: esdbEventId(`${stream}\u0000${eventId}`),
+          contentType: 'application/json',
+          type: RESERVATION_TYPE,
+          data: { stream, eventId },
+          metadata: undefined,
+        },
+        { expectedRevision: NO_STREAM },
+      );
+    } catch (err) {
+      if (!(err instanceof WrongExpectedVersionError)) throw err;
+      for await (const r of this.client.readStream(reservations, { fromRevision: START, maxCount: 1 })) {
+        const holder = r.event?.data as { stream?: unknown; eventId?: unknown } | undefined;
+        if (holder?.stream === stream && holder.eventId === eventId) return;
+        throw new InvoiceNumberConflictError(
+          stream,
+          eventId,
+          n,
+          typeof holder?.stream === 'string' ? holder.stream : reservations,
+        );
+      }
       throw err;
     }
   }

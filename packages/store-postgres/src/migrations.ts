@@ -45,6 +45,17 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'invoice numbers are unique',
+    // Spec §2: an invoice number is used by one InvoiceIssued of the whole log. Appends check it
+    // under the append lock (store.ts); the index is the database's own guarantee and the lookup.
+    sql: `
+      CREATE UNIQUE INDEX msp_events_invoice_number
+        ON msp_events ((payload->'data'->>'invoiceNumber'))
+        WHERE event_type = 'InvoiceIssued';
+    `,
+  },
 ];
 
 /** Apply every migration not yet applied; returns the versions applied by this call. */

@@ -16,6 +16,8 @@ import { Pool, type PoolClient } from 'pg';
 import { decodeEvent, canonicalEvent, type DomainEvent } from '@msp-billing/events';
 import {
   catchUp,
+  claimInvoiceNumbers,
+  invoiceNumbersOf,
   planAppend,
   sleep,
   validateAppend,
@@ -25,6 +27,7 @@ import {
   type EventStoreWithCheckpoints,
   type ExistingEvent,
   type ExpectedRevision,
+  type InvoiceNumberHolder,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -63,6 +66,26 @@ const toRecord = (row: EventRow): RecordedEvent => {
     revision: BigInt(row.rev),
     position: BigInt(row.pos),
   };
+};
+
+/**
+ * The stored `InvoiceIssued` events holding any of `numbers` (spec §2: numbers are unique in the
+ * log). Read under the append lock, so no other append can claim one of them before this commits;
+ * the unique index `msp_events_invoice_number` backs the rule and makes the lookup an index scan.
+ */
+const invoiceNumberHolders = async (
+  client: Queryable,
+  numbers: readonly string[],
+): Promise<Map<string, InvoiceNumberHolder>> => {
+  const holders = new Map<string, InvoiceNumberHolder>();
+  if (numbers.length === 0) return holders;
+  const found = await client.query<{ n: string; stream: string; event_id: string }>(
+    `SELECT payload->'data'->>'invoiceNumber' AS n, stream, event_id FROM msp_events
+      WHERE event_type = 'InvoiceIssued' AND payload->'data'->>'invoiceNumber' = ANY($1::text[])`,
+    [[...new Set(numbers)]],
+  );
+  for (const r of found.rows) holders.set(r.n, { stream: r.stream, eventId: r.event_id });
+  return holders;
 };
 
 const LOCK_SQL = `SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`;
@@ -128,6 +151,9 @@ const appendLocked = async (
   }
   const plan = planAppend(stream, events, expected, current, (id) => existing.get(id));
   if (plan._tag === 'Idempotent') return plan.result;
+  const numbers = invoiceNumbersOf(plan.events);
+  if (numbers.length > 0)
+    claimInvoiceNumbers(stream, plan.events, await invoiceNumberHolders(client, numbers));
   const first = BigInt(head?.pos ?? '0') + 1n;
   const n = plan.events.length;
   await client.query(
@@ -223,6 +249,11 @@ const appendBatchLocked = async (
     d: [],
   };
   const results: AppendResult[] = [];
+  // Numbers claimed so far: stored ones, then those of earlier items of the batch.
+  const holders = await invoiceNumberHolders(
+    client,
+    items.flatMap((item) => invoiceNumbersOf(item.events)),
+  );
   for (const item of items) {
     const st = state.get(item.stream) as StreamState;
     const plan = planAppend(item.stream, item.events, 'any', st.current, (id) => st.known.get(id));
@@ -230,6 +261,7 @@ const appendBatchLocked = async (
       results.push(plan.result);
       continue;
     }
+    claimInvoiceNumbers(item.stream, plan.events, holders);
     let revision = plan.firstRevision;
     for (const e of plan.events) {
       const position = nextPosition;

@@ -1,10 +1,13 @@
 /**
  * Concurrency on a real PostgreSQL: racing writers on one stream (each revision written once,
  * losers get the typed conflict, the retrying command handler applies everything), and the
+ * invoice numbers (two processes issuing one number on two contracts: exactly one wins), and the
  * sequence-gap problem: writers commit overlapping transactions of random length while a catch-up
  * reader follows, and the reader must see every event exactly once, in stream order.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   commandHandler,
@@ -18,6 +21,32 @@ import { testDatabaseUrl } from './support/database.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const invoiceChild = fileURLToPath(new URL('./support/invoiceChild.ts', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** Start one writer process; resolves its stdout lines once it exits. */
+const startInvoiceWriter = (url: string, args: readonly string[]) => {
+  const proc = spawn(process.execPath, ['--import', 'tsx', invoiceChild, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  proc.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+  proc.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+  const ready = new Promise<void>((resolve, reject) => {
+    proc.stdout.on('data', () => {
+      if (out.includes('ready\n')) resolve();
+    });
+    proc.on('exit', () => reject(new Error(`writer exited before it was ready: ${err}`)));
+  });
+  const exited = new Promise<{ code: number | null; lines: string[]; stderr: string }>((resolve) =>
+    proc.on('exit', (code) => resolve({ code, lines: out.split('\n').filter((l) => l !== ''), stderr: err })),
+  );
+  return { ready, exited, go: () => proc.stdin.end('go\n') };
+};
+
 describe('PostgreSQL concurrency', () => {
   let store: PostgresEventStore;
   beforeAll(async () => {
@@ -30,6 +59,25 @@ describe('PostgreSQL concurrency', () => {
   afterAll(async () => {
     await store.close();
   });
+
+  it('two processes issuing one invoice number on two contracts: exactly one wins', async () => {
+    const url = await testDatabaseUrl();
+    const n = `RE-${randomUUID()}`;
+    const [a, b] = [uniqueStream('inv-proc-a'), uniqueStream('inv-proc-b')];
+    const writers = [a, b].map((s) => startInvoiceWriter(url, [s, `${s}-i`, n]));
+    await Promise.all(writers.map((w) => w.ready));
+    for (const w of writers) w.go();
+    const results = await Promise.all(writers.map((w) => w.exited));
+    expect(results.map((r) => [r.code, r.stderr])).toEqual([
+      [0, ''],
+      [0, ''],
+    ]);
+    expect(results.map((r) => r.lines.at(-1)).toSorted()).toEqual(['InvoiceNumberTaken', 'accepted']);
+    const stored = [...(await store.readStream(a)), ...(await store.readStream(b))];
+    expect(stored.map((r) => r.event)).toEqual([
+      expect.objectContaining({ type: 'InvoiceIssued', data: expect.objectContaining({ invoiceNumber: n }) }),
+    ]);
+  }, 60_000);
 
   it('8 writers at the same exact revision: one wins, 7 get WrongExpectedRevision', async () => {
     const s = uniqueStream('race8');

@@ -17,6 +17,7 @@
 import { canonicalEvent, type DomainEvent } from '@msp-billing/events';
 import {
   EventIdConflictError,
+  InvoiceNumberConflictError,
   WrongExpectedRevisionError,
   type AppendResult,
   type ExpectedRevision,
@@ -103,3 +104,39 @@ export const planAppend = (
   if (!expectationHolds(expected, current)) throw new WrongExpectedRevisionError(stream, expected, current);
   return { _tag: 'Write', events: fresh, firstRevision: current === 'no_stream' ? 0n : current + 1n };
 };
+
+/** The event that holds an invoice number in a store. */
+export interface InvoiceNumberHolder {
+  readonly stream: string;
+  readonly eventId: string;
+}
+
+/**
+ * The store's side of "invoice numbers are unique" (spec §2): before `events` (what a plan writes to
+ * `stream`) are written, refuse an `InvoiceIssued` whose number `holders` gives to another event, and
+ * record the new ones in `holders` (so a later item of a batch sees them). Adapters call it while
+ * they hold what makes the append atomic (the memory store's synchronous section, PostgreSQL's
+ * append lock), with `holders` loaded for the numbers of `events`.
+ */
+export const claimInvoiceNumbers = (
+  stream: string,
+  events: readonly DomainEvent[],
+  holders: Map<string, InvoiceNumberHolder>,
+): void => {
+  // Claims of this append first, so that a refused append leaves `holders` as it was. Made only
+  // for an append that issues an invoice: appends of other events (nearly all) allocate nothing.
+  let claimed: Map<string, InvoiceNumberHolder> | undefined;
+  for (const e of events) {
+    if (e.type !== 'InvoiceIssued') continue;
+    const n = e.data.invoiceNumber;
+    const holder = claimed?.get(n) ?? holders.get(n);
+    if (holder !== undefined && !(holder.stream === stream && holder.eventId === e.id))
+      throw new InvoiceNumberConflictError(stream, e.id, n, holder.stream);
+    (claimed ??= new Map()).set(n, { stream, eventId: e.id });
+  }
+  if (claimed !== undefined) for (const [n, holder] of claimed) holders.set(n, holder);
+};
+
+/** The invoice numbers `events` issue. */
+export const invoiceNumbersOf = (events: readonly DomainEvent[]): string[] =>
+  events.flatMap((e) => (e.type === 'InvoiceIssued' ? [e.data.invoiceNumber] : []));

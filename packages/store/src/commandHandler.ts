@@ -3,12 +3,18 @@
  * folding its events, load the decider's inputs from other aggregates, decide, append with the exact
  * expected revision, and on a concurrency conflict start over — state AND inputs reloaded — a bounded
  * number of times. A resent command (same event id, same content: a retry after a timeout) is
- * answered as already applied instead of being refused by its own earlier success.
+ * answered as already applied instead of being refused by its own earlier success. An invoice number
+ * that the store finds taken (by a writer the inputs had not seen yet) is refused, not retried.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { Decider } from '@msp-billing/contracts';
 import { canonicalEvent, type DomainEvent } from '@msp-billing/events';
-import { isWrongExpectedRevision, type EventStore, type StreamRevision } from './port.js';
+import {
+  isInvoiceNumberConflict,
+  isWrongExpectedRevision,
+  type EventStore,
+  type StreamRevision,
+} from './port.js';
 import { sleep } from './subscription.js';
 
 export type { Decider } from '@msp-billing/contracts';
@@ -26,6 +32,17 @@ export interface ConflictRetriesExhausted {
   readonly _tag: 'ConflictRetriesExhausted';
   readonly stream: string;
   readonly attempts: number;
+  readonly message: string;
+}
+
+/**
+ * The store refused the command's invoice number: an invoice another writer recorded meanwhile holds
+ * it (spec §2). The decider saw the number free; the store's check, atomic with the append, did not.
+ */
+export interface InvoiceNumberTaken {
+  readonly _tag: 'InvoiceNumberTaken';
+  readonly stream: string;
+  readonly invoiceNumber: string;
   readonly message: string;
 }
 
@@ -70,7 +87,9 @@ export type CommandHandler<Command, State, Inputs, Event, Refusal> = (
   stream: string,
   command: Command,
   ...inputs: InputsArg<Inputs>
-) => Promise<E.Either<Refusal | ConflictRetriesExhausted | CommandIdConflict, Handled<State, Event>>>;
+) => Promise<
+  E.Either<Refusal | ConflictRetriesExhausted | CommandIdConflict | InvoiceNumberTaken, Handled<State, Event>>
+>;
 
 /** Fold a stream into the decider's state, with the revision the fold saw. */
 export const aggregateStream = async <State, Event extends DomainEvent>(
@@ -146,6 +165,13 @@ export const commandHandler =
           nextExpectedRevision: result.nextExpectedRevision,
         });
       } catch (err) {
+        if (isInvoiceNumberConflict(err))
+          return E.left({
+            _tag: 'InvoiceNumberTaken',
+            stream,
+            invoiceNumber: err.invoiceNumber,
+            message: `invoice number ${err.invoiceNumber} is already used by an invoice in ${err.holderStream}; an invoice number is used once (§ 14 UStG)`,
+          });
         if (!isWrongExpectedRevision(err)) throw err;
       }
     }

@@ -39,6 +39,18 @@ export const contractTestEvent = (id: string, contractId: string, variant = 0): 
   return decoded.right;
 };
 
+/** A valid `InvoiceIssued` of `contractId` under `invoiceNumber` (October 2026, issued in November). */
+export const invoiceTestEvent = (id: string, contractId: string, invoiceNumber: string): DomainEvent => {
+  const decoded = decodeEvent({
+    id,
+    type: 'InvoiceIssued',
+    occurredAt: '2026-11-02T08:00:00Z',
+    data: { contractId, period: '2026-10', invoiceNumber },
+  });
+  if (decoded._tag === 'Left') throw new Error(`bad test event: ${decoded.left.message}`);
+  return decoded.right;
+};
+
 /** A stream name no other test uses. */
 export const uniqueStream = (label: string): string => `contract-${label}-${randomUUID()}`;
 
@@ -357,6 +369,57 @@ export const describeEventStoreContract = (
       });
     });
 
+    describe('invoice numbers are unique across streams (spec §2)', () => {
+      it('refuses an InvoiceIssued whose number another stream holds; nothing of that append is written', async () => {
+        const [a, b] = [uniqueStream('inv-a'), uniqueStream('inv-b')];
+        const n = `RE-${randomUUID()}`;
+        await store.appendToStream(a, [invoiceTestEvent(`${a}-i`, a, n)], 'no_stream');
+        await expect(
+          store.appendToStream(b, [contractTestEvent(`${b}-0`, b), invoiceTestEvent(`${b}-i`, b, n)], 'any'),
+        ).rejects.toMatchObject({
+          _tag: 'InvoiceNumberConflict',
+          stream: b,
+          invoiceNumber: n,
+          holderStream: a,
+        });
+        expect(await store.readStream(b)).toEqual([]);
+        // The same stream under another event id is refused too; the holder itself re-appends idempotently.
+        await expect(
+          store.appendToStream(a, [invoiceTestEvent(`${a}-j`, a, n)], 'any'),
+        ).rejects.toMatchObject({ _tag: 'InvoiceNumberConflict', eventId: `${a}-j` });
+        expect((await store.appendToStream(a, [invoiceTestEvent(`${a}-i`, a, n)], 'no_stream')).written).toBe(
+          0,
+        );
+        // Two events of one append with one number: refused.
+        const c = uniqueStream('inv-c');
+        const m = `RE-${randomUUID()}`;
+        await expect(
+          store.appendToStream(
+            c,
+            [invoiceTestEvent(`${c}-1`, c, m), invoiceTestEvent(`${c}-2`, c, m)],
+            'any',
+          ),
+        ).rejects.toMatchObject({ _tag: 'InvoiceNumberConflict', eventId: `${c}-2` });
+        expect(await store.readStream(c)).toEqual([]);
+      });
+
+      it('of racing appends of one number to different streams exactly one wins', async () => {
+        const n = `RE-${randomUUID()}`;
+        const streams = Array.from({ length: 6 }, (_, k) => uniqueStream(`inv-race${k}`));
+        const results = await Promise.allSettled(
+          streams.map((s) => store.appendToStream(s, [invoiceTestEvent(`${s}-i`, s, n)], 'no_stream')),
+        );
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        expect(results.filter((r) => r.status === 'rejected').map((r) => r.reason)).toEqual(
+          Array.from({ length: 5 }, () =>
+            expect.objectContaining({ _tag: 'InvoiceNumberConflict', invoiceNumber: n }),
+          ),
+        );
+        const stored = (await Promise.all(streams.map((s) => store.readStream(s)))).flat();
+        expect(stored.map((r) => r.event.type)).toEqual(['InvoiceIssued']);
+      });
+    });
+
     describe('reading', () => {
       it('reads its own writes, content unchanged (quotes, backslashes, $$, unicode)', async () => {
         const s = uniqueStream(`we'ird"\\$$-$1-'; DROP TABLE x;--`);
@@ -648,6 +711,35 @@ export const describeAppendBatchContract = (
       // The store is usable afterwards: the next batch continues from the stream heads.
       const ok = await batch([{ stream: b, events: [contractTestEvent(`${b}-1`, b)] }]);
       expect(ok.map((r) => [r.nextExpectedRevision, r.written])).toEqual([[1n, 1]]);
+    });
+
+    it('an invoice number used twice refuses the whole batch: InvoiceNumberConflict, nothing written', async () => {
+      const [a, b, c] = [
+        uniqueStream('batch-inv-a'),
+        uniqueStream('batch-inv-b'),
+        uniqueStream('batch-inv-c'),
+      ];
+      const [n, m] = [`RE-${randomUUID()}`, `RE-${randomUUID()}`];
+      await store.appendToStream(c, [invoiceTestEvent(`${c}-i`, c, m)], 'no_stream');
+      const before = await head();
+      // Twice inside the batch, in two streams.
+      await expect(
+        batch([
+          { stream: a, events: [invoiceTestEvent(`${a}-i`, a, n)] },
+          { stream: b, events: [invoiceTestEvent(`${b}-i`, b, n)] },
+        ]),
+      ).rejects.toMatchObject({ _tag: 'InvoiceNumberConflict', stream: b, holderStream: a });
+      // Held by a stored event of another stream.
+      await expect(
+        batch([
+          { stream: a, events: [contractTestEvent(`${a}-0`, a)] },
+          { stream: b, events: [invoiceTestEvent(`${b}-i`, b, m)] },
+        ]),
+      ).rejects.toMatchObject({ _tag: 'InvoiceNumberConflict', stream: b, holderStream: c });
+      expect((await readAfter(before)).filter((r) => r.stream === a || r.stream === b)).toEqual([]);
+      // A re-run of the holder's own event is idempotent.
+      const again = await batch([{ stream: c, events: [invoiceTestEvent(`${c}-i`, c, m)] }]);
+      expect(again.map((r) => r.written)).toEqual([0]);
     });
 
     it('takes a batch of 12 000 events over 300 streams in order (larger than one INSERT)', async () => {

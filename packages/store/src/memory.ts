@@ -5,7 +5,7 @@
  * never computes canonical text unless an event id repeats. Positions are 1-based array indexes.
  */
 import { canonicalEvent, type DomainEvent } from '@msp-billing/events';
-import { planAppend } from './appendPlan.js';
+import { claimInvoiceNumbers, planAppend, type InvoiceNumberHolder } from './appendPlan.js';
 import { InMemoryCheckpointStore } from './checkpoints.js';
 import { catchUp } from './subscription.js';
 import type {
@@ -35,6 +35,8 @@ export class InMemoryEventStore implements EventStoreWithCheckpoints {
   readonly #streamOf: StreamData[] = [];
   readonly #revisionOf: number[] = [];
   readonly #streams = new Map<string, StreamData>();
+  /** Invoice number → the stored `InvoiceIssued` that holds it (spec §2). */
+  readonly #invoiceNumbers = new Map<string, InvoiceNumberHolder>();
   #waiters: Array<() => void> = [];
   #closed = false;
 
@@ -78,6 +80,7 @@ export class InMemoryEventStore implements EventStoreWithCheckpoints {
       this.#revisionOf.pop();
       data.indexes.pop();
       data.revisionOfId.delete(event.id);
+      if (event.type === 'InvoiceIssued') this.#invoiceNumbers.delete(event.data.invoiceNumber);
       if (data.indexes.length === 0) this.#streams.delete(data.name);
     }
   }
@@ -104,6 +107,7 @@ export class InMemoryEventStore implements EventStoreWithCheckpoints {
       };
     });
     if (plan._tag === 'Idempotent') return plan.result;
+    claimInvoiceNumbers(stream, plan.events, this.#invoiceNumbers);
     if (data === undefined) {
       data = { name: stream, indexes: [], revisionOfId: new Map() };
       this.#streams.set(stream, data);

@@ -148,17 +148,38 @@ export class EventIdConflictError extends Error {
   }
 }
 
+/**
+ * An `InvoiceIssued` whose invoice number another stored `InvoiceIssued` (of any stream) already
+ * holds, or that another event of the same append or batch uses too (spec §2: invoice numbers are
+ * unique in the log, § 14 UStG).
+ */
+export class InvoiceNumberConflictError extends Error {
+  readonly _tag = 'InvoiceNumberConflict' as const;
+  constructor(
+    readonly stream: string,
+    readonly eventId: string,
+    readonly invoiceNumber: string,
+    /** Stream of the event that holds the number. */
+    readonly holderStream: string,
+  ) {
+    super(
+      `stream ${JSON.stringify(stream)}: event ${JSON.stringify(eventId)} issues invoice number ${JSON.stringify(invoiceNumber)}, which an InvoiceIssued in ${JSON.stringify(holderStream)} already holds`,
+    );
+    this.name = 'InvoiceNumberConflictError';
+  }
+}
+
 // Guards read `_tag` rather than `instanceof`, so an error that crossed a module-duplication
 // boundary (two copies of this package in one process) is still recognised.
 const tagOf = (u: unknown): unknown =>
   typeof u === 'object' && u !== null && '_tag' in u ? (u as { readonly _tag: unknown })._tag : undefined;
 
 /** Every typed error the port rejects with. */
-export type StoreError = WrongExpectedRevisionError | EventIdConflictError;
+export type StoreError = WrongExpectedRevisionError | EventIdConflictError | InvoiceNumberConflictError;
 
 /** True for the port's typed errors (narrow further on `_tag`). */
 export const isStoreError = (u: unknown): u is StoreError =>
-  isWrongExpectedRevision(u) || isEventIdConflict(u);
+  isWrongExpectedRevision(u) || isEventIdConflict(u) || isInvoiceNumberConflict(u);
 
 /** True when `u` is an optimistic-concurrency conflict. */
 export const isWrongExpectedRevision = (u: unknown): u is WrongExpectedRevisionError =>
@@ -166,3 +187,7 @@ export const isWrongExpectedRevision = (u: unknown): u is WrongExpectedRevisionE
 
 /** True when `u` is a same-id-other-content refusal. */
 export const isEventIdConflict = (u: unknown): u is EventIdConflictError => tagOf(u) === 'EventIdConflict';
+
+/** True when `u` is an invoice number that another stored invoice already holds. */
+export const isInvoiceNumberConflict = (u: unknown): u is InvoiceNumberConflictError =>
+  tagOf(u) === 'InvoiceNumberConflict';

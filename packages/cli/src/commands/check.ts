@@ -29,7 +29,13 @@ const run: Command['run'] = async (args, io: CliIo, out: Output) => {
   ].toSorted((a, b) => a.key - b.key || a.pos - b.pos);
   for (const i of items) await out.line(i.text);
   const verdict =
-    invalid.length > 0 ? 'invalid events found' : warnings.length > 0 ? 'warnings only' : 'clean';
+    invalid.length > 0
+      ? 'invalid events found'
+      : warnings.length > 0
+        ? 'warnings only'
+        : ledger.eventCount === 0
+          ? 'the log has no events: nothing to check'
+          : 'clean';
   await out.line(
     `check: ${plural(stats.lines, 'line', 'lines')}, ${plural(stats.events, 'event', 'events')}, ` +
       `${stats.duplicates} duplicate${stats.duplicates === 1 ? '' : 's'} ignored; ` +

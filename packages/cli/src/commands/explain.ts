@@ -5,16 +5,46 @@
  * customer disputes a line, so it says everything in words and cites every clause.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import type { Explanation } from '@msp-billing/billing';
+import type { Explanation, Ledger } from '@msp-billing/billing';
 import { required } from '../args.js';
-import { SKIP_INVALID, fromQueryError, loadGated, type Command } from '../command.js';
+import { SKIP_INVALID, formatOption, fromQueryError, loadGated, type Command } from '../command.js';
 import { EXIT } from '../errors.js';
 import { localTime, renderPairs } from '../format/table.js';
 import type { CliIo, Output } from '../io.js';
-import { SOURCE_OPTIONS, printSkipped } from '../source.js';
+import { SOURCE_OPTIONS, invalidJson, printSkipped } from '../source.js';
+
+/** A line of the draft that will bill the entry next (its kind and amount), with the draft's period. */
+export interface PendingLine {
+  readonly period: string;
+  readonly kind: string;
+  readonly amount: string;
+}
+
+/**
+ * What the next invoice of the entry's contract would bill for it: the lines of the draft for the
+ * later of the entry's period and the month after the last issued one (a draft holds all unbilled
+ * work up to its period, so that is the earliest draft that shows the entry's change).
+ */
+export const pendingLines = (ledger: Ledger, x: Explanation): PendingLine[] => {
+  const contract = ledger.contracts().find((c) => c.contractId === x.entry.contractId);
+  const last = contract?.issued.at(-1)?.period;
+  const next =
+    last === undefined
+      ? undefined
+      : (() => {
+          const [y, m] = last.split('-').map(Number) as [number, number];
+          return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+        })();
+  const period = next !== undefined && next > x.entry.period ? next : x.entry.period;
+  const draft = ledger.invoice(x.entry.contractId, period);
+  if (E.isLeft(draft) || draft.right.status !== 'draft') return [];
+  return draft.right.lines
+    .filter((l) => l.workId === x.entry.workId)
+    .map((l) => ({ period, kind: l.kind, amount: l.amount }));
+};
 
 /** The explanation as text lines. */
-export const explainText = (x: Explanation): string[] => {
+export const explainText = (x: Explanation, pending: readonly PendingLine[] = []): string[] => {
   const e = x.entry;
   const zone = x.timeZone;
   const out: string[] = [
@@ -76,8 +106,54 @@ export const explainText = (x: Explanation): string[] => {
       ),
     );
   }
+  out.push('');
+  if (x.billing.length === 0) {
+    out.push('Billing history: not on any issued invoice.');
+  } else {
+    out.push('Billing history (the issued invoices with a line for this entry):');
+    for (const b of x.billing)
+      out.push(
+        `  ${b.invoiceNumber} (${b.period}, issued ${localTime(b.issuedAt, zone)} ${zone}): ${b.kind} ${b.amount}${p === undefined ? '' : ` ${p.currency}`}`,
+      );
+  }
+  for (const l of pending)
+    out.push(
+      `  not yet issued: the draft of ${l.period} has a ${l.kind} line of ${l.amount}${p === undefined ? '' : ` ${p.currency}`}`,
+    );
   return out;
 };
+
+/** The explanation as JSON: instants RFC 3339, money as strings. */
+export const explainJson = (x: Explanation, pending: readonly PendingLine[] = []) => ({
+  entry: {
+    workId: x.entry.workId,
+    ticketId: x.entry.ticketId,
+    contractId: x.entry.contractId,
+    period: x.entry.period,
+    service: x.entry.service,
+    startedAt: x.entry.startedAt,
+    minutes: x.entry.minutes,
+    technician: x.entry.technician,
+  },
+  timeZone: x.timeZone,
+  corrections: x.corrections,
+  classification: {
+    status: x.classification.status,
+    clause: x.classification.clause,
+    reason: x.classification.reason,
+    rules: x.classification.trace.map((r) => ({
+      rule: r.rule,
+      clause: r.clause,
+      question: r.question,
+      facts: r.facts,
+      outcome: r.outcome,
+      note: r.note,
+    })),
+  },
+  pricing: x.pricing ?? null,
+  billing: x.billing,
+  pending,
+});
 
 const run: Command['run'] = async (args, io: CliIo, out: Output) => {
   const work = required('explain', args, 'work', 'the work id, e.g. W-6');
@@ -88,8 +164,18 @@ const run: Command['run'] = async (args, io: CliIo, out: Output) => {
   const { ledger } = loaded.right;
   const x = ledger.explain(work.right);
   if (E.isLeft(x)) return E.left(fromQueryError(x.left, ledger));
-  for (const l of explainText(x.right)) await out.line(l);
   const invalid = ledger.invalidEvents();
+  if (args.values.get('format') === 'json') {
+    await out.line(
+      JSON.stringify(
+        { ...explainJson(x.right, pendingLines(ledger, x.right)), invalidEvents: invalid.map(invalidJson) },
+        null,
+        2,
+      ),
+    );
+    return E.right(EXIT.ok);
+  }
+  for (const l of explainText(x.right, pendingLines(ledger, x.right))) await out.line(l);
   await printSkipped(out, invalid);
   return E.right(EXIT.ok);
 };
@@ -98,17 +184,25 @@ const run: Command['run'] = async (args, io: CliIo, out: Output) => {
 export const explainCommand: Command = {
   name: 'explain',
   summary: 'show how one work entry was classified and priced, rule by rule',
-  options: [...SOURCE_OPTIONS, { name: 'work', kind: 'string' }, SKIP_INVALID],
-  help: `Usage: msp-billing explain (--events F | --store URL) --work W [--skip-invalid]
+  options: [
+    ...SOURCE_OPTIONS,
+    { name: 'work', kind: 'string' },
+    formatOption(['table', 'json']),
+    SKIP_INVALID,
+  ],
+  help: `Usage: msp-billing explain (--events F | --store URL) --work W [--format table|json] [--skip-invalid]
 
 Show how work entry W was classified: every rule of the classification evaluated, with its clause,
 the facts it looked at and whether it decided; then the pricing: the rate in force and since when,
-the billing increment, billed minutes and amount = rate × billed minutes / 60.
+the billing increment, billed minutes and amount = rate × billed minutes / 60; then its billing
+history: each issued invoice with a line for it (work, late-work, reversal, correction), with the
+invoice number and amount. For a voided entry the error names the invoices that billed and reversed it.
 
 Options:
   --events F      the event log (NDJSON); - reads standard input
   --store URL     an event store instead (postgres://…, esdb://…), read in global order
   --work W        the work id
+  --format F      table (default) or json (instants RFC 3339)
   --skip-invalid  go on despite invalid events (listed at the end)
   --help          this text
 

@@ -5,7 +5,7 @@
  * spreadsheet should import the file without a footer to strip); the table is for people.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import type { Invoice, Ledger } from '@msp-billing/billing';
+import { periodOf, type Invoice, type Ledger } from '@msp-billing/billing';
 import { checkPeriod, required } from '../args.js';
 import { formatOption, SKIP_INVALID, fromQueryError, loadGated, type Command } from '../command.js';
 import { EXIT } from '../errors.js';
@@ -15,8 +15,14 @@ import { localTime, plural, renderPairs, renderTable } from '../format/table.js'
 import type { CliIo, Output } from '../io.js';
 import { SOURCE_OPTIONS, invalidJson, invalidLine, printSkipped } from '../source.js';
 
-/** The CSV header of `invoice --format csv`: one row per invoice line follows. */
+/**
+ * The CSV header of `invoice --format csv`: one row per invoice line follows. Each row names its
+ * invoice first, so the files of several contracts and months can be concatenated.
+ */
 export const INVOICE_CSV_HEADER = [
+  'contractId',
+  'period',
+  'invoiceNumber',
   'kind',
   'workId',
   'ticketId',
@@ -41,11 +47,15 @@ const zoneOf = (inv: Invoice, ledger: Ledger): string | undefined => {
 /** The invoice as a person reads it: header, lines, totals, then what was not billed and why. */
 export const invoiceTable = (inv: Invoice, ledger: Ledger): string[] => {
   const zone = zoneOf(inv, ledger);
+  const contract = ledger.contracts().find((c) => c.contractId === inv.contractId);
+  // A month before the booking has no invoice at all: `skipped` would suggest one was passed over.
+  const beforeBooking =
+    contract !== undefined && inv.period < periodOf(Date.parse(contract.bookedAt), contract.timeZone);
   const out: string[] = [
     `Invoice ${inv.contractId} ${inv.period}`,
     ...renderPairs(
       [
-        ['Status', inv.status],
+        ['Status', beforeBooking ? 'no contract yet' : inv.status],
         ['Invoice number', inv.invoiceNumber ?? '— (not issued)'],
         ['Currency', inv.currency],
         ...(zone === undefined ? [] : ([['Times in', zone]] as const)),
@@ -54,11 +64,18 @@ export const invoiceTable = (inv: Invoice, ledger: Ledger): string[] => {
     ),
     '',
   ];
+  if (inv.status === 'draft' && !beforeBooking)
+    out.push(
+      `This draft holds all unbilled work of ${inv.contractId} up to ${inv.period}; issuing it freezes these lines (the drafts of later months show the same lines until then).`,
+      '',
+    );
   if (inv.lines.length === 0) {
     out.push(
-      inv.status === 'skipped'
-        ? 'No lines: this period was skipped; its entries went onto the next issued invoice.'
-        : 'No lines.',
+      beforeBooking
+        ? `No lines: the contract was booked after ${inv.period}.`
+        : inv.status === 'skipped'
+          ? 'No lines: this period was skipped; its entries went onto the next issued invoice.'
+          : 'No lines.',
     );
   } else {
     out.push(
@@ -144,6 +161,9 @@ const run: Command['run'] = async (args, io: CliIo, out: Output) => {
     for (const l of inv.right.lines) {
       await out.write(
         csvRow([
+          inv.right.contractId,
+          inv.right.period,
+          inv.right.invoiceNumber,
           l.kind,
           l.workId,
           l.ticketId,
@@ -185,7 +205,8 @@ Options:
   --store URL       an event store instead (postgres://…, esdb://…), read in global order
   --contract C      the contract id
   --period YYYY-MM  the billing month
-  --format F        table (default), json (spec §7 object plus invalidEvents), csv (one row per line)
+  --format F        table (default), json (spec §7 object plus invalidEvents), csv (one row per line,
+                    starting with contractId,period,invoiceNumber)
   --skip-invalid    go on despite invalid events and list them (default: print them, exit 2)
   --help            this text
 
