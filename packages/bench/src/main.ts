@@ -366,29 +366,35 @@ if (shape.probes.length > 0) {
   const probes: unknown[] = [];
   lines.push(
     '',
-    `Marginal cost of the probed events (${shapeName}): the engine's CPU on the log, and on a copy without them; median of ${repeat} run(s) each.`,
+    `Marginal cost of the probed events (${shapeName}): the engine's CPU on the log and on a copy without them, run in turn ${repeat} time(s); medians, the marginal cost taken within each pair.`,
     '',
     '| log | left out | events left out | engine CPU with / without | marginal per event | average event | marginal ÷ average |',
     '|---|---|---:|---:|---:|---:|---:|',
   );
   for (const r of rows) {
-    const withCpu = median(r.reps.map((x) => x.engine.cpuMs ?? 0));
-    const average = withCpu / r.meta.events;
     for (const probe of shape.probes) {
-      const variant = await withoutVariant(files.get(r.size) as string, probe);
-      const withoutCpu: number[] = [];
+      const file = files.get(r.size) as string;
+      const variant = await withoutVariant(file, probe);
+      // With and without in turn, so that both see the same load on a shared machine.
+      const withCpus: number[] = [];
+      const withoutCpus: number[] = [];
       for (let k = 1; k <= repeat; k++) {
-        log(`${r.size} without ${probe.type}${probe.addedOnly ? ' (added)' : ''} (${k}/${repeat})…`);
-        withoutCpu.push((await engine(variant.file, 0)).cpuMs ?? 0);
+        log(`${r.size} with and without ${probe.type}${probe.addedOnly ? ' (added)' : ''} (${k}/${repeat})…`);
+        withCpus.push((await engine(file, 0)).cpuMs ?? 0);
+        withoutCpus.push((await engine(variant.file, 0)).cpuMs ?? 0);
       }
-      const without = median(withoutCpu);
-      const marginal = (withCpu - without) / Math.max(1, variant.removed);
+      const withCpu = median(withCpus);
+      const without = median(withoutCpus);
+      const average = withCpu / r.meta.events;
+      const marginal = median(
+        withCpus.map((w, k) => (w - (withoutCpus[k] as number)) / Math.max(1, variant.removed)),
+      );
       probes.push({
         size: r.size,
         probe,
         removed: variant.removed,
-        withCpu,
-        withoutCpu,
+        withCpus,
+        withoutCpus,
         marginal,
         average,
       });

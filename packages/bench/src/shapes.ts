@@ -119,8 +119,8 @@ const sharedCard = (events: number, seed: number): ShapeLog => {
 
 const longContract = (events: number, seed: number): ShapeLog => {
   const intensity = 25;
-  // ~450 events a month at this intensity.
-  const months = Math.max(1, Math.ceil((events * 1.1) / 450));
+  // ~790 events a month at this intensity: 96k events are ten years.
+  const months = Math.max(1, Math.ceil((events * 1.1) / 790));
   const from = '2016-01';
   const rnd = random(seed);
   const minutes = new Map<string, number>();
