@@ -193,5 +193,11 @@ export const SHAPES: Readonly<Record<string, Shape>> = {
     ],
     log: longContract,
   },
-  'monthly-many': { probes: [{ type: 'InvoiceIssued', addedOnly: false }], log: monthlyMany },
+  'monthly-many': {
+    probes: [
+      { type: 'InvoiceIssued', addedOnly: false },
+      { type: 'AlertAcknowledged', addedOnly: false },
+    ],
+    log: monthlyMany,
+  },
 };
