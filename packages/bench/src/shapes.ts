@@ -28,6 +28,7 @@ export interface ShapeLog {
   readonly lines: Iterable<string>;
 }
 
+/** A shape of log: how a log of it is made, and the events its probes leave out. */
 export interface Shape {
   readonly probes: readonly Probe[];
   readonly log: (events: number, seed: number) => ShapeLog;
