@@ -2,6 +2,6 @@
  * The workspace packages the benchmarks use, in one place so each benchmark script imports the same
  * entry points the CLI does.
  */
-export { generateScenarioNdjson, scenarioForEventCount } from '@msp-billing/testing';
+export { generateScenario, generateScenarioNdjson, scenarioForEventCount } from '@msp-billing/testing';
 export { foldNdjson, type Ledger } from '@msp-billing/billing';
 export { openEventSource, decodeEvent, type DomainEvent } from '@msp-billing/events';

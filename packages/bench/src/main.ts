@@ -1,9 +1,10 @@
 /**
- * `pnpm bench [-- --sizes 100k,1m,3m] [--seed N] [--ops N] [--repeat N] [--profile] [--no-cli] [--no-stateless]`:
+ * `pnpm bench [-- --sizes 100k,1m,3m] [--shape NAME] [--seed N] [--ops N] [--repeat N] [--profile] [--no-cli] [--no-stateless]`:
  * the benchmarks of issue #7. Not part of the test suite: they take minutes and measure the machine.
  *
- * For each size a realistic log is generated once into `.bench/` (gitignored; reused while its
- * sidecar exists), then measured in separate child processes so that each has its own peak RSS:
+ * For each size a realistic log (of the shape `--shape`, shapes.ts; default `standard`) is generated
+ * once into `.bench/` (gitignored; reused while its sidecar exists), then measured in separate child
+ * processes so that each has its own peak RSS:
  *
  * - `cli`: `msp-billing ledger --events F --format json > /dev/null`, wall time and peak RSS
  *   (`/usr/bin/time`), the number a user sees;
@@ -13,6 +14,9 @@
  * - `stateless`: the smallest log plus 4× its size in repeated alert acknowledgements (which keep no
  *   state: retained memory must not grow with them), and again in HA heartbeats (which do, 9 bytes
  *   each).
+ *
+ * A shape other than `standard` has probes: kinds of event left out of a copy of each log, which the
+ * engine folds again, so that (CPU with − CPU without) ÷ events left out is their marginal cost.
  *
  * `--profile` also writes a CPU profile of the engine on the 1m log (or the largest size below it)
  * and prints its top functions by self time. Results go to stdout as a Markdown table and to
@@ -28,6 +32,7 @@ import { cpus, freemem, totalmem } from 'node:os';
 import { summarizeProfile, type CpuProfile } from './profile.js';
 import { benchDir, here, label, opt, parseSize, root } from './args.js';
 import { isBuildFresh } from '../../cli/bin/fresh.js';
+import { SHAPES, probed, type Probe } from './shapes.js';
 
 const argv = process.argv.slice(2);
 const sizes = (opt('--sizes') ?? '100k,1m,3m').split(',').map(parseSize);
@@ -36,6 +41,10 @@ const ops = Number(opt('--ops') ?? 2000);
 const withCli = !argv.includes('--no-cli');
 const withStateless = !argv.includes('--no-stateless');
 const withProfile = argv.includes('--profile');
+const shapeName = opt('--shape') ?? 'standard';
+const shape = SHAPES[shapeName];
+if (shape === undefined)
+  throw new RangeError(`unknown --shape ${shapeName} (one of ${Object.keys(SHAPES).join(', ')})`);
 // Each size measured this many times (baseline, engine, CLI in turn): the table shows medians, and
 // the ratio's spread, because one run on a shared machine varies by ±10 %.
 const repeat = Number(opt('--repeat') ?? 1);
@@ -131,9 +140,13 @@ const medianOf = <T>(items: readonly T[]): T => {
 
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
-/** The log of `events` events for this seed, generated unless already there. */
+/** Where the log of `events` events of this shape and seed is kept. */
+const logFile = (events: number): string =>
+  resolve(benchDir, `${shapeName === 'standard' ? 'scenario' : shapeName}-${label(events)}-s${seed}.ndjson`);
+
+/** The log of `events` events for this shape and seed, generated unless already there. */
 const ensureLog = async (events: number): Promise<{ file: string; meta: Meta }> => {
-  const file = resolve(benchDir, `scenario-${label(events)}-s${seed}.ndjson`);
+  const file = logFile(events);
   if (!existsSync(`${file}.meta.json`)) {
     log(`generating ${label(events)} events → ${file}`);
     json(
@@ -144,6 +157,7 @@ const ensureLog = async (events: number): Promise<{ file: string; meta: Meta }> 
         file,
         String(events),
         String(seed),
+        shapeName,
       ]),
       'generate',
     );
@@ -197,6 +211,21 @@ const paddedVariant = async (file: string, extra: number, kind: Padding): Promis
   await once(w, 'finish');
   await rename(`${out}.partial`, out);
   return out;
+};
+
+/** The log `file` without the events `probe` leaves out, written next to it; and how many those are. */
+const withoutVariant = async (file: string, probe: Probe): Promise<{ file: string; removed: number }> => {
+  const out = file.replace(/\.ndjson$/, `.without-${probe.type}${probe.addedOnly ? '-added' : ''}.ndjson`);
+  const w = createWriteStream(`${out}.partial`);
+  let removed = 0;
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    if (probed(probe, line)) removed += 1;
+    else if (!w.write(`${line}\n`)) await once(w, 'drain');
+  }
+  w.end();
+  await once(w, 'finish');
+  await rename(`${out}.partial`, out);
+  return { file: out, removed };
 };
 
 const engine = async (file: string, incOps: number, profileDir?: string): Promise<Engine> => {
@@ -260,11 +289,14 @@ if (withCli)
       : 'cli: from the sources through tsx (packages/cli/dist missing or stale: `pnpm build` compiles it)',
   );
 const rows: Row[] = [];
+/** Each row's log, by its size label. */
+const files = new Map<string, string>();
 // --profile: the 1m log, or the largest size below it.
 const profileTarget = sizes.filter((n) => n <= 1_000_000).toSorted((a, b) => b - a)[0];
 const profileDir = (n: number): string => resolve(benchDir, `profile-${label(n)}`);
 for (const n of sizes) {
   const { file, meta } = await ensureLog(n);
+  files.set(label(n), file);
   const reps: Rep[] = [];
   for (let r = 1; r <= repeat; r++) {
     const of = repeat > 1 ? ` (${r}/${repeat})` : '';
@@ -326,11 +358,59 @@ for (const r of rows) {
       `${inc === null ? '—' : `${inc.p50.toFixed(2)} / ${inc.p99.toFixed(2)} ms`} |`,
   );
 }
-const results: Record<string, unknown> = { seed, repeat, cliCompiled, rows };
+for (const r of rows)
+  if (r.engine.invalid > 0) lines.push('', `${r.size}: **${r.engine.invalid} invalid events** in the log.`);
+const results: Record<string, unknown> = { shape: shapeName, seed, repeat, cliCompiled, rows };
+
+if (shape.probes.length > 0) {
+  const probes: unknown[] = [];
+  lines.push(
+    '',
+    `Marginal cost of the probed events (${shapeName}): the engine's CPU on the log and on a copy without them, run in turn ${repeat} time(s); medians, the marginal cost taken within each pair.`,
+    '',
+    '| log | left out | events left out | engine CPU with / without | marginal per event | average event | marginal ÷ average |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  );
+  for (const r of rows) {
+    for (const probe of shape.probes) {
+      const file = files.get(r.size) as string;
+      const variant = await withoutVariant(file, probe);
+      // With and without in turn, so that both see the same load on a shared machine.
+      const withCpus: number[] = [];
+      const withoutCpus: number[] = [];
+      for (let k = 1; k <= repeat; k++) {
+        log(`${r.size} with and without ${probe.type}${probe.addedOnly ? ' (added)' : ''} (${k}/${repeat})…`);
+        withCpus.push((await engine(file, 0)).cpuMs ?? 0);
+        withoutCpus.push((await engine(variant.file, 0)).cpuMs ?? 0);
+      }
+      const withCpu = median(withCpus);
+      const without = median(withoutCpus);
+      const average = withCpu / r.meta.events;
+      const marginal = median(
+        withCpus.map((w, k) => (w - (withoutCpus[k] as number)) / Math.max(1, variant.removed)),
+      );
+      probes.push({
+        size: r.size,
+        probe,
+        removed: variant.removed,
+        withCpus,
+        withoutCpus,
+        marginal,
+        average,
+      });
+      lines.push(
+        `| ${r.size} | ${probe.type}${probe.addedOnly ? ' (added)' : ''} | ${variant.removed} | ` +
+          `${fmtMs(withCpu)} / ${fmtMs(without)} | ${(marginal * 1000).toFixed(0)} µs | ` +
+          `${(average * 1000).toFixed(1)} µs | ${(marginal / average).toFixed(1)}× |`,
+      );
+    }
+  }
+  results['probes'] = probes;
+}
 
 const smallest = rows.toSorted((a, b) => a.meta.events - b.meta.events)[0];
 if (withStateless && smallest !== undefined) {
-  const base = resolve(benchDir, `scenario-${smallest.size}-s${seed}.ndjson`);
+  const base = files.get(smallest.size) as string;
   const extra = smallest.meta.events * 4;
   results['stateless'] = { extra };
   lines.push('');
@@ -371,7 +451,10 @@ if (withProfile && profileTarget !== undefined) {
 }
 
 await writeFile(
-  resolve(benchDir, `results-${sizes.map(label).join('-')}.json`),
+  resolve(
+    benchDir,
+    `results-${shapeName === 'standard' ? '' : `${shapeName}-`}${sizes.map(label).join('-')}.json`,
+  ),
   JSON.stringify(results, null, 1),
 );
 process.stdout.write(`${lines.join('\n')}\n`);
