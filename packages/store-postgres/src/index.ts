@@ -8,3 +8,12 @@
 export * from './migrations.js';
 export * from './store.js';
 export * from './projection.js';
+export {
+  parsePartition,
+  partitionOfContract,
+  prepareReadModel,
+  readModelName,
+  runReadModel,
+  type Partition,
+  type ReadModelOptions,
+} from './readModel.js';
