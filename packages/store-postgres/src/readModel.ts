@@ -338,6 +338,12 @@ type Route =
 const ALL: Route = { kind: 'all' };
 const UNKNOWN: Route = { kind: 'unknown' };
 
+/** The contract `map` routes `id` to, if any. */
+const viaMap = (map: ReadonlyMap<string, string>, id: string): Route => {
+  const contractId = map.get(id);
+  return contractId === undefined ? UNKNOWN : { kind: 'contract', contractId };
+};
+
 /** Marker of a written issued invoice: frozen, never rendered again. */
 const ISSUED = 'issued';
 
@@ -384,10 +390,6 @@ class ReadModelWorker {
 
   /** Whom `ev` concerns, from its own data and the ids this worker's contracts created. */
   private route(ev: DomainEvent): Route {
-    const viaMap = (map: Map<string, string>, id: string): Route => {
-      const contractId = map.get(id);
-      return contractId === undefined ? UNKNOWN : { kind: 'contract', contractId };
-    };
     switch (ev.type) {
       case 'RateCardPublished':
       case 'HourlyRateSet':
