@@ -344,6 +344,26 @@ const viaMap = (map: ReadonlyMap<string, string>, id: string): Route => {
   return contractId === undefined ? UNKNOWN : { kind: 'contract', contractId };
 };
 
+/** A contract all of whose entries may have changed. */
+const EVERY = 'every';
+
+/**
+ * What a batch may have changed, per contract: every entry, or the entries named (a work entry's own
+ * events, its ticket's events); and, for every contract named at all, its invoices.
+ */
+class Touched {
+  readonly byContract = new Map<string, Set<string> | typeof EVERY>();
+  every(contractId: string): void {
+    this.byContract.set(contractId, EVERY);
+  }
+  entries(contractId: string, workIds: Iterable<string>): void {
+    let set = this.byContract.get(contractId);
+    if (set === EVERY) return;
+    if (set === undefined) this.byContract.set(contractId, (set = new Set()));
+    for (const w of workIds) set.add(w);
+  }
+}
+
 /** Marker of a written issued invoice: frozen, never rendered again. */
 const ISSUED = 'issued';
 
@@ -355,6 +375,7 @@ class ReadModelWorker {
   private contracts = new Map<string, ContractInfo>();
   private contractOfTicket = new Map<string, string>();
   private contractOfWork = new Map<string, string>();
+  private worksOfTicket = new Map<string, string[]>();
   private contractOfAlert = new Map<string, string>();
   private contractsOfCard = new Map<string, Set<string>>();
   /** Per contract, the key of each entry row written. */
@@ -375,6 +396,7 @@ class ReadModelWorker {
     this.contracts = new Map();
     this.contractOfTicket = new Map();
     this.contractOfWork = new Map();
+    this.worksOfTicket = new Map();
     this.contractOfAlert = new Map();
     this.contractsOfCard = new Map();
     this.writtenEntries = new Map();
@@ -417,7 +439,7 @@ class ReadModelWorker {
   }
 
   /** Apply `ev` if this worker needs it; the contracts whose rows it may change go into `touched`. */
-  apply(ev: DomainEvent, touched: Set<string>): void {
+  apply(ev: DomainEvent, touched: Touched): void {
     const route = this.route(ev);
     // A partitioned worker skips other contracts' events and events whose ticket, work entry or
     // alert no contract of its own created (another worker's, or unknown: invalid, no effect).
@@ -427,16 +449,45 @@ class ReadModelWorker {
     if (applied) this.remember(ev);
     switch (route.kind) {
       case 'contract':
-        if (this.contracts.has(route.contractId)) touched.add(route.contractId);
+        if (this.contracts.has(route.contractId)) this.touch(ev, route.contractId, touched);
         return;
       case 'card':
-        for (const c of this.contractsOfCard.get(route.rateCardId) ?? []) touched.add(c);
+        for (const c of this.contractsOfCard.get(route.rateCardId) ?? []) touched.every(c);
         return;
       case 'all':
-        for (const c of this.contracts.keys()) touched.add(c);
+        for (const c of this.contracts.keys()) touched.every(c);
         return;
       case 'unknown':
         return;
+    }
+  }
+
+  /**
+   * Which rows of contract `contractId` event `ev` may change. An entry is classified and priced
+   * from its own values, its ticket's facts, its contract's facts and its rate card (spec §4, §5):
+   * a work entry's events change that entry, a ticket's events the entries logged on it, an
+   * InvoiceIssued none (only invoices), and any other event of the contract all of them.
+   */
+  private touch(ev: DomainEvent, contractId: string, touched: Touched): void {
+    switch (ev.type) {
+      case 'WorkLogged':
+      case 'WorkLogCorrected':
+      case 'WorkLogVoided':
+        return touched.entries(contractId, [ev.data.workId]);
+      case 'TicketOpened':
+      case 'UpdateRequested':
+      case 'SafetyMeasureTaken':
+      case 'TicketReclassified':
+      case 'OrderConfirmed':
+      case 'OrderDeclined':
+      case 'UpdateScheduled':
+      case 'UpdateApplied':
+      case 'UpdateFailed':
+        return touched.entries(contractId, this.worksOfTicket.get(ev.data.ticketId) ?? []);
+      case 'InvoiceIssued':
+        return touched.entries(contractId, []);
+      default:
+        return touched.every(contractId);
     }
   }
 
@@ -463,7 +514,11 @@ class ReadModelWorker {
         return;
       case 'WorkLogged': {
         const contractId = this.contractOfTicket.get(ev.data.ticketId);
-        if (contractId !== undefined) this.contractOfWork.set(ev.data.workId, contractId);
+        if (contractId === undefined) return;
+        this.contractOfWork.set(ev.data.workId, contractId);
+        const works = this.worksOfTicket.get(ev.data.ticketId);
+        if (works === undefined) this.worksOfTicket.set(ev.data.ticketId, [ev.data.workId]);
+        else works.push(ev.data.workId);
         return;
       }
       case 'AlertRaised':
@@ -484,7 +539,7 @@ class ReadModelWorker {
   /** Replay the log up to `checkpoint` (nothing written: the tables reflect it already). */
   async rebuild(client: PoolClient, checkpoint: bigint): Promise<void> {
     this.reset();
-    const ignored = new Set<string>();
+    const ignored = new Touched();
     for (let from = 0n; from < checkpoint;) {
       const page = await readAllWith(client, from, 2000);
       if (page.length === 0) break;
@@ -500,7 +555,7 @@ class ReadModelWorker {
       // own (left by a run with another partitioning); they go.
       await this.clearOwnRows(client);
     }
-    for (const contractId of this.contracts.keys()) this.diff(contractId, undefined);
+    for (const contractId of this.contracts.keys()) this.diff(contractId, EVERY, undefined);
     this.position = checkpoint;
   }
 
@@ -519,27 +574,40 @@ class ReadModelWorker {
    * the new ones as written, and collect what to write into `out` (nothing collected when undefined:
    * a rebuild, whose rows are in the tables already).
    */
-  private diff(contractId: string, out: Changes | undefined): void {
+  private diff(contractId: string, which: Set<string> | typeof EVERY, out: Changes | undefined): void {
     const info = this.contracts.get(contractId) as ContractInfo;
-    // Work entries: every current one; those no longer current (voided) are deleted.
     let entries = this.writtenEntries.get(contractId);
     if (entries === undefined) this.writtenEntries.set(contractId, (entries = new Map()));
-    const seen = new Set<string>();
-    for (const e of this.ledger.eachEntry({ contractId })) {
+    const written = entries;
+    const put = (e: LedgerEntry): void => {
       const row = entryRow(e);
       const key = JSON.stringify(row);
-      seen.add(e.workId);
-      if (entries.get(e.workId) === key) continue;
-      entries.set(e.workId, key);
+      if (written.get(e.workId) === key) return;
+      written.set(e.workId, key);
       out?.deleteEntries.push(e.workId);
       out?.entries.push(row);
+    };
+    const drop = (workId: string): void => {
+      if (!written.delete(workId)) return;
+      out?.deleteEntries.push(workId);
+    };
+    if (which === EVERY) {
+      // Every current entry; those no longer current (voided) are deleted.
+      const seen = new Set<string>();
+      for (const e of this.ledger.eachEntry({ contractId })) {
+        seen.add(e.workId);
+        put(e);
+      }
+      if (seen.size !== written.size)
+        for (const workId of written.keys()) if (!seen.has(workId)) drop(workId);
+    } else {
+      for (const workId of which) {
+        // The entry as `explain` states it; none when voided.
+        const x = this.ledger.explain(workId);
+        if (E.isRight(x)) put(x.right.entry);
+        else drop(workId);
+      }
     }
-    if (seen.size !== entries.size)
-      for (const workId of entries.keys())
-        if (!seen.has(workId)) {
-          entries.delete(workId);
-          out?.deleteEntries.push(workId);
-        }
     // Invoices: the issued ones (frozen: written once) and the draft of the next period.
     let invoices = this.writtenInvoices.get(contractId);
     if (invoices === undefined) this.writtenInvoices.set(contractId, (invoices = new Map()));
@@ -588,10 +656,10 @@ class ReadModelWorker {
 
   /** Apply one batch and write the rows it changed, on `client` inside the batch's transaction. */
   async handle(client: PoolClient, records: readonly RecordedEvent[]): Promise<void> {
-    const touched = new Set<string>();
+    const touched = new Touched();
     for (const r of records) this.apply(r.event, touched);
     const out: Changes = { deleteEntries: [], entries: [], deleteInvoices: [], invoices: [], lines: [] };
-    for (const contractId of touched) this.diff(contractId, out);
+    for (const [contractId, which] of touched.byContract) this.diff(contractId, which, out);
     if (out.deleteEntries.length > 0)
       await client.query('DELETE FROM billing_entries WHERE work_id = ANY($1::text[])', [out.deleteEntries]);
     await insertRows(client, 'billing_entries', ENTRY_COLUMNS, out.entries);

@@ -118,7 +118,7 @@ describe('the SQL read model', () => {
       ),
       { numRuns },
     );
-  });
+  }, 300_000);
 
   it('a rate change reaches every contract on the card, in every partition (shared rate cards)', async () => {
     // All contracts on one card: each contract's rates now reprice every other contract's work.
@@ -138,7 +138,7 @@ describe('the SQL read model', () => {
       ),
       { numRuns: Math.max(5, Math.round(numRuns / 2)) },
     );
-  });
+  }, 300_000);
 
   it('a realistic log (3000 events): 1, 2 and 4 workers; a worker restarted mid-log; one partition alone', async () => {
     const events = decodeAll([...generateScenario(scenarioForEventCount(3000, 7))]);
@@ -164,5 +164,5 @@ describe('the SQL read model', () => {
     expect(own.invoices.length).toBeGreaterThan(0);
     expect(own.invoices.length).toBeLessThan(whole.invoices.length);
     expect(await readTables(pool)).toEqual(own);
-  });
+  }, 120_000);
 });
