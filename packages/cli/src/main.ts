@@ -11,6 +11,7 @@ import { checkCommand } from './commands/check.js';
 import { explainCommand } from './commands/explain.js';
 import { importCommand } from './commands/import.js';
 import { invoiceCommand } from './commands/invoice.js';
+import { projectCommand } from './commands/project.js';
 import { ledgerCommand } from './commands/ledger.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { EXIT, formatUserError, isUserError, userError, type UserError } from './errors.js';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   checkCommand,
   reconcileCommand,
   importCommand,
+  projectCommand,
 ];
 
 /** The overall `--help` text. */
