@@ -11,6 +11,12 @@
  * - one month's invoice totals by a SQL aggregate over a PSA-style work-entry table vs the fold's
  *   `ledger.invoice`, and how many contracts' totals differ.
  *
+ * - the SQL read model (pgReadModel.ts): built from the start by one worker, then by two workers
+ *   (`--partition 0/2` and `1/2`, separate processes, side by side) into emptied tables; wall time
+ *   of each build, and whether both builds' tables are identical (md5 of every table's rows).
+ *
+ * `--only read-model` skips the first three (the log is still imported, for the read model).
+ *
  * Without `--database-url` a throwaway PostgreSQL server is started (initdb into a temporary
  * directory, unix socket only, fsync off — an upper bound for the hardware, not a durable setup) and
  * removed at the end, also when a step fails or the run is interrupted. Results go to stdout as
@@ -31,6 +37,7 @@ import { benchDir, here, label, opt, parseSize, root } from './args.js';
 const sizes = (opt('--sizes') ?? '100k').split(',').map(parseSize);
 const seed = Number(opt('--seed') ?? 1);
 const databaseUrl = opt('--database-url') ?? undefined;
+const onlyReadModel = opt('--only') === 'read-model';
 
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
@@ -92,8 +99,62 @@ interface Row {
   readonly size: string;
   readonly meta: LogMeta;
   readonly load: { readonly before: readonly number[]; readonly after: readonly number[] };
-  readonly run: PgRunResult;
+  readonly run: PgRunResult | undefined;
 }
+
+/** One read-model worker's report (pgReadModel.ts `worker`). */
+interface WorkerRun {
+  readonly partition: string;
+  readonly events: number;
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly maxRssKb: number;
+}
+
+/** A build of the read model by `workers.length` processes side by side. */
+interface Build {
+  readonly wallMs: number;
+  readonly workers: readonly WorkerRun[];
+  readonly digest: string;
+  readonly load: readonly number[];
+}
+
+interface ReadModelRow {
+  readonly size: string;
+  readonly rows: Readonly<Record<string, number>>;
+  readonly builds: readonly Build[];
+}
+
+/** The read model built by 1, then 2 worker processes, from an emptied read model each time. */
+const readModelBench = async (file: string, url: string, size: string): Promise<ReadModelRow> => {
+  const schema = `msp_bench_rm_${size.toLowerCase()}_${process.pid}`;
+  const child = (step: string, arg?: string) =>
+    run(['--import', 'tsx', here('pgReadModel.ts'), step, url, schema, ...(arg === undefined ? [] : [arg])]);
+  try {
+    log(`${size}: read model — importing the log into ${schema}`);
+    lastJson(await child('prepare', file), 'read model prepare');
+    const builds: Build[] = [];
+    let rows: Record<string, number> = {};
+    for (const n of [1, 2]) {
+      lastJson(await child('reset'), 'read model reset');
+      const load = loadavg();
+      const t0 = performance.now();
+      const workers = await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          child('worker', `${i}/${n}`).then((r) => lastJson<WorkerRun>(r, `read model worker ${i}/${n}`)),
+        ),
+      );
+      const wallMs = performance.now() - t0;
+      const digest = lastJson<Record<string, { rows: number; md5: string }>>(await child('digest'), 'digest');
+      rows = Object.fromEntries(Object.entries(digest).map(([t, d]) => [t, d.rows]));
+      builds.push({ wallMs, workers, digest: JSON.stringify(digest), load });
+      log(`${size}: read model, ${n} worker${n === 1 ? '' : 's'}: ${(wallMs / 1000).toFixed(2)} s wall`);
+    }
+    return { size, rows, builds };
+  } finally {
+    await child('drop');
+  }
+};
 
 await mkdir(benchDir, { recursive: true });
 const machine = `${cpus().length} cpus (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`;
@@ -117,6 +178,7 @@ process.once('SIGINT', stopOnSignal);
 process.once('SIGTERM', stopOnSignal);
 
 const rows: Row[] = [];
+const readModelRows: ReadModelRow[] = [];
 let settings: Record<string, string> = {};
 try {
   const logs = [];
@@ -133,20 +195,23 @@ try {
     const size = label(n);
     log(`${size}: ${meta.events} events, ${(meta.bytes / 1e6).toFixed(0)} MB`);
     const before = loadavg();
-    const result = lastJson<PgRunResult>(
-      await run([
-        '--expose-gc',
-        '--max-old-space-size=16384',
-        '--import',
-        'tsx',
-        here('pgRun.ts'),
-        file,
-        url,
-        `msp_bench_${size.toLowerCase()}_${process.pid}`,
-      ]),
-      `pgRun ${size}`,
-    );
+    const result = onlyReadModel
+      ? undefined
+      : lastJson<PgRunResult>(
+          await run([
+            '--expose-gc',
+            '--max-old-space-size=16384',
+            '--import',
+            'tsx',
+            here('pgRun.ts'),
+            file,
+            url,
+            `msp_bench_${size.toLowerCase()}_${process.pid}`,
+          ]),
+          `pgRun ${size}`,
+        );
     rows.push({ size, meta, load: { before, after: loadavg() }, run: result });
+    readModelRows.push(await readModelBench(file, url, size));
   }
 } finally {
   await server?.stop();
@@ -166,12 +231,14 @@ const totalCpu = (x: Step): number => x.cpuMs + (x.serverCpuMs ?? 0);
 const times = (a: Step, b: Step): string =>
   `${(a.wallMs / b.wallMs).toFixed(1)}× (CPU ${(totalCpu(a) / totalCpu(b)).toFixed(1)}×)`;
 
+// Rows of the import, replay and invoice steps (absent with --only read-model).
+const measured = rows.flatMap((r) => (r.run === undefined ? [] : [{ ...r, run: r.run }]));
 const lines: string[] = [];
 lines.push(
   '| log | step | wall | CPU node + server | events/s (wall) | ratio: wall (CPU node + server) |',
   '|---|---|---:|---:|---:|---:|',
 );
-for (const r of rows) {
+for (const r of measured) {
   const { run: x } = r;
   const n = x.events;
   const tag = `${r.size}`;
@@ -188,7 +255,7 @@ lines.push(
   '| log | month | SQL aggregate (median of 5) | `ledger.invoice(C, month)` × contracts (median of 5) | Ledger build (replay above) | drafts of the open month × contracts |',
   '|---|---|---:|---:|---:|---:|',
 );
-for (const r of rows) {
+for (const r of measured) {
   const v = r.run.invoice;
   lines.push(
     `| ${r.size} | ${v.month} | ${msOf(v.sql.median.wallMs)} (${v.sql.contracts} contracts, ${v.sql.entries} entries) | ` +
@@ -201,7 +268,7 @@ lines.push(
   '| log | month | entries SQL / fold | totals SQL → fold | contracts differing | Σ (fold − SQL) | Σ |fold − SQL| |',
   '|---|---|---:|---|---:|---:|---:|',
 );
-for (const r of rows) {
+for (const r of measured) {
   const c = r.run.invoice.compare;
   const totals = Object.entries(c.totals)
     .map(([cur, t]) => `${cur} ${t.sql} → ${t.fold}`)
@@ -211,7 +278,7 @@ for (const r of rows) {
       `${c.differing} of ${c.contractsCompared} | ${c.diffSum} | ${c.diffAbs} |`,
   );
 }
-for (const r of rows) {
+for (const r of measured) {
   const c = r.run.invoice.compare;
   const st = Object.entries(c.byStatus)
     .map(([k, v]) => `${k} ${v.entries} (PSA ${v.psa}${k === 'billable' ? `, fold ${v.fold}` : ''})`)
@@ -237,8 +304,29 @@ lines.push(
     `shared_buffers=${settings['shared_buffers'] ?? '?'}${databaseUrl === undefined ? ' (throwaway server: fsync off is not a durable setup)' : ''}. Machine: ${machine}.`,
 );
 
+lines.push(
+  '',
+  '| log | read model build | wall | ratio to 1 worker | CPU per worker (node) | peak RSS per worker | rows: entries / invoices / lines | tables identical to 1 worker |',
+  '|---|---|---:|---:|---:|---:|---|---|',
+);
+for (const r of readModelRows) {
+  const [one] = r.builds;
+  for (const b of r.builds)
+    lines.push(
+      `| ${r.size} | ${b.workers.length} worker${b.workers.length === 1 ? '' : 's'} (load ${b.load.map((l) => l.toFixed(1)).join(' ')}) | ` +
+        `${s(b.wallMs)} | ${one === undefined ? '' : `${(b.wallMs / one.wallMs).toFixed(2)}×`} | ` +
+        `${b.workers.map((w) => s(w.cpuMs)).join(', ')} | ${b.workers.map((w) => `${(w.maxRssKb / 1024).toFixed(0)} MB`).join(', ')} | ` +
+        `${r.rows['billing_entries'] ?? 0} / ${r.rows['billing_invoices'] ?? 0} / ${r.rows['billing_invoice_lines'] ?? 0} | ` +
+        `${one !== undefined && b.digest === one.digest ? 'yes' : 'NO'} |`,
+    );
+}
+
 await writeFile(
   resolve(benchDir, `results-pg-${sizes.map(label).join('-')}.json`),
-  JSON.stringify({ seed, machine, server: settings, throwaway: databaseUrl === undefined, rows }, null, 1),
+  JSON.stringify(
+    { seed, machine, server: settings, throwaway: databaseUrl === undefined, rows, readModel: readModelRows },
+    null,
+    1,
+  ),
 );
 process.stdout.write(`${lines.join('\n')}\n`);
