@@ -297,6 +297,8 @@ for (const r of measured) {
       `${r.load.before.map((l) => l.toFixed(2)).join(' ')} / ${r.load.after.map((l) => l.toFixed(2)).join(' ')}.`,
   );
 }
+// With --only read-model the tables above have no rows: leave them out.
+if (measured.length === 0) lines.length = 0;
 lines.push(
   '',
   `Server: PostgreSQL ${settings['version'] ?? '?'}, ${settings['connection'] ?? '?'}, fsync=${settings['fsync'] ?? '?'}, ` +
