@@ -35,7 +35,7 @@ import {
   type PostgresProjectionOptions,
   type ProjectionRunResult,
 } from './projection.js';
-import { readAllWith } from './store.js';
+import { readPageWith } from './store.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Partitions
@@ -376,6 +376,8 @@ class ReadModelWorker {
   private contractOfTicket = new Map<string, string>();
   private contractOfWork = new Map<string, string>();
   private worksOfTicket = new Map<string, string[]>();
+  /** Tickets other workers' contracts created: their streams are skipped unread. */
+  private foreignTickets = new Set<string>();
   private contractOfAlert = new Map<string, string>();
   private contractsOfCard = new Map<string, Set<string>>();
   /** Per contract, the key of each entry row written. */
@@ -397,6 +399,7 @@ class ReadModelWorker {
     this.contractOfTicket = new Map();
     this.contractOfWork = new Map();
     this.worksOfTicket = new Map();
+    this.foreignTickets = new Set();
     this.contractOfAlert = new Map();
     this.contractsOfCard = new Map();
     this.writtenEntries = new Map();
@@ -408,6 +411,18 @@ class ReadModelWorker {
       this.partition.count === 1 ||
       partitionOfContract(contractId, this.partition.count) === this.partition.index
     );
+  }
+
+  /**
+   * Whether to read the events of `stream` at all. Stream names follow spec §2 (`contract-<id>`,
+   * `ticket-<id>`, `ratecard-<id>`): a contract stream holds only that contract's events, a ticket
+   * stream only that ticket's. Another worker's contract or ticket is skipped; any other stream is read.
+   */
+  keeps(stream: string): boolean {
+    if (this.partition.count === 1) return true;
+    if (stream.startsWith('contract-')) return this.owns(stream.slice('contract-'.length));
+    if (stream.startsWith('ticket-')) return !this.foreignTickets.has(stream.slice('ticket-'.length));
+    return true;
   }
 
   /** Whom `ev` concerns, from its own data and the ids this worker's contracts created. */
@@ -443,7 +458,11 @@ class ReadModelWorker {
     const route = this.route(ev);
     // A partitioned worker skips other contracts' events and events whose ticket, work entry or
     // alert no contract of its own created (another worker's, or unknown: invalid, no effect).
-    if (route.kind === 'contract' && !this.owns(route.contractId)) return;
+    if (route.kind === 'contract' && !this.owns(route.contractId)) {
+      if (ev.type === 'TicketOpened' || ev.type === 'UpdateRequested' || ev.type === 'SafetyMeasureTaken')
+        this.foreignTickets.add(ev.data.ticketId);
+      return;
+    }
     if (route.kind === 'unknown' && this.partition.count > 1) return;
     const applied = this.ledger.apply(ev)._tag === 'Applied';
     if (applied) this.remember(ev);
@@ -541,14 +560,10 @@ class ReadModelWorker {
     this.reset();
     const ignored = new Touched();
     for (let from = 0n; from < checkpoint;) {
-      const page = await readAllWith(client, from, 2000);
-      if (page.length === 0) break;
-      for (const r of page) {
-        if (r.position > checkpoint) break;
-        this.apply(r.event, ignored);
-        from = r.position;
-      }
-      if ((page.at(-1) as RecordedEvent).position > checkpoint) break;
+      const page = await readPageWith(client, from, 2000, (stream) => this.keeps(stream));
+      if (page.last === undefined) break;
+      for (const r of page.records) if (r.position <= checkpoint) this.apply(r.event, ignored);
+      from = page.last;
     }
     if (checkpoint === 0n) {
       // Nothing committed by this worker: whatever rows of its contracts the tables hold are not its
@@ -696,7 +711,7 @@ export interface ReadModelOptions extends Omit<PostgresProjectionOptions, 'name'
 export const readModelWorker = (
   partition: Partition = WHOLE,
   ledger: LedgerOptions = {},
-): Pick<PostgresProjectionOptions, 'name' | 'handle'> => {
+): Pick<PostgresProjectionOptions, 'name' | 'handle' | 'streams'> => {
   if (!Number.isInteger(partition.count) || partition.count < 1)
     throw new RangeError(`partition count ${partition.count} is not a positive integer`);
   if (!Number.isInteger(partition.index) || partition.index < 0 || partition.index >= partition.count)
@@ -707,20 +722,15 @@ export const readModelWorker = (
   const worker = new ReadModelWorker(partition, ledger);
   return {
     name,
-    handle: async (client, records) => {
-      // The checkpoint row is locked by the runner for this transaction. The worker's state must be
-      // that position's: after a start, or a batch whose commit failed, it is rebuilt first.
-      const row = await client.query<{ position: string }>(
-        'SELECT position::text AS position FROM msp_checkpoints WHERE name = $1',
-        [name],
-      );
-      const checkpoint = BigInt(row.rows[0]?.position ?? '0');
-      if (worker.position !== checkpoint) await worker.rebuild(client, checkpoint);
-      const last = (records.at(-1) as RecordedEvent).position;
+    streams: (stream) => worker.keeps(stream),
+    handle: async (client, records, batch) => {
+      // The worker's state must be that of the checkpoint the batch starts from: after a start, or
+      // after a batch whose commit failed, it is rebuilt first.
+      if (worker.position !== batch.from) await worker.rebuild(client, batch.from);
       // Unknown until the batch is written: if anything below throws, the next batch rebuilds.
       worker.position = undefined;
       await worker.handle(client, records);
-      worker.position = last;
+      worker.position = batch.to;
     },
   };
 };

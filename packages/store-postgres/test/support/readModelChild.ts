@@ -18,8 +18,9 @@ const main = async (): Promise<void> => {
       name: worker.name,
       batchSize: 50,
       stopWhenCaughtUp: true,
-      handle: async (client, records) => {
-        await worker.handle(client, records);
+      streams: worker.streams,
+      handle: async (client, records, batch) => {
+        await worker.handle(client, records, batch);
         if (slowMs === 0) return;
         process.stdout.write('wrote\n');
         await new Promise((resolve) => setTimeout(resolve, slowMs));
