@@ -26,7 +26,7 @@ describe('msp-billing project (PostgreSQL)', () => {
   beforeAll(async () => {
     db = await freshDatabase(await testDatabaseUrl());
     const imported = await runIn(['import', '--events', month, '--store', db.url]);
-    expect(imported.code).toBe(0);
+    if (imported.code !== 0) throw new Error(`import failed: ${imported.stderr}`);
     store = await PostgresEventStore.create({ connectionString: db.url, migrate: false, maxConnections: 1 });
   });
   afterAll(async () => {

@@ -593,17 +593,17 @@ class ReadModelWorker {
     const info = this.contracts.get(contractId) as ContractInfo;
     let entries = this.writtenEntries.get(contractId);
     if (entries === undefined) this.writtenEntries.set(contractId, (entries = new Map()));
-    const written = entries;
+    const keys = entries;
     const put = (e: LedgerEntry): void => {
       const row = entryRow(e);
       const key = JSON.stringify(row);
-      if (written.get(e.workId) === key) return;
-      written.set(e.workId, key);
+      if (keys.get(e.workId) === key) return;
+      keys.set(e.workId, key);
       out?.deleteEntries.push(e.workId);
       out?.entries.push(row);
     };
     const drop = (workId: string): void => {
-      if (!written.delete(workId)) return;
+      if (!keys.delete(workId)) return;
       out?.deleteEntries.push(workId);
     };
     if (which === EVERY) {
@@ -613,8 +613,7 @@ class ReadModelWorker {
         seen.add(e.workId);
         put(e);
       }
-      if (seen.size !== written.size)
-        for (const workId of written.keys()) if (!seen.has(workId)) drop(workId);
+      if (seen.size !== keys.size) for (const workId of keys.keys()) if (!seen.has(workId)) drop(workId);
     } else {
       for (const workId of which) {
         // The entry as `explain` states it; none when voided.
