@@ -9,11 +9,11 @@
  * - a full replay (`readAll` folded into a fresh Ledger, and `readAll` alone) vs a plain `SELECT …
  *   ORDER BY position` of the same columns;
  * - one month's invoice totals by a SQL aggregate over a PSA-style work-entry table vs the fold's
- *   `ledger.invoice`, and how many contracts' totals differ.
- *
- * - the SQL read model (pgReadModel.ts): built from the start by one worker, then by two workers
- *   (`--partition 0/2` and `1/2`, separate processes, side by side) into emptied tables; wall time
- *   of each build, and whether both builds' tables are identical (md5 of every table's rows).
+ *   `ledger.invoice`, and how many contracts' totals differ;
+ * - the SQL read model (pgReadModel.ts): built from the start by one worker, then by two and by four
+ *   workers (`--partition i/n`, separate processes, side by side), each time into emptied tables;
+ *   wall time of each build, and whether its tables are identical to the single worker's (md5 of
+ *   every table's rows).
  *
  * `--only read-model` skips the first three (the log is still imported, for the read model).
  *
@@ -135,7 +135,7 @@ const readModelBench = async (file: string, url: string, size: string): Promise<
     lastJson(await child('prepare', file), 'read model prepare');
     const builds: Build[] = [];
     let rows: Record<string, number> = {};
-    for (const n of [1, 2]) {
+    for (const n of [1, 2, 4]) {
       lastJson(await child('reset'), 'read model reset');
       const load = loadavg();
       const t0 = performance.now();
