@@ -212,7 +212,25 @@ const entryRow = (e: LedgerEntry): EntryRow => [
   e.amount,
 ];
 
-const invoiceRows = (v: Invoice, issuedAt: number | undefined): { head: InvoiceRow; lines: LineRow[] } => ({
+/** An invoice's row and its lines' rows. */
+interface InvoiceRows {
+  readonly head: InvoiceRow;
+  readonly lines: readonly LineRow[];
+}
+
+/** Whether two rows hold the same values (each value a string, a number or null). */
+const sameRow = (a: readonly unknown[], b: readonly unknown[]): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+const sameInvoice = (a: InvoiceRows, b: InvoiceRows): boolean =>
+  sameRow(a.head, b.head) &&
+  a.lines.length === b.lines.length &&
+  a.lines.every((l, i) => sameRow(l, b.lines[i] as LineRow));
+
+const invoiceRows = (v: Invoice, issuedAt: number | undefined): InvoiceRows => ({
   head: [
     v.contractId,
     v.period,
@@ -381,9 +399,9 @@ class ReadModelWorker {
   private contractOfAlert = new Map<string, string>();
   private contractsOfCard = new Map<string, Set<string>>();
   /** Per contract, the key of each entry row written. */
-  private writtenEntries = new Map<string, Map<string, string>>();
-  /** Per contract, per period, the key of the invoice written ({@link ISSUED} for issued ones). */
-  private writtenInvoices = new Map<string, Map<string, string>>();
+  private writtenEntries = new Map<string, Map<string, EntryRow>>();
+  /** Per contract, per period, the draft written ({@link ISSUED} for an issued invoice). */
+  private writtenInvoices = new Map<string, Map<string, InvoiceRows | typeof ISSUED>>();
 
   constructor(
     private readonly partition: Partition,
@@ -596,9 +614,9 @@ class ReadModelWorker {
     const keys = entries;
     const put = (e: LedgerEntry): void => {
       const row = entryRow(e);
-      const key = JSON.stringify(row);
-      if (keys.get(e.workId) === key) return;
-      keys.set(e.workId, key);
+      const before = keys.get(e.workId);
+      if (before !== undefined && sameRow(before, row)) return;
+      keys.set(e.workId, row);
       out?.deleteEntries.push(e.workId);
       out?.entries.push(row);
     };
@@ -633,9 +651,9 @@ class ReadModelWorker {
     }
     const draft = this.invoiceOf(contractId, next);
     const rows = invoiceRows(draft, undefined);
-    const key = JSON.stringify(rows);
-    if (invoices.get(next) !== key) {
-      invoices.set(next, key);
+    const before = invoices.get(next);
+    if (before === undefined || before === ISSUED || !sameInvoice(before, rows)) {
+      invoices.set(next, rows);
       out?.deleteInvoices.push([contractId, next]);
       out?.invoices.push(rows.head);
       out?.lines.push(...rows.lines);
