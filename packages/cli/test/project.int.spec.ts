@@ -3,12 +3,14 @@
  * projected, and read back with SQL — the issued September invoice and the October draft with the
  * amounts worked out by hand; a second run has nothing to do; bad options are one-line errors.
  */
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeEvent } from '@msp-billing/events';
 import { PostgresEventStore } from '@msp-billing/store-postgres';
 import { testDatabaseUrl, type PostgresTestContext } from '../../store-postgres/test/support/database.js';
 import { freshDatabase } from '../../store-postgres/test/support/readModelTables.js';
-import { runIn } from './helpers.js';
+import { repoRoot, runIn } from './helpers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -98,6 +100,52 @@ describe('msp-billing project (PostgreSQL)', () => {
       'project billing-read-model: 0 events in 0 batches; checkpoint at position 27\n',
     );
   });
+
+  it('--follow applies events appended while it runs, and stops on SIGTERM after its batch', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'packages/cli/src/bin.ts', 'project', '--store', db.url, '--follow'],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
+    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const w9 = decodeEvent({
+      id: 'e-28',
+      type: 'WorkLogged',
+      occurredAt: '2026-10-07T11:00:00+02:00',
+      data: {
+        workId: 'W-9',
+        ticketId: 'T-101',
+        technician: 'tech-1',
+        startedAt: '2026-10-07T10:00:00+02:00',
+        minutes: 30,
+      },
+    });
+    if (w9._tag === 'Left') throw new Error(w9.left.message);
+    await store.appendToStream('ticket-T-101', [w9.right], 'any');
+    // A change request after provisioning: billable, 30 min at October's 125.00 = 62.50.
+    const deadline = Date.now() + 60_000;
+    while ((await rows(`SELECT 1 FROM billing_entries WHERE work_id = 'W-9'`)).length === 0) {
+      if (Date.now() > deadline) throw new Error(`W-9 never reached the read model: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect({ stdout, stderr }).toEqual({
+      stdout: 'project billing-read-model: 1 event in 1 batch; checkpoint at position 28\n',
+      stderr: '',
+    });
+    expect(
+      await rows(`SELECT status, billed_minutes, amount::text FROM billing_entries WHERE work_id = 'W-9'`),
+    ).toEqual([['billable', 30, '62.50']]);
+    // October's draft: 31.25 + 62.50 = 93.75; VAT 19 % = 17.8125 → 17.81; gross 111.56.
+    expect(
+      await rows(`SELECT net::text, vat::text, gross::text FROM billing_invoices WHERE period = '2026-10'`),
+    ).toEqual([['93.75', '17.81', '111.56']]);
+  }, 120_000);
 
   it('refuses a partition outside 0 … n−1, a bad batch size and a store that is not PostgreSQL', async () => {
     const bad = async (argv: string[]) => {

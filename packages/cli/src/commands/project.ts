@@ -67,7 +67,7 @@ const run: Command['run'] = async (args, _io: CliIo, out: Output) => {
       pollIntervalMs: 500,
     });
     await out.line(
-      `project ${name}: ${result.events} events in ${result.batches} batch${result.batches === 1 ? '' : 'es'}; checkpoint at position ${result.checkpoint}`,
+      `project ${name}: ${result.events} event${result.events === 1 ? '' : 's'} in ${result.batches} batch${result.batches === 1 ? '' : 'es'}; checkpoint at position ${result.checkpoint}`,
     );
     return E.right(EXIT.ok);
   } catch (err) {
