@@ -29,6 +29,7 @@ import { once } from 'node:events';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { Pool } from 'pg';
+import { serverCpuReader } from './pgCpu.js';
 import { reapOrphanedServers, startThrowawayPostgres, type ThrowawayPostgres } from './pgDeps.js';
 import type { LogMeta } from './generate.js';
 import type { PgRunResult, Step } from './pgRun.js';
@@ -117,6 +118,8 @@ interface Build {
   readonly workers: readonly WorkerRun[];
   readonly digest: string;
   readonly load: readonly number[];
+  /** CPU time of the whole PostgreSQL server during the build (null: not on this machine). */
+  readonly serverCpuMs: number | null;
 }
 
 interface ReadModelRow {
@@ -130,7 +133,12 @@ const readModelBench = async (file: string, url: string, size: string): Promise<
   const schema = `msp_bench_rm_${size.toLowerCase()}_${process.pid}`;
   const child = (step: string, arg?: string) =>
     run(['--import', 'tsx', here('pgReadModel.ts'), step, url, schema, ...(arg === undefined ? [] : [arg])]);
+  // The server's CPU, read through one idle connection (its backend pid finds the postmaster).
+  const probe = new Pool({ connectionString: url, max: 1 });
+  let serverCpu: (() => number) | undefined;
   try {
+    const pid = (await probe.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+    serverCpu = pid === undefined ? undefined : serverCpuReader(pid);
     log(`${size}: read model — importing the log into ${schema}`);
     lastJson(await child('prepare', file), 'read model prepare');
     const builds: Build[] = [];
@@ -138,6 +146,7 @@ const readModelBench = async (file: string, url: string, size: string): Promise<
     for (const n of [1, 2, 4]) {
       lastJson(await child('reset'), 'read model reset');
       const load = loadavg();
+      const s0 = serverCpu?.();
       const t0 = performance.now();
       const workers = await Promise.all(
         Array.from({ length: n }, (_, i) =>
@@ -145,14 +154,17 @@ const readModelBench = async (file: string, url: string, size: string): Promise<
         ),
       );
       const wallMs = performance.now() - t0;
+      const s1 = serverCpu?.();
+      const serverCpuMs = s0 === undefined || s1 === undefined ? null : s1 - s0;
       const digest = lastJson<Record<string, { rows: number; md5: string }>>(await child('digest'), 'digest');
       rows = Object.fromEntries(Object.entries(digest).map(([t, d]) => [t, d.rows]));
-      builds.push({ wallMs, workers, digest: JSON.stringify(digest), load });
+      builds.push({ wallMs, workers, digest: JSON.stringify(digest), load, serverCpuMs });
       log(`${size}: read model, ${n} worker${n === 1 ? '' : 's'}: ${(wallMs / 1000).toFixed(2)} s wall`);
     }
     return { size, rows, builds };
   } finally {
     await child('drop');
+    await probe.end();
   }
 };
 
@@ -308,8 +320,8 @@ lines.push(
 
 lines.push(
   '',
-  '| log | read model build | wall | ratio to 1 worker | CPU per worker (node) | peak RSS per worker | rows: entries / invoices / lines | tables identical to 1 worker |',
-  '|---|---|---:|---:|---:|---:|---|---|',
+  '| log | read model build | wall | ratio to 1 worker | CPU per worker (node) | CPU of the server | CPU in all | peak RSS per worker | rows: entries / invoices / lines | tables identical to 1 worker |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---|---|',
 );
 for (const r of readModelRows) {
   const [one] = r.builds;
@@ -317,7 +329,8 @@ for (const r of readModelRows) {
     lines.push(
       `| ${r.size} | ${b.workers.length} worker${b.workers.length === 1 ? '' : 's'} (load ${b.load.map((l) => l.toFixed(1)).join(' ')}) | ` +
         `${s(b.wallMs)} | ${one === undefined ? '' : `${(b.wallMs / one.wallMs).toFixed(2)}×`} | ` +
-        `${b.workers.map((w) => s(w.cpuMs)).join(', ')} | ${b.workers.map((w) => `${(w.maxRssKb / 1024).toFixed(0)} MB`).join(', ')} | ` +
+        `${b.workers.map((w) => s(w.cpuMs)).join(', ')} | ${b.serverCpuMs === null ? '?' : s(b.serverCpuMs)} | ` +
+        `${s(b.workers.reduce((t, w) => t + w.cpuMs, 0) + (b.serverCpuMs ?? 0))} | ${b.workers.map((w) => `${(w.maxRssKb / 1024).toFixed(0)} MB`).join(', ')} | ` +
         `${r.rows['billing_entries'] ?? 0} / ${r.rows['billing_invoices'] ?? 0} / ${r.rows['billing_invoice_lines'] ?? 0} | ` +
         `${one !== undefined && b.digest === one.digest ? 'yes' : 'NO'} |`,
     );
