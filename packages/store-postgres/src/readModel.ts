@@ -3,11 +3,11 @@
  * `billing_invoice_lines` kept in step with the log by {@link runPostgresProjection}, so that every
  * committed batch moves the tables and the checkpoint together (exactly once).
  *
- * The projection keeps a Ledger in memory and, after each batch, rewrites the rows of the contracts
- * the batch touched, as the Ledger answers them: every current work entry of the contract, every
- * issued invoice, and the draft of the contract's next period (the month after its last issued
- * invoice; with none issued yet, the month it was booked in). Only rows that differ from what the
- * tables hold are written; the projection remembers what it wrote, and when it cannot be sure of that
+ * The projection keeps a Ledger in memory and, after each batch, re-derives the rows of the contracts
+ * the batch touched, as the Ledger answers them: their current work entries (those the batch can
+ * have changed: see `touch`), every issued invoice, and the draft of the contract's next period (the
+ * month after its last issued invoice; with none issued yet, the month it was booked in). Only rows
+ * that differ from what the tables hold are written; the projection remembers what it wrote, and when it cannot be sure of that
  * (a fresh start, a batch that did not commit) it replays the log up to the committed checkpoint.
  *
  * Partitioned workers (`partition: { index, count }`): a worker owns the contracts whose id hashes
@@ -398,7 +398,7 @@ class ReadModelWorker {
   private foreignTickets = new Set<string>();
   private contractOfAlert = new Map<string, string>();
   private contractsOfCard = new Map<string, Set<string>>();
-  /** Per contract, the key of each entry row written. */
+  /** Per contract, the row of each entry as written. */
   private writtenEntries = new Map<string, Map<string, EntryRow>>();
   /** Per contract, per period, the draft written ({@link ISSUED} for an issued invoice). */
   private writtenInvoices = new Map<string, Map<string, InvoiceRows | typeof ISSUED>>();
