@@ -6,7 +6,12 @@
 export { createLedger, amountOf, formatMoney, Dec, ZERO, type Invoice } from '@msp-billing/billing';
 export { openEventSource, readNdjson, streamOf, canonicalEvent, type DomainEvent } from '@msp-billing/events';
 export { importEvents, readAllEvents } from '@msp-billing/store';
-export { PostgresEventStore } from '@msp-billing/store-postgres';
+export {
+  PostgresEventStore,
+  parsePartition,
+  prepareReadModel,
+  runReadModel,
+} from '@msp-billing/store-postgres';
 export {
   reapOrphanedServers,
   startThrowawayPostgres,

@@ -9,7 +9,13 @@
  * - a full replay (`readAll` folded into a fresh Ledger, and `readAll` alone) vs a plain `SELECT …
  *   ORDER BY position` of the same columns;
  * - one month's invoice totals by a SQL aggregate over a PSA-style work-entry table vs the fold's
- *   `ledger.invoice`, and how many contracts' totals differ.
+ *   `ledger.invoice`, and how many contracts' totals differ;
+ * - the SQL read model (pgReadModel.ts): built from the start by one worker, then by two and by four
+ *   workers (`--partition i/n`, separate processes, side by side), each time into emptied tables;
+ *   wall time of each build, and whether its tables are identical to the single worker's (md5 of
+ *   every table's rows).
+ *
+ * `--only read-model` skips the first three (the log is still imported, for the read model).
  *
  * Without `--database-url` a throwaway PostgreSQL server is started (initdb into a temporary
  * directory, unix socket only, fsync off — an upper bound for the hardware, not a durable setup) and
@@ -23,6 +29,7 @@ import { once } from 'node:events';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { Pool } from 'pg';
+import { serverCpuReader } from './pgCpu.js';
 import { reapOrphanedServers, startThrowawayPostgres, type ThrowawayPostgres } from './pgDeps.js';
 import type { LogMeta } from './generate.js';
 import type { PgRunResult, Step } from './pgRun.js';
@@ -31,6 +38,7 @@ import { benchDir, here, label, opt, parseSize, root } from './args.js';
 const sizes = (opt('--sizes') ?? '100k').split(',').map(parseSize);
 const seed = Number(opt('--seed') ?? 1);
 const databaseUrl = opt('--database-url') ?? undefined;
+const onlyReadModel = opt('--only') === 'read-model';
 
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
@@ -92,8 +100,73 @@ interface Row {
   readonly size: string;
   readonly meta: LogMeta;
   readonly load: { readonly before: readonly number[]; readonly after: readonly number[] };
-  readonly run: PgRunResult;
+  readonly run: PgRunResult | undefined;
 }
+
+/** One read-model worker's report (pgReadModel.ts `worker`). */
+interface WorkerRun {
+  readonly partition: string;
+  readonly events: number;
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly maxRssKb: number;
+}
+
+/** A build of the read model by `workers.length` processes side by side. */
+interface Build {
+  readonly wallMs: number;
+  readonly workers: readonly WorkerRun[];
+  readonly digest: string;
+  readonly load: readonly number[];
+  /** CPU time of the whole PostgreSQL server during the build (null: not on this machine). */
+  readonly serverCpuMs: number | null;
+}
+
+interface ReadModelRow {
+  readonly size: string;
+  readonly rows: Readonly<Record<string, number>>;
+  readonly builds: readonly Build[];
+}
+
+/** The read model built by 1, then 2 worker processes, from an emptied read model each time. */
+const readModelBench = async (file: string, url: string, size: string): Promise<ReadModelRow> => {
+  const schema = `msp_bench_rm_${size.toLowerCase()}_${process.pid}`;
+  const child = (step: string, arg?: string) =>
+    run(['--import', 'tsx', here('pgReadModel.ts'), step, url, schema, ...(arg === undefined ? [] : [arg])]);
+  // The server's CPU, read through one idle connection (its backend pid finds the postmaster).
+  const probe = new Pool({ connectionString: url, max: 1 });
+  let serverCpu: (() => number) | undefined;
+  try {
+    const pid = (await probe.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+    serverCpu = pid === undefined ? undefined : serverCpuReader(pid);
+    log(`${size}: read model — importing the log into ${schema}`);
+    lastJson(await child('prepare', file), 'read model prepare');
+    const builds: Build[] = [];
+    let rows: Record<string, number> = {};
+    for (const n of [1, 2, 4]) {
+      lastJson(await child('reset'), 'read model reset');
+      const load = loadavg();
+      const s0 = serverCpu?.();
+      const t0 = performance.now();
+      const workers = await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          child('worker', `${i}/${n}`).then((r) => lastJson<WorkerRun>(r, `read model worker ${i}/${n}`)),
+        ),
+      );
+      const wallMs = performance.now() - t0;
+      const s1 = serverCpu?.();
+      const serverCpuMs = s0 === undefined || s1 === undefined ? null : s1 - s0;
+      const digest = lastJson<Record<string, { rows: number; md5: string }>>(await child('digest'), 'digest');
+      rows = Object.fromEntries(Object.entries(digest).map(([t, d]) => [t, d.rows]));
+      builds.push({ wallMs, workers, digest: JSON.stringify(digest), load, serverCpuMs });
+      log(`${size}: read model, ${n} worker${n === 1 ? '' : 's'}: ${(wallMs / 1000).toFixed(2)} s wall`);
+    }
+    return { size, rows, builds };
+  } finally {
+    await child('drop');
+    await probe.end();
+  }
+};
 
 await mkdir(benchDir, { recursive: true });
 const machine = `${cpus().length} cpus (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`;
@@ -117,6 +190,7 @@ process.once('SIGINT', stopOnSignal);
 process.once('SIGTERM', stopOnSignal);
 
 const rows: Row[] = [];
+const readModelRows: ReadModelRow[] = [];
 let settings: Record<string, string> = {};
 try {
   const logs = [];
@@ -133,20 +207,23 @@ try {
     const size = label(n);
     log(`${size}: ${meta.events} events, ${(meta.bytes / 1e6).toFixed(0)} MB`);
     const before = loadavg();
-    const result = lastJson<PgRunResult>(
-      await run([
-        '--expose-gc',
-        '--max-old-space-size=16384',
-        '--import',
-        'tsx',
-        here('pgRun.ts'),
-        file,
-        url,
-        `msp_bench_${size.toLowerCase()}_${process.pid}`,
-      ]),
-      `pgRun ${size}`,
-    );
+    const result = onlyReadModel
+      ? undefined
+      : lastJson<PgRunResult>(
+          await run([
+            '--expose-gc',
+            '--max-old-space-size=16384',
+            '--import',
+            'tsx',
+            here('pgRun.ts'),
+            file,
+            url,
+            `msp_bench_${size.toLowerCase()}_${process.pid}`,
+          ]),
+          `pgRun ${size}`,
+        );
     rows.push({ size, meta, load: { before, after: loadavg() }, run: result });
+    readModelRows.push(await readModelBench(file, url, size));
   }
 } finally {
   await server?.stop();
@@ -166,12 +243,14 @@ const totalCpu = (x: Step): number => x.cpuMs + (x.serverCpuMs ?? 0);
 const times = (a: Step, b: Step): string =>
   `${(a.wallMs / b.wallMs).toFixed(1)}× (CPU ${(totalCpu(a) / totalCpu(b)).toFixed(1)}×)`;
 
+// Rows of the import, replay and invoice steps (absent with --only read-model).
+const measured = rows.flatMap((r) => (r.run === undefined ? [] : [{ ...r, run: r.run }]));
 const lines: string[] = [];
 lines.push(
   '| log | step | wall | CPU node + server | events/s (wall) | ratio: wall (CPU node + server) |',
   '|---|---|---:|---:|---:|---:|',
 );
-for (const r of rows) {
+for (const r of measured) {
   const { run: x } = r;
   const n = x.events;
   const tag = `${r.size}`;
@@ -188,7 +267,7 @@ lines.push(
   '| log | month | SQL aggregate (median of 5) | `ledger.invoice(C, month)` × contracts (median of 5) | Ledger build (replay above) | drafts of the open month × contracts |',
   '|---|---|---:|---:|---:|---:|',
 );
-for (const r of rows) {
+for (const r of measured) {
   const v = r.run.invoice;
   lines.push(
     `| ${r.size} | ${v.month} | ${msOf(v.sql.median.wallMs)} (${v.sql.contracts} contracts, ${v.sql.entries} entries) | ` +
@@ -201,7 +280,7 @@ lines.push(
   '| log | month | entries SQL / fold | totals SQL → fold | contracts differing | Σ (fold − SQL) | Σ |fold − SQL| |',
   '|---|---|---:|---|---:|---:|---:|',
 );
-for (const r of rows) {
+for (const r of measured) {
   const c = r.run.invoice.compare;
   const totals = Object.entries(c.totals)
     .map(([cur, t]) => `${cur} ${t.sql} → ${t.fold}`)
@@ -211,7 +290,7 @@ for (const r of rows) {
       `${c.differing} of ${c.contractsCompared} | ${c.diffSum} | ${c.diffAbs} |`,
   );
 }
-for (const r of rows) {
+for (const r of measured) {
   const c = r.run.invoice.compare;
   const st = Object.entries(c.byStatus)
     .map(([k, v]) => `${k} ${v.entries} (PSA ${v.psa}${k === 'billable' ? `, fold ${v.fold}` : ''})`)
@@ -230,6 +309,8 @@ for (const r of rows) {
       `${r.load.before.map((l) => l.toFixed(2)).join(' ')} / ${r.load.after.map((l) => l.toFixed(2)).join(' ')}.`,
   );
 }
+// With --only read-model the tables above have no rows: leave them out.
+if (measured.length === 0) lines.length = 0;
 lines.push(
   '',
   `Server: PostgreSQL ${settings['version'] ?? '?'}, ${settings['connection'] ?? '?'}, fsync=${settings['fsync'] ?? '?'}, ` +
@@ -237,8 +318,30 @@ lines.push(
     `shared_buffers=${settings['shared_buffers'] ?? '?'}${databaseUrl === undefined ? ' (throwaway server: fsync off is not a durable setup)' : ''}. Machine: ${machine}.`,
 );
 
+lines.push(
+  '',
+  '| log | read model build | wall | ratio to 1 worker | CPU per worker (node) | CPU of the server | CPU in all | peak RSS per worker | rows: entries / invoices / lines | tables identical to 1 worker |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---|---|',
+);
+for (const r of readModelRows) {
+  const [one] = r.builds;
+  for (const b of r.builds)
+    lines.push(
+      `| ${r.size} | ${b.workers.length} worker${b.workers.length === 1 ? '' : 's'} (load ${b.load.map((l) => l.toFixed(1)).join(' ')}) | ` +
+        `${s(b.wallMs)} | ${one === undefined ? '' : `${(b.wallMs / one.wallMs).toFixed(2)}×`} | ` +
+        `${b.workers.map((w) => s(w.cpuMs)).join(', ')} | ${b.serverCpuMs === null ? '?' : s(b.serverCpuMs)} | ` +
+        `${s(b.workers.reduce((t, w) => t + w.cpuMs, 0) + (b.serverCpuMs ?? 0))} | ${b.workers.map((w) => `${(w.maxRssKb / 1024).toFixed(0)} MB`).join(', ')} | ` +
+        `${r.rows['billing_entries'] ?? 0} / ${r.rows['billing_invoices'] ?? 0} / ${r.rows['billing_invoice_lines'] ?? 0} | ` +
+        `${one !== undefined && b.digest === one.digest ? 'yes' : 'NO'} |`,
+    );
+}
+
 await writeFile(
   resolve(benchDir, `results-pg-${sizes.map(label).join('-')}.json`),
-  JSON.stringify({ seed, machine, server: settings, throwaway: databaseUrl === undefined, rows }, null, 1),
+  JSON.stringify(
+    { seed, machine, server: settings, throwaway: databaseUrl === undefined, rows, readModel: readModelRows },
+    null,
+    1,
+  ),
 );
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -14,6 +14,7 @@ import { importCommand } from './commands/import.js';
 import { invoiceCommand } from './commands/invoice.js';
 import { invoicesCommand } from './commands/invoices.js';
 import { ledgerCommand } from './commands/ledger.js';
+import { projectCommand } from './commands/project.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { EXIT, formatUserError, isUserError, userError, type UserError } from './errors.js';
 import { output, type CliIo, type Output } from './io.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   checkCommand,
   reconcileCommand,
   importCommand,
+  projectCommand,
 ];
 
 /** The overall `--help` text. */

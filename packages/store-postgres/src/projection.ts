@@ -8,7 +8,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { sleep, type RecordedEvent } from '@msp-billing/store';
 import { inTransaction } from './connection.js';
-import { readAllWith } from './store.js';
+import { readPageWith } from './store.js';
 
 /** Options of `runPostgresProjection`. */
 export interface PostgresProjectionOptions {
@@ -17,8 +17,21 @@ export interface PostgresProjectionOptions {
   readonly name: string;
   /** Events per transaction; default 500. */
   readonly batchSize?: number;
-  /** Apply a batch using `client` (inside the transaction); throw to roll the batch back. */
-  readonly handle: (client: PoolClient, records: readonly RecordedEvent[]) => Promise<void>;
+  /**
+   * Apply a batch using `client` (inside the transaction); throw to roll the batch back. `batch` is
+   * the checkpoint before it (`from`) and the position it moves to (`to`). With `streams`, `records`
+   * may be empty (every event of the batch was skipped); the checkpoint still moves.
+   */
+  readonly handle: (
+    client: PoolClient,
+    records: readonly RecordedEvent[],
+    batch: { readonly from: bigint; readonly to: bigint },
+  ) => Promise<void>;
+  /**
+   * Decode and hand to `handle` only the events of the streams this accepts (default: all). Asked
+   * once per event, when its batch is read.
+   */
+  readonly streams?: (stream: string) => boolean;
   /** Stop when aborted (after the batch in flight commits or rolls back). */
   readonly signal?: AbortSignal;
   /** Return once caught up instead of polling for new events (batch jobs, tests). */
@@ -38,6 +51,8 @@ export interface ProjectionRunResult {
   /** The committed checkpoint at the end (0n: nothing processed yet). */
   readonly checkpoint: bigint;
 }
+
+const everyStream = (): boolean => true;
 
 /** Run a projection until aborted, caught up (`stopWhenCaughtUp`) or past `stopAtPosition`. */
 export const runPostgresProjection = async (
@@ -62,16 +77,16 @@ export const runPostgresProjection = async (
         [name],
       );
       checkpoint = BigInt(row.rows[0]?.position ?? '0');
-      const records = await readAllWith(client, checkpoint, batchSize);
-      caughtUp = records.length < batchSize;
-      if (records.length === 0) return;
-      await options.handle(client, records);
-      const last = (records[records.length - 1] as RecordedEvent).position;
+      const page = await readPageWith(client, checkpoint, batchSize, options.streams ?? everyStream);
+      caughtUp = page.rows < batchSize;
+      if (page.last === undefined) return;
+      const last = page.last;
+      await options.handle(client, page.records, { from: checkpoint, to: last });
       await client.query('UPDATE msp_checkpoints SET position = $2, updated_at = now() WHERE name = $1', [
         name,
         last.toString(),
       ]);
-      batch = { events: records.length, checkpoint: last };
+      batch = { events: page.rows, checkpoint: last };
     });
     // Counted only once the transaction has committed.
     if (batch !== undefined) {

@@ -311,6 +311,30 @@ export const readAllWith = async (
   return rows.rows.map(toRecord);
 };
 
+/**
+ * One page of the global order after `fromPosition`, like {@link readAllWith}, but decoding only the
+ * events of the streams `keep` accepts (the rest are skipped unread). `last` is the position of the
+ * page's last row, kept or not (undefined for an empty page): a reader that filters still moves past
+ * what it skipped.
+ */
+export const readPageWith = async (
+  client: Queryable,
+  fromPosition: bigint,
+  batchSize: number,
+  keep: (stream: string) => boolean,
+): Promise<{ records: RecordedEvent[]; rows: number; last: bigint | undefined }> => {
+  const rows = await client.query<EventRow>(
+    `SELECT ${COLUMNS} FROM msp_events WHERE position > $1 ORDER BY position LIMIT $2`,
+    [fromPosition.toString(), batchSize],
+  );
+  const lastRow = rows.rows.at(-1);
+  return {
+    records: rows.rows.filter((r) => keep(r.stream)).map(toRecord),
+    rows: rows.rows.length,
+    last: lastRow === undefined ? undefined : BigInt(lastRow.pos),
+  };
+};
+
 /** Checkpoints in `msp_checkpoints`. */
 export class PostgresCheckpointStore implements CheckpointStore {
   constructor(private readonly db: Queryable) {}
