@@ -19,3 +19,4 @@ export * from './contract.js';
 export * from './ticket.js';
 export * from './safetyMeasure.js';
 export * from './rateCard.js';
+export * from './profile.js';

@@ -456,3 +456,95 @@ export const SERVICE_KINDS = [
 ] as const;
 export const ServiceKind = oneOf('ServiceKind', SERVICE_KINDS);
 export type ServiceKind = t.TypeOf<typeof ServiceKind>;
+
+// ---------------------------------------------------------------------------------------------
+// Invoicing profiles (spec §8)
+
+/** Whitespace at either end of a profile text: refused, not trimmed away (nothing valid is altered). */
+const UNTRIMMED = /^\s|\s$/;
+/**
+ * A control character, a non-character U+FFFE/U+FFFF or half of a surrogate pair: a name or an
+ * address is one line of text, and an e-invoice (XML 1.0) could not carry these.
+ */
+const NOT_ONE_LINE =
+  // eslint-disable-next-line no-control-regex -- control characters are what it finds
+  /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const profileText = <B extends string>(name: B, max: number) =>
+  refineWith<string, string, Branded<string, B>>(str, name, (s) =>
+    s.trim().length === 0
+      ? 'expected a non-empty text'
+      : s.length > max
+        ? `text is longer than ${max} characters`
+        : UNTRIMMED.test(s)
+          ? 'text starts or ends with whitespace'
+          : NOT_ONE_LINE.test(s)
+            ? 'text contains a control character or an unpaired surrogate'
+            : undefined,
+  );
+
+/**
+ * A profile text (street, city, contact, references): one line, trimmed, non-empty, at most 200
+ * characters.
+ */
+export const ProfileText = profileText('ProfileText', 200);
+export type ProfileText = t.TypeOf<typeof ProfileText>;
+
+/** A party's name in a profile: one line, trimmed, non-empty, at most 300 characters. */
+export const PartyName = profileText('PartyName', 300);
+export type PartyName = t.TypeOf<typeof PartyName>;
+
+/** An ISO 3166-1 alpha-2 country code, upper case (`DE`). */
+export const CountryCode = refineWith<string, string, Branded<string, 'CountryCode'>>(
+  str,
+  'CountryCode',
+  (s) => (/^[A-Z]{2}$/.test(s) ? undefined : 'expected a country code of two upper-case letters, like "DE"'),
+);
+export type CountryCode = t.TypeOf<typeof CountryCode>;
+
+/** A VAT identifier: a two-letter country prefix and 2–13 letters or digits (`DE123456789`). */
+export const VatId = refineWith<string, string, Branded<string, 'VatId'>>(str, 'VatId', (s) =>
+  /^[A-Z]{2}[A-Za-z0-9]{2,13}$/.test(s)
+    ? undefined
+    : 'expected a VAT id: two upper-case letters and 2 to 13 letters or digits, like "DE123456789"',
+);
+export type VatId = t.TypeOf<typeof VatId>;
+
+/**
+ * Why `s` is not an IBAN in electronic form (ISO 13616: country code, two check digits, up to 30
+ * letters or digits, no spaces, and the whole mod 97 is 1), or undefined when it is one.
+ */
+export const ibanRefusal = (s: string): string | undefined => {
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(s))
+    return 'expected an IBAN without spaces: two upper-case letters, two check digits and 11 to 30 letters or digits';
+  // Move the first four characters to the end, letters to 10..35, and take the number mod 97 digit
+  // by digit (the number has up to 68 digits).
+  const moved = s.slice(4) + s.slice(0, 4);
+  let rest = 0;
+  for (let i = 0; i < moved.length; i++) {
+    const c = moved.charCodeAt(i);
+    const v = c >= 0x41 ? c - 0x41 + 10 : c - 0x30;
+    rest = v >= 10 ? (rest * 100 + v) % 97 : (rest * 10 + v) % 97;
+  }
+  return rest === 1 ? undefined : 'IBAN check digits are wrong (ISO 13616 mod 97)';
+};
+
+/** An IBAN in electronic form with valid check digits (`DE89370400440532013000`). */
+export const Iban = refineWith<string, string, Branded<string, 'Iban'>>(str, 'Iban', ibanRefusal);
+export type Iban = t.TypeOf<typeof Iban>;
+
+/** A BIC (ISO 9362): 8 or 11 letters and digits (`COBADEFFXXX`). */
+export const Bic = refineWith<string, string, Branded<string, 'Bic'>>(str, 'Bic', (s) =>
+  /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(s)
+    ? undefined
+    : 'expected a BIC of 8 or 11 upper-case letters and digits, like "COBADEFFXXX"',
+);
+export type Bic = t.TypeOf<typeof Bic>;
+
+/** Payment terms in days after the invoice date: an integer 0..365. */
+export const PaymentTermsDays = integerIn('PaymentTermsDays', 0, 365);
+export type PaymentTermsDays = t.TypeOf<typeof PaymentTermsDays>;
+
+/** A customer's personal account in the provider's books: an integer 10000..99999999. */
+export const DebtorAccount = integerIn('DebtorAccount', 10_000, 99_999_999);
+export type DebtorAccount = t.TypeOf<typeof DebtorAccount>;
