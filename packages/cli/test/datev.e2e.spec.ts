@@ -146,6 +146,22 @@ describe('msp-billing datev', () => {
     expect([b.header[14]?.value, b.header[15]?.value]).toEqual(['20261101', '20261130']);
   });
 
+  it('invalid events stop the batch; with --skip-invalid they go to stderr and stdout holds only the batch', async () => {
+    const log = sampleWith(profile({ debtorAccount: 10001 }));
+    writeFileSync(
+      log,
+      `${readFileSync(log, 'utf8')}{"id":"x-1","type":"NoSuchEvent","occurredAt":"2026-10-30T10:00:00Z","data":{}}\n`,
+    );
+    const stopped = await runIn(['datev', '--events', log, ...october], { env: EPOCH });
+    expect(stopped.code).toBe(2);
+    expect(stopped.stdoutBytes.length).toBe(0);
+    expect(stopped.stderr).toMatch(/^line 29: .*NoSuchEvent.*\n$/);
+    const skipped = await runIn(['datev', '--events', log, ...october, '--skip-invalid'], { env: EPOCH });
+    expect(skipped.code).toBe(0);
+    expect(skipped.stderr).toBe(stopped.stderr);
+    expect(bookingsOf(readBatch(skipped.stdoutBytes)).map((b) => b.belegfeld1)).toEqual(['RE-2026-0917']);
+  });
+
   it('--out writes the same bytes to the file and says so', async () => {
     const log = sampleWith(profile({ debtorAccount: 10001 }));
     const out = join(dir, 'EXTF_Buchungsstapel.csv');
