@@ -11,7 +11,7 @@ import { calendarDateOf, type Ledger } from '@msp-billing/billing';
 import { datevBatch, datevSettings, type DatevInvoice, type DatevOptions } from '@msp-billing/datev';
 import { required } from '../args.js';
 import { SKIP_INVALID, loadGated, type Command } from '../command.js';
-import { EXIT, formatUserError, userError } from '../errors.js';
+import { EXIT, formatUserError, userError, type UserError } from '../errors.js';
 import { plural } from '../format/table.js';
 import type { CliIo, Output } from '../io.js';
 import { SOURCE_OPTIONS, invalidLine } from '../source.js';
@@ -36,7 +36,7 @@ export const datevInvoicesOf = (ledger: Ledger): DatevInvoice[] =>
   });
 
 /** The creation time of the header: now, or `SOURCE_DATE_EPOCH` (seconds) for reproducible output. */
-const createdAt = (io: CliIo): E.Either<ReturnType<typeof userError>, number> => {
+const createdAt = (io: CliIo): E.Either<UserError, number> => {
   const epoch = io.env?.['SOURCE_DATE_EPOCH'];
   if (epoch === undefined || epoch === '') return E.right(Date.now());
   return /^[0-9]{1,11}$/.test(epoch)
