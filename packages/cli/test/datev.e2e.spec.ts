@@ -1,7 +1,7 @@
 /**
  * `msp-billing datev` end to end: the worked sample's October batch, the refusals, the empty month,
  * `--out`, and the real process writing Windows-1252 bytes to its standard output. Batches are read
- * back with the DATEV package's test reader, which decodes with the platform's Windows-1252 decoder.
+ * back with the DATEV package's test reader, which decodes Windows-1252 with its own code chart.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -112,6 +112,12 @@ describe('datevBatch: the bytes', () => {
     expect(Buffer.from(b.bytes).includes(Buffer.from('Gesch\u00e4ftspartnerbank', 'latin1'))).toBe(true);
     expect(Buffer.from(b.bytes).includes(Buffer.from('Müller', 'utf8'))).toBe(false);
     expect(b.booked.map((i) => i.invoiceNumber)).toEqual(['RE-2026-0917', 'RE-2026-0918', 'RE-2026-0919']);
+    // Read back: the texts are the contract ids, quotes and € included.
+    expect(bookingsOf(readBatch(b.bytes)).map((x) => x.buchungstext)).toEqual([
+      'MSP msp-4711 2026-09',
+      'MSP Müller "Süd" 2026-09',
+      'MSP eu-€-7 2026-09',
+    ]);
   });
 
   it('has 31 header fields and 125 columns in every row', () => {

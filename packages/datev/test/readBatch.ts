@@ -1,8 +1,8 @@
 /**
  * A reader of DATEV booking batches for the tests, written from DATEV's format description rather
- * than from the writer: Windows-1252 (decoded by the platform's own decoder), CRLF line ends, `;`
- * between fields, text in double quotes with `""` for a quote, amounts with a decimal comma. It
- * throws on anything a strict importer would not read.
+ * than from the writer: Windows-1252 (decoded with the code chart below, not the writer's table),
+ * CRLF line ends, `;` between fields, text in double quotes with `""` for a quote, amounts with a
+ * decimal comma. It throws on anything a strict importer would not read.
  */
 import { Dec } from '@msp-billing/billing';
 
@@ -66,9 +66,30 @@ const splitFields = (line: string, lineNo: number): Field[] => {
   }
 };
 
+/**
+ * Bytes 0x80–0x9F of Windows-1252 as one string, from the code chart; `_` marks the five unassigned
+ * bytes. (Node 20's `TextDecoder('windows-1252')` decodes these bytes as Latin-1 C1 controls, so it
+ * cannot check the writer.)
+ */
+const CHART_80_9F = '€_‚ƒ„…†‡ˆ‰Š‹Œ_Ž__‘’“”•–—˜™š›œ_žŸ';
+
+/** Decode Windows-1252; an unassigned byte is an error. */
+export const decodeWindows1252 = (bytes: Uint8Array): string => {
+  let out = '';
+  for (const b of bytes) {
+    if (b < 0x80 || b >= 0xa0) out += String.fromCharCode(b);
+    else {
+      const ch = CHART_80_9F[b - 0x80] as string;
+      if (ch === '_') throw new Error(`byte 0x${b.toString(16)} is unassigned in Windows-1252`);
+      out += ch;
+    }
+  }
+  return out;
+};
+
 /** Read a batch's bytes; throws on a malformed file. */
 export const readBatch = (bytes: Uint8Array): ReadBatch => {
-  const text = new TextDecoder('windows-1252').decode(bytes);
+  const text = decodeWindows1252(bytes);
   if (!text.endsWith('\r\n')) throw new Error('the file does not end with CRLF');
   if (/\r(?!\n)|(?<!\r)\n/.test(text)) throw new Error('a line end that is not CRLF');
   const lines = text.slice(0, -2).split('\r\n');
