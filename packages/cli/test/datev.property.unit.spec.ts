@@ -55,78 +55,85 @@ const sums = (pairs: readonly (readonly [string, Dec])[]): Record<string, string
 describe('msp-billing datev books the month’s issued gross amounts (property)', () => {
   it('per customer and in total, with the profile in force at issue', async () => {
     await fc.assert(
-      fc.asyncProperty(arbitraryLog({ maxContracts: 4 }), fc.nat({ max: 2 }), async (generated, share) => {
-        // Customers k0-cust … k3-cust; with share > 0 several contracts belong to one customer.
-        const customerOf = (c: string): string =>
-          share === 0 ? c : `cust-${Number(c.slice(1, c.indexOf('-'))) % (share + 1)}`;
-        const log = generated.map((w) =>
-          w.type === 'MSPBooked'
-            ? {
-                ...w,
-                data: { ...w.data, customerId: customerOf((w.data as { customerId: string }).customerId) },
-              }
-            : w,
-        );
-        const customers = [
-          ...new Set(
-            log
-              .filter((w) => w.type === 'MSPBooked')
-              .map((w) => (w.data as { customerId: string }).customerId),
-          ),
-        ];
-        const account = new Map(customers.map((c, i) => [c, 10_000 + i]));
-        const full = [
-          ...customers.map((c, i) => profileSet(`prof-${i}`, c, '2020-01-01T00:00:00Z', 10_000 + i)),
-          ...log,
-          // Recorded after every invoice, dated early: used by none of them (spec §8).
-          ...customers.map((c, i) => profileSet(`late-${i}`, c, '2020-01-02T00:00:00Z', 20_000 + i)),
-        ];
-
-        // The expectation, from the log itself.
-        const ledger = foldEvents(decodeAll(log));
-        const zoneOf = new Map<string, string>();
-        const customerOfContract = new Map<string, string>();
-        const issued: { month: string; customer: string; gross: Dec }[] = [];
-        for (const w of log) {
-          const d = w.data as Record<string, string>;
-          if (w.type === 'MSPBooked') {
-            zoneOf.set(d['contractId'] as string, d['timeZone'] ?? 'Europe/Berlin');
-            customerOfContract.set(d['contractId'] as string, d['customerId'] as string);
-          }
-          if (w.type === 'InvoiceIssued') {
-            const inv = ledger.invoice(d['contractId'] as string, d['period'] as string);
-            if (E.isLeft(inv)) throw new Error('generated log');
-            issued.push({
-              month: localDate(w.occurredAt, zoneOf.get(d['contractId'] as string) as string).slice(0, 7),
-              customer: customerOfContract.get(d['contractId'] as string) as string,
-              gross: new Dec(inv.right.gross),
-            });
-          }
-        }
-
-        for (const month of new Set(issued.map((i) => i.month))) {
-          const r = await runIn(
-            ['datev', '--events', '-', '--month', month, '--consultant', '1001', '--client', '1'],
-            {
-              stdin: stdinOf(full),
-              env: { SOURCE_DATE_EPOCH: '0' },
-            },
+      fc.asyncProperty(
+        arbitraryLog({ minContracts: 2, maxContracts: 4, maxActions: 100 }),
+        fc.nat({ max: 2 }),
+        async (generated, share) => {
+          // Customers k0-cust … k3-cust; with share > 0 several contracts belong to one customer.
+          const customerOf = (c: string): string =>
+            share === 0 ? c : `cust-${Number(c.slice(1, c.indexOf('-'))) % (share + 1)}`;
+          const log = generated.map((w) =>
+            w.type === 'MSPBooked'
+              ? {
+                  ...w,
+                  data: { ...w.data, customerId: customerOf((w.data as { customerId: string }).customerId) },
+                }
+              : w,
           );
-          expect(r.code).toBe(0);
-          const bookings = bookingsOf(readBatch(r.stdoutBytes));
-          const byAccount = new Map([...account].map(([c, a]) => [String(a), c]));
-          const expected = issued.filter((i) => i.month === month);
-          expect(
-            sums(
-              bookings.map((b) => [byAccount.get(b.konto) ?? `not a profile in force: ${b.konto}`, b.amount]),
+          const customers = [
+            ...new Set(
+              log
+                .filter((w) => w.type === 'MSPBooked')
+                .map((w) => (w.data as { customerId: string }).customerId),
             ),
-          ).toEqual(sums(expected.map((i) => [i.customer, i.gross])));
-          expect(bookings.reduce((t, b) => t.plus(b.amount), ZERO).toFixed(2)).toBe(
-            expected.reduce((t, i) => t.plus(i.gross), ZERO).toFixed(2),
-          );
-          expect(bookings.length).toBe(expected.filter((i) => !i.gross.isZero()).length);
-        }
-      }),
+          ];
+          const account = new Map(customers.map((c, i) => [c, 10_000 + i]));
+          const full = [
+            ...customers.map((c, i) => profileSet(`prof-${i}`, c, '2020-01-01T00:00:00Z', 10_000 + i)),
+            ...log,
+            // Recorded after every invoice, dated early: used by none of them (spec §8).
+            ...customers.map((c, i) => profileSet(`late-${i}`, c, '2020-01-02T00:00:00Z', 20_000 + i)),
+          ];
+
+          // The expectation, from the log itself.
+          const ledger = foldEvents(decodeAll(log));
+          const zoneOf = new Map<string, string>();
+          const customerOfContract = new Map<string, string>();
+          const issued: { month: string; customer: string; gross: Dec }[] = [];
+          for (const w of log) {
+            const d = w.data as Record<string, string>;
+            if (w.type === 'MSPBooked') {
+              zoneOf.set(d['contractId'] as string, d['timeZone'] ?? 'Europe/Berlin');
+              customerOfContract.set(d['contractId'] as string, d['customerId'] as string);
+            }
+            if (w.type === 'InvoiceIssued') {
+              const inv = ledger.invoice(d['contractId'] as string, d['period'] as string);
+              if (E.isLeft(inv)) throw new Error('generated log');
+              issued.push({
+                month: localDate(w.occurredAt, zoneOf.get(d['contractId'] as string) as string).slice(0, 7),
+                customer: customerOfContract.get(d['contractId'] as string) as string,
+                gross: new Dec(inv.right.gross),
+              });
+            }
+          }
+
+          for (const month of new Set(issued.map((i) => i.month))) {
+            const r = await runIn(
+              ['datev', '--events', '-', '--month', month, '--consultant', '1001', '--client', '1'],
+              {
+                stdin: stdinOf(full),
+                env: { SOURCE_DATE_EPOCH: '0' },
+              },
+            );
+            expect(r.code).toBe(0);
+            const bookings = bookingsOf(readBatch(r.stdoutBytes));
+            const byAccount = new Map([...account].map(([c, a]) => [String(a), c]));
+            const expected = issued.filter((i) => i.month === month);
+            expect(
+              sums(
+                bookings.map((b) => [
+                  byAccount.get(b.konto) ?? `not a profile in force: ${b.konto}`,
+                  b.amount,
+                ]),
+              ),
+            ).toEqual(sums(expected.map((i) => [i.customer, i.gross])));
+            expect(bookings.reduce((t, b) => t.plus(b.amount), ZERO).toFixed(2)).toBe(
+              expected.reduce((t, i) => t.plus(i.gross), ZERO).toFixed(2),
+            );
+            expect(bookings.length).toBe(expected.filter((i) => !i.gross.isZero()).length);
+          }
+        },
+      ),
       { numRuns },
     );
   });
