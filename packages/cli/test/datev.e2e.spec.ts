@@ -172,6 +172,21 @@ describe('msp-billing datev', () => {
     expect(readFileSync(out).equals(toStdout.stdoutBytes)).toBe(true);
   });
 
+  it('--out into a directory that does not exist is one line, exit 2', async () => {
+    const out = join(dir, 'no-such-dir', 'batch.csv');
+    const r = await runIn(
+      ['datev', '--events', sampleWith(profile({ debtorAccount: 10001 })), ...october, '--out', out],
+      {
+        env: EPOCH,
+      },
+    );
+    expect([r.code, r.stdout, r.stderr]).toEqual([
+      2,
+      '',
+      `msp-billing: --out ${JSON.stringify(out)} — cannot write: ENOENT\n`,
+    ]);
+  });
+
   it('option mistakes are one line each, before the log is read', async () => {
     const cases: [string[], string][] = [
       [
