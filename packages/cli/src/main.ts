@@ -8,6 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { parseArgs } from './args.js';
 import type { Command } from './command.js';
 import { checkCommand } from './commands/check.js';
+import { einvoiceCommand } from './commands/einvoice.js';
 import { explainCommand } from './commands/explain.js';
 import { importCommand } from './commands/import.js';
 import { invoiceCommand } from './commands/invoice.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   explainCommand,
   checkCommand,
   reconcileCommand,
+  einvoiceCommand,
   importCommand,
 ];
 
