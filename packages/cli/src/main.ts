@@ -9,6 +9,7 @@ import { parseArgs } from './args.js';
 import type { Command } from './command.js';
 import { checkCommand } from './commands/check.js';
 import { datevCommand } from './commands/datev.js';
+import { einvoiceCommand } from './commands/einvoice.js';
 import { explainCommand } from './commands/explain.js';
 import { importCommand } from './commands/import.js';
 import { invoiceCommand } from './commands/invoice.js';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   explainCommand,
   checkCommand,
   reconcileCommand,
+  einvoiceCommand,
   datevCommand,
   importCommand,
 ];

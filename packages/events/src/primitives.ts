@@ -494,19 +494,35 @@ export type ProfileText = t.TypeOf<typeof ProfileText>;
 export const PartyName = profileText('PartyName', 300);
 export type PartyName = t.TypeOf<typeof PartyName>;
 
+/**
+ * The ISO 3166-1 alpha-2 codes, with `XI` (Northern Ireland), as the EN 16931 code list has them
+ * (rule BR-CL-14 of the CEN validation 1.3.15): an e-invoice with another code is rejected.
+ */
+const COUNTRY_CODES: ReadonlySet<string> = new Set(
+  'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XI YE YT ZA ZM ZW'.split(
+    ' ',
+  ),
+);
+
 /** An ISO 3166-1 alpha-2 country code, upper case (`DE`). */
 export const CountryCode = refineWith<string, string, Branded<string, 'CountryCode'>>(
   str,
   'CountryCode',
-  (s) => (/^[A-Z]{2}$/.test(s) ? undefined : 'expected a country code of two upper-case letters, like "DE"'),
+  (s) =>
+    COUNTRY_CODES.has(s)
+      ? undefined
+      : 'expected an ISO 3166-1 country code of two upper-case letters, like "DE"',
 );
 export type CountryCode = t.TypeOf<typeof CountryCode>;
 
-/** A VAT identifier: a two-letter country prefix and 2–13 letters or digits (`DE123456789`). */
+/**
+ * A VAT identifier: a country prefix (an ISO 3166-1 code, or `EL` for Greece: rule BR-CO-9 of EN
+ * 16931) and 2–13 letters or digits (`DE123456789`).
+ */
 export const VatId = refineWith<string, string, Branded<string, 'VatId'>>(str, 'VatId', (s) =>
-  /^[A-Z]{2}[A-Za-z0-9]{2,13}$/.test(s)
+  /^[A-Z]{2}[A-Za-z0-9]{2,13}$/.test(s) && (COUNTRY_CODES.has(s.slice(0, 2)) || s.startsWith('EL'))
     ? undefined
-    : 'expected a VAT id: two upper-case letters and 2 to 13 letters or digits, like "DE123456789"',
+    : 'expected a VAT id: a country prefix (ISO 3166-1, or EL) and 2 to 13 letters or digits, like "DE123456789"',
 );
 export type VatId = t.TypeOf<typeof VatId>;
 

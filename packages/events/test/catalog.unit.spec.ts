@@ -417,8 +417,10 @@ describe('defaults and value rules', () => {
     ['ProviderProfileSet', 'iban', 'DE89 3704 0044 0532 0130 00', /^expected an IBAN without spaces/],
     ['ProviderProfileSet', 'iban', 'de89370400440532013000', /^expected an IBAN without spaces/],
     ['ProviderProfileSet', 'iban', 'DE8937', /^expected an IBAN without spaces/],
-    ['ProviderProfileSet', 'countryCode', 'de', /^expected a country code of two upper-case letters/],
-    ['ProviderProfileSet', 'countryCode', 'DEU', /^expected a country code of two upper-case letters/],
+    ['ProviderProfileSet', 'countryCode', 'de', /^expected an ISO 3166-1 country code/],
+    ['ProviderProfileSet', 'countryCode', 'DEU', /^expected an ISO 3166-1 country code/],
+    ['ProviderProfileSet', 'countryCode', 'QQ', /^expected an ISO 3166-1 country code/],
+    ['ProviderProfileSet', 'vatId', 'QQ123456789', /^expected a VAT id/],
     ['ProviderProfileSet', 'vatId', '123456789', /^expected a VAT id/],
     ['ProviderProfileSet', 'vatId', 'DE1', /^expected a VAT id/],
     ['ProviderProfileSet', 'vatId', 'DE12345678901234', /^expected a VAT id/],
@@ -535,6 +537,11 @@ describe('profile texts and values (spec §8)', () => {
         /^IBAN check digits are wrong/,
       );
     }
+  });
+
+  it('takes a Greek VAT id with the prefix EL, and Northern Ireland as XI', () => {
+    const e = ok(envelope('ProviderProfileSet', { ...provider, vatId: 'EL123456789', countryCode: 'XI' }));
+    expect(e.data).toMatchObject({ vatId: 'EL123456789', countryCode: 'XI' });
   });
 
   it('takes debtor accounts at both ends of 10000..99999999', () => {

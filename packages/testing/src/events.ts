@@ -168,13 +168,24 @@ export const arbitraryProfileText = (max = 200): fc.Arbitrary<string> =>
       .filter((s) => s.length > 0 && s.length <= max),
   );
 
-const upper = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ');
+/** An ISO 3166-1 country code (a few of them). */
+export const arbitraryCountryCode: fc.Arbitrary<string> = fc.constantFrom(
+  'DE',
+  'AT',
+  'CH',
+  'FR',
+  'NL',
+  'GB',
+  'XI',
+  'US',
+  'JP',
+);
 /** A VAT id: a country prefix and 2–13 letters or digits. */
 export const arbitraryVatId: fc.Arbitrary<string> = fc.oneof(
   fc.nat({ max: 999_999_999 }).map((n) => `DE${String(n).padStart(9, '0')}`),
   fc
     .record({
-      prefix: fc.string({ unit: upper, minLength: 2, maxLength: 2 }),
+      prefix: fc.oneof(arbitraryCountryCode, fc.constant('EL')),
       rest: fc.string({ unit: fc.constantFrom(...'0123456789ABCXYZ'), minLength: 2, maxLength: 13 }),
     })
     .map(({ prefix, rest }) => `${prefix}${rest}`),
@@ -396,7 +407,7 @@ export const arbitraryEventOfType: { readonly [T in EventType]: fc.Arbitrary<Wir
         street: arbitraryProfileText(),
         city: arbitraryProfileText(),
         postalCode: fc.oneof(fc.constantFrom('10115', '1010', 'SW1A 1AA'), arbitraryProfileText()),
-        countryCode: fc.string({ unit: upper, minLength: 2, maxLength: 2 }),
+        countryCode: arbitraryCountryCode,
         vatId: arbitraryVatId,
         taxNumber: fc.constantFrom('37/123/45678', '2893081508152'),
         registrationId: fc.constantFrom('HRB 12345 B', 'FN 123456a'),
@@ -435,7 +446,7 @@ export const arbitraryEventOfType: { readonly [T in EventType]: fc.Arbitrary<Wir
         street: arbitraryProfileText(),
         city: arbitraryProfileText(),
         postalCode: fc.oneof(fc.constantFrom('10115', '80331'), arbitraryProfileText()),
-        countryCode: fc.string({ unit: upper, minLength: 2, maxLength: 2 }),
+        countryCode: arbitraryCountryCode,
         vatId: arbitraryVatId,
         electronicAddress: arbitraryEmail,
         buyerReference: fc.constantFrom('04011000-12345-34', 'PO-2026-17', 'Abteilung IT'),
