@@ -3,10 +3,10 @@
  * `--out`, and the real process writing Windows-1252 bytes to its standard output. Batches are read
  * back with the DATEV package's test reader, which decodes Windows-1252 with its own code chart.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { bookingsOf, readBatch } from '../../datev/test/readBatch.js';
 import { repoRoot, runIn, spawnCli } from './helpers.js';
 
@@ -38,6 +38,7 @@ const profile = (
   });
 
 const dir = mkdtempSync(join(tmpdir(), 'msp-datev-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 /** The sample with extra lines inserted after its MSPBooked (line 3), written to a file. */
 const sampleWith = (...lines: string[]): string => {
