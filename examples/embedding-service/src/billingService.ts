@@ -22,7 +22,9 @@
  * and the command handler answers that as `InvoiceNumberTaken`.
  */
 import {
+  PROVIDER_STREAM,
   contractStream,
+  customerStream,
   encodeEvent,
   rateCardStream,
   ticketStream,
@@ -31,8 +33,11 @@ import {
 } from '@msp-billing/events';
 import {
   contractDecider,
+  customerProfileDecider,
   isContractCommand,
+  isProfileCommand,
   isRateCardCommand,
+  providerProfileDecider,
   eventOfCommand,
   contractOfAlert,
   contractOfTicket,
@@ -173,6 +178,8 @@ export const createBillingService = (
   const rateCards = commandHandler(store, rateCardDecider, { recordedEvent: eventOfCommand });
   const contracts = commandHandler(store, contractDecider, { recordedEvent: eventOfCommand });
   const tickets = commandHandler(store, ticketDecider, { recordedEvent: eventOfCommand });
+  const providerProfiles = commandHandler(store, providerProfileDecider, { recordedEvent: eventOfCommand });
+  const customerProfiles = commandHandler(store, customerProfileDecider, { recordedEvent: eventOfCommand });
 
   const handle = async (command: Command): Promise<Decided> => {
     if (isRateCardCommand(command)) {
@@ -191,6 +198,11 @@ export const createBillingService = (
           command,
         );
       return contracts(contractStream(contractId), command, inputs);
+    }
+    if (isProfileCommand(command)) {
+      return command.type === 'SetProviderProfile'
+        ? providerProfiles(PROVIDER_STREAM, command, () => undefined)
+        : customerProfiles(customerStream(command.data.customerId), command, () => undefined);
     }
     const tc: TicketCommand = command;
     const ticketId =

@@ -82,6 +82,8 @@ const REFUSAL_STATUS: Record<RefusalTag | CommandRefusal['_tag'], Status> = {
   NotAnUpdateTicket: 422,
   EmptyCorrection: 422,
   InvoicePeriodNotOver: 422,
+  InvalidProfile: 422,
+  ReverseChargeWithoutVatId: 422,
 };
 
 const QUERY_STATUS: Record<LedgerQueryError['_tag'], 400 | 404> = {

@@ -14,12 +14,16 @@ import {
   authorizedRequestersAt,
   contractView,
   currentService,
+  emptyTimeline,
   evolveContractFacts,
+  evolveCustomerProfile,
+  evolveProviderProfile,
   evolveRateCard,
   evolveTicketFacts,
   haRestartsInRowAt,
   isAlertingActiveAt,
   judgeSafetyMeasure,
+  profileInForce,
   latestSchedule,
   maintenanceWindowsAt,
   rateAt,
@@ -33,6 +37,9 @@ import {
   type InvoiceNumberUse,
   type ContractFacts,
   type ContractFactsView,
+  type CustomerProfile,
+  type ProfileState,
+  type ProviderProfile,
   type RateCardFacts,
   type TicketFacts,
 } from '@msp-billing/contracts';
@@ -169,6 +176,22 @@ export interface ContractSummary {
   }[];
 }
 
+/**
+ * What an issued invoice was issued with (spec §8): the instant of its `InvoiceIssued`, its
+ * contract's customer and time zone, and the provider's and the customer's profile it uses — each the
+ * latest by `occurredAt` at or before that instant among those recorded before it (ties: the later
+ * recorded); undefined when there was none.
+ */
+export interface IssuedWith {
+  readonly issuedAt: number;
+  readonly customerId: string;
+  readonly timeZone: string;
+  readonly provider: ProviderProfile | undefined;
+  readonly customer: CustomerProfile | undefined;
+  /** The number of the contract's issued invoice before it (BT-25 of a credit note), if any. */
+  readonly previousInvoiceNumber: string | undefined;
+}
+
 /** Why a query could not be answered. */
 export type LedgerQueryError =
   | { readonly _tag: 'UnknownContract'; readonly contractId: string; readonly message: string }
@@ -205,6 +228,8 @@ export interface Ledger {
   invoice(contractId: string, period: string): E.Either<LedgerQueryError, Invoice>;
   /** Every issued invoice, in the order they were issued. */
   issuedInvoices(): Invoice[];
+  /** What the invoice (C, P) was issued with (spec §8), or undefined when it is not issued. */
+  issuedWith(contractId: string, period: string): IssuedWith | undefined;
   contractIds(): string[];
   /** Every contract, in the order they were booked. */
   contracts(): ContractSummary[];
@@ -436,6 +461,11 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const warnings: Warning[] = [];
   const issuedOrder: { readonly book: ContractBook; readonly issued: IssuedInvoice }[] = [];
   const views = new WeakMap<ContractFacts, ContractFactsView>();
+  /** The invoicing profiles (spec §8): the provider's, and each customer's by customer id. */
+  let providerProfiles: ProfileState<ProviderProfile> = emptyTimeline();
+  const customerProfiles = new Map<string, ProfileState<CustomerProfile>>();
+  /** What each issued invoice was issued with, kept beside it. */
+  const issuedWithOf = new WeakMap<IssuedInvoice, IssuedWith>();
   let position = 0;
 
   /** `rateAt` of a rate card as a function, made once per version of the card's facts. */
@@ -768,6 +798,10 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         const t = ticketOf(ev.data.ticketId);
         return typeof t === 'string' ? t : entryValuesRefusal(ev.data);
       }
+      case 'ProviderProfileSet':
+      case 'CustomerProfileSet':
+        // A profile needs nothing earlier: it may be set before any contract of its customer.
+        return undefined;
       case 'WorkLogCorrected':
       case 'WorkLogVoided': {
         const i = liveEntry(ev.data.workId);
@@ -818,6 +852,15 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         invoiceNumbers.set(ev.data.invoiceNumber, { contractId: ev.data.contractId, period: ev.data.period });
         issue(books.get(ev.data.contractId) as ContractBook, ev);
         return;
+      case 'ProviderProfileSet':
+        // No classification or amount reads a profile (spec §8): nothing to touch.
+        providerProfiles = evolveProviderProfile(providerProfiles, ev);
+        return;
+      case 'CustomerProfileSet': {
+        const id = ev.data.customerId;
+        customerProfiles.set(id, evolveCustomerProfile(customerProfiles.get(id) ?? emptyTimeline(), ev));
+        return;
+      }
       case 'TicketOpened':
       case 'UpdateRequested':
       case 'SafetyMeasureTaken': {
@@ -931,6 +974,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const issue = (book: ContractBook, ev: Extract<DomainEvent, { type: 'InvoiceIssued' }>): void => {
     const card = book.card;
     const { period, invoiceNumber } = ev.data;
+    const issuedAt = ev.occurredAt;
+    const previous = book.lastIssuedPeriod === undefined ? undefined : book.issued.get(book.lastIssuedPeriod);
     const s = settle(rows, toWalk(book, period, false), period);
     const issued: IssuedInvoice = {
       period,
@@ -940,6 +985,17 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       ...recordIssued(rows, s),
     };
     book.issued.set(period, issued);
+    // The profiles recorded so far are exactly those recorded before this InvoiceIssued (spec §8).
+    const customerId = book.facts.customerId;
+    const customer = customerProfiles.get(customerId);
+    issuedWithOf.set(issued, {
+      issuedAt,
+      customerId,
+      timeZone: book.facts.timeZone,
+      provider: profileInForce(providerProfiles, issuedAt),
+      customer: customer === undefined ? undefined : profileInForce(customer, issuedAt),
+      previousInvoiceNumber: previous?.invoiceNumber,
+    });
     book.lastIssuedPeriod = period;
     for (const i of book.dirty) entries.flags[i] = (entries.flags[i] as number) & ~DIRTY;
     book.dirty = [];
@@ -1112,6 +1168,10 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       return E.right(draftOrFrozen(book, period));
     },
     issuedInvoices: () => issuedOrder.map(({ book, issued }) => renderIssued(rows, book, issued)),
+    issuedWith(contractId, period) {
+      const issued = books.get(contractId)?.issued.get(period);
+      return issued === undefined ? undefined : issuedWithOf.get(issued);
+    },
     contractIds: () => [...books.keys()],
     contracts: () =>
       [...books.values()].map((book) => {

@@ -55,3 +55,14 @@ export const periodOf = (instant: number, timeZone: string): string => {
 
 /** Whether `s` is a well-formed period `YYYY-MM`. */
 export const isPeriod = (s: string): boolean => /^\d{4}-(0[1-9]|1[0-2])$/.test(s);
+
+/**
+ * The calendar date `YYYY-MM-DD` of an instant in `timeZone`: an issued invoice's issue date (BT-2,
+ * spec §8) is this of its `InvoiceIssued`'s `occurredAt` in the contract's zone.
+ */
+export const calendarDateOf = (instant: number, timeZone: string): string => {
+  const d = new TZDate(instant, timeZone);
+  const mm = d.getMonth() + 1;
+  const dd = d.getDate();
+  return `${String(d.getFullYear()).padStart(4, '0')}-${mm < 10 ? '0' : ''}${mm}-${dd < 10 ? '0' : ''}${dd}`;
+};

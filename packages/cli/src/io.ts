@@ -4,9 +4,9 @@
  * millions of entries does not queue the whole output in memory.
  */
 
-/** A text sink: process.stdout / process.stderr, or a collector in tests. */
+/** A sink of text (or of bytes, for `datev`): process.stdout / process.stderr, or a collector in tests. */
 export interface Writer {
-  write(chunk: string): boolean;
+  write(chunk: string | Uint8Array): boolean;
   once?(event: 'drain', listener: () => void): unknown;
 }
 
@@ -30,6 +30,8 @@ export interface Output {
   write(text: string): Promise<void>;
   /** Write `text` plus a newline. */
   line(text?: string): Promise<void>;
+  /** Write bytes as they are (after the text written so far). */
+  bytes(chunk: Uint8Array): Promise<void>;
   flush(): Promise<void>;
 }
 
@@ -39,23 +41,30 @@ const FLUSH_AT = 65_536;
 export const output = (w: Writer): Output => {
   let buf: string[] = [];
   let size = 0;
+  const send = async (chunk: string | Uint8Array): Promise<void> => {
+    const ok = w.write(chunk);
+    if (!ok && w.once !== undefined) {
+      const once = w.once.bind(w);
+      await new Promise<void>((resolve) => once('drain', resolve));
+    }
+  };
   const flush = async (): Promise<void> => {
     if (size === 0) return;
     const text = buf.join('');
     buf = [];
     size = 0;
-    const ok = w.write(text);
-    if (!ok && w.once !== undefined) {
-      const once = w.once.bind(w);
-      await new Promise<void>((resolve) => once('drain', resolve));
-    }
+    await send(text);
   };
   const write = async (text: string): Promise<void> => {
     buf.push(text);
     size += text.length;
     if (size >= FLUSH_AT) await flush();
   };
-  return { write, line: (text = '') => write(`${text}\n`), flush };
+  const bytes = async (chunk: Uint8Array): Promise<void> => {
+    await flush();
+    await send(chunk);
+  };
+  return { write, line: (text = '') => write(`${text}\n`), bytes, flush };
 };
 
 /**

@@ -9,6 +9,8 @@ import { parseArgs } from './args.js';
 import type { Command } from './command.js';
 import { checkCommand } from './commands/check.js';
 import { contractsCommand } from './commands/contracts.js';
+import { datevCommand } from './commands/datev.js';
+import { einvoiceCommand } from './commands/einvoice.js';
 import { explainCommand } from './commands/explain.js';
 import { importCommand } from './commands/import.js';
 import { invoiceCommand } from './commands/invoice.js';
@@ -28,6 +30,8 @@ export const COMMANDS: readonly Command[] = [
   explainCommand,
   checkCommand,
   reconcileCommand,
+  einvoiceCommand,
+  datevCommand,
   importCommand,
   projectCommand,
 ];

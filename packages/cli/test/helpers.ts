@@ -25,7 +25,12 @@ export interface Result {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** Standard output as the bytes written (`datev` writes Windows-1252). */
+  readonly stdoutBytes: Buffer;
 }
+
+const asBytes = (s: string | Uint8Array): Buffer =>
+  typeof s === 'string' ? Buffer.from(s, 'utf8') : Buffer.from(s);
 
 /** Run in-process. */
 export const runIn = async (
@@ -37,7 +42,7 @@ export const runIn = async (
     threshold?: number;
   } = {},
 ): Promise<Result> => {
-  let stdout = '';
+  const stdout: Buffer[] = [];
   let stderr = '';
   const code = await run(argv, {
     stdin:
@@ -45,13 +50,14 @@ export const runIn = async (
       (async function* () {
         /* no input */
       })(),
-    stdout: { write: (s) => ((stdout += s), true) },
-    stderr: { write: (s) => ((stderr += s), true) },
+    stdout: { write: (s) => (stdout.push(asBytes(s)), true) },
+    stderr: { write: (s) => ((stderr += asBytes(s).toString('utf8')), true) },
     isTTY: opts.isTTY ?? false,
     env: opts.env ?? {},
     ...(opts.threshold === undefined ? {} : { progressThresholdBytes: opts.threshold }),
   });
-  return { code, stdout, stderr };
+  const bytes = Buffer.concat(stdout);
+  return { code, stdout: bytes.toString('utf8'), stderr, stdoutBytes: bytes };
 };
 
 /** Bytes of a file as a one-chunk stdin. */
@@ -80,12 +86,15 @@ export const spawnCli = (
       cwd: repoRoot,
       env: { ...process.env, MSP_DEBUG: '', ...opts.env },
     });
-    let stdout = '';
+    const stdout: Buffer[] = [];
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stdout.on('data', (b: Buffer) => stdout.push(b));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     child.on('error', reject);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code) => {
+      const bytes = Buffer.concat(stdout);
+      done({ code: code ?? -1, stdout: bytes.toString('utf8'), stderr, stdoutBytes: bytes });
+    });
     child.stdin.end(opts.input ?? '');
   });
 

@@ -103,8 +103,14 @@ export type SetHourlyRate = Cmd<'SetHourlyRate', 'HourlyRateSet'>;
 /** Commands on a rate card (stream `ratecard-<rateCardId>`). */
 export type RateCardCommand = PublishRateCard | SetHourlyRate;
 
+export type SetProviderProfile = Cmd<'SetProviderProfile', 'ProviderProfileSet'>;
+export type SetCustomerProfile = Cmd<'SetCustomerProfile', 'CustomerProfileSet'>;
+
+/** Commands on an invoicing profile (stream `provider` or `customer-<customerId>`, spec §8). */
+export type ProfileCommand = SetProviderProfile | SetCustomerProfile;
+
 /** Every command of this package. */
-export type Command = ContractCommand | TicketCommand | RateCardCommand;
+export type Command = ContractCommand | TicketCommand | RateCardCommand | ProfileCommand;
 
 /** The event type each command records. */
 export const EVENT_OF_COMMAND = {
@@ -138,6 +144,8 @@ export const EVENT_OF_COMMAND = {
   VoidWorkLog: 'WorkLogVoided',
   PublishRateCard: 'RateCardPublished',
   SetHourlyRate: 'HourlyRateSet',
+  SetProviderProfile: 'ProviderProfileSet',
+  SetCustomerProfile: 'CustomerProfileSet',
 } as const satisfies Record<Command['type'], EventType>;
 
 /**
@@ -187,6 +195,9 @@ export const isContractCommand = (c: Command): c is ContractCommand => CONTRACT_
 /** Whether a command is for the RateCard decider. */
 export const isRateCardCommand = (c: Command): c is RateCardCommand =>
   c.type === 'PublishRateCard' || c.type === 'SetHourlyRate';
+/** Whether a command is for a profile decider. */
+export const isProfileCommand = (c: Command): c is ProfileCommand =>
+  c.type === 'SetProviderProfile' || c.type === 'SetCustomerProfile';
 /** Whether a command is for the Ticket decider (every other command). */
 export const isTicketCommand = (c: Command): c is TicketCommand =>
-  !isContractCommand(c) && !isRateCardCommand(c);
+  !isContractCommand(c) && !isRateCardCommand(c) && !isProfileCommand(c);

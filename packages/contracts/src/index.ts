@@ -20,3 +20,4 @@ export * from './invoiceRules.js';
 export * from './ticket.js';
 export * from './safetyMeasure.js';
 export * from './rateCard.js';
+export * from './profile.js';

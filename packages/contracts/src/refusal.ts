@@ -71,6 +71,14 @@ export type RefusalData =
   | { readonly _tag: 'WorkEntryVoided'; readonly workId: string }
   | { readonly _tag: 'WorkIdAlreadyUsed'; readonly workId: string }
   | { readonly _tag: 'EmptyCorrection'; readonly workId: string }
+  // Invoicing profiles (spec §8).
+  | {
+      readonly _tag: 'InvalidProfile';
+      readonly profile: string;
+      readonly field: string;
+      readonly reason: string;
+    }
+  | { readonly _tag: 'ReverseChargeWithoutVatId'; readonly customerId: string }
   | {
       readonly _tag: 'InvoicePeriodNotAfterLast';
       readonly contractId: string;
@@ -164,6 +172,10 @@ export const refusalMessage = (r: RefusalData): string => {
       return `work id ${r.workId} is already used`;
     case 'EmptyCorrection':
       return `the correction of work entry ${r.workId} changes none of startedAt, minutes, service`;
+    case 'InvalidProfile':
+      return `${r.profile} profile: ${r.field === '' ? 'data' : r.field}: ${r.reason} (spec §8)`;
+    case 'ReverseChargeWithoutVatId':
+      return `customer ${r.customerId}: reverse charge needs the customer's VAT id, which its profile does not name (spec §8)`;
     case 'InvoicePeriodNotAfterLast':
       return `contract ${r.contractId}: period ${r.period} is not after the last issued period ${r.lastIssuedPeriod}; invoices are issued in increasing period order (5)`;
     case 'InvoicePeriodNotOver':

@@ -7,7 +7,9 @@
 import { expect } from 'vitest';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import {
+  PROVIDER_STREAM,
   contractStream,
+  customerStream,
   makeEvent,
   rateCardStream,
   streamOf,
@@ -18,8 +20,11 @@ import {
 } from '@msp-billing/events';
 import { DEFAULT_SLA_CATALOG } from '@msp-billing/sla';
 import {
+  customerProfileDecider,
   isContractCommand,
+  isProfileCommand,
   isRateCardCommand,
+  providerProfileDecider,
   contractDecider,
   contractOfAlert,
   contractOfTicket,
@@ -140,6 +145,22 @@ export const decideAfter = (events: readonly DomainEvent[], command: Command) =>
       registry,
       catalog,
     });
+  }
+  if (isProfileCommand(command)) {
+    const stream =
+      command.type === 'SetProviderProfile' ? PROVIDER_STREAM : customerStream(command.data.customerId);
+    const streamed = streamEvents(events, registry, stream);
+    return command.type === 'SetProviderProfile'
+      ? providerProfileDecider.decide(
+          command,
+          streamed.reduce(providerProfileDecider.evolve, providerProfileDecider.initialState),
+          undefined,
+        )
+      : customerProfileDecider.decide(
+          command,
+          streamed.reduce(customerProfileDecider.evolve, customerProfileDecider.initialState),
+          undefined,
+        );
   }
   const tc: TicketCommand = command;
   const ticketId =

@@ -456,3 +456,111 @@ export const SERVICE_KINDS = [
 ] as const;
 export const ServiceKind = oneOf('ServiceKind', SERVICE_KINDS);
 export type ServiceKind = t.TypeOf<typeof ServiceKind>;
+
+// ---------------------------------------------------------------------------------------------
+// Invoicing profiles (spec §8)
+
+/** Whitespace at either end of a profile text: refused, not trimmed away (nothing valid is altered). */
+const UNTRIMMED = /^\s|\s$/;
+/**
+ * A control character, a non-character U+FFFE/U+FFFF or half of a surrogate pair: a name or an
+ * address is one line of text, and an e-invoice (XML 1.0) could not carry these.
+ */
+const NOT_ONE_LINE =
+  // eslint-disable-next-line no-control-regex -- control characters are what it finds
+  /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const profileText = <B extends string>(name: B, max: number) =>
+  refineWith<string, string, Branded<string, B>>(str, name, (s) =>
+    s.trim().length === 0
+      ? 'expected a non-empty text'
+      : s.length > max
+        ? `text is longer than ${max} characters`
+        : UNTRIMMED.test(s)
+          ? 'text starts or ends with whitespace'
+          : NOT_ONE_LINE.test(s)
+            ? 'text contains a control character or an unpaired surrogate'
+            : undefined,
+  );
+
+/**
+ * A profile text (street, city, contact, references): one line, trimmed, non-empty, at most 200
+ * characters.
+ */
+export const ProfileText = profileText('ProfileText', 200);
+export type ProfileText = t.TypeOf<typeof ProfileText>;
+
+/** A party's name in a profile: one line, trimmed, non-empty, at most 300 characters. */
+export const PartyName = profileText('PartyName', 300);
+export type PartyName = t.TypeOf<typeof PartyName>;
+
+/**
+ * The ISO 3166-1 alpha-2 codes, with `XI` (Northern Ireland), as the EN 16931 code list has them
+ * (rule BR-CL-14 of the CEN validation 1.3.15): an e-invoice with another code is rejected.
+ */
+const COUNTRY_CODES: ReadonlySet<string> = new Set(
+  'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XI YE YT ZA ZM ZW'.split(
+    ' ',
+  ),
+);
+
+/** An ISO 3166-1 alpha-2 country code, upper case (`DE`). */
+export const CountryCode = refineWith<string, string, Branded<string, 'CountryCode'>>(
+  str,
+  'CountryCode',
+  (s) =>
+    COUNTRY_CODES.has(s)
+      ? undefined
+      : 'expected an ISO 3166-1 country code of two upper-case letters, like "DE"',
+);
+export type CountryCode = t.TypeOf<typeof CountryCode>;
+
+/**
+ * A VAT identifier: a country prefix (an ISO 3166-1 code, or `EL` for Greece: rule BR-CO-9 of EN
+ * 16931) and 2–13 letters or digits (`DE123456789`).
+ */
+export const VatId = refineWith<string, string, Branded<string, 'VatId'>>(str, 'VatId', (s) =>
+  /^[A-Z]{2}[A-Za-z0-9]{2,13}$/.test(s) && (COUNTRY_CODES.has(s.slice(0, 2)) || s.startsWith('EL'))
+    ? undefined
+    : 'expected a VAT id: a country prefix (ISO 3166-1, or EL) and 2 to 13 letters or digits, like "DE123456789"',
+);
+export type VatId = t.TypeOf<typeof VatId>;
+
+/**
+ * Why `s` is not an IBAN in electronic form (ISO 13616: country code, two check digits, up to 30
+ * letters or digits, no spaces, and the whole mod 97 is 1), or undefined when it is one.
+ */
+export const ibanRefusal = (s: string): string | undefined => {
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(s))
+    return 'expected an IBAN without spaces: two upper-case letters, two check digits and 11 to 30 letters or digits';
+  // Move the first four characters to the end, letters to 10..35, and take the number mod 97 digit
+  // by digit (the number has up to 68 digits).
+  const moved = s.slice(4) + s.slice(0, 4);
+  let rest = 0;
+  for (let i = 0; i < moved.length; i++) {
+    const c = moved.charCodeAt(i);
+    const v = c >= 0x41 ? c - 0x41 + 10 : c - 0x30;
+    rest = v >= 10 ? (rest * 100 + v) % 97 : (rest * 10 + v) % 97;
+  }
+  return rest === 1 ? undefined : 'IBAN check digits are wrong (ISO 13616 mod 97)';
+};
+
+/** An IBAN in electronic form with valid check digits (`DE89370400440532013000`). */
+export const Iban = refineWith<string, string, Branded<string, 'Iban'>>(str, 'Iban', ibanRefusal);
+export type Iban = t.TypeOf<typeof Iban>;
+
+/** A BIC (ISO 9362): 8 or 11 letters and digits (`COBADEFFXXX`). */
+export const Bic = refineWith<string, string, Branded<string, 'Bic'>>(str, 'Bic', (s) =>
+  /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(s)
+    ? undefined
+    : 'expected a BIC of 8 or 11 upper-case letters and digits, like "COBADEFFXXX"',
+);
+export type Bic = t.TypeOf<typeof Bic>;
+
+/** Payment terms in days after the invoice date: an integer 0..365. */
+export const PaymentTermsDays = integerIn('PaymentTermsDays', 0, 365);
+export type PaymentTermsDays = t.TypeOf<typeof PaymentTermsDays>;
+
+/** A customer's personal account in the provider's books: an integer 10000..99999999. */
+export const DebtorAccount = integerIn('DebtorAccount', 10_000, 99_999_999);
+export type DebtorAccount = t.TypeOf<typeof DebtorAccount>;

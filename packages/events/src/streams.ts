@@ -1,6 +1,7 @@
 /**
  * Stream names of the catalog (spec §2): contract events go to `contract-<contractId>`, ticket
- * events to `ticket-<ticketId>`, rate-card events to `ratecard-<rateCardId>`. A few events name
+ * events to `ticket-<ticketId>`, rate-card events to `ratecard-<rateCardId>`; the provider's profile goes to `provider`, a customer's to
+ * `customer-<customerId>` (spec §8). A few events name
  * neither directly (a work-log correction names only its work entry, an acknowledgement only its
  * alert): their stream is that of the ticket or contract they belong to, which the caller resolves.
  */
@@ -17,6 +18,9 @@ export interface StreamResolver {
 export const contractStream = (contractId: string): string => `contract-${contractId}`;
 export const ticketStream = (ticketId: string): string => `ticket-${ticketId}`;
 export const rateCardStream = (rateCardId: string): string => `ratecard-${rateCardId}`;
+/** The one stream of the provider's own invoicing profile (spec §8). */
+export const PROVIDER_STREAM = 'provider';
+export const customerStream = (customerId: string): string => `customer-${customerId}`;
 
 /** The stream an event belongs to, or undefined when what it names indirectly is unknown. */
 export const streamOf = (e: DomainEvent, resolve: StreamResolver): string | undefined => {
@@ -24,6 +28,10 @@ export const streamOf = (e: DomainEvent, resolve: StreamResolver): string | unde
     case 'RateCardPublished':
     case 'HourlyRateSet':
       return rateCardStream(e.data.rateCardId);
+    case 'ProviderProfileSet':
+      return PROVIDER_STREAM;
+    case 'CustomerProfileSet':
+      return customerStream(e.data.customerId);
     case 'TicketOpened':
     case 'TicketReclassified':
     case 'OrderConfirmed':

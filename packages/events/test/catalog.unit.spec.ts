@@ -191,6 +191,57 @@ const fixtures: Record<string, Fixture> = {
     data: { contractId: 'c-1', period: '2026-10', invoiceNumber: 'INV-2026-0001' },
     required: ['contractId', 'period', 'invoiceNumber'],
   },
+  ProviderProfileSet: {
+    data: {
+      name: 'Beispiel Hosting GmbH',
+      street: 'Friedrichstraße 12',
+      city: 'Berlin',
+      postalCode: '10117',
+      countryCode: 'DE',
+      vatId: 'DE123456789',
+      taxNumber: '37/123/45678',
+      registrationId: 'HRB 12345 B',
+      electronicAddress: 'rechnung@hosting.example',
+      contactName: 'Erika Mustermann',
+      contactPhone: '+49 30 1234567',
+      contactEmail: 'buchhaltung@hosting.example',
+      iban: 'DE89370400440532013000',
+      bic: 'COBADEFFXXX',
+      paymentTermsDays: 14,
+    },
+    required: [
+      'name',
+      'street',
+      'city',
+      'postalCode',
+      'countryCode',
+      'vatId',
+      'electronicAddress',
+      'contactName',
+      'contactPhone',
+      'contactEmail',
+      'iban',
+      'paymentTermsDays',
+    ],
+    optional: ['taxNumber', 'registrationId', 'bic'],
+  },
+  CustomerProfileSet: {
+    data: {
+      customerId: 'cust-1',
+      name: 'Kunde & Söhne AG',
+      street: 'Marienplatz 1',
+      city: 'München',
+      postalCode: '80331',
+      countryCode: 'DE',
+      vatId: 'DE987654321',
+      electronicAddress: 'e-rechnung@kunde.example',
+      buyerReference: '04011000-12345-34',
+      reverseCharge: true,
+      debtorAccount: 10001,
+    },
+    required: ['customerId', 'name', 'street', 'city', 'postalCode', 'countryCode', 'electronicAddress'],
+    optional: ['vatId', 'buyerReference', 'reverseCharge', 'debtorAccount'],
+  },
 };
 
 const envelope = (type: string, data: unknown): Record<string, unknown> => ({
@@ -230,8 +281,8 @@ const mistypedReason = (fx: Fixture, f: string, v: unknown): RegExp => {
 };
 
 describe('the catalog', () => {
-  it('has exactly the 30 event types of spec §2, and a fixture here for each', () => {
-    expect(EVENT_TYPES).toHaveLength(30);
+  it('has exactly the 32 event types of spec §2 and §8, and a fixture here for each', () => {
+    expect(EVENT_TYPES).toHaveLength(32);
     expect(EVENT_TYPES.toSorted()).toEqual(Object.keys(fixtures).toSorted());
   });
 });
@@ -292,7 +343,8 @@ describe.each(withOptionalFields)('%s without its optional fields', (type, fx) =
     const decodedKept = Object.fromEntries(
       Object.entries(fx.decoded ?? {}).filter(([k]) => !drop.includes(k)),
     );
-    const defaults = type === 'MSPBooked' ? MSP_DEFAULTS : {};
+    const defaults =
+      type === 'MSPBooked' ? MSP_DEFAULTS : type === 'CustomerProfileSet' ? { reverseCharge: false } : {};
     expect(ok(envelope(type, data)).data).toEqual({ ...data, ...decodedKept, ...defaults });
   });
 });
@@ -354,6 +406,56 @@ describe('defaults and value rules', () => {
     ],
     ['AlertingActivated', 'channels', [], 'expected a non-empty array (got an array)'],
     ['InvoiceIssued', 'period', '2026-13', 'expected a period YYYY-MM, like 2026-10 (got "2026-13")'],
+    // Spec §8: the profiles.
+    [
+      'ProviderProfileSet',
+      'iban',
+      'DE88370400440532013000',
+      'IBAN check digits are wrong (ISO 13616 mod 97) (got "DE88370400440532013000")',
+    ],
+    ['ProviderProfileSet', 'iban', 'DE89370400440532013001', /^IBAN check digits are wrong/],
+    ['ProviderProfileSet', 'iban', 'DE89 3704 0044 0532 0130 00', /^expected an IBAN without spaces/],
+    ['ProviderProfileSet', 'iban', 'de89370400440532013000', /^expected an IBAN without spaces/],
+    ['ProviderProfileSet', 'iban', 'DE8937', /^expected an IBAN without spaces/],
+    ['ProviderProfileSet', 'countryCode', 'de', /^expected an ISO 3166-1 country code/],
+    ['ProviderProfileSet', 'countryCode', 'DEU', /^expected an ISO 3166-1 country code/],
+    ['ProviderProfileSet', 'countryCode', 'QQ', /^expected an ISO 3166-1 country code/],
+    ['ProviderProfileSet', 'vatId', 'QQ123456789', /^expected a VAT id/],
+    ['ProviderProfileSet', 'vatId', '123456789', /^expected a VAT id/],
+    ['ProviderProfileSet', 'vatId', 'DE1', /^expected a VAT id/],
+    ['ProviderProfileSet', 'vatId', 'DE12345678901234', /^expected a VAT id/],
+    ['ProviderProfileSet', 'vatId', 'DE 123456789', /^expected a VAT id/],
+    ['ProviderProfileSet', 'bic', 'COBADE', /^expected a BIC/],
+    ['ProviderProfileSet', 'paymentTermsDays', 366, 'expected an integer 0..365 (got 366)'],
+    ['ProviderProfileSet', 'paymentTermsDays', -1, 'expected an integer 0..365 (got -1)'],
+    ['ProviderProfileSet', 'name', '', 'expected a non-empty text (got "")'],
+    ['ProviderProfileSet', 'name', '   ', 'expected a non-empty text (got "   ")'],
+    [
+      'ProviderProfileSet',
+      'name',
+      ' Hosting GmbH',
+      'text starts or ends with whitespace (got " Hosting GmbH")',
+    ],
+    ['ProviderProfileSet', 'name', 'x'.repeat(301), /^text is longer than 300 characters/],
+    ['ProviderProfileSet', 'street', 'x'.repeat(201), /^text is longer than 200 characters/],
+    ['ProviderProfileSet', 'city', 'Berlin\nMitte', /^text contains a control character/],
+    ['ProviderProfileSet', 'city', 'Berlin\u0000', /^text contains a control character/],
+    [
+      'ProviderProfileSet',
+      'city',
+      'Berlin \ud83d',
+      /^text contains a control character or an unpaired surrogate/,
+    ],
+    ['ProviderProfileSet', 'contactEmail', 'buchhaltung', /^expected an e-mail address/],
+    ['CustomerProfileSet', 'debtorAccount', 9999, 'expected an integer 10000..99999999 (got 9999)'],
+    [
+      'CustomerProfileSet',
+      'debtorAccount',
+      100_000_000,
+      'expected an integer 10000..99999999 (got 100000000)',
+    ],
+    ['CustomerProfileSet', 'customerId', '', 'expected a non-empty id (got "")'],
+    ['CustomerProfileSet', 'buyerReference', 'Abteilung IT\t', /^text starts or ends with whitespace/],
   ];
   it.each(refusedValues)('%s refuses %s = %j', (type, field, value, reason) => {
     const err = refused(envelope(type, { ...(fixtures[type] as Fixture).data, [field]: value }));
@@ -396,6 +498,58 @@ describe('defaults and value rules', () => {
   it('counts further problems', () => {
     const err = refused(envelope('WorkLogged', { workId: 'w-1' }));
     expect(err.message).toBe('data.ticketId: required field is missing (and 3 more problems)');
+  });
+});
+
+describe('profile texts and values (spec §8)', () => {
+  const provider = (fixtures['ProviderProfileSet'] as Fixture).data;
+  it('keeps the widest valid values exactly', () => {
+    const name = `${'Ä'.repeat(298)}&<`;
+    const e = ok(
+      envelope('ProviderProfileSet', {
+        ...provider,
+        name,
+        street: 'x'.repeat(200),
+        city: 'Zürich 🚀 "Altstadt" <O\'Neil>',
+        paymentTermsDays: 0,
+        iban: 'GB82WEST12345698765432',
+        bic: 'DEUTDEBB',
+      }),
+    );
+    expect(e.data).toMatchObject({ name, city: 'Zürich 🚀 "Altstadt" <O\'Neil>', paymentTermsDays: 0 });
+    const days = ok(envelope('ProviderProfileSet', { ...provider, paymentTermsDays: 365 }));
+    expect(days.data).toMatchObject({ paymentTermsDays: 365 });
+  });
+
+  it('takes IBANs of several countries with their published check digits', () => {
+    // Examples of the IBAN registry (SWIFT): each one's check digits are right, and any other two are wrong.
+    for (const iban of [
+      'DE89370400440532013000',
+      'AT611904300234573201',
+      'NL91ABNA0417164300',
+      'FR1420041010050500013M02606',
+      'GB29NWBK60161331926819',
+    ]) {
+      expect(ok(envelope('ProviderProfileSet', { ...provider, iban })).data).toMatchObject({ iban });
+      const digits = Number(iban.slice(2, 4));
+      const other = `${iban.slice(0, 2)}${String((digits + 1) % 100).padStart(2, '0')}${iban.slice(4)}`;
+      expect(refused(envelope('ProviderProfileSet', { ...provider, iban: other })).reason).toMatch(
+        /^IBAN check digits are wrong/,
+      );
+    }
+  });
+
+  it('takes a Greek VAT id with the prefix EL, and Northern Ireland as XI', () => {
+    const e = ok(envelope('ProviderProfileSet', { ...provider, vatId: 'EL123456789', countryCode: 'XI' }));
+    expect(e.data).toMatchObject({ vatId: 'EL123456789', countryCode: 'XI' });
+  });
+
+  it('takes debtor accounts at both ends of 10000..99999999', () => {
+    const customer = (fixtures['CustomerProfileSet'] as Fixture).data;
+    for (const debtorAccount of [10_000, 99_999_999])
+      expect(ok(envelope('CustomerProfileSet', { ...customer, debtorAccount })).data).toMatchObject({
+        debtorAccount,
+      });
   });
 });
 

@@ -121,6 +121,76 @@ export const arbitraryMinutes: fc.Arbitrary<number> = fc.oneof(
   fc.integer({ min: 1, max: 1440 }),
 );
 
+/**
+ * An IBAN with valid check digits (ISO 13616): a country, a BBAN of digits (and letters now and
+ * then), and the two digits that make the whole mod 97 equal 1.
+ */
+export const arbitraryIban: fc.Arbitrary<string> = fc
+  .record({
+    country: fc.constantFrom('DE', 'AT', 'NL', 'FR', 'GB'),
+    bban: fc.oneof(
+      fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 18, maxLength: 18 }),
+      fc.string({ unit: fc.constantFrom(...'0123456789ABCDEFXYZ'), minLength: 11, maxLength: 30 }),
+    ),
+  })
+  .map(({ country, bban }) => ibanWithCheckDigits(country, bban));
+
+/** `country` + check digits + `bban`, the check digits computed as ISO 13616 says (98 − n mod 97). */
+export const ibanWithCheckDigits = (country: string, bban: string): string => {
+  let rest = 0;
+  for (const ch of `${bban}${country}00`) {
+    const c = ch.charCodeAt(0);
+    const v = c >= 0x41 ? c - 0x41 + 10 : c - 0x30;
+    rest = v >= 10 ? (rest * 100 + v) % 97 : (rest * 10 + v) % 97;
+  }
+  return `${country}${String(98 - rest).padStart(2, '0')}${bban}`;
+};
+
+/**
+ * A profile text (spec §8): one line, trimmed, non-empty, at most `max` characters — real names and
+ * hostile ones (markup characters, quotes, umlauts, emoji, any printable unicode).
+ */
+export const arbitraryProfileText = (max = 200): fc.Arbitrary<string> =>
+  fc.oneof(
+    fc.constantFrom(
+      'Müller & Söhne <IT> GmbH',
+      'O\'Brien "Cloud" Ltd.',
+      'Hauptstraße 1',
+      'Köln',
+      '10115',
+      'Ærøskøbing Þjónusta 🚀 Ltd',
+      ']]> & &amp; <!-- -->',
+    ),
+    fc
+      .string({ unit: 'grapheme', minLength: 1, maxLength: Math.min(max, 40) })
+      // eslint-disable-next-line no-control-regex -- what a profile text may not hold
+      .map((s) => s.replace(/[\u0000-\u001f\u007f-\u009f\ufffe\uffff]/g, '').trim())
+      .filter((s) => s.length > 0 && s.length <= max),
+  );
+
+/** An ISO 3166-1 country code (a few of them). */
+export const arbitraryCountryCode: fc.Arbitrary<string> = fc.constantFrom(
+  'DE',
+  'AT',
+  'CH',
+  'FR',
+  'NL',
+  'GB',
+  'XI',
+  'US',
+  'JP',
+);
+/** A VAT id: a country prefix and 2–13 letters or digits. */
+export const arbitraryVatId: fc.Arbitrary<string> = fc.oneof(
+  fc.nat({ max: 999_999_999 }).map((n) => `DE${String(n).padStart(9, '0')}`),
+  fc
+    .record({
+      prefix: fc.oneof(arbitraryCountryCode, fc.constant('EL')),
+      rest: fc.string({ unit: fc.constantFrom(...'0123456789ABCXYZ'), minLength: 2, maxLength: 13 }),
+    })
+    .map(({ prefix, rest }) => `${prefix}${rest}`),
+);
+
 const sla = fc.constantFrom('Basic', 'Standard', 'Professional', 'Premium');
 const ticketChannel = fc.constantFrom('helpdesk', 'email', 'phone', 'other');
 const serviceKind = fc.constantFrom(...SERVICE_KINDS);
@@ -328,6 +398,73 @@ export const arbitraryEventOfType: { readonly [T in EventType]: fc.Arbitrary<Wir
       period: arbitraryPeriod,
       invoiceNumber: fc.nat({ max: 99_999 }).map((n) => `INV-${String(n).padStart(5, '0')}`),
     }),
+  ),
+  ProviderProfileSet: envelope(
+    'ProviderProfileSet',
+    fc.record(
+      {
+        name: arbitraryProfileText(300),
+        street: arbitraryProfileText(),
+        city: arbitraryProfileText(),
+        postalCode: fc.oneof(fc.constantFrom('10115', '1010', 'SW1A 1AA'), arbitraryProfileText()),
+        countryCode: arbitraryCountryCode,
+        vatId: arbitraryVatId,
+        taxNumber: fc.constantFrom('37/123/45678', '2893081508152'),
+        registrationId: fc.constantFrom('HRB 12345 B', 'FN 123456a'),
+        electronicAddress: arbitraryEmail,
+        contactName: arbitraryProfileText(),
+        contactPhone: fc.constantFrom('+49 30 1234567', '030 987654-0'),
+        contactEmail: arbitraryEmail,
+        iban: arbitraryIban,
+        bic: fc.constantFrom('COBADEFFXXX', 'DEUTDEBB', 'GENODEF1S10'),
+        paymentTermsDays: fc.oneof(fc.constantFrom(0, 14, 30, 365), fc.integer({ min: 0, max: 365 })),
+      },
+      {
+        requiredKeys: [
+          'name',
+          'street',
+          'city',
+          'postalCode',
+          'countryCode',
+          'vatId',
+          'electronicAddress',
+          'contactName',
+          'contactPhone',
+          'contactEmail',
+          'iban',
+          'paymentTermsDays',
+        ],
+      },
+    ),
+  ),
+  CustomerProfileSet: envelope(
+    'CustomerProfileSet',
+    fc.record(
+      {
+        customerId: arbitraryId('cust'),
+        name: arbitraryProfileText(300),
+        street: arbitraryProfileText(),
+        city: arbitraryProfileText(),
+        postalCode: fc.oneof(fc.constantFrom('10115', '80331'), arbitraryProfileText()),
+        countryCode: arbitraryCountryCode,
+        vatId: arbitraryVatId,
+        electronicAddress: arbitraryEmail,
+        buyerReference: fc.constantFrom('04011000-12345-34', 'PO-2026-17', 'Abteilung IT'),
+        reverseCharge: fc.boolean(),
+        debtorAccount: fc.oneof(fc.constantFrom(10000, 99999999), fc.integer({ min: 10000, max: 99999999 })),
+      },
+      {
+        requiredKeys: [
+          'customerId',
+          'name',
+          'street',
+          'city',
+          'postalCode',
+          'countryCode',
+          'electronicAddress',
+        ],
+      },
+    ),
   ),
 };
 
