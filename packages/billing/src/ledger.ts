@@ -8,6 +8,7 @@
  * "already invoiced" state forward.
  */
 import * as E from 'fp-ts/lib/Either.js';
+import { type ContractFacts, type RateCardFacts, type TicketFacts } from '@msp-billing/contracts';
 import {
   MAX_HA_RESTARTS_IN_ROW,
   alertOf,
@@ -28,22 +29,10 @@ import {
   loggedEntry,
   correctedEntry,
   voidedEntry,
-  type ContractFacts,
   type ContractFactsView,
-  type RateCardFacts,
-  type TicketFacts,
-} from '@msp-billing/contracts';
-import {
-  IdTable,
-  Minutes,
-  ServiceKind,
-  canonicalFingerprint,
-  fieldRefusal,
-  emailKey,
-  formatInstant,
-  type DomainEvent,
-  type Instant,
-} from '@msp-billing/events';
+} from '@msp-billing/contracts/internal';
+import { Minutes, ServiceKind, formatInstant, type DomainEvent, type Instant } from '@msp-billing/events';
+import { IdTable, canonicalFingerprint, fieldRefusal, emailKey } from '@msp-billing/events/internal';
 import {
   classify,
   isSharedClassification,
@@ -120,7 +109,10 @@ export interface LedgerEntry {
 export interface Explanation {
   readonly entry: LedgerEntry;
   readonly timeZone: string;
-  readonly classification: Classification;
+  /** The classification, its `rateEffectiveFrom` as RFC 3339 (UTC) like every instant printed. */
+  readonly classification: Omit<Classification, 'rateEffectiveFrom'> & {
+    readonly rateEffectiveFrom?: string;
+  };
   readonly corrections: number;
   readonly pricing?: {
     readonly hourlyRate: string;
@@ -176,6 +168,12 @@ export interface Ledger {
 }
 
 const iso = (t: number): string => formatInstant(t as Instant);
+
+/** A classification as `explain` presents it: the rate's start in RFC 3339, as every printed instant. */
+const explained = (c: Classification): Explanation['classification'] => {
+  const { rateEffectiveFrom, ...rest } = c;
+  return rateEffectiveFrom === undefined ? rest : { ...rest, rateEffectiveFrom: iso(rateEffectiveFrom) };
+};
 
 /**
  * The ticket as classification reads it (the current service, the latest schedule and decision).
@@ -998,7 +996,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       return E.right({
         entry: ledgerEntry(entries, i, p),
         timeZone: book.facts.timeZone,
-        classification: c,
+        classification: explained(c),
         corrections: entries.corrections[i] as number,
         ...(p.amount !== null &&
         p.hourlyRate !== null &&

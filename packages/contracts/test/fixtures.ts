@@ -8,14 +8,13 @@ import { expect } from 'vitest';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import {
   contractStream,
-  makeEvent,
   rateCardStream,
-  streamOf,
   ticketStream,
   type DomainEvent,
   type EventData,
   type EventType,
 } from '@msp-billing/events';
+import { makeEvent, streamOf } from '@msp-billing/events/internal';
 import { DEFAULT_SLA_CATALOG } from '@msp-billing/sla';
 import {
   isContractCommand,
@@ -33,7 +32,7 @@ import {
   type RefusalTag,
   type Registry,
   type TicketCommand,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 /** A type with its brands and literal unions widened, for writing test data. */
 export type Loose<T> = T extends string

@@ -201,7 +201,7 @@ const CODES = new Uint16Array(INSTANT_TEXT_LENGTH);
 /**
  * Render an instant as RFC 3339 in UTC with milliseconds (`2026-10-05T07:00:00.000Z`), exactly as
  * Date#toISOString does. Within MIN_INSTANT_MS..MAX_INSTANT_MS (integer ms) the date comes from H.
- * Hinnant's civil_from_days in integer arithmetic ({@link instantCodes}) and the text from one
+ * Hinnant's civil_from_days in integer arithmetic (`instantCodes`) and the text from one
  * String.fromCharCode (a flat string, no Date: this runs once or more per invoice line, ledger entry
  * and explanation); anything
  * else goes through Date as before.
@@ -272,13 +272,22 @@ export const instantCodes = (i: number, out: Uint16Array): boolean => {
   return true;
 };
 
-/** RFC 3339 timestamp with offset, decoded to epoch milliseconds, encoded back as UTC. */
+/**
+ * RFC 3339 timestamp with offset (or a `Date`), decoded to epoch milliseconds, encoded back as UTC.
+ */
 export const InstantC = withFast(
   new t.Type<Instant, string, unknown>(
     'Instant',
     (u): u is Instant =>
       typeof u === 'number' && Number.isInteger(u) && u >= MIN_INSTANT_MS && u <= MAX_INSTANT_MS,
     (u, c) => {
+      // A Date is taken where an instant is (an API caller's value; JSON never holds one).
+      if (u instanceof Date) {
+        const ms = u.getTime();
+        return Number.isInteger(ms) && ms >= MIN_INSTANT_MS && ms <= MAX_INSTANT_MS
+          ? t.success(ms as Instant)
+          : t.failure(u, c, 'expected a valid Date within 1970..9999 UTC');
+      }
       if (typeof u !== 'string') return t.failure(u, c, 'expected an RFC 3339 timestamp string');
       const r = parseInstant(u);
       return typeof r === 'string' ? t.failure(u, c, r) : t.success(r);

@@ -1,0 +1,86 @@
+/**
+ * Constructors of the branded values a program writes itself (`ids.contract('c-1')`,
+ * `money('97.50')`, `instant('2026-10-05T09:00:00+02:00')`). Each checks its argument with the very
+ * codec the wire format uses, so a value built here is one the decoder would have accepted, and
+ * throws a `RangeError` with one line (`ContractId: expected a non-empty id (got "")`) otherwise.
+ * Input from outside (a request, a file) goes through the decoders instead, which return `Either`.
+ */
+import type * as t from 'io-ts';
+import { fieldRefusal } from './decode.js';
+import {
+  AlertId,
+  ContractId,
+  CustomerId,
+  EventId,
+  InstantC,
+  InvoiceNumber,
+  Money,
+  Percent,
+  RateCardId,
+  ShareId,
+  TechnicianId,
+  TicketId,
+  VmId,
+  WorkId,
+  type Instant,
+} from './primitives.js';
+
+/** `codec`'s value of `u`, or a RangeError whose message is the decoder's reason, led by `name`. */
+const checked =
+  <A, I>(name: string, codec: t.Type<A, unknown, unknown> & t.Decoder<I, A>) =>
+  (u: I): A => {
+    const r = codec.decode(u);
+    if (r._tag === 'Right') return r.right;
+    throw new RangeError(fieldRefusal(name, codec, u) ?? `${name}: invalid`);
+  };
+
+/**
+ * The id constructors: each takes a string and returns it as the branded id the events and commands
+ * carry, after the wire format's check (non-empty, at most 200 characters). Throws a `RangeError`
+ * with a one-line reason otherwise.
+ *
+ * @example
+ * ```ts
+ * const contractId = ids.contract('c-1'); // ContractId
+ * ```
+ */
+export const ids = {
+  /** An event id (`EventId`). */
+  event: checked('EventId', EventId),
+  /** A contract id (`ContractId`). */
+  contract: checked('ContractId', ContractId),
+  /** A customer id (`CustomerId`). */
+  customer: checked('CustomerId', CustomerId),
+  /** A VM id (`VmId`). */
+  vm: checked('VmId', VmId),
+  /** A rate card id (`RateCardId`). */
+  rateCard: checked('RateCardId', RateCardId),
+  /** A ticket id (`TicketId`). */
+  ticket: checked('TicketId', TicketId),
+  /** A work entry id (`WorkId`). */
+  work: checked('WorkId', WorkId),
+  /** An alert id (`AlertId`). */
+  alert: checked('AlertId', AlertId),
+  /** A backup NAS share id (`ShareId`). */
+  share: checked('ShareId', ShareId),
+  /** An invoice number (`InvoiceNumber`). */
+  invoiceNumber: checked('InvoiceNumber', InvoiceNumber),
+  /** A technician id (`TechnicianId`). */
+  technician: checked('TechnicianId', TechnicianId),
+} as const;
+
+/**
+ * A money amount from its decimal text (`money('97.50')`): ≥ 0 with at most 4 fraction digits, as
+ * on the wire. Throws a `RangeError` with a one-line reason otherwise. Amounts are decimal strings,
+ * never floating-point numbers.
+ */
+export const money: (text: string) => Money = checked('Money', Money);
+
+/** A percentage from its decimal text (`percent('19')`), 0 to 100. Throws a `RangeError` otherwise. */
+export const percent: (text: string) => Percent = checked('Percent', Percent);
+
+/**
+ * An instant from an RFC 3339 timestamp with offset (`'2026-10-05T09:00:00+02:00'`) or a `Date`,
+ * as epoch milliseconds. Throws a `RangeError` with a one-line reason otherwise.
+ */
+export const instant: (at: string | Date) => Instant = checked('Instant', InstantC);
