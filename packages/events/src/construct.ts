@@ -15,7 +15,6 @@ import {
   InstantC,
   InvoiceNumber,
   Money,
-  Percent,
   RateCardId,
   ShareId,
   TechnicianId,
@@ -75,9 +74,6 @@ export const ids = {
  * never floating-point numbers.
  */
 export const money: (text: string) => Money = checked('Money', Money);
-
-/** A percentage from its decimal text (`percent('19')`), 0 to 100. Throws a `RangeError` otherwise. */
-export const percent: (text: string) => Percent = checked('Percent', Percent);
 
 /**
  * An instant from an RFC 3339 timestamp with offset (`'2026-10-05T09:00:00+02:00'`) or a `Date`,

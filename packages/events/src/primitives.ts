@@ -22,27 +22,37 @@ const idReason = (s: string): string | undefined =>
 
 const id = <B extends string>(name: B) => refineWith<string, string, Branded<string, B>>(str, name, idReason);
 
-/** Ids: non-empty strings of at most 200 characters. */
+/** Ids: non-empty strings of at most 200 characters. An event id. */
 export const EventId = id('EventId');
 export type EventId = t.TypeOf<typeof EventId>;
+/** A contract id (one MSP booking). */
 export const ContractId = id('ContractId');
 export type ContractId = t.TypeOf<typeof ContractId>;
+/** A customer id. */
 export const CustomerId = id('CustomerId');
 export type CustomerId = t.TypeOf<typeof CustomerId>;
+/** A VM id. */
 export const VmId = id('VmId');
 export type VmId = t.TypeOf<typeof VmId>;
+/** A rate card id. */
 export const RateCardId = id('RateCardId');
 export type RateCardId = t.TypeOf<typeof RateCardId>;
+/** A ticket id. */
 export const TicketId = id('TicketId');
 export type TicketId = t.TypeOf<typeof TicketId>;
+/** A work entry id. */
 export const WorkId = id('WorkId');
 export type WorkId = t.TypeOf<typeof WorkId>;
+/** An alert id. */
 export const AlertId = id('AlertId');
 export type AlertId = t.TypeOf<typeof AlertId>;
+/** A backup NAS share id. */
 export const ShareId = id('ShareId');
 export type ShareId = t.TypeOf<typeof ShareId>;
+/** An invoice number, unique across contracts. */
 export const InvoiceNumber = id('InvoiceNumber');
 export type InvoiceNumber = t.TypeOf<typeof InvoiceNumber>;
+/** A technician id. */
 export const TechnicianId = id('TechnicianId');
 export type TechnicianId = t.TypeOf<typeof TechnicianId>;
 
@@ -417,11 +427,13 @@ export const wallTimeMinutes = (w: WallTime): number => Number(w.slice(0, 2)) * 
 export const Weekday = oneOf('Weekday', ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN']);
 export type Weekday = t.TypeOf<typeof Weekday>;
 
+/** An SLA level of the catalog (spec §6). */
 export const SlaLevel = oneOf('Sla', ['Basic', 'Standard', 'Professional', 'Premium']);
 export type SlaLevel = t.TypeOf<typeof SlaLevel>;
 
 /** Every channel a customer ticket can come in by (spec §2). */
 export const TICKET_CHANNELS = ['helpdesk', 'email', 'phone', 'other'] as const;
+/** The channel a customer ticket came in by. */
 export const TicketChannel = oneOf('Channel', TICKET_CHANNELS);
 export type TicketChannel = t.TypeOf<typeof TicketChannel>;
 
@@ -463,5 +475,6 @@ export const SERVICE_KINDS = [
   'software-installation',
   'source-build',
 ] as const;
+/** The kind of service a ticket or work entry is for (spec §2). */
 export const ServiceKind = oneOf('ServiceKind', SERVICE_KINDS);
 export type ServiceKind = t.TypeOf<typeof ServiceKind>;

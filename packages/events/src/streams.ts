@@ -14,8 +14,11 @@ export interface StreamResolver {
   readonly contractOfAlert: (alertId: string) => string | undefined;
 }
 
+/** The stream of a contract's events, `contract-<contractId>`. */
 export const contractStream = (contractId: string): string => `contract-${contractId}`;
+/** The stream of a ticket's events, `ticket-<ticketId>`. */
 export const ticketStream = (ticketId: string): string => `ticket-${ticketId}`;
+/** The stream of a rate card's events, `ratecard-<rateCardId>`. */
 export const rateCardStream = (rateCardId: string): string => `ratecard-${rateCardId}`;
 
 /** The stream an event belongs to, or undefined when what it names indirectly is unknown. */
