@@ -6,29 +6,28 @@
  * Inside, commands keep their decoded form (branded ids, instants as epoch ms).
  */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
-import {
-  decodeEvent,
-  type DecodeError,
-  type DecodeProblem,
-  type EventData,
-  type EventDataWire,
-  type Instant,
-} from '@msp-billing/events';
+import { decodeEvent, type Branded, type DecodeError, type DecodeProblem, type Instant } from '@msp-billing/events';
 import { errorOf } from '@msp-billing/events/internal';
 import { EVENT_OF_COMMAND, type Command } from './commands.js';
 
-type EventOfCommand = typeof EVENT_OF_COMMAND;
-type Wire<K extends Command['type']> = EventDataWire<EventOfCommand[K]>;
-type Decoded<K extends Command['type']> = EventData<EventOfCommand[K]>;
+/**
+ * A decoded value as a caller writes it: ids and amounts as plain strings, an instant as RFC 3339
+ * text or a `Date`, literal unions (`'Basic' | …`) as they are.
+ */
+export type PlainInput<T> = T extends Instant
+  ? string | Date
+  : T extends Branded<string, string>
+    ? string
+    : T extends Branded<number, string>
+      ? number
+      : T extends readonly (infer U)[]
+        ? readonly PlainInput<U>[]
+        : T extends object
+          ? { readonly [F in keyof T]: PlainInput<T[F]> }
+          : T;
 
-/** The data of command `K` as plain values: its event's wire data, where an instant may be a `Date`. */
-export type CommandDataInput<K extends Command['type']> = {
-  [F in keyof Wire<K>]: F extends keyof Decoded<K>
-    ? Decoded<K>[F] extends Instant | undefined
-      ? Wire<K>[F] | Date
-      : Wire<K>[F]
-    : Wire<K>[F];
-};
+/** The data of command `K` as plain values (optional fields stay optional, wire defaults may be left out). */
+export type CommandDataInput<K extends Command['type']> = PlainInput<Extract<Command, { type: K }>['data']>;
 
 /**
  * A command as plain values (`{ type: 'LogWork', eventId: 'e-7', occurredAt: '2026-10-05T08:00:00Z',

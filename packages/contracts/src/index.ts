@@ -17,7 +17,13 @@ export {
   type RateCardCommand,
   type TicketCommand,
 } from './commands.js';
-export { command, decodeCommand, type CommandDataInput, type CommandInput } from './commandInput.js';
+export {
+  command,
+  decodeCommand,
+  type CommandDataInput,
+  type CommandInput,
+  type PlainInput,
+} from './commandInput.js';
 export type { Decider } from './decider.js';
 export {
   refusalMessage,

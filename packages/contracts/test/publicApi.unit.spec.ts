@@ -44,6 +44,7 @@ const TYPES = [
   'ContractInputs',
   'ContractState',
   'Decider',
+  'PlainInput',
   'RateCardCommand',
   'RateCardFacts',
   'RateCardState',
