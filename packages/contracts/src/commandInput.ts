@@ -6,7 +6,13 @@
  * Inside, commands keep their decoded form (branded ids, instants as epoch ms).
  */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
-import { decodeEvent, type Branded, type DecodeError, type DecodeProblem, type Instant } from '@msp-billing/events';
+import {
+  decodeEvent,
+  type Branded,
+  type DecodeError,
+  type DecodeProblem,
+  type Instant,
+} from '@msp-billing/events';
 import { errorOf } from '@msp-billing/events/internal';
 import { EVENT_OF_COMMAND, type Command } from './commands.js';
 
