@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { instantProblems } from '../../testing/src/instants.js';
-import { runIn, sampleLog } from './helpers.js';
+import { fixture, runIn, sampleLog } from './helpers.js';
 
 const json = async (argv: readonly string[]): Promise<unknown> => {
   const r = await runIn(argv);
@@ -48,5 +48,22 @@ describe('JSON output over the sample log', () => {
     // There are instants to check: invoice lines carry the entry's startedAt.
     expect(JSON.stringify(outputs)).toContain('"startedAt":"2026-10-06T08:00:00.000Z"');
     expect(outputs.flatMap(([what, out]) => instantProblems(out).map((p) => `${what}: ${p}`))).toEqual([]);
+  });
+
+  it('keeps to it in an invoice that lists invalid events', async () => {
+    const out = (await json([
+      'invoice',
+      '--events',
+      fixture('invalid.ndjson'),
+      '--contract',
+      'c-1',
+      '--period',
+      '2026-10',
+      '--format',
+      'json',
+      '--skip-invalid',
+    ])) as { invalidEvents: unknown[] };
+    expect(out.invalidEvents.length).toBeGreaterThan(0);
+    expect(instantProblems(out)).toEqual([]);
   });
 });
