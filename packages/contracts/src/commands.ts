@@ -9,9 +9,8 @@ import {
   type DomainEvent,
   type EventData,
   type EventType,
-  type Percent,
 } from '@msp-billing/events';
-import { makeEvent, type TimeZone } from '@msp-billing/events/internal';
+import { makeEvent, type Percent, type TimeZone } from '@msp-billing/events/internal';
 
 /** A command asking to record one event: its id, its business instant and its data. */
 export interface CommandOf<K extends string, D> {

@@ -40,6 +40,7 @@ export {
   evolveRegistry,
   isContractBooked,
   isRateCardPublished,
+  registryResolver,
   ticketOfWork,
   type Registry,
 } from './registry.js';

@@ -29,6 +29,7 @@ const VALUES = [
   'isTicketCommand',
   'rateCardDecider',
   'refusalMessage',
+  'registryResolver',
   'ticketDecider',
   'ticketOfWork',
 ];

@@ -14,7 +14,6 @@ export {
   InvoiceNumber,
   Minutes,
   Money,
-  Percent,
   RateCardId,
   ServiceKind,
   ShareId,
@@ -57,7 +56,7 @@ export {
   type Upcaster,
 } from './decode.js';
 export { closed, oneOf, optional } from './codec.js';
-export { contractStream, rateCardStream, ticketStream } from './streams.js';
+export { contractStream, rateCardStream, streamOf, ticketStream, type StreamResolver } from './streams.js';
 export {
   isSourceUnreadable,
   openEventSource,

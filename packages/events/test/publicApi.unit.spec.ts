@@ -25,7 +25,6 @@ const VALUES = [
   'MaintenanceWindowC',
   'Minutes',
   'Money',
-  'Percent',
   'RateCardId',
   'ServiceKind',
   'ShareId',
@@ -53,6 +52,7 @@ const VALUES = [
   'optional',
   'rateCardStream',
   'readNdjson',
+  'streamOf',
   'ticketStream',
 ];
 
@@ -75,6 +75,7 @@ const TYPES = [
   'NdjsonOptions',
   'NdjsonStats',
   'SourceUnreadable',
+  'StreamResolver',
   'Upcaster',
   'WireEvent',
 ];
