@@ -4,8 +4,7 @@
  * `pg`, which would change the memory they measure.
  */
 export { createLedger, amountOf, formatMoney, Dec, ZERO, type Invoice } from '@msp-billing/billing';
-export { openEventSource, readNdjson, canonicalEvent, type DomainEvent } from '@msp-billing/events';
-export { streamOf } from '@msp-billing/events/internal';
+export { openEventSource, readNdjson, canonicalEvent, streamOf, type DomainEvent } from '@msp-billing/events';
 export { importEvents, readAllEvents } from '@msp-billing/store';
 export { PostgresEventStore } from '@msp-billing/store-postgres';
 export {

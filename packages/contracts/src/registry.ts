@@ -5,8 +5,7 @@
  * `CorrectWorkLog`, `VoidWorkLog` and `AcknowledgeAlert`), and which rate cards exist. Deciders take
  * it as an input; `evolveRegistry` is O(1) amortised per event.
  */
-import type { DomainEvent } from '@msp-billing/events';
-import type { StreamResolver } from '@msp-billing/events/internal';
+import type { DomainEvent, StreamResolver } from '@msp-billing/events';
 import { emptyKeyedLog, keyedGet, keyedSet, type KeyedLog } from './keyedLog.js';
 
 /** Which ids exist, and where they belong. */

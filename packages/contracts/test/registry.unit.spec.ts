@@ -1,7 +1,7 @@
 /** The registry view: which VM has an active MSP (1), where ids belong, and stream resolution. */
 import { describe, expect, it } from 'vitest';
 import { type DomainEvent } from '@msp-billing/events';
-import { streamOf } from '@msp-billing/events/internal';
+import { streamOf } from '@msp-billing/events';
 import {
   activeMspForVm,
   contractOfAlert,

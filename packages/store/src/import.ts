@@ -9,8 +9,7 @@
  * reordered across streams. A store with `appendBatch` takes up to `batchSize` events of such runs in
  * one call (one transaction in PostgreSQL), which is what makes an interleaved log fast to import.
  */
-import { type DomainEvent } from '@msp-billing/events';
-import { streamOf, type StreamResolver } from '@msp-billing/events/internal';
+import { streamOf, type DomainEvent, type StreamResolver } from '@msp-billing/events';
 import type { AppendResult, EventStore } from './port.js';
 
 /** Running totals of an import. */
