@@ -26,12 +26,16 @@ import {
 
 /** `codec`'s value of `u`, or a RangeError whose message is the decoder's reason, led by `name`. */
 const checked =
-  <A, I>(name: string, codec: t.Type<A, unknown, unknown> & t.Decoder<I, A>) =>
+  <I, A>(name: string, codec: t.Type<A, unknown, unknown>) =>
   (u: I): A => {
     const r = codec.decode(u);
     if (r._tag === 'Right') return r.right;
     throw new RangeError(fieldRefusal(name, codec, u) ?? `${name}: invalid`);
   };
+
+/** An id constructor: a string in, the branded id out. */
+const id = <A>(name: string, codec: t.Type<A, unknown, unknown>): ((id: string) => A) =>
+  checked<string, A>(name, codec);
 
 /**
  * The id constructors: each takes a string and returns it as the branded id the events and commands
@@ -45,27 +49,27 @@ const checked =
  */
 export const ids = {
   /** An event id (`EventId`). */
-  event: checked('EventId', EventId),
+  event: id('EventId', EventId),
   /** A contract id (`ContractId`). */
-  contract: checked('ContractId', ContractId),
+  contract: id('ContractId', ContractId),
   /** A customer id (`CustomerId`). */
-  customer: checked('CustomerId', CustomerId),
+  customer: id('CustomerId', CustomerId),
   /** A VM id (`VmId`). */
-  vm: checked('VmId', VmId),
+  vm: id('VmId', VmId),
   /** A rate card id (`RateCardId`). */
-  rateCard: checked('RateCardId', RateCardId),
+  rateCard: id('RateCardId', RateCardId),
   /** A ticket id (`TicketId`). */
-  ticket: checked('TicketId', TicketId),
+  ticket: id('TicketId', TicketId),
   /** A work entry id (`WorkId`). */
-  work: checked('WorkId', WorkId),
+  work: id('WorkId', WorkId),
   /** An alert id (`AlertId`). */
-  alert: checked('AlertId', AlertId),
+  alert: id('AlertId', AlertId),
   /** A backup NAS share id (`ShareId`). */
-  share: checked('ShareId', ShareId),
+  share: id('ShareId', ShareId),
   /** An invoice number (`InvoiceNumber`). */
-  invoiceNumber: checked('InvoiceNumber', InvoiceNumber),
+  invoiceNumber: id('InvoiceNumber', InvoiceNumber),
   /** A technician id (`TechnicianId`). */
-  technician: checked('TechnicianId', TechnicianId),
+  technician: id('TechnicianId', TechnicianId),
 } as const;
 
 /**
@@ -73,10 +77,10 @@ export const ids = {
  * on the wire. Throws a `RangeError` with a one-line reason otherwise. Amounts are decimal strings,
  * never floating-point numbers.
  */
-export const money: (text: string) => Money = checked('Money', Money);
+export const money: (text: string) => Money = checked<string, Money>('Money', Money);
 
 /**
  * An instant from an RFC 3339 timestamp with offset (`'2026-10-05T09:00:00+02:00'`) or a `Date`,
  * as epoch milliseconds. Throws a `RangeError` with a one-line reason otherwise.
  */
-export const instant: (at: string | Date) => Instant = checked('Instant', InstantC);
+export const instant: (at: string | Date) => Instant = checked<string | Date, Instant>('Instant', InstantC);

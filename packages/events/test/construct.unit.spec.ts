@@ -14,8 +14,9 @@ describe('ids', () => {
     expect(() => ids.ticket('t'.repeat(201))).toThrow(
       /^TicketId: id is longer than 200 characters \(got "t{40}…"\)$/,
     );
-    // A caller without types (JavaScript, a cast) gets the same kind of line.
-    expect(() => ids.vm(42 as unknown as string)).toThrow(new RangeError('VmId: expected a string (got 42)'));
+    // An id is a string: a number does not compile, and a caller without types gets the same kind of line.
+    // @ts-expect-error a number is not an id
+    expect(() => ids.vm(42)).toThrow(new RangeError('VmId: expected a string (got 42)'));
   });
 });
 
