@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryEventStore } from '@msp-billing/store';
+import { instantProblems } from '../../../packages/testing/src/instants.js';
 import { startServer, storeFromEnv, type RunningServer } from '../src/server.js';
 
 let server: RunningServer;
@@ -29,12 +30,17 @@ const requestTo = async (to: RunningServer, method: string, path: string, body?:
     method,
     ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
   });
-  return {
+  const reply = {
     status: res.status,
     body: (await res.json()) as Record<string, unknown>,
     replayedHeader: res.headers.get('idempotent-replayed'),
   };
+  replies.push([`${method} ${path} ${reply.status}`, reply.body]);
+  return reply;
 };
+
+/** Every reply of the run, for the check that instants are served as RFC 3339. */
+const replies: [string, unknown][] = [];
 
 const request = (method: string, path: string, body?: string): Promise<Reply> =>
   requestTo(server, method, path, body);
@@ -160,6 +166,29 @@ describe('embedding service over HTTP', () => {
     expect(r).toMatchObject({ status: 422, body: { _tag: 'UpdateWithoutVendorSupport', software: 'php5' } });
   });
 
+  it('refuses an update scheduled outside every window with 422, the instant in RFC 3339 (4.1)', async () => {
+    const requested = await command('RequestUpdate', 'e-u1', '2026-10-15T11:00:00+02:00', {
+      ticketId: 't-5',
+      contractId: 'c-1',
+      channel: 'email',
+      requester: 'ops@customer.example',
+      software: 'nginx',
+      scope: 'preinstalled',
+      vendorSupported: true,
+    });
+    expect(requested.status).toBe(201);
+    // Friday 12:00 in Berlin (10:00 UTC); Standard's only window is Wednesday 22:00–06:00.
+    const r = await command('ScheduleUpdate', 'e-u2', '2026-10-15T11:05:00+02:00', {
+      ticketId: 't-5',
+      scheduledFor: '2026-10-16T12:00:00+02:00',
+      agreedWithCustomer: false,
+    });
+    expect(r).toMatchObject({
+      status: 422,
+      body: { _tag: 'UpdateOutsideMaintenanceWindow', scheduledFor: '2026-10-16T10:00:00.000Z' },
+    });
+  });
+
   it('serves the October draft with totals worked out by hand', async () => {
     // Rate card rc-web: 97.50 EUR/h, 15-minute increments; VAT 19 % (booking default).
     //   w-1 support request (3.1, implicit order: nobody authorised was named):
@@ -281,6 +310,16 @@ describe('embedding service over HTTP', () => {
       minutes: 0,
     });
     expect(zero).toMatchObject({ status: 400, body: { _tag: 'BadCommand', path: 'data.minutes' } });
+    const twoProblems = await command('LogWork', 'e-18', '2026-10-20T10:00:00+02:00', {
+      workId: 'w-9',
+      ticketId: 't-1',
+      startedAt: '2026-10-20T09:00:00',
+      minutes: 50,
+    });
+    expect(twoProblems.body['message']).toBe(
+      'data.technician: required field is missing; ' +
+        'data.startedAt: timestamp has no offset (add Z or ±hh:mm) (got "2026-10-20T09:00:00")',
+    );
     const noId = await request(
       'POST',
       '/commands',
@@ -323,6 +362,11 @@ describe('embedding service over HTTP', () => {
 });
 
 describe('store selection', () => {
+  it('serves every instant as RFC 3339, never as epoch milliseconds', () => {
+    expect(replies.length).toBeGreaterThan(20);
+    expect(replies.flatMap(([what, body]) => instantProblems(body).map((p) => `${what}: ${p}`))).toEqual([]);
+  });
+
   it('keeps events in memory when DATABASE_URL is not set (and never loads pg)', async () => {
     const store = await storeFromEnv({});
     expect(store).toBeInstanceOf(InMemoryEventStore);

@@ -4,7 +4,7 @@
  * `pg`, which would change the memory they measure.
  */
 export { createLedger, amountOf, formatMoney, Dec, ZERO, type Invoice } from '@msp-billing/billing';
-export { openEventSource, readNdjson, streamOf, canonicalEvent, type DomainEvent } from '@msp-billing/events';
+export { openEventSource, readNdjson, canonicalEvent, streamOf, type DomainEvent } from '@msp-billing/events';
 export { importEvents, readAllEvents } from '@msp-billing/store';
 export {
   PostgresEventStore,

@@ -12,16 +12,10 @@
  * (ledger.ts writes their results here), less the description, which nothing the Ledger answers
  * shows or reads.
  */
-import type { WorkEntry } from '@msp-billing/contracts';
+import type { WorkEntry } from '@msp-billing/contracts/internal';
 import type { Classification } from '@msp-billing/entitlements';
-import {
-  KeyTable,
-  SERVICE_KINDS,
-  grownTo,
-  type ServiceKind,
-  type TechnicianId,
-  type TypedColumn,
-} from '@msp-billing/events';
+import { type ServiceKind, type TechnicianId } from '@msp-billing/events';
+import { KeyTable, SERVICE_KINDS, grownTo, type TypedColumn } from '@msp-billing/events/internal';
 import type { ContractBook, PricedEntry } from './state.js';
 import type { TicketTable } from './ticketTable.js';
 import { ValueTable } from './valueTable.js';

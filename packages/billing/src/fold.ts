@@ -3,7 +3,7 @@
  * (applying the id rule), the Ledger applies each event; undecodable lines and integrity breaks are
  * both kept as invalid events with their line numbers. Memory is what the Ledger keeps, not the file.
  */
-import { readNdjsonBatches } from '@msp-billing/events';
+import { readNdjsonBatches } from '@msp-billing/events/internal';
 import { createLedger, type Ledger, type LedgerOptions } from './ledger.js';
 
 /** Counts of what a fold read. */

@@ -4,13 +4,29 @@
  *
  * @packageDocumentation
  */
-export * from './money.js';
-export * from './period.js';
-export * from './invoice.js';
-export * from './ledger.js';
-export * from './fold.js';
-export { LINE_KINDS } from './state.js';
-export type { ContractBook, FactGroup, IssuedInvoice, PricedEntry } from './state.js';
-export type { BasisTable, EntryTable } from './entryTable.js';
-export { TicketTable } from './ticketTable.js';
-export * from './reconcile.js';
+export { Dec, ZERO, amountOf, billedMinutesOf, formatMoney, vatOf } from './money.js';
+export { calendarDateOf, isPeriod, periodOf } from './period.js';
+export type { FlaggedEntry, HeldEntry, Invoice, InvoiceLine, InvoiceStatus, LineKind } from './invoice.js';
+export {
+  createLedger,
+  type ApplyResult,
+  type BillingRecord,
+  type ContractSummary,
+  type EventSource,
+  type Explanation,
+  type InvalidEvent,
+  type IssuedWith,
+  type Ledger,
+  type LedgerEntry,
+  type LedgerOptions,
+  type LedgerQueryError,
+  type Warning,
+} from './ledger.js';
+export { foldNdjson, type FoldStats } from './fold.js';
+export {
+  describeDifference,
+  reconcileInvoices,
+  type AmountField,
+  type BookedInvoice,
+  type InvoiceDifference,
+} from './reconcile.js';

@@ -8,6 +8,7 @@
  * "already invoiced" state forward.
  */
 import * as E from 'fp-ts/lib/Either.js';
+import { type ContractFacts, type RateCardFacts, type TicketFacts } from '@msp-billing/contracts';
 import {
   MAX_HA_RESTARTS_IN_ROW,
   alertOf,
@@ -35,25 +36,13 @@ import {
   invoiceIssueRefusal,
   refusalMessage,
   type InvoiceNumberUse,
-  type ContractFacts,
   type ContractFactsView,
   type CustomerProfile,
   type ProfileState,
   type ProviderProfile,
-  type RateCardFacts,
-  type TicketFacts,
-} from '@msp-billing/contracts';
-import {
-  IdTable,
-  Minutes,
-  ServiceKind,
-  canonicalFingerprint,
-  fieldRefusal,
-  emailKey,
-  formatInstant,
-  type DomainEvent,
-  type Instant,
-} from '@msp-billing/events';
+} from '@msp-billing/contracts/internal';
+import { Minutes, ServiceKind, formatInstant, type DomainEvent, type Instant } from '@msp-billing/events';
+import { IdTable, canonicalFingerprint, fieldRefusal, emailKey } from '@msp-billing/events/internal';
 import {
   classify,
   isSharedClassification,
@@ -143,7 +132,10 @@ export interface Explanation {
   readonly billing: readonly BillingRecord[];
   readonly entry: LedgerEntry;
   readonly timeZone: string;
-  readonly classification: Classification;
+  /** The classification, its `rateEffectiveFrom` as RFC 3339 (UTC) like every instant printed. */
+  readonly classification: Omit<Classification, 'rateEffectiveFrom'> & {
+    readonly rateEffectiveFrom?: string;
+  };
   readonly corrections: number;
   readonly pricing?: {
     readonly hourlyRate: string;
@@ -240,6 +232,12 @@ export interface Ledger {
 }
 
 const iso = (t: number): string => formatInstant(t as Instant);
+
+/** A classification as `explain` presents it: the rate's start in RFC 3339, as every printed instant. */
+const explained = (c: Classification): Explanation['classification'] => {
+  const { rateEffectiveFrom, ...rest } = c;
+  return rateEffectiveFrom === undefined ? rest : { ...rest, rateEffectiveFrom: iso(rateEffectiveFrom) };
+};
 
 /**
  * The ticket as classification reads it (the current service, the latest schedule and decision).
@@ -1129,7 +1127,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       return E.right({
         entry: ledgerEntry(entries, i, p),
         timeZone: book.facts.timeZone,
-        classification: c,
+        classification: explained(c),
         corrections: entries.corrections[i] as number,
         billing: billingOf(i),
         ...(p.amount !== null &&

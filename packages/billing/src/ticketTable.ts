@@ -7,22 +7,17 @@
  * ~190 B with its slot, ~70 B as columns (docs/benchmarks.md); a ticket with an update, a decision or
  * a safety measure keeps a record of 64 B instead of facts of 128 B and its own copy of its id.
  */
+import { type TicketFacts } from '@msp-billing/contracts';
 import {
   isPlainRecord,
   plainTicketFacts,
   ticketFactsOf,
   ticketOpening,
   ticketRecord,
-  type TicketFacts,
   type TicketRecord,
-} from '@msp-billing/contracts';
-import {
-  KeyTable,
-  SERVICE_KINDS,
-  TICKET_CHANNELS,
-  type ServiceKind,
-  type TicketChannel,
-} from '@msp-billing/events';
+} from '@msp-billing/contracts/internal';
+import { type ServiceKind, type TicketChannel } from '@msp-billing/events';
+import { KeyTable, SERVICE_KINDS, TICKET_CHANNELS } from '@msp-billing/events/internal';
 import { grown } from './entryTable.js';
 import type { ContractBook } from './state.js';
 import { ValueTable } from './valueTable.js';

@@ -9,7 +9,8 @@
  */
 import { stat } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
-import { isSourceUnreadable, openEventSource, tapChunks } from '@msp-billing/events';
+import { isSourceUnreadable, openEventSource } from '@msp-billing/events';
+import { tapChunks } from '@msp-billing/events/internal';
 import {
   createLedger,
   foldNdjson,

@@ -55,10 +55,7 @@ const rest111 = ';'.repeat(111);
 describe('msp-billing datev', () => {
   it("the worked sample's October: one booking 499,80 S, the debtor account, 8400, 0110, RE-2026-0917", async () => {
     // The sample with a ProviderProfileSet and a CustomerProfileSet (debtorAccount 10001), as in the docs.
-    const log = resolve(
-      repoRoot,
-      'examples/data/example-month-with-profiles.ndjson',
-    );
+    const log = resolve(repoRoot, 'examples/data/example-month-with-profiles.ndjson');
     const r = await runIn(['datev', '--events', log, ...october], { env: EPOCH });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

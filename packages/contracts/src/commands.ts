@@ -6,13 +6,11 @@
 import {
   DEFAULT_TIME_ZONE,
   DEFAULT_VAT_RATE_PERCENT,
-  makeEvent,
   type DomainEvent,
   type EventData,
   type EventType,
-  type Percent,
-  type TimeZone,
 } from '@msp-billing/events';
+import { makeEvent, type Percent, type TimeZone } from '@msp-billing/events/internal';
 
 /** A command asking to record one event: its id, its business instant and its data. */
 export interface CommandOf<K extends string, D> {

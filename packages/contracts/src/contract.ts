@@ -8,11 +8,11 @@ import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import {
   DEFAULT_TIME_ZONE,
   DEFAULT_VAT_RATE_PERCENT,
-  makeEvent,
   type DomainEvent,
   type EventData,
   type EventType,
 } from '@msp-billing/events';
+import { makeEvent } from '@msp-billing/events/internal';
 import type { SlaCatalog } from '@msp-billing/sla';
 import type { ContractCommand } from './commands.js';
 import {

@@ -5,14 +5,8 @@
  * the order of recording. `evolveContractFacts` is O(1) amortised per event: it runs for every event
  * of multi-million-event logs.
  */
-import {
-  emailKey,
-  type AlertMetric,
-  type DomainEvent,
-  type EventData,
-  type MaintenanceWindow,
-  type SlaLevel,
-} from '@msp-billing/events';
+import { type DomainEvent, type EventData, type MaintenanceWindow, type SlaLevel } from '@msp-billing/events';
+import { emailKey, type AlertMetric } from '@msp-billing/events/internal';
 import type { SlaCatalog } from '@msp-billing/sla';
 import { emptyHaHistory, haAppend, haRestartsInRow, type HaHistory } from './haHistory.js';
 import { emptyKeyedLog, keyedGet, keyedSet, type KeyedLog } from './keyedLog.js';

@@ -6,7 +6,7 @@
  * reports an `InvoiceIssued` that breaks it as invalid.
  */
 import { TZDate } from '@date-fns/tz';
-import type { EventData } from '@msp-billing/events';
+import { formatInstant, type EventData, type Instant } from '@msp-billing/events';
 import type { RefusalData } from './refusal.js';
 
 /** The issued invoice that holds an invoice number. */
@@ -66,8 +66,8 @@ export const invoiceIssueRefusal = (
       _tag: 'InvoicePeriodNotOver',
       contractId: c.contractId,
       period,
-      at: occurredAt,
-      periodEndsAt: endsAt,
+      at: formatInstant(occurredAt as Instant),
+      periodEndsAt: formatInstant(endsAt as Instant),
       timeZone: c.timeZone,
     };
   if (numberUse !== undefined)

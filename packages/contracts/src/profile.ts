@@ -10,11 +10,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   decodeEvent,
   formatInstant,
-  makeEvent,
   type Instant,
   type DomainEvent,
   type EventData,
 } from '@msp-billing/events';
+import { makeEvent } from '@msp-billing/events/internal';
 import type { ProfileCommand } from './commands.js';
 import type { Decider } from './decider.js';
 import { refusal, type Refusal } from './refusal.js';

@@ -5,7 +5,8 @@
  * wins. Invoice issue is a contract command (`IssueInvoice`, on the contract's stream).
  */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
-import { makeEvent, type DomainEvent, type Money } from '@msp-billing/events';
+import { type DomainEvent, type Money } from '@msp-billing/events';
+import { makeEvent } from '@msp-billing/events/internal';
 import type { RateCardCommand } from './commands.js';
 import type { Decider } from './decider.js';
 import { refusal, type Refusal } from './refusal.js';

@@ -3,7 +3,8 @@
  * CLI's `check` and the tests all match on `_tag`. The readable `message` is built in one place,
  * {@link refusalMessage}, and cites the clause of the service description that forbids the command.
  */
-import type { Justification, SlaLevel } from '@msp-billing/events';
+import type { SlaLevel } from '@msp-billing/events';
+import type { Justification } from '@msp-billing/events/internal';
 
 /** How a safety measure's justification fails (4.2). */
 export type UnjustifiedReason =
@@ -26,10 +27,11 @@ export type RefusalData =
   | {
       readonly _tag: 'UpdateOutsideMaintenanceWindow';
       readonly ticketId: string;
-      readonly scheduledFor: number;
+      /** RFC 3339, UTC (`2026-10-08T08:00:00.000Z`): a refusal is a report, printed as is. */
+      readonly scheduledFor: string;
       readonly timeZone: string;
     }
-  | { readonly _tag: 'AlertingNotActive'; readonly contractId: string; readonly at: number }
+  | { readonly _tag: 'AlertingNotActive'; readonly contractId: string; readonly at: string }
   | {
       readonly _tag: 'SafetyMeasureNotJustified';
       readonly ticketId: string;
@@ -89,8 +91,10 @@ export type RefusalData =
       readonly _tag: 'InvoicePeriodNotOver';
       readonly contractId: string;
       readonly period: string;
-      readonly at: number;
-      readonly periodEndsAt: number;
+      /** RFC 3339: the `InvoiceIssued`'s `occurredAt`. */
+      readonly at: string;
+      /** RFC 3339: the first instant of the next month in the contract's time zone. */
+      readonly periodEndsAt: string;
       readonly timeZone: string;
     }
   | {
@@ -107,8 +111,6 @@ export type Refusal = RefusalData & { readonly message: string };
 
 /** The tag of every refusal. */
 export type RefusalTag = RefusalData['_tag'];
-
-const iso = (t: number): string => new Date(t).toISOString();
 
 const UNJUSTIFIED: Record<UnjustifiedReason, string> = {
   'alert-required': 'it names no alert',
@@ -127,9 +129,9 @@ export const refusalMessage = (r: RefusalData): string => {
     case 'UpdateWithoutVendorSupport':
       return `ticket ${r.ticketId}: ${r.software} is no longer under active vendor support and cannot be updated (4.1)`;
     case 'UpdateOutsideMaintenanceWindow':
-      return `ticket ${r.ticketId}: ${iso(r.scheduledFor)} is outside every maintenance window in ${r.timeZone}; an update outside a window needs an appointment agreed with the customer (4.1)`;
+      return `ticket ${r.ticketId}: ${r.scheduledFor} is outside every maintenance window in ${r.timeZone}; an update outside a window needs an appointment agreed with the customer (4.1)`;
     case 'AlertingNotActive':
-      return `contract ${r.contractId}: alerting is not active at ${iso(r.at)}; proactive safety measures need active alerting (4.2)`;
+      return `contract ${r.contractId}: alerting is not active at ${r.at}; proactive safety measures need active alerting (4.2)`;
     case 'SafetyMeasureNotJustified':
       return `ticket ${r.ticketId}: justification ${r.justification} does not hold: ${UNJUSTIFIED[r.reason]}${r.alertId === undefined ? '' : ` (alert ${r.alertId})`} (4.2)`;
     case 'HaRestartLimitReached':
@@ -179,7 +181,7 @@ export const refusalMessage = (r: RefusalData): string => {
     case 'InvoicePeriodNotAfterLast':
       return `contract ${r.contractId}: period ${r.period} is not after the last issued period ${r.lastIssuedPeriod}; invoices are issued in increasing period order (5)`;
     case 'InvoicePeriodNotOver':
-      return `contract ${r.contractId}: period ${r.period} is not over at ${iso(r.at)}; it ends at ${iso(r.periodEndsAt)} (the first instant of the next month in ${r.timeZone}), and an invoice is issued after its period (5)`;
+      return `contract ${r.contractId}: period ${r.period} is not over at ${r.at}; it ends at ${r.periodEndsAt} (the first instant of the next month in ${r.timeZone}), and an invoice is issued after its period (5)`;
     case 'InvoiceNumberAlreadyUsed':
       return `contract ${r.contractId}: invoice number ${r.invoiceNumber} is already used by the invoice of contract ${r.usedByContractId} for ${r.usedForPeriod}; an invoice number is used once (§ 14 UStG)`;
   }

@@ -5,7 +5,7 @@
  * answer the alert for MORE than 72 hours (3 days: exactly 72 h is not more), or when the customer
  * answered the alert before the measure (instructed it).
  */
-import type { Justification } from '@msp-billing/events';
+import type { Justification } from '@msp-billing/events/internal';
 import type { UnjustifiedReason } from './refusal.js';
 
 /** "More than 3 days" after the alert (4.2), in milliseconds. */

@@ -7,7 +7,14 @@
  * whether ticket and work ids are taken.
  */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
-import { emailKey, makeEvent, type DomainEvent, type EventData, type EventType } from '@msp-billing/events';
+import {
+  formatInstant,
+  type DomainEvent,
+  type Instant,
+  type EventData,
+  type EventType,
+} from '@msp-billing/events';
+import { emailKey, makeEvent } from '@msp-billing/events/internal';
 import { isInMaintenanceWindow, type SlaCatalog } from '@msp-billing/sla';
 import type { OpenTicket, RequestUpdate, TakeSafetyMeasure, TicketCommand } from './commands.js';
 import {
@@ -126,7 +133,11 @@ const decideSafetyMeasure = (
   });
   if (!verdict.holds) {
     if (verdict.reason === 'alerting-not-active')
-      return refuse({ _tag: 'AlertingNotActive', contractId: c.contractId, at });
+      return refuse({
+        _tag: 'AlertingNotActive',
+        contractId: c.contractId,
+        at: formatInstant(at as Instant),
+      });
     return refuse({
       _tag: 'SafetyMeasureNotJustified',
       ticketId: d.ticketId,
@@ -173,7 +184,7 @@ const decideOnOpened = (
         return refuse({
           _tag: 'UpdateOutsideMaintenanceWindow',
           ticketId: t.ticketId,
-          scheduledFor,
+          scheduledFor: formatInstant(scheduledFor),
           timeZone: c.timeZone,
         });
       return emit('UpdateScheduled', command, command.data);

@@ -4,15 +4,8 @@
  * order, and its work entries with their corrections. Schedules and decisions are timelines: the
  * latest in business time counts, whatever the order of recording.
  */
-import type {
-  AlertId,
-  DomainEvent,
-  Justification,
-  ServiceKind,
-  TechnicianId,
-  TicketChannel,
-  UpdateScope,
-} from '@msp-billing/events';
+import type { AlertId, DomainEvent, ServiceKind, TechnicianId, TicketChannel } from '@msp-billing/events';
+import type { Justification, UpdateScope } from '@msp-billing/events/internal';
 import { intern, internOptional } from './intern.js';
 import { emptyKeyedLog, keyedGet, keyedSet, type KeyedLog } from './keyedLog.js';
 import {

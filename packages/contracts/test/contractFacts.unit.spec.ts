@@ -19,7 +19,7 @@ import {
   maintenanceWindowsAt,
   slaAt,
   type ContractFacts,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { at, booked, ev } from './fixtures.js';
 
 const C = 'c-1';

@@ -7,17 +7,14 @@
 import { expect } from 'vitest';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import {
-  PROVIDER_STREAM,
   contractStream,
-  customerStream,
-  makeEvent,
   rateCardStream,
-  streamOf,
   ticketStream,
   type DomainEvent,
   type EventData,
   type EventType,
 } from '@msp-billing/events';
+import { PROVIDER_STREAM, customerStream, makeEvent, streamOf } from '@msp-billing/events/internal';
 import { DEFAULT_SLA_CATALOG } from '@msp-billing/sla';
 import {
   customerProfileDecider,
@@ -38,7 +35,7 @@ import {
   type RefusalTag,
   type Registry,
   type TicketCommand,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 /** A type with its brands and literal unions widened, for writing test data. */
 export type Loose<T> = T extends string

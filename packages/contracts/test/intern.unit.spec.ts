@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '@msp-billing/events';
 import { createInterner } from '../src/intern.js';
-import { evolveTicketFacts, workEntry, type TicketFacts } from '../src/index.js';
+import { evolveTicketFacts, workEntry, type TicketFacts } from '../src/internal.js';
 import { at, ev } from './fixtures.js';
 
 // Strings built at run time: equal content, yet distinct strings as decoded events carry them.

@@ -20,7 +20,7 @@ import {
   emptyRegistry,
   type CustomerProfile,
   type ProviderProfile,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { at, cmd, ev, given } from './fixtures.js';
 
 const PROVIDER = {

@@ -1,6 +1,6 @@
 /** Refusal messages: one line, built in one place, citing the clause of the rule refused. */
 import { describe, expect, it } from 'vitest';
-import { periodEndsAt, refusal, refusalMessage, type RefusalData } from '../src/index.js';
+import { periodEndsAt, refusal, refusalMessage, type RefusalData } from '../src/internal.js';
 
 describe('refusalMessage', () => {
   it.each<[RefusalData, string]>([
@@ -13,12 +13,12 @@ describe('refusalMessage', () => {
       {
         _tag: 'UpdateOutsideMaintenanceWindow',
         ticketId: 't-1',
-        scheduledFor: Date.UTC(2026, 9, 8, 8),
+        scheduledFor: '2026-10-08T08:00:00.000Z',
         timeZone: 'Europe/Berlin',
       },
       '(4.1)',
     ],
-    [{ _tag: 'AlertingNotActive', contractId: 'c-1', at: Date.UTC(2026, 9, 2) }, '(4.2)'],
+    [{ _tag: 'AlertingNotActive', contractId: 'c-1', at: '2026-10-02T00:00:00.000Z' }, '(4.2)'],
     [
       {
         _tag: 'SafetyMeasureNotJustified',
@@ -35,8 +35,8 @@ describe('refusalMessage', () => {
         _tag: 'InvoicePeriodNotOver',
         contractId: 'c-1',
         period: '2026-11',
-        at: Date.UTC(2026, 10, 20),
-        periodEndsAt: Date.UTC(2026, 10, 30, 23),
+        at: '2026-11-20T00:00:00.000Z',
+        periodEndsAt: '2026-11-30T23:00:00.000Z',
         timeZone: 'Europe/Berlin',
       },
       '(5)',
@@ -59,13 +59,13 @@ describe('refusalMessage', () => {
     expect(refusal(r)).toEqual({ ...r, message });
   });
 
-  it('names the instant in UTC, never in the machine zone', () => {
+  it('names the instant as the RFC 3339 text the refusal carries', () => {
     const message = refusalMessage({
       _tag: 'AlertingNotActive',
       contractId: 'c-1',
-      at: Date.UTC(2026, 9, 2, 8),
+      at: '2026-10-02T08:00:00.000Z',
     });
-    expect(message).toContain('2026-10-02T08:00:00.000Z');
+    expect(message).toContain('alerting is not active at 2026-10-02T08:00:00.000Z;');
   });
 });
 

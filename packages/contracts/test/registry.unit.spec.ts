@@ -1,6 +1,7 @@
 /** The registry view: which VM has an active MSP (1), where ids belong, and stream resolution. */
 import { describe, expect, it } from 'vitest';
-import { streamOf, type DomainEvent } from '@msp-billing/events';
+import { type DomainEvent } from '@msp-billing/events';
+import { streamOf } from '@msp-billing/events';
 import {
   activeMspForVm,
   contractOfAlert,
@@ -11,7 +12,7 @@ import {
   isRateCardPublished,
   registryResolver,
   ticketOfWork,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { CONTRACT, booked, ev } from './fixtures.js';
 
 const fold = (...events: DomainEvent[]) => events.reduce(evolveRegistry, emptyRegistry());

@@ -9,7 +9,7 @@ import {
   timelineChanges,
   workEntry,
   type TicketFacts,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { at, ev } from './fixtures.js';
 
 const fold = (...events: DomainEvent[]): TicketFacts => {

@@ -7,14 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
-import {
-  SERVICE_KINDS,
-  makeEvent,
-  type DomainEvent,
-  type EventData,
-  type EventType,
-} from '@msp-billing/events';
-import { currentService, evolveTicketFacts, type TicketState } from '../src/index.js';
+import { type DomainEvent, type EventData, type EventType } from '@msp-billing/events';
+import { SERVICE_KINDS, makeEvent } from '@msp-billing/events/internal';
+import { currentService, evolveTicketFacts, type TicketState } from '../src/internal.js';
 
 const OPENED_AT = Date.parse('2026-10-02T00:00:00Z');
 const HOUR = 60 * 60 * 1000;

@@ -15,7 +15,7 @@ import {
   timelineEarliest,
   timelineLatest,
   type Timeline,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 const build = (changes: readonly (readonly [number, string])[]): Timeline<string> =>
   changes.reduce((tl, [at, v]) => timelineAppend(tl, at, v), emptyTimeline<string>());

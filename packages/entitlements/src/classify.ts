@@ -15,8 +15,9 @@ import {
   type AlertFacts,
   type SafetyMeasureFacts,
   type SafetyMeasureVerdict,
-} from '@msp-billing/contracts';
-import { emailKey, type Justification, type ServiceKind } from '@msp-billing/events';
+} from '@msp-billing/contracts/internal';
+import { type ServiceKind } from '@msp-billing/events';
+import { emailKey, type Justification } from '@msp-billing/events/internal';
 import type { ClassificationInput, RateInForce } from './facts.js';
 
 /** The four outcomes of classification. */

@@ -11,8 +11,9 @@ import type {
   SafetyMeasureFacts,
   TicketOrigin,
   UpdateSchedule,
-} from '@msp-billing/contracts';
-import type { ServiceKind, TicketChannel, UpdateScope } from '@msp-billing/events';
+} from '@msp-billing/contracts/internal';
+import type { ServiceKind, TicketChannel } from '@msp-billing/events';
+import type { UpdateScope } from '@msp-billing/events/internal';
 
 /** The contract as classification reads it: business-time questions bound to one contract. */
 export type ContractView = ContractFactsView;

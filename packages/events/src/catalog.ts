@@ -58,6 +58,7 @@ export const MaintenanceWindowC = closed('MaintenanceWindow', {
   start: WallTime,
   end: WallTime,
 });
+/** A maintenance window: a weekday and local start and end times (`HH:MM`) in the contract's zone. */
 export type MaintenanceWindow = t.TypeOf<typeof MaintenanceWindowC>;
 
 const workLogCorrectedFields = closed('WorkLogCorrected', {

@@ -14,11 +14,15 @@ import {
   type EventType,
   type WireEvent,
 } from './catalog.js';
-import { EventId, InstantC, formatInstant } from './primitives.js';
+import { EventId, InstantC, formatInstant, type EventId as EventIdT } from './primitives.js';
 import { NOT_FAST, fastDecoderOf, type FastDecoder } from './fast.js';
 import { encodedEventFingerprint, jsonFingerprint } from './fingerprint.js';
 
-/** Why an input is not a valid event. `message` is one line: `<path>: <reason>`. */
+/**
+ * Why an input is not a valid event. `message` is one line listing every problem found, each as
+ * `<path>: <reason>`, separated by `; ` (the first 10, then `(and N more)`); `path` and `reason` are
+ * those of the first.
+ */
 export interface DecodeError {
   readonly _tag: 'DecodeError';
   /** Dotted path of the offending field (`data.windows[0].start`), or `` for the whole value. */
@@ -27,15 +31,15 @@ export interface DecodeError {
   /** The event id, when it could be read. */
   readonly eventId?: string;
   readonly message: string;
+  /** Every problem found, in order, each with its path (the message spells out the first 10). */
+  readonly problems: readonly DecodeProblem[];
 }
 
-const decodeError = (path: string, reason: string, eventId?: string): DecodeError => ({
-  _tag: 'DecodeError',
-  path,
-  reason,
-  ...(eventId === undefined ? {} : { eventId }),
-  message: path === '' ? reason : `${path}: ${reason}`,
-});
+/** One problem of an input: the dotted path of the field (`data.minutes`) and the reason. */
+export interface DecodeProblem {
+  readonly path: string;
+  readonly reason: string;
+}
 
 /** Short rendering of an offending value for an error line. */
 const show = (u: unknown): string => {
@@ -43,6 +47,7 @@ const show = (u: unknown): string => {
   if (u === null) return 'null';
   if (typeof u === 'string') return JSON.stringify(u.length > 40 ? `${u.slice(0, 40)}…` : u);
   if (typeof u === 'number' || typeof u === 'boolean') return String(u);
+  if (u instanceof Date) return Number.isNaN(u.getTime()) ? 'an invalid Date' : `Date ${u.toISOString()}`;
   return Array.isArray(u) ? 'an array' : 'an object';
 };
 
@@ -64,19 +69,41 @@ const pathOf = (context: t.Context): string => {
   return p;
 };
 
-const fromValidation = (errors: t.Errors, eventId?: string): DecodeError => {
-  const first = errors[0];
-  if (first === undefined) return decodeError('', 'invalid event', eventId);
-  const path = pathOf(first.context);
-  const expected = first.context[first.context.length - 1]?.type.name ?? 'a valid value';
-  const base = first.message ?? `expected ${expected}`;
-  const reason =
-    base === 'required field is missing' || base === 'unknown field'
-      ? base
-      : `${base} (got ${show(first.value)})`;
-  const more =
-    errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
-  return decodeError(path, reason + more, eventId);
+type Problem = DecodeProblem;
+
+/** At most this many problems are spelled out in a message; the rest are counted. */
+const MAX_PROBLEMS = 10;
+
+/** The problems io-ts found, each with its path and a readable reason, in the order found. */
+const problemsOf = (errors: t.Errors): Problem[] =>
+  errors.map((e) => {
+    const expected = e.context[e.context.length - 1]?.type.name ?? 'a valid value';
+    const base = e.message ?? `expected ${expected}`;
+    const reason =
+      base === 'required field is missing' || base === 'unknown field'
+        ? base
+        : `${base} (got ${show(e.value)})`;
+    return { path: pathOf(e.context), reason };
+  });
+
+const line = (p: Problem): string => (p.path === '' ? p.reason : `${p.path}: ${p.reason}`);
+
+/**
+ * One error for every problem: `path` and `reason` are the first problem's, `message` lists the
+ * first {@link MAX_PROBLEMS} on one line (`data.a: …; data.b: …`) and counts the rest.
+ */
+export const errorOf = (problems: readonly Problem[], eventId?: string): DecodeError => {
+  const first = problems[0] ?? { path: '', reason: 'invalid event' };
+  const shown = problems.slice(0, MAX_PROBLEMS).map(line).join('; ');
+  const more = problems.length > MAX_PROBLEMS ? ` (and ${problems.length - MAX_PROBLEMS} more)` : '';
+  return {
+    _tag: 'DecodeError',
+    path: first.path,
+    reason: first.reason,
+    ...(eventId === undefined ? {} : { eventId }),
+    message: shown + more,
+    problems,
+  };
 };
 
 /**
@@ -90,7 +117,16 @@ export const fieldRefusal = (path: string, codec: t.Mixed, value: unknown): stri
   const fast = fastDecoderOf(codec);
   if (fast !== undefined && isFastValue(fast, value)) return undefined;
   const r = codec.decode(value);
-  return E.isRight(r) ? undefined : `${path}: ${fromValidation(r.left).reason}`;
+  if (E.isRight(r)) return undefined;
+  return problemsOf(r.left)
+    .slice(0, MAX_PROBLEMS)
+    .map((p) =>
+      line({
+        path: p.path === '' || p.path.startsWith('[') ? `${path}${p.path}` : `${path}.${p.path}`,
+        reason: p.reason,
+      }),
+    )
+    .join('; ');
 };
 
 /** Whether the fast decoder takes `value` (a throwing getter or proxy: no, io-ts decides). */
@@ -215,78 +251,93 @@ export const createDecoder = <Ev = DomainEvent>(options: DecoderOptions = {}) =>
     }
     if (quick !== undefined) return right(quick as Ev);
     if (typeof u !== 'object' || u === null || Array.isArray(u)) {
-      return E.left(decodeError('', `expected an event object (got ${show(u)})`));
+      return E.left(errorOf([{ path: '', reason: `expected an event object (got ${show(u)})` }]));
     }
     const o = u as Record<string, unknown>;
-    const rawId = Object.prototype.hasOwnProperty.call(o, 'id') ? o['id'] : undefined;
+    const has = (k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+    const rawId = has('id') ? o['id'] : undefined;
     const idForErrors =
       typeof rawId === 'string' && rawId.length > 0 && rawId.length <= 200 ? rawId : undefined;
+    // Every problem is collected (the message lists them); a field whose check needs another
+    // (data needs a known type) is checked only when that one passed.
+    const problems: Problem[] = [];
+    const missing = (path: string): void => void problems.push({ path, reason: 'required field is missing' });
     for (const k of Object.keys(o)) {
-      if (!ENVELOPE_KEYS.has(k))
-        return E.left(decodeError(pathStep(k, true, false), 'unknown field', idForErrors));
+      if (!ENVELOPE_KEYS.has(k)) problems.push({ path: pathStep(k, true, false), reason: 'unknown field' });
     }
-    if (rawId === undefined) return E.left(decodeError('id', 'required field is missing'));
-    const id = EventId.validate(rawId, [
-      { key: '', type: EventId, actual: u },
-      { key: 'id', type: EventId, actual: rawId },
-    ]);
-    if (E.isLeft(id)) return E.left(fromValidation(id.left));
-    const type = Object.prototype.hasOwnProperty.call(o, 'type') ? o['type'] : undefined;
-    if (typeof type !== 'string')
-      return E.left(
-        decodeError(
-          'type',
-          type === undefined ? 'required field is missing' : `expected a string (got ${show(type)})`,
-          id.right,
-        ),
-      );
-    const entry = Object.prototype.hasOwnProperty.call(catalog, type) ? catalog[type] : undefined;
-    if (entry === undefined) return E.left(decodeError('type', `unknown event type ${show(type)}`, id.right));
+    let id: EventIdT | undefined;
+    if (rawId === undefined) missing('id');
+    else {
+      const r = EventId.validate(rawId, [
+        { key: '', type: EventId, actual: u },
+        { key: 'id', type: EventId, actual: rawId },
+      ]);
+      if (E.isLeft(r)) problems.push(...problemsOf(r.left));
+      else id = r.right;
+    }
+    const type = has('type') ? o['type'] : undefined;
+    let entry: CatalogEntry | undefined;
+    if (type === undefined) missing('type');
+    else if (typeof type !== 'string')
+      problems.push({ path: 'type', reason: `expected a string (got ${show(type)})` });
+    else {
+      entry = Object.prototype.hasOwnProperty.call(catalog, type) ? catalog[type] : undefined;
+      if (entry === undefined) problems.push({ path: 'type', reason: `unknown event type ${show(type)}` });
+    }
     const occurredAt = InstantC.validate(o['occurredAt'], [
       { key: '', type: InstantC, actual: u },
       { key: 'occurredAt', type: InstantC, actual: o['occurredAt'] },
     ]);
     if (E.isLeft(occurredAt)) {
-      return E.left(
-        o['occurredAt'] === undefined
-          ? decodeError('occurredAt', 'required field is missing', id.right)
-          : fromValidation(occurredAt.left, id.right),
-      );
+      if (o['occurredAt'] === undefined) missing('occurredAt');
+      else problems.push(...problemsOf(occurredAt.left));
     }
     const sv = o['schemaVersion'] === undefined ? 1 : o['schemaVersion'];
-    if (typeof sv !== 'number' || !Number.isInteger(sv) || sv < 1) {
-      return E.left(decodeError('schemaVersion', `expected an integer ≥ 1 (got ${show(sv)})`, id.right));
+    let svOk = typeof sv === 'number' && Number.isInteger(sv) && sv >= 1;
+    if (!svOk) problems.push({ path: 'schemaVersion', reason: `expected an integer ≥ 1 (got ${show(sv)})` });
+    else if (entry !== undefined && (sv as number) > entry.version) {
+      svOk = false;
+      problems.push({
+        path: 'schemaVersion',
+        reason: `version ${sv as number} of ${type as string} is newer than this engine reads (${entry.version})`,
+      });
     }
-    if (sv > entry.version) {
-      return E.left(
-        decodeError(
-          'schemaVersion',
-          `version ${sv} of ${type} is newer than this engine reads (${entry.version})`,
-          id.right,
-        ),
-      );
-    }
-    if (!Object.prototype.hasOwnProperty.call(o, 'data'))
-      return E.left(decodeError('data', 'required field is missing', id.right));
     let data: unknown = o['data'];
-    for (let v = sv; v < entry.version; v++) {
-      const step = steps.get(`${type}@${v}`);
-      if (step === undefined) {
-        return E.left(decodeError('schemaVersion', `no upcaster from version ${v} of ${type}`, id.right));
+    if (!has('data')) missing('data');
+    else if (entry !== undefined && svOk) {
+      const codec = entry.codec;
+      let upcast = true;
+      for (let v = sv as number; v < entry.version; v++) {
+        const step = steps.get(`${type as string}@${v}`);
+        if (step === undefined) {
+          problems.push({
+            path: 'schemaVersion',
+            reason: `no upcaster from version ${v} of ${type as string}`,
+          });
+          upcast = false;
+          break;
+        }
+        try {
+          data = step(data);
+        } catch (err) {
+          const why = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ');
+          problems.push({ path: 'data', reason: `cannot upcast version ${v} of ${type as string}: ${why}` });
+          upcast = false;
+          break;
+        }
       }
-      try {
-        data = step(data);
-      } catch (err) {
-        const why = err instanceof Error ? err.message : String(err);
-        return E.left(decodeError('data', `cannot upcast version ${v} of ${type}: ${why}`, id.right));
+      if (upcast) {
+        const d = codec.validate(data, [
+          { key: '', type: codec, actual: u },
+          { key: 'data', type: codec, actual: data },
+        ]);
+        if (E.isLeft(d)) problems.push(...problemsOf(d.left));
+        else data = d.right;
       }
     }
-    const d = entry.codec.validate(data, [
-      { key: '', type: entry.codec, actual: u },
-      { key: 'data', type: entry.codec, actual: data },
-    ]);
-    if (E.isLeft(d)) return E.left(fromValidation(d.left, id.right));
-    return E.right({ id: id.right, type, occurredAt: occurredAt.right, data: d.right } as unknown as Ev);
+    if (problems.length > 0 || id === undefined || E.isLeft(occurredAt))
+      return E.left(errorOf(problems, idForErrors));
+    return E.right({ id, type, occurredAt: occurredAt.right, data } as unknown as Ev);
   };
 };
 

@@ -22,27 +22,37 @@ const idReason = (s: string): string | undefined =>
 
 const id = <B extends string>(name: B) => refineWith<string, string, Branded<string, B>>(str, name, idReason);
 
-/** Ids: non-empty strings of at most 200 characters. */
+/** Ids: non-empty strings of at most 200 characters. An event id. */
 export const EventId = id('EventId');
 export type EventId = t.TypeOf<typeof EventId>;
+/** A contract id (one MSP booking). */
 export const ContractId = id('ContractId');
 export type ContractId = t.TypeOf<typeof ContractId>;
+/** A customer id. */
 export const CustomerId = id('CustomerId');
 export type CustomerId = t.TypeOf<typeof CustomerId>;
+/** A VM id. */
 export const VmId = id('VmId');
 export type VmId = t.TypeOf<typeof VmId>;
+/** A rate card id. */
 export const RateCardId = id('RateCardId');
 export type RateCardId = t.TypeOf<typeof RateCardId>;
+/** A ticket id. */
 export const TicketId = id('TicketId');
 export type TicketId = t.TypeOf<typeof TicketId>;
+/** A work entry id. */
 export const WorkId = id('WorkId');
 export type WorkId = t.TypeOf<typeof WorkId>;
+/** An alert id. */
 export const AlertId = id('AlertId');
 export type AlertId = t.TypeOf<typeof AlertId>;
+/** A backup NAS share id. */
 export const ShareId = id('ShareId');
 export type ShareId = t.TypeOf<typeof ShareId>;
+/** An invoice number, unique across contracts. */
 export const InvoiceNumber = id('InvoiceNumber');
 export type InvoiceNumber = t.TypeOf<typeof InvoiceNumber>;
+/** A technician id. */
 export const TechnicianId = id('TechnicianId');
 export type TechnicianId = t.TypeOf<typeof TechnicianId>;
 
@@ -201,7 +211,7 @@ const CODES = new Uint16Array(INSTANT_TEXT_LENGTH);
 /**
  * Render an instant as RFC 3339 in UTC with milliseconds (`2026-10-05T07:00:00.000Z`), exactly as
  * Date#toISOString does. Within MIN_INSTANT_MS..MAX_INSTANT_MS (integer ms) the date comes from H.
- * Hinnant's civil_from_days in integer arithmetic ({@link instantCodes}) and the text from one
+ * Hinnant's civil_from_days in integer arithmetic (`instantCodes`) and the text from one
  * String.fromCharCode (a flat string, no Date: this runs once or more per invoice line, ledger entry
  * and explanation); anything
  * else goes through Date as before.
@@ -272,13 +282,22 @@ export const instantCodes = (i: number, out: Uint16Array): boolean => {
   return true;
 };
 
-/** RFC 3339 timestamp with offset, decoded to epoch milliseconds, encoded back as UTC. */
+/**
+ * RFC 3339 timestamp with offset (or a `Date`), decoded to epoch milliseconds, encoded back as UTC.
+ */
 export const InstantC = withFast(
   new t.Type<Instant, string, unknown>(
     'Instant',
     (u): u is Instant =>
       typeof u === 'number' && Number.isInteger(u) && u >= MIN_INSTANT_MS && u <= MAX_INSTANT_MS,
     (u, c) => {
+      // A Date is taken where an instant is (an API caller's value; JSON never holds one).
+      if (u instanceof Date) {
+        const ms = u.getTime();
+        return Number.isInteger(ms) && ms >= MIN_INSTANT_MS && ms <= MAX_INSTANT_MS
+          ? t.success(ms as Instant)
+          : t.failure(u, c, 'expected a valid Date within 1970..9999 UTC');
+      }
       if (typeof u !== 'string') return t.failure(u, c, 'expected an RFC 3339 timestamp string');
       const r = parseInstant(u);
       return typeof r === 'string' ? t.failure(u, c, r) : t.success(r);
@@ -408,11 +427,13 @@ export const wallTimeMinutes = (w: WallTime): number => Number(w.slice(0, 2)) * 
 export const Weekday = oneOf('Weekday', ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN']);
 export type Weekday = t.TypeOf<typeof Weekday>;
 
+/** An SLA level of the catalog (spec §6). */
 export const SlaLevel = oneOf('Sla', ['Basic', 'Standard', 'Professional', 'Premium']);
 export type SlaLevel = t.TypeOf<typeof SlaLevel>;
 
 /** Every channel a customer ticket can come in by (spec §2). */
 export const TICKET_CHANNELS = ['helpdesk', 'email', 'phone', 'other'] as const;
+/** The channel a customer ticket came in by. */
 export const TicketChannel = oneOf('Channel', TICKET_CHANNELS);
 export type TicketChannel = t.TypeOf<typeof TicketChannel>;
 
@@ -454,6 +475,7 @@ export const SERVICE_KINDS = [
   'software-installation',
   'source-build',
 ] as const;
+/** The kind of service a ticket or work entry is for (spec §2). */
 export const ServiceKind = oneOf('ServiceKind', SERVICE_KINDS);
 export type ServiceKind = t.TypeOf<typeof ServiceKind>;
 

@@ -15,11 +15,15 @@ export interface StreamResolver {
   readonly contractOfAlert: (alertId: string) => string | undefined;
 }
 
+/** The stream of a contract's events, `contract-<contractId>`. */
 export const contractStream = (contractId: string): string => `contract-${contractId}`;
+/** The stream of a ticket's events, `ticket-<ticketId>`. */
 export const ticketStream = (ticketId: string): string => `ticket-${ticketId}`;
+/** The stream of a rate card's events, `ratecard-<rateCardId>`. */
 export const rateCardStream = (rateCardId: string): string => `ratecard-${rateCardId}`;
 /** The one stream of the provider's own invoicing profile (spec §8). */
 export const PROVIDER_STREAM = 'provider';
+/** The stream of a customer's invoicing profile, `customer-<customerId>` (spec §8). */
 export const customerStream = (customerId: string): string => `customer-${customerId}`;
 
 /** The stream an event belongs to, or undefined when what it names indirectly is unknown. */

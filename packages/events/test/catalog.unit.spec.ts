@@ -495,9 +495,40 @@ describe('defaults and value rules', () => {
     expect(numeric.message).toBe('data["0"]: unknown field');
   });
 
-  it('counts further problems', () => {
+  it('lists every problem on one line, each with its path', () => {
     const err = refused(envelope('WorkLogged', { workId: 'w-1' }));
-    expect(err.message).toBe('data.ticketId: required field is missing (and 3 more problems)');
+    expect(err.message).toBe(
+      'data.ticketId: required field is missing; data.technician: required field is missing; ' +
+        'data.startedAt: required field is missing; data.minutes: required field is missing',
+    );
+    expect([err.path, err.reason]).toEqual(['data.ticketId', 'required field is missing']);
+  });
+
+  it('lists envelope and data problems together', () => {
+    const err = refused({
+      id: 'e-1',
+      type: 'WorkLogged',
+      occurredAt: 'soon',
+      colour: 1,
+      data: { workId: '' },
+    });
+    expect(err.message).toBe(
+      'colour: unknown field; occurredAt: expected an RFC 3339 timestamp with offset, like ' +
+        '2026-10-05T09:00:00+02:00 (got "soon"); data.workId: expected a non-empty id (got ""); ' +
+        'data.ticketId: required field is missing; data.technician: required field is missing; ' +
+        'data.startedAt: required field is missing; data.minutes: required field is missing',
+    );
+  });
+
+  it('spells out the first 10 problems and counts the rest', () => {
+    const windows = Array.from({ length: 12 }, (_, i) => ({ day: 'MON', start: '01:00', end: `9${i}:00` }));
+    const err = refused(envelope('MaintenanceWindowsAgreed', { contractId: 'c-1', windows }));
+    const problems = err.message.split('; ');
+    expect(problems).toHaveLength(10);
+    expect(problems[0]).toBe('data.windows[0].end: expected a time HH:MM, like 22:00 (got "90:00")');
+    expect(problems[9]).toBe(
+      'data.windows[9].end: expected a time HH:MM, like 22:00 (got "99:00") (and 2 more)',
+    );
   });
 });
 

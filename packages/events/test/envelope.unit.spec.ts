@@ -19,7 +19,7 @@ import {
   fieldRefusal,
   type DecodeError,
   type DomainEvent,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 const valid = {
   id: 'e-1',

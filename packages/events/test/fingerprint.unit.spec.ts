@@ -16,7 +16,7 @@ import {
   readNdjson,
   type DomainEvent,
   type NdjsonItem,
-} from '../src/index.js';
+} from '../src/internal.js';
 import * as t from 'io-ts';
 import { arrayOf, closed, optional, refineWith } from '../src/codec.js';
 import { encodedEventFingerprint, eventFingerprint, jsonFingerprint } from '../src/fingerprint.js';

@@ -5,7 +5,7 @@
  */
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_INSTANT_MS, MIN_INSTANT_MS, formatInstant, type Instant } from '../src/index.js';
+import { MAX_INSTANT_MS, MIN_INSTANT_MS, formatInstant, type Instant } from '../src/internal.js';
 
 const RUNS = 20_000;
 const viaDate = (i: number): string => new Date(i).toISOString();

@@ -25,7 +25,7 @@ import {
   type NdjsonOptions,
   type NdjsonStats,
   type RereadableChunks,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { collect } from './support/streams.js';
 
 const line = (id: string, contractId = 'c-1', occurredAt = '2026-10-05T09:00:00+02:00'): string =>
@@ -398,9 +398,13 @@ describe('encoding and bytes', () => {
         error: {
           _tag: 'DecodeError',
           path: 'data.contractId',
-          reason: 'required field is missing (and 1 more problem)',
+          reason: 'required field is missing',
           eventId: 'e-1',
-          message: 'data.contractId: required field is missing (and 1 more problem)',
+          message: 'data.contractId: required field is missing; data.contractID: unknown field',
+          problems: [
+            { path: 'data.contractId', reason: 'required field is missing' },
+            { path: 'data.contractID', reason: 'unknown field' },
+          ],
         },
       },
     ]);

@@ -7,7 +7,7 @@
  */
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readNdjson, readNdjsonBatches, type NdjsonItem, type NdjsonOptions } from '../src/index.js';
+import { readNdjson, readNdjsonBatches, type NdjsonItem, type NdjsonOptions } from '../src/internal.js';
 import { arbitraryEvent } from '../../testing/src/events.js';
 import { chunksAt } from './support/streams.js';
 

@@ -4,7 +4,7 @@
  * (That the memory then goes at the next young-generation GC is measured in docs/benchmarks.md.)
  */
 import { describe, expect, it } from 'vitest';
-import { KeyTable, grownTo, releaseColumn } from '../src/index.js';
+import { KeyTable, grownTo, releaseColumn } from '../src/internal.js';
 
 describe('releaseColumn', () => {
   it('detaches a column that is its whole buffer, leaving a copy made before intact', () => {

@@ -15,7 +15,7 @@ import {
   type DomainEvent,
   type NdjsonItem,
   type WireEvent,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { arbitraryEvent } from '../../testing/src/events.js';
 import { chunksAt, collect, rereadableAt, reverseKeys } from './support/streams.js';
 

@@ -5,7 +5,7 @@
  * day instead of one per question.
  */
 import { tzOffset } from '@date-fns/tz';
-import type { Weekday } from '@msp-billing/events';
+import type { Weekday } from '@msp-billing/events/internal';
 
 /** Milliseconds in a minute. */
 export const MINUTE_MS = 60_000;

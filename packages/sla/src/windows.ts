@@ -5,7 +5,8 @@
  * by the local wall time of the instant: on a day when clocks go back, the repeated hour is inside a
  * window covering it both times; on a day when they go forward, the skipped hour never happens.
  */
-import { wallTimeMinutes, type MaintenanceWindow } from '@msp-billing/events';
+import { type MaintenanceWindow } from '@msp-billing/events';
+import { wallTimeMinutes } from '@msp-billing/events/internal';
 import type { WeeklyWindow } from './catalog.js';
 import { DAY_MS, MINUTE_MS, WEEKDAYS, localMs, offsetSegments, splitLocal } from './localTime.js';
 

@@ -6,7 +6,8 @@
  * is not a concern here.
  */
 import * as fc from 'fast-check';
-import { SERVICE_KINDS, type EventType, type WireEvent } from '@msp-billing/events';
+import { type EventType, type WireEvent } from '@msp-billing/events';
+import { SERVICE_KINDS } from '@msp-billing/events/internal';
 
 /** A wire event of type `T`. */
 export type WireEventOf<T extends EventType> = WireEvent & { type: T };

@@ -12,13 +12,8 @@
  */
 import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import {
-  SERVICE_KINDS,
-  decodeEvent,
-  type DomainEvent,
-  type EventType,
-  type WireEvent,
-} from '@msp-billing/events';
+import { decodeEvent, type DomainEvent, type EventType, type WireEvent } from '@msp-billing/events';
+import { SERVICE_KINDS } from '@msp-billing/events/internal';
 import { createLedger, type LedgerOptions } from '@msp-billing/billing';
 
 /** What a generated log may contain; every field has a sensible default. */

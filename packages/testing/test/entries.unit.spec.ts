@@ -5,7 +5,8 @@
  * voids, on generated valid logs with corrections and voids.
  */
 import * as fc from 'fast-check';
-import { evolveTicketFacts, keyedEntries, type TicketFacts, type TicketState } from '@msp-billing/contracts';
+import { type TicketFacts, type TicketState } from '@msp-billing/contracts';
+import { evolveTicketFacts, keyedEntries } from '@msp-billing/contracts/internal';
 import { formatInstant, type Instant } from '@msp-billing/events';
 import { describe, expect, it } from 'vitest';
 import { arbitraryLog, decodeAll, foldEvents } from '../src/index.js';

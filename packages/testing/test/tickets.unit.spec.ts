@@ -6,8 +6,9 @@
  * every ticket after every event of generated logs, and that the generated logs had all three kinds.
  */
 import * as fc from 'fast-check';
-import { asPlainTicket, evolveTicketFacts, ticketRecord, type TicketFacts } from '@msp-billing/contracts';
-import { TicketTable, type ContractBook } from '@msp-billing/billing';
+import { type TicketFacts } from '@msp-billing/contracts';
+import { asPlainTicket, evolveTicketFacts, ticketRecord } from '@msp-billing/contracts/internal';
+import { TicketTable, type ContractBook } from '@msp-billing/billing/internal';
 import { describe, expect, it } from 'vitest';
 import { arbitraryLog, decodeAll } from '../src/index.js';
 

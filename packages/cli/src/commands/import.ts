@@ -12,7 +12,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { createLedger } from '@msp-billing/billing';
-import { readNdjson, tapChunks, type DomainEvent } from '@msp-billing/events';
+import { readNdjson, type DomainEvent } from '@msp-billing/events';
+import { tapChunks } from '@msp-billing/events/internal';
 import { importEvents, readAllEvents, type ImportCounts } from '@msp-billing/store';
 import { required } from '../args.js';
 import { SKIP_INVALID, type Command } from '../command.js';

@@ -8,8 +8,9 @@
  */
 import { readFileSync } from 'node:fs';
 import * as fc from 'fast-check';
-import type { AlertFacts, ContractFactsView, WindowsInForce } from '@msp-billing/contracts';
-import { SERVICE_KINDS, emailKey, type MaintenanceWindow, type ServiceKind } from '@msp-billing/events';
+import type { AlertFacts, ContractFactsView, WindowsInForce } from '@msp-billing/contracts/internal';
+import { type MaintenanceWindow, type ServiceKind } from '@msp-billing/events';
+import { SERVICE_KINDS, emailKey } from '@msp-billing/events/internal';
 import type {
   Classification,
   ClassificationInput,

@@ -1,5 +1,10 @@
 /** Test helpers shared by the reader and decoder tests: byte streams cut anywhere, re-spelled JSON. */
-import { readNdjson, type NdjsonItem, type NdjsonOptions, type RereadableChunks } from '../../src/index.js';
+import {
+  readNdjson,
+  type NdjsonItem,
+  type NdjsonOptions,
+  type RereadableChunks,
+} from '../../src/internal.js';
 
 /** `bytes` as a stream cut at the given offsets (sorted, clamped, empty pieces left out). */
 export async function* chunksAt(bytes: Uint8Array, cuts: readonly number[]): AsyncGenerator<Uint8Array> {
