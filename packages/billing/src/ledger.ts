@@ -30,6 +30,7 @@ import {
   rateAt,
   slaAt,
   timelineChangeAt,
+  timelineNextChangeAfter,
   loggedEntry,
   correctedEntry,
   voidedEntry,
@@ -64,6 +65,7 @@ import {
 } from './invoice.js';
 import { BasisTable, CURRENT, DIRTY, EntryTable, VOIDED } from './entryTable.js';
 import type { ContractBook, FactGroup, IssuedInvoice, PricedEntry } from './state.js';
+import { RateReaders } from './rateReaders.js';
 import { TicketTable } from './ticketTable.js';
 
 /** Where an event stood in its source, for messages (`line N: …`). */
@@ -438,7 +440,9 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const dedupe = options.dedupe ?? true;
   const walkAll = options.walk === 'all';
   const books = new Map<string, ContractBook>();
-  const rateCards = new Map<string, RateCardFacts>();
+  /** Each rate card's current facts, in one holder shared by the books of the contracts on it. */
+  const rateCards = new Map<string, { facts: RateCardFacts }>();
+  const rateReaders = new RateReaders();
   const tickets = new TicketTable();
   const entries = new EntryTable(tickets);
   /** Every entry's number, in recording order. */
@@ -523,9 +527,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const touchReadingFrom = (list: readonly number[], readAt: (i: number) => number, from: number): void => {
     for (const i of list) if (readAt(i) >= from) touch(i);
   };
-
-  /** An entry is priced at the rate in force when it started. */
-  const priceInstantOf = (i: number): number => entries.startedAt[i] as number;
 
   /**
    * The instant at which an entry reads a fact group, for the groups it reads at one instant only:
@@ -818,23 +819,28 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     switch (ev.type) {
       case 'RateCardPublished':
         // A new card (publishing one that exists is refused): no contract is booked on it yet.
-        rateCards.set(ev.data.rateCardId, evolveRateCard(undefined, ev) as RateCardFacts);
+        rateCards.set(ev.data.rateCardId, { facts: evolveRateCard(undefined, ev) as RateCardFacts });
         return;
       case 'HourlyRateSet': {
-        const card = evolveRateCard(rateCards.get(ev.data.rateCardId), ev) as RateCardFacts;
-        rateCards.set(ev.data.rateCardId, card);
-        for (const book of books.values())
-          if (book.facts.rateCardId === ev.data.rateCardId) {
-            book.card = card;
-            // The rate in force at an instant is the last one effective at or before it.
-            touchReadingFrom(book.entries, priceInstantOf, ev.data.effectiveFrom);
-          }
+        const slot = rateCards.get(ev.data.rateCardId) as { facts: RateCardFacts };
+        slot.facts = evolveRateCard(slot.facts, ev) as RateCardFacts;
+        // The rate in force at an instant is the last one effective at or before it: this one
+        // changed it from its start up to the next change, and only the entries started then read it.
+        const from = ev.data.effectiveFrom;
+        const to = timelineNextChangeAfter(slot.facts.rates, from);
+        rateReaders.forEachBetween(ev.data.rateCardId, from, to, (i) => {
+          const startedAt = entries.startedAt[i] as number;
+          if (startedAt >= from && startedAt < to) touch(i);
+        });
         return;
       }
       case 'MSPBooked': {
+        const slot = rateCards.get(ev.data.rateCardId) as { facts: RateCardFacts };
         const book: ContractBook = {
           facts: evolveContractFacts(undefined, ev) as ContractFacts,
-          card: rateCards.get(ev.data.rateCardId) as RateCardFacts,
+          get card() {
+            return slot.facts;
+          },
           entries: [],
           issued: new Map(),
           dirty: [],
@@ -912,7 +918,9 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         // The entry is kept here, not in the ticket's facts: same values, by the same function.
         const t = tickets.numberOf(ev.data.ticketId) as number;
         const i = entries.add(loggedEntry(ev.data.ticketId, ev.data), t);
-        tickets.bookOf(t).entries.push(i);
+        const book = tickets.bookOf(t);
+        book.entries.push(i);
+        rateReaders.add(book.facts.rateCardId, i, entries.startedAt[i] as number);
         markDirty(i);
         listPeriod(i);
         return;
@@ -921,6 +929,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         const i = entries.numberOf(ev.data.workId) as number;
         entries.corrections[i] = (entries.corrections[i] as number) + 1;
         entries.write(i, correctedEntry(entries.values(i), ev.data));
+        rateReaders.add(entries.bookOf(i).facts.rateCardId, i, entries.startedAt[i] as number);
         changeValues(i);
         listPeriod(i);
         return;

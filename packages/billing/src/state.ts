@@ -71,7 +71,7 @@ export interface IssuedInvoice {
 export interface ContractBook {
   facts: ContractFacts;
   /** The current facts of its rate card (a contract's card never changes; the card's rates do). */
-  card: RateCardFacts;
+  readonly card: RateCardFacts;
   /** Its work entries (numbers in the EntryTable), in recording order of their `WorkLogged`. */
   readonly entries: number[];
   /** Issued invoices by period, and the latest issued period. */

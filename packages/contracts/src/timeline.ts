@@ -79,7 +79,18 @@ export const timelineAppend = <V>(tl: Timeline<V>, at: number, value: V): Timeli
   // Appending to the newest version pushes in place (or copies while short); appending to an older
   // version copies its prefix, so both versions stay what they were.
   const own = tl.buffer.length === tl.length ? tl.buffer : tl.buffer.slice(0, tl.length);
-  return { buffer: appended(own, change), length: tl.length + 1, inOrder };
+  const next: Timeline<V> = { buffer: appended(own, change), length: tl.length + 1, inOrder };
+  if (!inOrder) {
+    // Out of business order: the new version's sorted changes are the old version's with this one
+    // inserted (after every change at or before `at`), a copy rather than a sort of the whole.
+    const known = tl.inOrder ? tl.buffer.slice(0, tl.length) : sortedCache.get(tl);
+    if (known !== undefined) {
+      const sorted = known.slice();
+      sorted.splice(lastIndexAtOrBefore(sorted, sorted.length, at) + 1, 0, change);
+      sortedCache.set(next, sorted);
+    }
+  }
+  return next;
 };
 
 const sortedCache = new WeakMap<Timeline<unknown>, readonly Change<unknown>[]>();
@@ -118,6 +129,15 @@ export const timelineChangeAt = <V>(tl: Timeline<V>, t: number): Change<V> | und
   const changes = tl.inOrder ? tl.buffer : timelineChanges(tl);
   const i = lastIndexAtOrBefore(changes, tl.length, t);
   return i < 0 ? undefined : changes[i];
+};
+
+/** The first instant after `t` at which a change takes effect, or +∞ when none does. */
+export const timelineNextChangeAfter = <V>(tl: Timeline<V>, t: number): number => {
+  if (tl.buffer === undefined)
+    return (tl as Single<V>).at > t ? (tl as Single<V>).at : Number.POSITIVE_INFINITY;
+  const changes = tl.inOrder ? tl.buffer : timelineChanges(tl);
+  const next = changes[lastIndexAtOrBefore(changes, tl.length, t) + 1];
+  return next === undefined ? Number.POSITIVE_INFINITY : next.at;
 };
 
 /** The value in force at business instant `t`, or undefined before the first change. */

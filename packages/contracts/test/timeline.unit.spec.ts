@@ -14,6 +14,7 @@ import {
   timelineChanges,
   timelineEarliest,
   timelineLatest,
+  timelineNextChangeAfter,
   type Timeline,
 } from '../src/internal.js';
 
@@ -75,9 +76,39 @@ describe('Timeline', () => {
               best = { at, i, v };
           });
           expect(timelineAt(tl, t)).toBe(best?.v);
+          // Naive: the least instant greater than t among all changes.
+          const after = changes.map(([at]) => at).filter((at) => at > t);
+          expect(timelineNextChangeAfter(tl, t)).toBe(
+            after.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...after),
+          );
         },
       ),
       { numRuns: 1000 },
+    );
+  });
+  it('PROPERTY: every version answers like the changes recorded up to it, however they were appended', () => {
+    const change = fc.tuple(fc.integer({ min: 0, max: 20 }), fc.string({ maxLength: 2 }));
+    fc.assert(
+      fc.property(
+        fc.array(change, { minLength: 1, maxLength: 25, size: 'max' }),
+        fc.array(fc.nat(), { maxLength: 25 }),
+        (changes, queriedAfter) => {
+          // Query some versions while appending (a sorted version is then cached), not others.
+          const versions: Timeline<string>[] = [];
+          changes.reduce((tl, [at, v], k) => {
+            const next = timelineAppend(tl, at, v);
+            if (queriedAfter.includes(k)) timelineChanges(next);
+            versions.push(next);
+            return next;
+          }, emptyTimeline<string>());
+          versions.forEach((tl, k) => {
+            const recorded = changes.slice(0, k + 1).map(([at, v], seq) => ({ at, seq, v }));
+            const expected = recorded.toSorted((a, b) => a.at - b.at || a.seq - b.seq).map((c) => c.v);
+            expect(timelineChanges(tl).map((c) => c.value)).toEqual(expected);
+          });
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });
