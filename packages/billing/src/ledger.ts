@@ -65,7 +65,7 @@ import {
 } from './invoice.js';
 import { BasisTable, CURRENT, DIRTY, EntryTable, VOIDED } from './entryTable.js';
 import type { ContractBook, FactGroup, IssuedInvoice, PricedEntry } from './state.js';
-import { RateReaders } from './rateReaders.js';
+import { DayIndex } from './dayIndex.js';
 import { TicketTable } from './ticketTable.js';
 
 /** Where an event stood in its source, for messages (`line N: …`). */
@@ -442,7 +442,10 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const books = new Map<string, ContractBook>();
   /** Each rate card's current facts, in one holder shared by the books of the contracts on it. */
   const rateCards = new Map<string, { facts: RateCardFacts }>();
-  const rateReaders = new RateReaders();
+  /** The entries on each rate card by the instant they read its rates at (their start). */
+  const rateReaders = new DayIndex();
+  /** The entries reading each contract's authorised requesters, by that instant (their ticket's opening). */
+  const requesterReaders = new DayIndex();
   const tickets = new TicketTable();
   const entries = new EntryTable(tickets);
   /** Every entry's number, in recording order. */
@@ -519,35 +522,23 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     book.allDirty = true;
   };
 
-  /**
-   * Facts that hold from an instant on (a rate effective from E, the requesters named at T) changed
-   * at `from`: an entry that reads them at one instant of its own, `readAt(i)`, can have another
-   * result only when it reads them at or after `from`. The entries of `list` that do are touched.
-   */
-  const touchReadingFrom = (list: readonly number[], readAt: (i: number) => number, from: number): void => {
-    for (const i of list) if (readAt(i) >= from) touch(i);
-  };
-
-  /**
-   * The instant at which an entry reads a fact group, for the groups it reads at one instant only:
-   * rule 3 reads the authorised requesters at the ticket's opening (`openedAt`, which never changes).
-   * The other groups are not read at one such instant only, so a change touches all their readers.
-   */
-  const READ_AT: Partial<Record<FactGroup, (i: number) => number>> = {
-    requesters: (i) => tickets.openedAt[entries.ticket[i] as number] as number,
-  };
+  /** The instant at which entry `i` reads the authorised requesters (rule 16): its ticket's opening. */
+  const requestersReadAt = (i: number): number => tickets.openedAt[entries.ticket[i] as number] as number;
 
   /**
    * Record that a fact group of `book` changed at `at`: the results of the entries that read it may
-   * have (all of them for the booking itself; for a group read at one instant, those reading it at
-   * or after `at`).
+   * have (all of them for the booking itself). The authorised requesters hold from the instant they
+   * are named or removed on, and an entry reads them at one instant (its ticket's opening, which
+   * never changes): only the entries reading them at or after `at` are touched, found by instant.
+   * The other groups are not read at one such instant only, so a change touches all their readers.
    */
   const bump = (book: ContractBook, group: FactGroup, at: number): void => {
     if (group === 'msp') return touchAll(book);
-    const readers = book.readers[GROUPS.indexOf(group)] as number[];
-    const readAt = READ_AT[group];
-    if (readAt === undefined) for (const i of readers) touch(i);
-    else touchReadingFrom(readers, readAt, at);
+    if (group === 'requesters')
+      return requesterReaders.forEachBetween(book.facts.contractId, at, Number.POSITIVE_INFINITY, (i) => {
+        if (requestersReadAt(i) >= at) touch(i);
+      });
+    for (const i of book.readers[GROUPS.indexOf(group)] as number[]) touch(i);
   };
 
   /**
@@ -568,8 +559,11 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     const listed = entries.listedGroups[i] as number;
     const missing = groups & ~listed;
     if (missing === 0) return;
-    const readers = entries.bookOf(i).readers;
-    for (let g = 0; g < GROUPS.length; g++) if ((missing & (1 << g)) !== 0) (readers[g] as number[]).push(i);
+    const book = entries.bookOf(i);
+    // The readers of the requesters are indexed by the instant they read them at instead (see bump).
+    for (let g = 0; g < GROUPS.length; g++)
+      if ((missing & (1 << g) & ~REQUESTERS) !== 0) (book.readers[g] as number[]).push(i);
+    if ((missing & REQUESTERS) !== 0) requesterReaders.add(book.facts.contractId, i, requestersReadAt(i));
     entries.listedGroups[i] = listed | missing;
   };
 

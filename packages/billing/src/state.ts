@@ -88,6 +88,9 @@ export interface ContractBook {
   allDirty: boolean;
   /** Entries by period (an entry moved by a correction is on both lists; walks check). */
   readonly byPeriod: Map<string, number[]>;
-  /** Entries by the contract fact group they read (index: bit position of the group). */
+  /**
+   * Entries by the contract fact group they read (index: bit position of the group); the readers of
+   * the authorised requesters are in ledger.ts's index by instant instead, and their list stays empty.
+   */
   readonly readers: number[][];
 }

@@ -1,0 +1,57 @@
+/**
+ * Which work entries read a fact at which instant, for the facts that hold from an instant on: the
+ * rate in force when an entry started (spec §5, rule 17; keyed by rate card) and the authorised
+ * requesters when its ticket was opened (rule 16; keyed by contract). A change of such a fact from
+ * instant E up to (not including) instant F can change the results only of the entries that read it
+ * in [E, F); the Ledger asks this index for them, so the change costs the entries it affects, not a
+ * walk over every contract on a card or over a contract's whole history.
+ *
+ * Entries are kept per key in buckets of one UTC day of the instant they read. An entry that reads
+ * another instant after a correction is added again; the copy under the old day is a candidate that
+ * the caller's range test drops, as it drops the other entries of a bucket at the edges of a range.
+ */
+
+const DAY = 86_400_000;
+
+interface Buckets {
+  readonly byDay: Map<number, number[]>;
+  first: number;
+  last: number;
+}
+
+/** Work entries by key and the day of the instant they read. */
+export class DayIndex {
+  private readonly keys = new Map<string, Buckets>();
+
+  /** Record that entry `i` reads the facts of `key` at instant `at`. */
+  add(key: string, i: number, at: number): void {
+    const day = Math.floor(at / DAY);
+    let b = this.keys.get(key);
+    if (b === undefined) this.keys.set(key, (b = { byDay: new Map(), first: day, last: day }));
+    const bucket = b.byDay.get(day);
+    if (bucket === undefined) b.byDay.set(day, [i]);
+    else if (bucket.at(-1) !== i) bucket.push(i);
+    if (day < b.first) b.first = day;
+    if (day > b.last) b.last = day;
+  }
+
+  /**
+   * Call `f` with every entry of `key` that may read an instant in [from, to) (`to` may be +∞):
+   * every entry that does, possibly some that do not (the caller tests), each possibly more than once.
+   */
+  forEachBetween(key: string, from: number, to: number, f: (i: number) => void): void {
+    const b = this.keys.get(key);
+    if (b === undefined || !(from < to)) return;
+    const lo = Math.max(b.first, Math.floor(from / DAY));
+    const hi = Math.min(b.last, to === Number.POSITIVE_INFINITY ? b.last : Math.floor(to / DAY));
+    if (lo > hi) return;
+    if (hi - lo + 1 <= b.byDay.size) {
+      for (let d = lo; d <= hi; d++) {
+        const bucket = b.byDay.get(d);
+        if (bucket !== undefined) for (const i of bucket) f(i);
+      }
+    } else {
+      for (const [d, bucket] of b.byDay) if (d >= lo && d <= hi) for (const i of bucket) f(i);
+    }
+  }
+}
