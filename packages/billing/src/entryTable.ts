@@ -55,7 +55,7 @@ export class EntryTable {
   readonly priced: (PricedEntry | undefined)[] = [];
   /**
    * Its period (the month of its start in its contract's zone) as a number of `periods`, 0 until
-   * ledger.ts's `listPeriod` sets it with its values (see {@link EntryTable.setPeriod}).
+   * dependencies.ts's `listPeriod` sets it with its values (see {@link EntryTable.setPeriod}).
    */
   period = new Int32Array(0);
   private readonly periods = new ValueTable<string>();
@@ -65,7 +65,7 @@ export class EntryTable {
   service = new Uint8Array(0);
   /** {@link VOIDED}, {@link DIRTY}, {@link CURRENT}. */
   flags = new Uint8Array(0);
-  /** The contract fact groups (bits, ledger.ts) whose reader lists of its book it is on. */
+  /** The contract fact groups (bits, dependencies.ts) whose reader lists of its book it is on. */
   listedGroups = new Uint8Array(0);
   /** Its ticket (a number in the TicketTable). */
   ticket = new Int32Array(0);

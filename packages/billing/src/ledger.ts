@@ -52,7 +52,6 @@ import {
 } from '@msp-billing/entitlements';
 import { DEFAULT_SLA_CATALOG, isInMaintenanceWindow, type SlaCatalog } from '@msp-billing/sla';
 import { amountOf, billedMinutesOf, formatMoney, formatRate, type Dec } from './money.js';
-import { periodOf } from './period.js';
 import {
   assembleInvoice,
   recordIssued,
@@ -63,9 +62,9 @@ import {
   type LedgerRows,
   type LineKind,
 } from './invoice.js';
-import { BasisTable, CURRENT, DIRTY, EntryTable, VOIDED } from './entryTable.js';
-import type { ContractBook, FactGroup, IssuedInvoice, PricedEntry } from './state.js';
-import { DayIndex } from './dayIndex.js';
+import { BasisTable, EntryTable, VOIDED } from './entryTable.js';
+import type { ContractBook, IssuedInvoice, PricedEntry } from './state.js';
+import { createDependencies, emptyReaders } from './dependencies.js';
 import { TicketTable } from './ticketTable.js';
 
 /** Where an event stood in its source, for messages (`line N: …`). */
@@ -320,65 +319,6 @@ const mayDecide = (c: ContractFacts, email: string, t: number): boolean => {
   return authorized.size === 0 || authorized.has(emailKey(email));
 };
 
-/**
- * Which group of contract facts each contract-level event changes for the entries already classified
- * (HA events: none). AlertRaised: none either. The alert is new (a second AlertRaised of an id is
- * refused, spec §2) and a safety measure can name only an alert raised before it (likewise), so no
- * classification has read it yet.
- */
-const GROUP_OF: Partial<Record<DomainEvent['type'], FactGroup>> = {
-  MSPCancelled: 'msp',
-  BackupNasShareAttached: 'nas',
-  BackupNasShareDetached: 'nas',
-  AlertingActivated: 'alerting',
-  AlertingDeactivated: 'alerting',
-  AlertAcknowledged: 'alerting',
-  AuthorizedRequesterNamed: 'requesters',
-  AuthorizedRequesterRemoved: 'requesters',
-  ProvisioningCompleted: 'provisioning',
-  SlaChanged: 'windows',
-  MaintenanceWindowsAgreed: 'windows',
-};
-
-/**
- * The groups of {@link FactGroup} beside `msp`, which every service reads (rule 1). Group i is
- * bit 1 << i in {@link groupsRead}, and index i of a book's reader lists.
- */
-const GROUPS = ['nas', 'alerting', 'requesters', 'provisioning', 'windows'] as const;
-const bitOf = (g: (typeof GROUPS)[number]): number => 1 << GROUPS.indexOf(g);
-const NAS = bitOf('nas');
-const ALERTING = bitOf('alerting');
-const REQUESTERS = bitOf('requesters');
-const PROVISIONING = bitOf('provisioning');
-const WINDOWS = bitOf('windows');
-
-/**
- * The contract fact groups that classifying service `s` reads (spec §4): rule 1 for all; rules
- * 5/7, 9, 10, 11 by service; rule 16 for services that can come out billable.
- */
-const groupsRead = (s: ServiceKind): number => {
-  switch (s) {
-    case 'backup-setup':
-    case 'backup-run':
-      return NAS;
-    case 'update-installation':
-      return WINDOWS | REQUESTERS;
-    case 'safety-measure':
-      return ALERTING;
-    case 'change-request':
-      return PROVISIONING | REQUESTERS;
-    case 'support-request':
-    case 'customer-caused-fault':
-    case 'ddos-mitigation':
-    case 'security-review':
-    case 'malware-cleanup':
-    case 'software-installation':
-      return REQUESTERS;
-    default:
-      return 0;
-  }
-};
-
 /** Shared priced results, per shared classification, by period and billed minutes. */
 const sharedPriced = new WeakMap<Classification, Map<string, PricedEntry>>();
 
@@ -442,10 +382,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const books = new Map<string, ContractBook>();
   /** Each rate card's current facts, in one holder shared by the books of the contracts on it. */
   const rateCards = new Map<string, { facts: RateCardFacts }>();
-  /** The entries on each rate card by the instant they read its rates at (their start). */
-  const rateReaders = new DayIndex();
-  /** The entries reading each contract's authorised requesters, by that instant (their ticket's opening). */
-  const requesterReaders = new DayIndex();
   const tickets = new TicketTable();
   const entries = new EntryTable(tickets);
   /** Every entry's number, in recording order. */
@@ -484,6 +420,20 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     return f;
   };
 
+  const deps = createDependencies(entries, tickets, walkAll);
+
+  /**
+   * Fold a contract-level event into its book's facts and report the change to the dependency index
+   * — unless the facts stayed the same object (a later acknowledgement, a second cancellation after
+   * the first): then no result can have changed, and such events keep no state.
+   */
+  const evolveBook = (book: ContractBook, ev: DomainEvent): void => {
+    const facts = evolveContractFacts(book.facts, ev) as ContractFacts;
+    if (facts === book.facts) return;
+    book.facts = facts;
+    deps.contractChanged(book, ev);
+  };
+
   const viewOf = (c: ContractFacts): ContractFactsView => {
     let v = views.get(c);
     if (v === undefined) {
@@ -491,93 +441,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       views.set(c, v);
     }
     return v;
-  };
-
-  // ----------------------------------------------------------------------------------------------
-  // What an invoice must walk (see ContractBook.dirty), and which results are current
-
-  const markDirty = (i: number): void => {
-    const flags = entries.flags[i] as number;
-    if ((flags & DIRTY) !== 0) return;
-    entries.flags[i] = flags | DIRTY;
-    entries.bookOf(i).dirty.push(i);
-  };
-
-  /** Something entry `i`'s result was computed from changed: it may bill differently. */
-  const touch = (i: number): void => {
-    entries.flags[i] = (entries.flags[i] as number) & ~CURRENT;
-    markDirty(i);
-  };
-
-  /** Entry `i`'s values changed: whatever it is classified as now is a new result. */
-  const changeValues = (i: number): void => {
-    entries.priced[i] = undefined;
-    entries.gen[i] = (entries.gen[i] as number) + 1;
-    touch(i);
-  };
-
-  /** Something every entry of `book` reads changed (booking, cancellation). */
-  const touchAll = (book: ContractBook): void => {
-    for (const i of book.entries) entries.flags[i] = (entries.flags[i] as number) & ~CURRENT;
-    book.allDirty = true;
-  };
-
-  /** The instant at which entry `i` reads the authorised requesters (rule 16): its ticket's opening. */
-  const requestersReadAt = (i: number): number => tickets.openedAt[entries.ticket[i] as number] as number;
-
-  /**
-   * Record that a fact group of `book` changed at `at`: the results of the entries that read it may
-   * have (all of them for the booking itself). The authorised requesters hold from the instant they
-   * are named or removed on, and an entry reads them at one instant (its ticket's opening, which
-   * never changes): only the entries reading them at or after `at` are touched, found by instant.
-   * The other groups are not read at one such instant only, so a change touches all their readers.
-   */
-  const bump = (book: ContractBook, group: FactGroup, at: number): void => {
-    if (group === 'msp') return touchAll(book);
-    if (group === 'requesters')
-      return requesterReaders.forEachBetween(book.facts.contractId, at, Number.POSITIVE_INFINITY, (i) => {
-        if (requestersReadAt(i) >= at) touch(i);
-      });
-    for (const i of book.readers[GROUPS.indexOf(group)] as number[]) touch(i);
-  };
-
-  /**
-   * Fold a contract-level event into its book's facts and touch the readers of the fact group it
-   * belongs to — unless the facts stayed the same object (a later acknowledgement, a second
-   * cancellation after the first): then no result can have changed, and such events keep no state.
-   */
-  const evolveBook = (book: ContractBook, ev: DomainEvent): void => {
-    const facts = evolveContractFacts(book.facts, ev) as ContractFacts;
-    if (facts === book.facts) return;
-    book.facts = facts;
-    const group = GROUP_OF[ev.type];
-    if (group !== undefined) bump(book, group, ev.occurredAt);
-  };
-
-  /** Put entry `i` on the reader lists of the groups it reads and is not yet on. */
-  const listReader = (i: number, groups: number): void => {
-    const listed = entries.listedGroups[i] as number;
-    const missing = groups & ~listed;
-    if (missing === 0) return;
-    const book = entries.bookOf(i);
-    // The readers of the requesters are indexed by the instant they read them at instead (see bump).
-    for (let g = 0; g < GROUPS.length; g++)
-      if ((missing & (1 << g) & ~REQUESTERS) !== 0) (book.readers[g] as number[]).push(i);
-    if ((missing & REQUESTERS) !== 0) requesterReaders.add(book.facts.contractId, i, requestersReadAt(i));
-    entries.listedGroups[i] = listed | missing;
-  };
-
-  /**
-   * Set entry `i`'s period from its current values (after they are logged or corrected), and put it
-   * on that period's list of its book unless it is on it already.
-   */
-  const listPeriod = (i: number): void => {
-    const book = entries.bookOf(i);
-    const period = periodOf(entries.startedAt[i] as number, book.facts.timeZone);
-    if (!entries.setPeriod(i, period)) return;
-    const list = book.byPeriod.get(period);
-    if (list === undefined) book.byPeriod.set(period, [i]);
-    else list.push(i);
   };
 
   // ----------------------------------------------------------------------------------------------
@@ -590,7 +453,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const classifyEntry = (i: number, trace: boolean): PricedEntry | undefined => {
     const flags = entries.flags[i] as number;
     if ((flags & VOIDED) !== 0) return undefined;
-    if (!trace && (flags & CURRENT) !== 0) return entries.priced[i];
+    if (!trace && deps.isCurrent(i)) return entries.priced[i];
     const book = entries.bookOf(i);
     const ticket = tickets.factsOf(entries.ticket[i] as number);
     const card = book.card;
@@ -619,8 +482,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         : null;
     const value = pricedOf(classification, period, billedMinutes);
     if (trace) return value;
-    listReader(i, groupsRead(classification.service));
-    entries.flags[i] = flags | CURRENT;
+    deps.classified(i, classification.service);
     const before = entries.priced[i];
     // Recomputed to the same answer: keep the result and its generation (what an issued invoice
     // billed from it stays settled).
@@ -630,32 +492,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     return value;
   };
   const rows: LedgerRows = { entries, bases, current: (i) => classifyEntry(i, false) };
-
-  // ----------------------------------------------------------------------------------------------
-  // What an invoice must walk (see ContractBook.dirty)
-
-  /**
-   * The entries the invoice (C, P) must look at, in recording order: for a summary only, those of
-   * P; else the dirty ones and those of the periods after the last issued invoice up to P. Every
-   * other entry is settled and would add no line. An entry can be on several of these lists (dirty,
-   * and on two period lists after a correction moved it): sorted by number (recording order), its
-   * copies are neighbours, and only the first is taken.
-   */
-  const toWalk = (book: ContractBook, period: string, summaryOnly: boolean): readonly number[] => {
-    if (walkAll || (!summaryOnly && book.allDirty)) return book.entries;
-    let found: number[];
-    if (summaryOnly) found = [...(book.byPeriod.get(period) ?? [])];
-    else {
-      found = [...book.dirty];
-      const after = book.lastIssuedPeriod;
-      for (const [p, list] of book.byPeriod)
-        if ((after === undefined || p > after) && p <= period) for (const i of list) found.push(i);
-    }
-    found.sort((a, b) => a - b);
-    const out: number[] = [];
-    for (const i of found) if (out.at(-1) !== i) out.push(i);
-    return out;
-  };
 
   // ----------------------------------------------------------------------------------------------
   // Integrity (spec §2) and warnings (spec §6)
@@ -700,7 +536,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     const facts = evolveTicketFacts(before, ev) as TicketFacts;
     if (facts === before) return facts;
     tickets.set(t, facts);
-    for (let i = tickets.first[t] as number; i >= 0; i = entries.next[i] as number) touch(i);
+    deps.ticketChanged(t);
     return facts;
   };
 
@@ -821,11 +657,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         // The rate in force at an instant is the last one effective at or before it: this one
         // changed it from its start up to the next change, and only the entries started then read it.
         const from = ev.data.effectiveFrom;
-        const to = timelineNextChangeAfter(slot.facts.rates, from);
-        rateReaders.forEachBetween(ev.data.rateCardId, from, to, (i) => {
-          const startedAt = entries.startedAt[i] as number;
-          if (startedAt >= from && startedAt < to) touch(i);
-        });
+        deps.rateChanged(ev.data.rateCardId, from, timelineNextChangeAfter(slot.facts.rates, from));
         return;
       }
       case 'MSPBooked': {
@@ -840,7 +672,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           dirty: [],
           allDirty: false,
           byPeriod: new Map(),
-          readers: GROUPS.map(() => []),
+          readers: emptyReaders(),
         };
         books.set(ev.data.contractId, book);
         bookingsByVm.set(ev.data.vmId, [...(bookingsByVm.get(ev.data.vmId) ?? []), book]);
@@ -914,24 +746,20 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         const i = entries.add(loggedEntry(ev.data.ticketId, ev.data), t);
         const book = tickets.bookOf(t);
         book.entries.push(i);
-        rateReaders.add(book.facts.rateCardId, i, entries.startedAt[i] as number);
-        markDirty(i);
-        listPeriod(i);
+        deps.entryLogged(i);
         return;
       }
       case 'WorkLogCorrected': {
         const i = entries.numberOf(ev.data.workId) as number;
         entries.corrections[i] = (entries.corrections[i] as number) + 1;
         entries.write(i, correctedEntry(entries.values(i), ev.data));
-        rateReaders.add(entries.bookOf(i).facts.rateCardId, i, entries.startedAt[i] as number);
-        changeValues(i);
-        listPeriod(i);
+        deps.entryCorrected(i);
         return;
       }
       case 'WorkLogVoided': {
         const i = entries.numberOf(ev.data.workId) as number;
         entries.write(i, voidedEntry(entries.values(i)));
-        changeValues(i);
+        deps.entryVoided(i);
         return;
       }
       case 'AlertAcknowledged':
@@ -977,7 +805,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     const { period, invoiceNumber } = ev.data;
     const issuedAt = ev.occurredAt;
     const previous = book.lastIssuedPeriod === undefined ? undefined : book.issued.get(book.lastIssuedPeriod);
-    const s = settle(rows, toWalk(book, period, false), period);
+    const s = settle(rows, deps.toWalk(book, period, false), period);
     const issued: IssuedInvoice = {
       period,
       invoiceNumber,
@@ -998,9 +826,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       previousInvoiceNumber: previous?.invoiceNumber,
     });
     book.lastIssuedPeriod = period;
-    for (const i of book.dirty) entries.flags[i] = (entries.flags[i] as number) & ~DIRTY;
-    book.dirty = [];
-    book.allDirty = false;
+    deps.issued(book);
     issuedOrder.push({ book, issued });
   };
 
@@ -1013,7 +839,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     const currency = book.card.currency;
     // A period before the last issued one that was never issued itself is skipped: no lines.
     const skipped = book.lastIssuedPeriod !== undefined && period < book.lastIssuedPeriod;
-    const s = settle(rows, toWalk(book, period, skipped), period, skipped);
+    const s = settle(rows, deps.toWalk(book, period, skipped), period, skipped);
     return assembleInvoice(rows, {
       book,
       period,

@@ -2,10 +2,10 @@
  * The Ledger's own bookkeeping beside the business-time facts that @msp-billing/contracts keeps:
  * per contract, its work entries in recording order, its issued invoices and which entries they
  * must look at again. Tickets, work entries, their cached results and what was billed for them are
- * columns (ticketTable.ts, entryTable.ts). A cached result stays current until ledger.ts
- * clears it where something it was computed from changes (the entry's values, its ticket's facts,
- * the rate card, a contract fact group its service reads); law (h) of @msp-billing/testing and the
- * worked examples fail when a clearing or a dirty mark is missing.
+ * columns (ticketTable.ts, entryTable.ts). A cached result stays current until the dependency
+ * index (dependencies.ts) clears it, told by the fact projection what changed (the entry's values,
+ * its ticket's facts, a rate of the card, a contract fact group its service reads); law (h) of
+ * @msp-billing/testing and the worked examples check that it clears what it must.
  */
 import type { RateCardFacts, ContractFacts } from '@msp-billing/contracts';
 import type { Classification } from '@msp-billing/entitlements';
@@ -23,7 +23,7 @@ export interface PricedEntry {
 /**
  * The groups of contract facts that classification reads, each cleared from the results of the
  * entries that read it when a fact of the group is recorded. An entry's result depends only on the
- * groups its service reads (see `groupsRead` in ledger.ts), so an alert does not reclassify a change
+ * groups its service reads (see `groupsRead` in dependencies.ts), so an alert does not reclassify a change
  * request, and an HA restart, which no rule reads, reclassifies nothing.
  *
  * - `msp`: booking and cancellation (rule 1), read by every service;
@@ -90,7 +90,7 @@ export interface ContractBook {
   readonly byPeriod: Map<string, number[]>;
   /**
    * Entries by the contract fact group they read (index: bit position of the group); the readers of
-   * the authorised requesters are in ledger.ts's index by instant instead, and their list stays empty.
+   * the authorised requesters are in the dependency index (dependencies.ts) by instant instead, and their list stays empty.
    */
   readonly readers: number[][];
 }

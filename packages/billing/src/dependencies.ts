@@ -1,0 +1,253 @@
+/**
+ * The dependency index: which cached results read which facts, and which entries an invoice must
+ * walk. Every entry's priced result (entryTable.ts) is cached until something it was computed from
+ * changes; the Ledger's fact projection reports each change here as what happened (an entry logged,
+ * corrected or voided; a ticket's facts, a contract fact group or a rate changed; an entry
+ * classified; an invoice issued), and this module alone decides which results that clears and which
+ * entries it puts on their contract's dirty list (state.ts, ContractBook.dirty). A change costs the
+ * entries that read what changed:
+ *
+ * - a rate effective from E: the entries on the card that started from E up to the card's next
+ *   change (rule 17), found by instant (dayIndex.ts);
+ * - the authorised requesters named or removed at T: the entries whose tickets opened since T
+ *   (rule 16), found by instant;
+ * - another contract fact group: the entries whose service reads it (spec §4), from its reader list;
+ * - a ticket's facts: the ticket's entries; an entry's values: that entry.
+ */
+import type { DomainEvent, ServiceKind } from '@msp-billing/events';
+import { DayIndex } from './dayIndex.js';
+import { CURRENT, DIRTY, type EntryTable } from './entryTable.js';
+import { periodOf } from './period.js';
+import type { ContractBook, FactGroup } from './state.js';
+import type { TicketTable } from './ticketTable.js';
+
+/**
+ * Which group of contract facts each contract-level event changes for the entries already classified
+ * (HA events: none). AlertRaised: none either. The alert is new (a second AlertRaised of an id is
+ * refused, spec §2) and a safety measure can name only an alert raised before it (likewise), so no
+ * classification has read it yet.
+ */
+const GROUP_OF: Partial<Record<DomainEvent['type'], FactGroup>> = {
+  MSPCancelled: 'msp',
+  BackupNasShareAttached: 'nas',
+  BackupNasShareDetached: 'nas',
+  AlertingActivated: 'alerting',
+  AlertingDeactivated: 'alerting',
+  AlertAcknowledged: 'alerting',
+  AuthorizedRequesterNamed: 'requesters',
+  AuthorizedRequesterRemoved: 'requesters',
+  ProvisioningCompleted: 'provisioning',
+  SlaChanged: 'windows',
+  MaintenanceWindowsAgreed: 'windows',
+};
+
+/**
+ * The groups of {@link FactGroup} beside `msp`, which every service reads (rule 1). Group i is
+ * bit 1 << i in {@link groupsRead}, and index i of a book's reader lists.
+ */
+const GROUPS = ['nas', 'alerting', 'requesters', 'provisioning', 'windows'] as const;
+const bitOf = (g: (typeof GROUPS)[number]): number => 1 << GROUPS.indexOf(g);
+const NAS = bitOf('nas');
+const ALERTING = bitOf('alerting');
+const REQUESTERS = bitOf('requesters');
+const PROVISIONING = bitOf('provisioning');
+const WINDOWS = bitOf('windows');
+
+/** A new book's reader lists, one per group of {@link GROUPS}. */
+export const emptyReaders = (): number[][] => GROUPS.map(() => []);
+
+/**
+ * The contract fact groups that classifying service `s` reads (spec §4): rule 1 for all; rules
+ * 5/7, 9, 10, 11 by service; rule 16 for services that can come out billable.
+ */
+const groupsRead = (s: ServiceKind): number => {
+  switch (s) {
+    case 'backup-setup':
+    case 'backup-run':
+      return NAS;
+    case 'update-installation':
+      return WINDOWS | REQUESTERS;
+    case 'safety-measure':
+      return ALERTING;
+    case 'change-request':
+      return PROVISIONING | REQUESTERS;
+    case 'support-request':
+    case 'customer-caused-fault':
+    case 'ddos-mitigation':
+    case 'security-review':
+    case 'malware-cleanup':
+    case 'software-installation':
+      return REQUESTERS;
+    default:
+      return 0;
+  }
+};
+
+/** What the fact projection reports, and what issuing and queries ask. */
+export interface Dependencies {
+  /** Entry `i` was logged (and put on its book's entries). */
+  entryLogged(i: number): void;
+  /** Entry `i`'s values were corrected. */
+  entryCorrected(i: number): void;
+  /** Entry `i` was voided. */
+  entryVoided(i: number): void;
+  /** The facts of ticket `t` changed. */
+  ticketChanged(t: number): void;
+  /** Contract-level event `ev` changed the facts of `book`. */
+  contractChanged(book: ContractBook, ev: DomainEvent): void;
+  /** The rate of card `cardId` in force in [from, to) changed. */
+  rateChanged(cardId: string, from: number, to: number): void;
+  /** Whether entry `i`'s cached result is current. */
+  isCurrent(i: number): boolean;
+  /** Entry `i` was classified as service `service` now: its result is current. */
+  classified(i: number, service: ServiceKind): void;
+  /** The entries the invoice (C, P) must look at, in recording order. */
+  toWalk(book: ContractBook, period: string, summaryOnly: boolean): readonly number[];
+  /** An invoice of `book` was issued: every entry of it is settled. */
+  issued(book: ContractBook): void;
+}
+
+/** The dependency index over `entries` (and their `tickets`); `walkAll`: invoices walk every entry. */
+export const createDependencies = (
+  entries: EntryTable,
+  tickets: TicketTable,
+  walkAll: boolean,
+): Dependencies => {
+  /** The entries on each rate card by the instant they read its rates at (their start). */
+  const rateReaders = new DayIndex();
+  /** The entries reading each contract's authorised requesters, by that instant (their ticket's opening). */
+  const requesterReaders = new DayIndex();
+
+  const markDirty = (i: number): void => {
+    const flags = entries.flags[i] as number;
+    if ((flags & DIRTY) !== 0) return;
+    entries.flags[i] = flags | DIRTY;
+    entries.bookOf(i).dirty.push(i);
+  };
+
+  /** Something entry `i`'s result was computed from changed: it may bill differently. */
+  const touch = (i: number): void => {
+    entries.flags[i] = (entries.flags[i] as number) & ~CURRENT;
+    markDirty(i);
+  };
+
+  /** Entry `i`'s values changed: whatever it is classified as now is a new result. */
+  const changeValues = (i: number): void => {
+    entries.priced[i] = undefined;
+    entries.gen[i] = (entries.gen[i] as number) + 1;
+    touch(i);
+  };
+
+  /** Something every entry of `book` reads changed (booking, cancellation). */
+  const touchAll = (book: ContractBook): void => {
+    for (const i of book.entries) entries.flags[i] = (entries.flags[i] as number) & ~CURRENT;
+    book.allDirty = true;
+  };
+
+  /** The instant at which entry `i` reads the authorised requesters (rule 16): its ticket's opening. */
+  const requestersReadAt = (i: number): number => tickets.openedAt[entries.ticket[i] as number] as number;
+
+  /**
+   * Record that a fact group of `book` changed at `at`: the results of the entries that read it may
+   * have (all of them for the booking itself). The authorised requesters hold from the instant they
+   * are named or removed on, and an entry reads them at one instant (its ticket's opening, which
+   * never changes): only the entries reading them at or after `at` are touched, found by instant.
+   * The other groups are not read at one such instant only, so a change touches all their readers.
+   */
+  const bump = (book: ContractBook, group: FactGroup, at: number): void => {
+    if (group === 'msp') return touchAll(book);
+    if (group === 'requesters')
+      return requesterReaders.forEachBetween(book.facts.contractId, at, Number.POSITIVE_INFINITY, (i) => {
+        if (requestersReadAt(i) >= at) touch(i);
+      });
+    for (const i of book.readers[GROUPS.indexOf(group)] as number[]) touch(i);
+  };
+
+  /** Put entry `i` on the reader lists of the groups it reads and is not yet on. */
+  const listReader = (i: number, groups: number): void => {
+    const listed = entries.listedGroups[i] as number;
+    const missing = groups & ~listed;
+    if (missing === 0) return;
+    const book = entries.bookOf(i);
+    // The readers of the requesters are indexed by the instant they read them at instead (see bump).
+    for (let g = 0; g < GROUPS.length; g++)
+      if ((missing & (1 << g) & ~REQUESTERS) !== 0) (book.readers[g] as number[]).push(i);
+    if ((missing & REQUESTERS) !== 0) requesterReaders.add(book.facts.contractId, i, requestersReadAt(i));
+    entries.listedGroups[i] = listed | missing;
+  };
+
+  /**
+   * Set entry `i`'s period from its current values (after they are logged or corrected), and put it
+   * on that period's list of its book unless it is on it already.
+   */
+  const listPeriod = (i: number): void => {
+    const book = entries.bookOf(i);
+    const period = periodOf(entries.startedAt[i] as number, book.facts.timeZone);
+    if (!entries.setPeriod(i, period)) return;
+    const list = book.byPeriod.get(period);
+    if (list === undefined) book.byPeriod.set(period, [i]);
+    else list.push(i);
+  };
+
+  /** Index entry `i` under the instant it reads its card's rates at: its start. */
+  const listRateReader = (i: number): void =>
+    rateReaders.add(entries.bookOf(i).facts.rateCardId, i, entries.startedAt[i] as number);
+
+  return {
+    entryLogged(i) {
+      listRateReader(i);
+      markDirty(i);
+      listPeriod(i);
+    },
+    entryCorrected(i) {
+      listRateReader(i);
+      changeValues(i);
+      listPeriod(i);
+    },
+    entryVoided: changeValues,
+    ticketChanged(t) {
+      for (let i = tickets.first[t] as number; i >= 0; i = entries.next[i] as number) touch(i);
+    },
+    contractChanged(book, ev) {
+      const group = GROUP_OF[ev.type];
+      if (group !== undefined) bump(book, group, ev.occurredAt);
+    },
+    rateChanged(cardId, from, to) {
+      rateReaders.forEachBetween(cardId, from, to, (i) => {
+        const startedAt = entries.startedAt[i] as number;
+        if (startedAt >= from && startedAt < to) touch(i);
+      });
+    },
+    isCurrent: (i) => ((entries.flags[i] as number) & CURRENT) !== 0,
+    classified(i, service) {
+      listReader(i, groupsRead(service));
+      entries.flags[i] = (entries.flags[i] as number) | CURRENT;
+    },
+    /**
+     * For a summary only, the entries of P; else the dirty ones and those of the periods after the
+     * last issued invoice up to P. Every other entry is settled and would add no line. An entry can
+     * be on several of these lists (dirty, and on two period lists after a correction moved it):
+     * sorted by number (recording order), its copies are neighbours, and only the first is taken.
+     */
+    toWalk(book, period, summaryOnly) {
+      if (walkAll || (!summaryOnly && book.allDirty)) return book.entries;
+      let found: number[];
+      if (summaryOnly) found = [...(book.byPeriod.get(period) ?? [])];
+      else {
+        found = [...book.dirty];
+        const after = book.lastIssuedPeriod;
+        for (const [p, list] of book.byPeriod)
+          if ((after === undefined || p > after) && p <= period) for (const i of list) found.push(i);
+      }
+      found.sort((a, b) => a - b);
+      const out: number[] = [];
+      for (const i of found) if (out.at(-1) !== i) out.push(i);
+      return out;
+    },
+    issued(book) {
+      for (const i of book.dirty) entries.flags[i] = (entries.flags[i] as number) & ~DIRTY;
+      book.dirty = [];
+      book.allDirty = false;
+    },
+  };
+};
