@@ -12,8 +12,6 @@ import { type ContractFacts, type RateCardFacts, type TicketFacts } from '@msp-b
 import {
   MAX_HA_RESTARTS_IN_ROW,
   alertOf,
-  contractView,
-  currentService,
   emptyTimeline,
   evolveContractFacts,
   evolveCustomerProfile,
@@ -24,31 +22,22 @@ import {
   isAlertingActiveAt,
   judgeSafetyMeasure,
   profileInForce,
-  latestSchedule,
   maintenanceWindowsAt,
-  rateAt,
   slaAt,
-  timelineChangeAt,
   timelineNextChangeAfter,
   loggedEntry,
   correctedEntry,
   voidedEntry,
   type InvoiceNumberUse,
-  type ContractFactsView,
   type CustomerProfile,
   type ProfileState,
   type ProviderProfile,
 } from '@msp-billing/contracts/internal';
 import { formatInstant, type DomainEvent, type Instant } from '@msp-billing/events';
 import { IdTable, canonicalFingerprint } from '@msp-billing/events/internal';
-import {
-  classify,
-  isSharedClassification,
-  type Classification,
-  type TicketView,
-} from '@msp-billing/entitlements';
+import { type Classification } from '@msp-billing/entitlements';
 import { DEFAULT_SLA_CATALOG, isInMaintenanceWindow, type SlaCatalog } from '@msp-billing/sla';
-import { amountOf, billedMinutesOf, formatMoney, formatRate, type Dec } from './money.js';
+import { formatMoney, formatRate, type Dec } from './money.js';
 import {
   assembleInvoice,
   recordIssued,
@@ -59,10 +48,11 @@ import {
   type LedgerRows,
   type LineKind,
 } from './invoice.js';
-import { BasisTable, EntryTable, VOIDED } from './entryTable.js';
+import { BasisTable, EntryTable } from './entryTable.js';
 import type { ContractBook, IssuedInvoice, PricedEntry } from './state.js';
 import { createDependencies, emptyReaders } from './dependencies.js';
 import { integrityRefusal, type IntegrityView } from './integrity.js';
+import { createPricing } from './pricing.js';
 import { TicketTable } from './ticketTable.js';
 
 /** Where an event stood in its source, for messages (`line N: …`). */
@@ -238,42 +228,6 @@ const explained = (c: Classification): Explanation['classification'] => {
   return rateEffectiveFrom === undefined ? rest : { ...rest, rateEffectiveFrom: iso(rateEffectiveFrom) };
 };
 
-/**
- * The ticket as classification reads it (the current service, the latest schedule and decision).
- * Built per classification, not kept: results are cached per entry, so a view is asked for about
- * once per entry, and keeping one per ticket cost more memory than building it costs time.
- */
-const ticketView = (t: TicketFacts): TicketView => {
-  const service = currentService(t);
-  const decision = timelineChangeAt(t.decisions, Number.POSITIVE_INFINITY);
-  const u = t.update;
-  // Absent values are undefined rather than missing keys: one object shape for every view.
-  return {
-    ticketId: t.ticketId,
-    contractId: t.contractId,
-    openedAt: t.openedAt,
-    origin: t.origin,
-    service,
-    channel: t.channel,
-    requester: t.requester,
-    vmId: t.vmId,
-    update:
-      u === undefined
-        ? undefined
-        : {
-            software: u.software,
-            scope: u.scope,
-            vendorSupported: u.vendorSupported,
-            schedule: latestSchedule(t),
-          },
-    safetyMeasure: t.safetyMeasure,
-    decision:
-      decision === undefined
-        ? undefined
-        : { kind: decision.value.kind, by: decision.value.by, at: decision.at },
-  };
-};
-
 /** Entry amounts are shared per rate and billed minutes (money.ts), so their text is formatted once. */
 const amountTexts = new WeakMap<Dec, string>();
 const amountText = (d: Dec): string => {
@@ -299,61 +253,6 @@ const ledgerEntry = (entries: EntryTable, i: number, p: PricedEntry): LedgerEntr
     startedAt: iso(entries.startedAt[i] as number),
     technician: entries.technicianOf(i),
   };
-};
-
-/** Shared priced results, per shared classification, by period and billed minutes. */
-const sharedPriced = new WeakMap<Classification, Map<string, PricedEntry>>();
-
-/**
- * A classification with its period and price. Classification shares its results of fixed reasons
- * across entries ({@link isSharedClassification}); their priced results are shared too, so the
- * Ledger keeps one object per distinct outcome rather than one per entry. `billedMinutes` is null
- * unless billable.
- */
-const pricedOf = (
-  classification: Classification,
-  period: string,
-  billedMinutes: number | null,
-): PricedEntry => {
-  if (!isSharedClassification(classification)) return newPriced(classification, period, billedMinutes);
-  let byKey = sharedPriced.get(classification);
-  if (byKey === undefined) sharedPriced.set(classification, (byKey = new Map()));
-  const key = billedMinutes === null ? period : `${period}|${billedMinutes}`;
-  let priced = byKey.get(key);
-  if (priced === undefined)
-    byKey.set(key, (priced = Object.freeze(newPriced(classification, period, billedMinutes))));
-  return priced;
-};
-
-// A function of its own rather than a closure in pricedOf: that ran for every classification.
-const newPriced = (
-  classification: Classification,
-  period: string,
-  billedMinutes: number | null,
-): PricedEntry => {
-  const rate = billedMinutes === null ? undefined : classification.hourlyRate;
-  return rate === undefined || billedMinutes === null
-    ? { classification, period, billedMinutes: null, hourlyRate: null, amount: null }
-    : { classification, period, billedMinutes, hourlyRate: rate, amount: amountOf(rate, billedMinutes) };
-};
-
-/** Whether two priced results say the same in everything a ledger line, an invoice or `explain` shows. */
-const samePriced = (a: PricedEntry, b: PricedEntry): boolean => {
-  if (a === b) return true;
-  const x = a.classification;
-  const y = b.classification;
-  return (
-    a.period === b.period &&
-    a.billedMinutes === b.billedMinutes &&
-    a.hourlyRate === b.hourlyRate &&
-    (a.amount === b.amount || (a.amount !== null && b.amount !== null && a.amount.equals(b.amount))) &&
-    x.status === y.status &&
-    x.clause === y.clause &&
-    x.reason === y.reason &&
-    x.service === y.service &&
-    x.hourlyRate === y.hourlyRate &&
-    x.rateEffectiveFrom === y.rateEffectiveFrom
-  );
 };
 
 /** Create an empty Ledger. */
@@ -383,7 +282,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const invalid: InvalidEvent[] = [];
   const warnings: Warning[] = [];
   const issuedOrder: { readonly book: ContractBook; readonly issued: IssuedInvoice }[] = [];
-  const views = new WeakMap<ContractFacts, ContractFactsView>();
   /** The invoicing profiles (spec §8): the provider's, and each customer's by customer id. */
   let providerProfiles: ProfileState<ProviderProfile> = emptyTimeline();
   const customerProfiles = new Map<string, ProfileState<CustomerProfile>>();
@@ -391,18 +289,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const issuedWithOf = new WeakMap<IssuedInvoice, IssuedWith>();
   let position = 0;
 
-  /** `rateAt` of a rate card as a function, made once per version of the card's facts. */
-  const rateLookups = new WeakMap<RateCardFacts, (t: number) => ReturnType<typeof rateAt>>();
-  const rateLookup = (card: RateCardFacts): ((t: number) => ReturnType<typeof rateAt>) => {
-    let f = rateLookups.get(card);
-    if (f === undefined) {
-      f = (t) => rateAt(card, t);
-      rateLookups.set(card, f);
-    }
-    return f;
-  };
-
   const deps = createDependencies(entries, tickets, walkAll);
+  const classifyEntry = createPricing(entries, tickets, deps, catalog);
   const state: IntegrityView = {
     books,
     rateCards,
@@ -425,63 +313,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     deps.contractChanged(book, ev);
   };
 
-  const viewOf = (c: ContractFacts): ContractFactsView => {
-    let v = views.get(c);
-    if (v === undefined) {
-      v = contractView(c, catalog);
-      views.set(c, v);
-    }
-    return v;
-  };
-
-  // ----------------------------------------------------------------------------------------------
-  // Classification and pricing, cached per entry while nothing it reads has changed
-
-  /**
-   * Entry `i` classified and priced; undefined when voided. Cached: the result stays current until
-   * `touch` clears it. With `trace`, a fresh classification with its rule trace, not cached.
-   */
-  const classifyEntry = (i: number, trace: boolean): PricedEntry | undefined => {
-    const flags = entries.flags[i] as number;
-    if ((flags & VOIDED) !== 0) return undefined;
-    if (!trace && deps.isCurrent(i)) return entries.priced[i];
-    const book = entries.bookOf(i);
-    const ticket = tickets.factsOf(entries.ticket[i] as number);
-    const card = book.card;
-    const startedAt = entries.startedAt[i] as number;
-    const minutes = entries.minutes[i] as number;
-    const classification = classify(
-      {
-        entry: {
-          workId: entries.workIdOf(i),
-          ticketId: ticket.ticketId,
-          startedAt,
-          minutes,
-          service: entries.serviceOf(i),
-        },
-        ticket: ticketView(ticket),
-        contract: viewOf(book.facts),
-        rateAt: rateLookup(card),
-      },
-      { trace },
-    );
-    // Set by listPeriod whenever the values change: a contract's zone never does.
-    const period = entries.periodOf(i);
-    const billedMinutes =
-      classification.status === 'billable' && classification.hourlyRate !== undefined
-        ? billedMinutesOf(minutes, card.billingIncrementMinutes)
-        : null;
-    const value = pricedOf(classification, period, billedMinutes);
-    if (trace) return value;
-    deps.classified(i, classification.service);
-    const before = entries.priced[i];
-    // Recomputed to the same answer: keep the result and its generation (what an issued invoice
-    // billed from it stays settled).
-    if (before !== undefined && samePriced(before, value)) return before;
-    entries.priced[i] = value;
-    entries.gen[i] = (entries.gen[i] as number) + 1;
-    return value;
-  };
   const rows: LedgerRows = { entries, bases, current: (i) => classifyEntry(i, false) };
 
   // ----------------------------------------------------------------------------------------------
