@@ -7,7 +7,6 @@
  * freezes anything: it computes the invoice over the facts recorded before it and moves the per-entry
  * "already invoiced" state forward.
  */
-import * as E from 'fp-ts/lib/Either.js';
 import { type ContractFacts, type RateCardFacts, type TicketFacts } from '@msp-billing/contracts';
 import {
   MAX_HA_RESTARTS_IN_ROW,
@@ -35,25 +34,25 @@ import {
 } from '@msp-billing/contracts/internal';
 import { formatInstant, type DomainEvent, type Instant } from '@msp-billing/events';
 import { IdTable, canonicalFingerprint } from '@msp-billing/events/internal';
-import { type Classification } from '@msp-billing/entitlements';
 import { DEFAULT_SLA_CATALOG, isInMaintenanceWindow, type SlaCatalog } from '@msp-billing/sla';
-import { formatMoney, formatRate, type Dec } from './money.js';
-import {
-  assembleInvoice,
-  recordIssued,
-  renderIssued,
-  summaryOf,
-  settle,
-  type Invoice,
-  type LedgerRows,
-  type LineKind,
-} from './invoice.js';
+import { recordIssued, settle, type LedgerRows } from './invoice.js';
 import { BasisTable, EntryTable } from './entryTable.js';
-import type { ContractBook, IssuedInvoice, PricedEntry } from './state.js';
+import type { ContractBook, IssuedInvoice } from './state.js';
 import { createDependencies, emptyReaders } from './dependencies.js';
 import { integrityRefusal, type IntegrityView } from './integrity.js';
 import { createPricing } from './pricing.js';
+import { createQueries, type IssuedWith, type LedgerQueries } from './queries.js';
 import { TicketTable } from './ticketTable.js';
+
+export type {
+  BillingRecord,
+  ContractSummary,
+  Explanation,
+  IssuedWith,
+  LedgerEntry,
+  LedgerQueries,
+  LedgerQueryError,
+} from './queries.js';
 
 /** Where an event stood in its source, for messages (`line N: …`). */
 export interface EventSource {
@@ -87,98 +86,6 @@ export type ApplyResult =
   | { readonly _tag: 'Duplicate' }
   | { readonly _tag: 'Invalid'; readonly reason: string };
 
-/** A work entry with its classification and price, as `ledger` prints it. */
-export interface LedgerEntry {
-  readonly workId: string;
-  readonly ticketId: string;
-  readonly contractId: string;
-  readonly period: string;
-  readonly service: string;
-  readonly status: Classification['status'];
-  readonly clause: string;
-  readonly reason: string;
-  readonly minutes: number;
-  readonly billedMinutes: number | null;
-  readonly hourlyRate: string | null;
-  readonly amount: string | null;
-  readonly startedAt: string;
-  readonly technician: string;
-}
-
-/** An issued invoice's line for a work entry: what it billed, reversed or corrected, and on which invoice. */
-export interface BillingRecord {
-  readonly invoiceNumber: string;
-  readonly period: string;
-  /** RFC 3339: the `occurredAt` of the `InvoiceIssued`. */
-  readonly issuedAt: string;
-  readonly kind: LineKind;
-  readonly amount: string;
-}
-
-/** How an entry was classified and priced, rule by rule (`explain`). */
-export interface Explanation {
-  /** The lines of issued invoices for this entry, in the order the invoices were issued. */
-  readonly billing: readonly BillingRecord[];
-  readonly entry: LedgerEntry;
-  readonly timeZone: string;
-  /** The classification, its `rateEffectiveFrom` as RFC 3339 (UTC) like every instant printed. */
-  readonly classification: Omit<Classification, 'rateEffectiveFrom'> & {
-    readonly rateEffectiveFrom?: string;
-  };
-  readonly corrections: number;
-  readonly pricing?: {
-    readonly hourlyRate: string;
-    readonly rateEffectiveFrom: string;
-    readonly billingIncrementMinutes: number;
-    readonly billedMinutes: number;
-    readonly amount: string;
-    readonly currency: string;
-  };
-}
-
-/** A contract as `contracts` lists it: who, which SLA now, active or not, what was issued. */
-export interface ContractSummary {
-  readonly contractId: string;
-  readonly customerId: string;
-  readonly vmId: string;
-  /** The SLA in force at the latest business time the log knows of for the contract. */
-  readonly sla: string;
-  readonly timeZone: string;
-  readonly currency: string;
-  /** RFC 3339: the `MSPBooked`'s `occurredAt`. */
-  readonly bookedAt: string;
-  /** RFC 3339: the earliest `MSPCancelled`'s `occurredAt`, or null. */
-  readonly cancelledAt: string | null;
-  /** The contract's issued invoices in the order they were issued; `issuedAt` is RFC 3339. */
-  readonly issued: readonly {
-    readonly period: string;
-    readonly invoiceNumber: string;
-    readonly issuedAt: string;
-  }[];
-}
-
-/**
- * What an issued invoice was issued with (spec §8): the instant of its `InvoiceIssued`, its
- * contract's customer and time zone, and the provider's and the customer's profile it uses — each the
- * latest by `occurredAt` at or before that instant among those recorded before it (ties: the later
- * recorded); undefined when there was none.
- */
-export interface IssuedWith {
-  readonly issuedAt: number;
-  readonly customerId: string;
-  readonly timeZone: string;
-  readonly provider: ProviderProfile | undefined;
-  readonly customer: CustomerProfile | undefined;
-  /** The number of the contract's issued invoice before it (BT-25 of a credit note), if any. */
-  readonly previousInvoiceNumber: string | undefined;
-}
-
-/** Why a query could not be answered. */
-export type LedgerQueryError =
-  | { readonly _tag: 'UnknownContract'; readonly contractId: string; readonly message: string }
-  | { readonly _tag: 'UnknownWorkEntry'; readonly workId: string; readonly message: string }
-  | { readonly _tag: 'BadPeriod'; readonly period: string; readonly message: string };
-
 /** Options of a Ledger. */
 export interface LedgerOptions {
   /** The SLA catalog (default: spec §6). */
@@ -195,25 +102,10 @@ export interface LedgerOptions {
 }
 
 /** The Ledger: apply events, then ask for entries, invoices, explanations and problems. */
-export interface Ledger {
+export interface Ledger extends LedgerQueries {
   apply(event: DomainEvent, source?: EventSource): ApplyResult;
   /** Record an input that could not even be decoded (keeps `invalidEvents` complete). */
   recordUndecodable(reason: string, source?: EventSource & { eventId?: string }): void;
-  entries(filter?: { contractId?: string; period?: string }): LedgerEntry[];
-  /**
-   * The same entries as {@link Ledger.entries}, one at a time: a caller that writes them out as it
-   * goes (the CLI) never holds them all. Do not apply events while iterating.
-   */
-  eachEntry(filter?: { contractId?: string; period?: string }): IterableIterator<LedgerEntry>;
-  explain(workId: string): E.Either<LedgerQueryError, Explanation>;
-  invoice(contractId: string, period: string): E.Either<LedgerQueryError, Invoice>;
-  /** Every issued invoice, in the order they were issued. */
-  issuedInvoices(): Invoice[];
-  /** What the invoice (C, P) was issued with (spec §8), or undefined when it is not issued. */
-  issuedWith(contractId: string, period: string): IssuedWith | undefined;
-  contractIds(): string[];
-  /** Every contract, in the order they were booked. */
-  contracts(): ContractSummary[];
   invalidEvents(): readonly InvalidEvent[];
   warnings(): readonly Warning[];
   /** Number of events given to `apply` (valid, invalid and duplicate). */
@@ -221,39 +113,6 @@ export interface Ledger {
 }
 
 const iso = (t: number): string => formatInstant(t as Instant);
-
-/** A classification as `explain` presents it: the rate's start in RFC 3339, as every printed instant. */
-const explained = (c: Classification): Explanation['classification'] => {
-  const { rateEffectiveFrom, ...rest } = c;
-  return rateEffectiveFrom === undefined ? rest : { ...rest, rateEffectiveFrom: iso(rateEffectiveFrom) };
-};
-
-/** Entry amounts are shared per rate and billed minutes (money.ts), so their text is formatted once. */
-const amountTexts = new WeakMap<Dec, string>();
-const amountText = (d: Dec): string => {
-  let text = amountTexts.get(d);
-  if (text === undefined) amountTexts.set(d, (text = formatMoney(d)));
-  return text;
-};
-
-const ledgerEntry = (entries: EntryTable, i: number, p: PricedEntry): LedgerEntry => {
-  return {
-    workId: entries.workIdOf(i),
-    ticketId: entries.ticketIdOf(i),
-    contractId: entries.bookOf(i).facts.contractId,
-    period: p.period,
-    service: p.classification.service,
-    status: p.classification.status,
-    clause: p.classification.clause,
-    reason: p.classification.reason,
-    minutes: entries.minutes[i] as number,
-    billedMinutes: p.billedMinutes,
-    hourlyRate: p.hourlyRate === null ? null : formatRate(p.hourlyRate),
-    amount: p.amount === null ? null : amountText(p.amount),
-    startedAt: iso(entries.startedAt[i] as number),
-    technician: entries.technicianOf(i),
-  };
-};
 
 /** Create an empty Ledger. */
 export const createLedger = (options: LedgerOptions = {}): Ledger => {
@@ -265,10 +124,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const rateCards = new Map<string, { facts: RateCardFacts }>();
   const tickets = new TicketTable();
   const entries = new EntryTable(tickets);
-  /** Every entry's number, in recording order. */
-  function* allEntries(): Generator<number> {
-    for (let i = 0; i < entries.size; i++) yield i;
-  }
   const bases = new BasisTable();
   const alertContract = new Map<string, string>();
   const bookingsByVm = new Map<string, ContractBook[]>();
@@ -537,45 +392,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     issuedOrder.push({ book, issued });
   };
 
-  // ----------------------------------------------------------------------------------------------
-  // Queries
-
-  const draftOrFrozen = (book: ContractBook, period: string): Invoice => {
-    const frozen = book.issued.get(period);
-    if (frozen !== undefined) return renderIssued(rows, book, frozen);
-    const currency = book.card.currency;
-    // A period before the last issued one that was never issued itself is skipped: no lines.
-    const skipped = book.lastIssuedPeriod !== undefined && period < book.lastIssuedPeriod;
-    const s = settle(rows, deps.toWalk(book, period, skipped), period, skipped);
-    return assembleInvoice(rows, {
-      book,
-      period,
-      status: skipped ? 'skipped' : 'draft',
-      invoiceNumber: null,
-      currency,
-      lines: s.lines,
-      summary: summaryOf(rows, s.summary),
-    });
-  };
-
-  /** What the issued invoices of entry `i`'s contract billed for it, invoice by invoice. */
-  const billingOf = (i: number): BillingRecord[] => {
-    const book = entries.bookOf(i);
-    const workId = entries.workIdOf(i);
-    const out: BillingRecord[] = [];
-    for (const issued of book.issued.values())
-      for (const l of renderIssued(rows, book, issued).lines)
-        if (l.workId === workId)
-          out.push({
-            invoiceNumber: issued.invoiceNumber,
-            period: issued.period,
-            issuedAt: iso(issued.issuedAt),
-            kind: l.kind,
-            amount: l.amount,
-          });
-    return out;
-  };
-
   const record = (list: InvalidEvent[], ev: DomainEvent, reason: string): ApplyResult => {
     list.push({
       ...(source?.line === undefined ? {} : { line: source.line }),
@@ -587,6 +403,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     position += 1;
     return { _tag: 'Invalid', reason };
   };
+
+  const queries = createQueries({ books, entries, rows, deps, classifyEntry, issuedOrder, issuedWithOf });
 
   const ledger: Ledger = {
     get eventCount() {
@@ -626,106 +444,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       });
       position += 1;
     },
-    entries(filter = {}) {
-      return [...ledger.eachEntry(filter)];
-    },
-    *eachEntry(filter = {}) {
-      const list: Iterable<number> =
-        filter.contractId !== undefined ? (books.get(filter.contractId)?.entries ?? []) : allEntries();
-      for (const i of list) {
-        const p = classifyEntry(i, false);
-        if (p === undefined || (filter.period !== undefined && p.period !== filter.period)) continue;
-        yield ledgerEntry(entries, i, p);
-      }
-    },
-    explain(workId) {
-      const i = entries.numberOf(workId);
-      const p = i === undefined ? undefined : classifyEntry(i, true);
-      if (i === undefined || p === undefined) {
-        // A voided entry has no classification; what invoices billed and reversed for it still matters.
-        const billed = i === undefined ? [] : billingOf(i);
-        return E.left({
-          _tag: 'UnknownWorkEntry',
-          workId,
-          message:
-            i === undefined
-              ? `no work entry ${JSON.stringify(workId)} in the log`
-              : `work entry ${JSON.stringify(workId)} is voided${
-                  billed.length === 0
-                    ? ''
-                    : `; ${billed.map((b) => `${b.kind} ${b.amount} on ${b.invoiceNumber} (${b.period})`).join(', ')}`
-                }`,
-        });
-      }
-      const book = entries.bookOf(i);
-      const card = book.card;
-      const c = p.classification;
-      return E.right({
-        entry: ledgerEntry(entries, i, p),
-        timeZone: book.facts.timeZone,
-        classification: explained(c),
-        corrections: entries.corrections[i] as number,
-        billing: billingOf(i),
-        ...(p.amount !== null &&
-        p.hourlyRate !== null &&
-        p.billedMinutes !== null &&
-        c.rateEffectiveFrom !== undefined
-          ? {
-              pricing: {
-                hourlyRate: formatRate(p.hourlyRate),
-                rateEffectiveFrom: iso(c.rateEffectiveFrom),
-                billingIncrementMinutes: card.billingIncrementMinutes,
-                billedMinutes: p.billedMinutes,
-                amount: formatMoney(p.amount),
-                currency: card.currency,
-              },
-            }
-          : {}),
-      });
-    },
-    invoice(contractId, period) {
-      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) {
-        return E.left({
-          _tag: 'BadPeriod',
-          period,
-          message: `period ${JSON.stringify(period)} is not of the form YYYY-MM`,
-        });
-      }
-      const book = books.get(contractId);
-      if (book === undefined) {
-        return E.left({
-          _tag: 'UnknownContract',
-          contractId,
-          message: `no contract ${JSON.stringify(contractId)} in the log`,
-        });
-      }
-      return E.right(draftOrFrozen(book, period));
-    },
-    issuedInvoices: () => issuedOrder.map(({ book, issued }) => renderIssued(rows, book, issued)),
-    issuedWith(contractId, period) {
-      const issued = books.get(contractId)?.issued.get(period);
-      return issued === undefined ? undefined : issuedWithOf.get(issued);
-    },
-    contractIds: () => [...books.keys()],
-    contracts: () =>
-      [...books.values()].map((book) => {
-        const f = book.facts;
-        return {
-          contractId: f.contractId,
-          customerId: f.customerId,
-          vmId: f.vmId,
-          sla: slaAt(f, Number.POSITIVE_INFINITY),
-          timeZone: f.timeZone,
-          currency: book.card.currency,
-          bookedAt: iso(f.bookedAt),
-          cancelledAt: f.cancelledAt === undefined ? null : iso(f.cancelledAt),
-          issued: [...book.issued.values()].map((i) => ({
-            period: i.period,
-            invoiceNumber: i.invoiceNumber,
-            issuedAt: iso(i.issuedAt),
-          })),
-        };
-      }),
+    ...queries,
     invalidEvents: () => invalid,
     warnings: () => warnings,
   };
