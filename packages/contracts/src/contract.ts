@@ -15,15 +15,9 @@ import {
 import { makeEvent } from '@msp-billing/events/internal';
 import type { SlaCatalog } from '@msp-billing/sla';
 import type { ContractCommand } from './commands.js';
-import {
-  alertOf,
-  evolveContractFacts,
-  haRestartsInRowAt,
-  slaAt,
-  type ContractFacts,
-  type ContractState,
-} from './contractFacts.js';
+import { alertOf, evolveContractFacts, type ContractFacts, type ContractState } from './contractFacts.js';
 import type { Decider } from './decider.js';
+import { cancellationRefusal, haRestartRefusal, haVmRefusal } from './domainRules.js';
 import { invoiceIssueRefusal } from './invoiceRules.js';
 import { refusal, type Refusal, type RefusalData } from './refusal.js';
 import {
@@ -43,8 +37,7 @@ export interface ContractInputs {
   readonly catalog: SlaCatalog;
 }
 
-/** vSphere HA restarts a VM at most this many times in a row (4.2). */
-export const MAX_HA_RESTARTS_IN_ROW = 3;
+export { MAX_HA_RESTARTS_IN_ROW } from './domainRules.js';
 
 const refuse = (r: RefusalData): Either<Refusal, DomainEvent[]> => left(refusal(r));
 
@@ -110,10 +103,8 @@ const decideOnBooked = (
     case 'CancelMsp': {
       if (c.cancelledAt !== undefined)
         return refuse({ _tag: 'MspAlreadyCancelled', contractId: c.contractId });
-      // An MSP is mandatory for Professional/Premium VMs (1): it ends only with the VM.
-      const sla = slaAt(c, at);
-      if (inputs.catalog[sla].mspMandatory && !command.data.vmDecommissioned)
-        return refuse({ _tag: 'MspMandatoryForSla', contractId: c.contractId, sla });
+      const refused = cancellationRefusal(c, at, command.data.vmDecommissioned, inputs.catalog);
+      if (refused !== undefined) return refuse(refused);
       return emit('MSPCancelled', command, command.data);
     }
     case 'CompleteProvisioning':
@@ -140,33 +131,16 @@ const decideOnBooked = (
         return refuse({ _tag: 'AlertIdAlreadyUsed', alertId: command.data.alertId });
       return emit('AlertRaised', command, command.data);
     case 'RecordHaRestart': {
-      if (command.data.vmId !== c.vmId)
-        return refuse({
-          _tag: 'VmNotOfContract',
-          contractId: c.contractId,
-          vmId: command.data.vmId,
-          contractVmId: c.vmId,
-        });
-      // At most 3 restarts in a row (4.2); a restored heartbeat ends the run.
-      const inRow = haRestartsInRowAt(c, at);
-      if (inRow >= MAX_HA_RESTARTS_IN_ROW)
-        return refuse({
-          _tag: 'HaRestartLimitReached',
-          contractId: c.contractId,
-          vmId: c.vmId,
-          restartsInRow: inRow,
-        });
+      // A restored heartbeat ends the run of restarts.
+      const refused = haVmRefusal(c, command.data.vmId) ?? haRestartRefusal(c, at);
+      if (refused !== undefined) return refuse(refused);
       return emit('VmRestartedByHa', command, command.data);
     }
-    case 'RecordHeartbeatRestored':
-      if (command.data.vmId !== c.vmId)
-        return refuse({
-          _tag: 'VmNotOfContract',
-          contractId: c.contractId,
-          vmId: command.data.vmId,
-          contractVmId: c.vmId,
-        });
+    case 'RecordHeartbeatRestored': {
+      const refused = haVmRefusal(c, command.data.vmId);
+      if (refused !== undefined) return refuse(refused);
       return emit('VmHeartbeatRestored', command, command.data);
+    }
     case 'IssueInvoice': {
       const refused = invoiceIssueRefusal(
         c,

@@ -24,4 +24,13 @@ export * from './ticket.js';
 export * from './safetyMeasure.js';
 export * from './rateCard.js';
 export * from './invoiceRules.js';
+export {
+  cancellationRefusal,
+  haRestartRefusal,
+  haVmRefusal,
+  otherVmRefusal,
+  safetyMeasureRefusal,
+  scheduleRefusal,
+  vendorSupportRefusal,
+} from './domainRules.js';
 export * from './profile.js';

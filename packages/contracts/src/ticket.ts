@@ -7,27 +7,19 @@
  * whether ticket and work ids are taken.
  */
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
-import {
-  formatInstant,
-  type DomainEvent,
-  type Instant,
-  type EventData,
-  type EventType,
-} from '@msp-billing/events';
+import { type DomainEvent, type EventData, type EventType } from '@msp-billing/events';
 import { emailKey, makeEvent } from '@msp-billing/events/internal';
-import { isInMaintenanceWindow, type SlaCatalog } from '@msp-billing/sla';
+import type { SlaCatalog } from '@msp-billing/sla';
 import type { OpenTicket, RequestUpdate, TakeSafetyMeasure, TicketCommand } from './commands.js';
-import {
-  alertOf,
-  authorizedRequestersAt,
-  isAlertingActiveAt,
-  maintenanceWindowsAt,
-  type ContractFacts,
-  type ContractState,
-} from './contractFacts.js';
+import { alertOf, authorizedRequestersAt, type ContractFacts, type ContractState } from './contractFacts.js';
 import type { Decider } from './decider.js';
+import {
+  otherVmRefusal,
+  safetyMeasureRefusal,
+  scheduleRefusal,
+  vendorSupportRefusal,
+} from './domainRules.js';
 import { refusal, type Refusal, type RefusalData } from './refusal.js';
-import { judgeSafetyMeasure } from './safetyMeasure.js';
 import { contractOfTicket, ticketOfWork, type Registry } from './registry.js';
 import { evolveTicketFacts, workEntry, type TicketFacts, type TicketState } from './ticketFacts.js';
 
@@ -102,17 +94,11 @@ const decideOpening = (
   if (c === undefined) return refuse({ _tag: 'UnknownContract', contractId: d.contractId });
   if (command.type === 'TakeSafetyMeasure') return decideSafetyMeasure(command, c);
   const vmId = command.data.vmId;
-  // MSP services are only for the VM the MSP was booked for (1).
-  if (vmId !== undefined && vmId !== c.vmId)
-    return refuse({ _tag: 'WorkOnOtherVm', contractId: c.contractId, vmId, contractVmId: c.vmId });
+  const otherVm = otherVmRefusal(c, vmId);
+  if (otherVm !== undefined) return refuse(otherVm);
   if (command.type === 'OpenTicket') return emit('TicketOpened', command, command.data);
-  // Only software under active vendor support can be updated (4.1).
-  if (!command.data.vendorSupported)
-    return refuse({
-      _tag: 'UpdateWithoutVendorSupport',
-      ticketId: d.ticketId,
-      software: command.data.software,
-    });
+  const unsupported = vendorSupportRefusal(d.ticketId, command.data.software, command.data.vendorSupported);
+  if (unsupported !== undefined) return refuse(unsupported);
   return emit('UpdateRequested', command, command.data);
 };
 
@@ -122,30 +108,10 @@ const decideSafetyMeasure = (
 ): Either<Refusal, DomainEvent[]> => {
   const d = command.data;
   const at = command.occurredAt;
-  const alert = d.alertId === undefined ? undefined : alertOf(c, d.alertId);
-  if (d.alertId !== undefined && alert === undefined)
+  if (d.alertId !== undefined && alertOf(c, d.alertId) === undefined)
     return refuse({ _tag: 'UnknownAlert', alertId: d.alertId, contractId: c.contractId });
-  const verdict = judgeSafetyMeasure({
-    justification: d.justification,
-    takenAt: at,
-    alertingActive: isAlertingActiveAt(c, at),
-    ...(alert === undefined ? {} : { alert }),
-  });
-  if (!verdict.holds) {
-    if (verdict.reason === 'alerting-not-active')
-      return refuse({
-        _tag: 'AlertingNotActive',
-        contractId: c.contractId,
-        at: formatInstant(at as Instant),
-      });
-    return refuse({
-      _tag: 'SafetyMeasureNotJustified',
-      ticketId: d.ticketId,
-      justification: d.justification,
-      reason: verdict.reason,
-      ...(d.alertId === undefined ? {} : { alertId: d.alertId }),
-    });
-  }
+  const refused = safetyMeasureRefusal(c, d.ticketId, d.justification, d.alertId, at);
+  if (refused !== undefined) return refuse(refused);
   return emit('SafetyMeasureTaken', command, d);
 };
 
@@ -178,15 +144,8 @@ const decideOnOpened = (
       const c = contractNamed(inputs, t.contractId);
       if (c === undefined) return refuse({ _tag: 'UnknownContract', contractId: t.contractId });
       const { scheduledFor, agreedWithCustomer } = command.data;
-      // Inside the windows in force at that time, or by an appointment agreed with the customer (4.1).
-      const { windows } = maintenanceWindowsAt(c, scheduledFor, inputs.catalog);
-      if (!agreedWithCustomer && !isInMaintenanceWindow(scheduledFor, windows, c.timeZone))
-        return refuse({
-          _tag: 'UpdateOutsideMaintenanceWindow',
-          ticketId: t.ticketId,
-          scheduledFor: formatInstant(scheduledFor),
-          timeZone: c.timeZone,
-        });
+      const refused = scheduleRefusal(c, t.ticketId, scheduledFor, agreedWithCustomer, inputs.catalog);
+      if (refused !== undefined) return refuse(refused);
       return emit('UpdateScheduled', command, command.data);
     }
     case 'RecordUpdateApplied':
