@@ -9,20 +9,13 @@
  */
 import { type ContractFacts, type RateCardFacts, type TicketFacts } from '@msp-billing/contracts';
 import {
-  MAX_HA_RESTARTS_IN_ROW,
-  alertOf,
   emptyTimeline,
   evolveContractFacts,
   evolveCustomerProfile,
   evolveProviderProfile,
   evolveRateCard,
   evolveTicketFacts,
-  haRestartsInRowAt,
-  isAlertingActiveAt,
-  judgeSafetyMeasure,
   profileInForce,
-  maintenanceWindowsAt,
-  slaAt,
   timelineNextChangeAfter,
   loggedEntry,
   correctedEntry,
@@ -32,9 +25,9 @@ import {
   type ProfileState,
   type ProviderProfile,
 } from '@msp-billing/contracts/internal';
-import { formatInstant, type DomainEvent, type Instant } from '@msp-billing/events';
+import type { DomainEvent } from '@msp-billing/events';
 import { IdTable, canonicalFingerprint } from '@msp-billing/events/internal';
-import { DEFAULT_SLA_CATALOG, isInMaintenanceWindow, type SlaCatalog } from '@msp-billing/sla';
+import { DEFAULT_SLA_CATALOG, type SlaCatalog } from '@msp-billing/sla';
 import { recordIssued, settle, type LedgerRows } from './invoice.js';
 import { BasisTable, EntryTable } from './entryTable.js';
 import type { ContractBook, IssuedInvoice } from './state.js';
@@ -43,6 +36,7 @@ import { integrityRefusal, type IntegrityView } from './integrity.js';
 import { createPricing } from './pricing.js';
 import { createQueries, type IssuedWith, type LedgerQueries } from './queries.js';
 import { TicketTable } from './ticketTable.js';
+import { warningClause, warningMessage, warningsOf, type WarningRefusal } from './warnings.js';
 
 export type {
   BillingRecord,
@@ -70,14 +64,20 @@ export interface InvalidEvent {
   readonly reason: string;
 }
 
-/** A fact that a command would have refused (spec §6); applied, and reported by `check`. */
+/**
+ * A fact that a command would have refused (spec §6); applied, and reported by `check`: the
+ * refusal the decider would have given (`code` is its tag), the clause it cites, and the message
+ * derived from them (warnings.ts).
+ */
 export interface Warning {
   readonly line?: number;
   readonly position: number;
   readonly eventId: string;
   readonly type: string;
+  readonly code: WarningRefusal['_tag'];
   readonly clause: string;
   readonly message: string;
+  readonly refusal: WarningRefusal;
 }
 
 /** What `apply` did with an event. */
@@ -111,8 +111,6 @@ export interface Ledger extends LedgerQueries {
   /** Number of events given to `apply` (valid, invalid and duplicate). */
   readonly eventCount: number;
 }
-
-const iso = (t: number): string => formatInstant(t as Instant);
 
 /** Create an empty Ledger. */
 export const createLedger = (options: LedgerOptions = {}): Ledger => {
@@ -174,15 +172,19 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   // Integrity (spec §2) and warnings (spec §6)
 
   let source: EventSource | undefined;
-  const warn = (ev: DomainEvent, clause: string, message: string): void => {
-    warnings.push({
-      ...(source?.line === undefined ? {} : { line: source.line }),
-      position,
-      eventId: ev.id,
-      type: ev.type,
-      clause,
-      message,
-    });
+  /** Report what the command recording `ev` would have been refused for (spec §6; warnings.ts). */
+  const warn = (ev: DomainEvent, c: ContractFacts, t: TicketFacts | undefined): void => {
+    for (const refusal of warningsOf(ev, c, t, catalog))
+      warnings.push({
+        ...(source?.line === undefined ? {} : { line: source.line }),
+        position,
+        eventId: ev.id,
+        type: ev.type,
+        code: refusal._tag,
+        clause: warningClause(refusal),
+        message: warningMessage(refusal, ev),
+        refusal,
+      });
   };
 
   /**
@@ -257,42 +259,12 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       case 'UpdateRequested':
       case 'SafetyMeasureTaken': {
         const t = evolveTicket(ev.data.ticketId, ev);
-        const c = (books.get(ev.data.contractId) as ContractBook).facts;
-        if (t.vmId !== undefined && t.vmId !== c.vmId) {
-          warn(ev, '1', `ticket is for VM ${t.vmId}, but contract ${c.contractId} covers ${c.vmId}`);
-        }
-        if (ev.type === 'UpdateRequested' && !ev.data.vendorSupported) {
-          warn(ev, '4.1', `update of ${ev.data.software} requested, but it has no vendor support`);
-        }
-        if (ev.type === 'SafetyMeasureTaken') {
-          const alert = ev.data.alertId === undefined ? undefined : alertOf(c, ev.data.alertId);
-          const verdict = judgeSafetyMeasure({
-            justification: ev.data.justification,
-            takenAt: ev.occurredAt,
-            alertingActive: isAlertingActiveAt(c, ev.occurredAt),
-            ...(alert === undefined ? {} : { alert }),
-          });
-          if (!verdict.holds)
-            warn(ev, '4.2', `safety measure not covered (${ev.data.justification}): ${verdict.reason}`);
-        }
+        warn(ev, (books.get(ev.data.contractId) as ContractBook).facts, t);
         return;
       }
       case 'UpdateScheduled': {
         const t = evolveTicket(ev.data.ticketId, ev);
-        // A schedule on a ticket that is no update request has no effect, so nothing to warn about.
-        if (t.update === undefined) return;
-        const c = (books.get(t.contractId) as ContractBook).facts;
-        const inForce = maintenanceWindowsAt(c, ev.data.scheduledFor, catalog);
-        if (
-          !ev.data.agreedWithCustomer &&
-          !isInMaintenanceWindow(ev.data.scheduledFor, inForce.windows, c.timeZone)
-        ) {
-          warn(
-            ev,
-            '4.1',
-            `update scheduled for ${iso(ev.data.scheduledFor)}, outside every maintenance window, without agreement`,
-          );
-        }
+        warn(ev, (books.get(t.contractId) as ContractBook).facts, t);
         return;
       }
       case 'TicketReclassified':
@@ -329,34 +301,10 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         return;
       default: {
         const book = books.get(ev.data.contractId) as ContractBook;
-        if (ev.type === 'MSPCancelled') {
-          const sla = slaAt(book.facts, ev.occurredAt);
-          if (catalog[sla].mspMandatory && !ev.data.vmDecommissioned) {
-            warn(ev, '1', `MSP of a ${sla} VM cancelled while the VM is not decommissioned`);
-          }
-        }
         if (ev.type === 'AlertRaised') alertContract.set(ev.data.alertId, ev.data.contractId);
-        if (
-          (ev.type === 'VmRestartedByHa' || ev.type === 'VmHeartbeatRestored') &&
-          ev.data.vmId !== book.facts.vmId
-        ) {
-          warn(
-            ev,
-            '1',
-            `VM ${ev.data.vmId} is not the VM of contract ${book.facts.contractId} (${book.facts.vmId})`,
-          );
-        }
+        // Judged over the contract's facts before the event, as the decider judges its command.
+        warn(ev, book.facts, undefined);
         evolveBook(book, ev);
-        if (ev.type === 'VmRestartedByHa') {
-          const run = haRestartsInRowAt(book.facts, ev.occurredAt);
-          if (run > MAX_HA_RESTARTS_IN_ROW) {
-            warn(
-              ev,
-              '4.2',
-              `HA restart number ${run} in a row; vSphere HA restarts at most ${MAX_HA_RESTARTS_IN_ROW} times`,
-            );
-          }
-        }
       }
     }
   };
