@@ -15,7 +15,8 @@
  * The copy: the working tree's files that git would commit (tracked and untracked, not ignored),
  * copied into a temporary directory with no `../shared` beside it, then a frozen, offline install
  * (about 5 s: the packages come from the local pnpm store the suite itself was installed from). All
- * blocks share that one copy and run in document order, so they must not depend on each other.
+ * blocks share that one copy and run in document order: a block may read a file that an earlier block
+ * of the same document wrote (a how-to that builds on its steps), never one of another document.
  *
  * Not run: the README's `npx -y pnpm@12.4.2 test` (the whole suite, which includes this test) is a
  * plain `sh` block; `.ci/run` and the suite itself prove it.

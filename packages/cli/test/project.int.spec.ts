@@ -19,7 +19,7 @@ declare module 'vitest' {
 }
 
 const month = fileURLToPath(
-  new URL('../../../examples/finance-reconciliation/fixtures/example-month.ndjson', import.meta.url),
+  new URL('../../../examples/data/example-month.ndjson', import.meta.url),
 );
 
 describe('msp-billing project (PostgreSQL)', () => {

@@ -23,7 +23,7 @@ const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const sampleEvents = (): Raw[] => {
   const path = [
     'examples/data/example-month.ndjson',
-    'examples/finance-reconciliation/fixtures/example-month.ndjson',
+    'examples/data/example-month.ndjson',
   ]
     .map((p) => REPO_ROOT + p)
     .find((p) => existsSync(p));
