@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { createLedger, type Invoice, type IssuedWith } from '@msp-billing/billing';
 import { eInvoiceXml, type EInvoiceSyntax } from '@msp-billing/einvoice';
-import { decodeEvent, type WireEvent } from '@msp-billing/events';
-import { generateScenario, ibanWithCheckDigits, scenarioForEventCount } from '@msp-billing/testing';
+import { decodeEvent } from '@msp-billing/events';
+import { generateScenario, invoicingProfilesFor, scenarioForEventCount } from '@msp-billing/testing';
 import { label, opt, parseSize } from './args.js';
 
 const events = parseSize(opt('--events') ?? '100k');
@@ -24,56 +24,8 @@ const repeat = Number(opt('--repeat') ?? 3);
 const sampleDir = opt('--sample');
 
 const log = [...generateScenario(scenarioForEventCount(events, seed))];
-// Customers, and whether a contract of theirs charges no VAT (then they are reverse charge).
-const zeroVat = new Map<string, boolean>();
-for (const e of log)
-  if (e.type === 'MSPBooked') {
-    const id = e.data['customerId'] as string;
-    zeroVat.set(id, (zeroVat.get(id) ?? false) || e.data['vatRatePercent'] === '0');
-  }
-
-const profiles: WireEvent[] = [
-  {
-    id: 'bench-provider',
-    type: 'ProviderProfileSet',
-    occurredAt: '2020-01-01T00:00:00Z',
-    data: {
-      name: 'Beispiel Hosting GmbH & Co. KG',
-      street: 'Friedrichstraße 12',
-      city: 'Berlin',
-      postalCode: '10117',
-      countryCode: 'DE',
-      vatId: 'DE123456789',
-      taxNumber: '37/123/45678',
-      registrationId: 'HRB 12345 B',
-      electronicAddress: 'rechnung@hosting.example',
-      contactName: 'Erika Mustermann',
-      contactPhone: '+49 30 1234567',
-      contactEmail: 'buchhaltung@hosting.example',
-      iban: ibanWithCheckDigits('DE', '370400440532013000'),
-      bic: 'COBADEFFXXX',
-      paymentTermsDays: 14,
-    },
-  },
-  ...[...zeroVat].map(([customerId, reverseCharge], i): WireEvent => ({
-    id: `bench-customer-${i}`,
-    type: 'CustomerProfileSet',
-    occurredAt: '2020-01-01T00:00:00Z',
-    data: {
-      customerId,
-      name: `Kunde ${i} Müller & Söhne <GmbH>`,
-      street: `Hauptstraße ${i + 1}`,
-      city: 'Köln',
-      postalCode: String(50_000 + (i % 10_000)),
-      countryCode: reverseCharge ? 'GB' : 'DE',
-      vatId: reverseCharge ? `GB${String(100_000_000 + i)}` : `DE${String(100_000_000 + i)}`,
-      electronicAddress: `e-rechnung+${i}@kunde.example`,
-      buyerReference: `04011000-${String(i).padStart(5, '0')}-34`,
-      reverseCharge,
-      debtorAccount: 10_000 + i,
-    },
-  })),
-];
+const profiles = invoicingProfilesFor(log);
+const customers = profiles.length - 1;
 
 const ledger = createLedger();
 for (const w of [...profiles, ...log]) {
@@ -86,7 +38,7 @@ const issued: [Invoice, IssuedWith | undefined][] = ledger
   .map((inv) => [inv, ledger.issuedWith(inv.contractId, inv.period)]);
 const lines = issued.reduce((n, [inv]) => n + inv.lines.length, 0);
 console.log(
-  `${label(events)} events (seed ${seed}): ${issued.length} issued invoices with lines, ${lines} lines, ${zeroVat.size} customers`,
+  `${label(events)} events (seed ${seed}): ${issued.length} issued invoices with lines, ${lines} lines, ${customers} customers`,
 );
 
 for (const syntax of ['ubl', 'cii'] as const satisfies readonly EInvoiceSyntax[]) {
