@@ -19,7 +19,8 @@ export type UserError =
   | { readonly _tag: 'UnknownWorkEntry'; readonly what: string; readonly why: string }
   | { readonly _tag: 'BadPeriod'; readonly what: string; readonly why: string }
   | { readonly _tag: 'BadInvoicesCsv'; readonly what: string; readonly why: string }
-  | { readonly _tag: 'EInvoiceRefused'; readonly what: string; readonly why: string };
+  | { readonly _tag: 'EInvoiceRefused'; readonly what: string; readonly why: string }
+  | { readonly _tag: 'OutputUnwritable'; readonly what: string; readonly why: string };
 
 /** The tags of {@link UserError}. */
 export type UserErrorTag = UserError['_tag'];

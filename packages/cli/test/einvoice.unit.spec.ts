@@ -262,6 +262,14 @@ describe('einvoice --all --out-dir DIR', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('reports an --out-dir that is a file as one line, exit 2', async () => {
+    const file = join(tempDir(), 'not-a-dir');
+    writeFileSync(file, '');
+    const r = await runIn(['einvoice', '--events', logFile(log()), '--all', '--out-dir', file]);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toMatch(/^msp-billing: --out-dir ".*not-a-dir" — ENOTDIR: not a directory[^\n]*\n$/);
+  });
+
   it('refuses two invoice numbers that would share a file name', async () => {
     const dir = join(tempDir(), 'out');
     const events = logFile(log({ numbers: ['RE/1', 'RE_1'] }));
