@@ -229,49 +229,58 @@ describe('the runnable blocks of README.md and docs/', () => {
       expect(b.body.join('\n'), `${b.file}:${b.line}`).not.toMatch(/\.\.\/shared\b|\/work\//);
   });
 
-  // One loop per kind (no test is registered conditionally).
-  for (const block of blocks.filter((b) => b.kind === 'sh'))
-    it(`${block.file}:${block.line} (sh): every command exits 0`, () => {
-      for (const command of shellCommands(block.body)) {
-        const r = sh(command);
-        expect({ command, status: r.status, output: r.status === 0 ? '' : r.output }).toEqual({
-          command,
-          status: 0,
-          output: '',
-        });
-      }
-    });
-
-  for (const block of blocks.filter((b) => b.kind === 'console'))
-    it(`${block.file}:${block.line} (console): every command prints what is shown`, () => {
-      for (const want of consoleExpectations(block.body)) {
-        const r = sh(want.command);
-        const got = normalise(r.output.split('\n'));
-        // The output as shown when it matches (elisions and all), else as printed: a diff on failure.
-        const seen = matchesWithElision(got, want.output) ? want.output : got;
-        expect({ command: want.command, output: seen.join('\n'), exit: r.status }).toEqual({
-          command: want.command,
-          output: want.output.join('\n'),
-          exit: want.exit,
-        });
-      }
-    });
-
-  for (const block of blocks.filter((b) => b.kind === 'ts'))
-    it(`${block.file}:${block.line} (ts): runs with npx tsx from the repository root`, () => {
-      const name = `.docs-block-${block.file.replace(/[^A-Za-z0-9]+/g, '-')}-${block.line}.ts`;
-      writeFileSync(join(root, name), `${block.body.join('\n')}\n`);
-      try {
-        const r = sh(`npx tsx ${name}`);
-        expect({ status: r.status, output: r.status === 0 ? '' : r.output }).toEqual({
-          status: 0,
-          output: '',
-        });
-      } finally {
-        rmSync(join(root, name), { force: true });
-      }
+  // Every block in document order, so that a how-to's later step finds what an earlier one wrote; one
+  // test per block (none registered conditionally), checked as its kind says.
+  const title = {
+    sh: 'every command exits 0',
+    console: 'every command prints what is shown',
+    ts: 'runs with npx tsx from the repository root',
+  };
+  for (const block of blocks)
+    it(`${block.file}:${block.line} (${block.kind}): ${title[block.kind]}`, () => {
+      runBlock[block.kind](block);
     });
 });
+
+/** How a block of each kind is run and checked. */
+const runBlock: Record<Block['kind'], (block: Block) => void> = {
+  sh: (block) => {
+    for (const command of shellCommands(block.body)) {
+      const r = sh(command);
+      expect({ command, status: r.status, output: r.status === 0 ? '' : r.output }).toEqual({
+        command,
+        status: 0,
+        output: '',
+      });
+    }
+  },
+  console: (block) => {
+    for (const want of consoleExpectations(block.body)) {
+      const r = sh(want.command);
+      const got = normalise(r.output.split('\n'));
+      // The output as shown when it matches (elisions and all), else as printed: a diff on failure.
+      const seen = matchesWithElision(got, want.output) ? want.output : got;
+      expect({ command: want.command, output: seen.join('\n'), exit: r.status }).toEqual({
+        command: want.command,
+        output: want.output.join('\n'),
+        exit: want.exit,
+      });
+    }
+  },
+  ts: (block) => {
+    const name = `.docs-block-${block.file.replace(/[^A-Za-z0-9]+/g, '-')}-${block.line}.ts`;
+    writeFileSync(join(root, name), `${block.body.join('\n')}\n`);
+    try {
+      const r = sh(`npx tsx ${name}`);
+      expect({ status: r.status, output: r.status === 0 ? '' : r.output }).toEqual({
+        status: 0,
+        output: '',
+      });
+    } finally {
+      rmSync(join(root, name), { force: true });
+    }
+  },
+};
 
 describe('the block markers', () => {
   it('find sh, console and ts blocks marked runnable, and only those', () => {
