@@ -238,44 +238,51 @@ describe('the runnable blocks of README.md and docs/', () => {
   };
   for (const block of blocks)
     it(`${block.file}:${block.line} (${block.kind}): ${title[block.kind]}`, () => {
-      runBlock[block.kind](block);
+      const { got, want } = runBlock[block.kind](block);
+      expect(got).toEqual(want);
     });
 });
 
-/** How a block of each kind is run and checked. */
-const runBlock: Record<Block['kind'], (block: Block) => void> = {
+/** What running a block gave, and what its document says it gives. */
+interface Outcome {
+  readonly got: readonly unknown[];
+  readonly want: readonly unknown[];
+}
+
+/** How a block of each kind is run: every command of it, in order. */
+const runBlock: Record<Block['kind'], (block: Block) => Outcome> = {
   sh: (block) => {
-    for (const command of shellCommands(block.body)) {
-      const r = sh(command);
-      expect({ command, status: r.status, output: r.status === 0 ? '' : r.output }).toEqual({
-        command,
-        status: 0,
-        output: '',
-      });
-    }
+    const commands = shellCommands(block.body);
+    return {
+      got: commands.map((command) => {
+        const r = sh(command);
+        return { command, status: r.status, output: r.status === 0 ? '' : r.output };
+      }),
+      want: commands.map((command) => ({ command, status: 0, output: '' })),
+    };
   },
   console: (block) => {
-    for (const want of consoleExpectations(block.body)) {
-      const r = sh(want.command);
-      const got = normalise(r.output.split('\n'));
-      // The output as shown when it matches (elisions and all), else as printed: a diff on failure.
-      const seen = matchesWithElision(got, want.output) ? want.output : got;
-      expect({ command: want.command, output: seen.join('\n'), exit: r.status }).toEqual({
-        command: want.command,
-        output: want.output.join('\n'),
-        exit: want.exit,
-      });
-    }
+    const wants = consoleExpectations(block.body);
+    return {
+      got: wants.map((want) => {
+        const r = sh(want.command);
+        const got = normalise(r.output.split('\n'));
+        // The output as shown when it matches (elisions and all), else as printed: a diff on failure.
+        const seen = matchesWithElision(got, want.output) ? want.output : got;
+        return { command: want.command, output: seen.join('\n'), exit: r.status };
+      }),
+      want: wants.map((want) => ({ command: want.command, output: want.output.join('\n'), exit: want.exit })),
+    };
   },
   ts: (block) => {
     const name = `.docs-block-${block.file.replace(/[^A-Za-z0-9]+/g, '-')}-${block.line}.ts`;
     writeFileSync(join(root, name), `${block.body.join('\n')}\n`);
     try {
       const r = sh(`npx tsx ${name}`);
-      expect({ status: r.status, output: r.status === 0 ? '' : r.output }).toEqual({
-        status: 0,
-        output: '',
-      });
+      return {
+        got: [{ status: r.status, output: r.status === 0 ? '' : r.output }],
+        want: [{ status: 0, output: '' }],
+      };
     } finally {
       rmSync(join(root, name), { force: true });
     }
