@@ -1,10 +1,10 @@
 /**
- * Which work entries read a fact at which instant, for the facts that hold from an instant on: the
- * rate in force when an entry started (spec §5, rule 17; keyed by rate card) and the authorised
- * requesters when its ticket was opened (rule 16; keyed by contract). A change of such a fact from
- * instant E up to (not including) instant F can change the results only of the entries that read it
- * in [E, F); the Ledger asks this index for them, so the change costs the entries it affects, not a
- * walk over every contract on a card or over a contract's whole history.
+ * Which work entries read a fact at which instant, for a fact that holds from an instant on and is
+ * shared by many contracts: the rate in force when an entry started (spec §5, rule 17; keyed by rate
+ * card). A change of the rate from instant E up to (not including) instant F can change the results
+ * only of the entries that started in [E, F); the dependency index asks this index for them, so a
+ * rate change costs the entries it affects, not a walk over every contract on the card or over
+ * every entry since E.
  *
  * Entries are kept per key in buckets of one UTC day of the instant they read. An entry that reads
  * another instant after a correction is added again; the copy under the old day is a candidate that

@@ -10,7 +10,7 @@
  * - a rate effective from E: the entries on the card that started from E up to the card's next
  *   change (rule 17), found by instant (dayIndex.ts);
  * - the authorised requesters named or removed at T: the entries whose tickets opened since T
- *   (rule 16), found by instant;
+ *   (rule 16), found by a binary search of the contract's readers kept in that order;
  * - another contract fact group: the entries whose service reads it (spec §4), from its reader list;
  * - a ticket's facts: the ticket's entries; an entry's values: that entry.
  */
@@ -115,8 +115,12 @@ export const createDependencies = (
 ): Dependencies => {
   /** The entries on each rate card by the instant they read its rates at (their start). */
   const rateReaders = new DayIndex();
-  /** The entries reading each contract's authorised requesters, by that instant (their ticket's opening). */
-  const requesterReaders = new DayIndex();
+  /**
+   * The requester reader lists (ContractBook.readers) that are not in the order of the instant their
+   * entries read the requesters at: sorted when next asked for, so a change finds its readers by a
+   * binary search. Entries are mostly logged in that order, so a list is rarely sorted again.
+   */
+  const unsorted = new WeakSet<number[]>();
 
   const markDirty = (i: number): void => {
     const flags = entries.flags[i] as number;
@@ -156,11 +160,24 @@ export const createDependencies = (
    */
   const bump = (book: ContractBook, group: FactGroup, at: number): void => {
     if (group === 'msp') return touchAll(book);
-    if (group === 'requesters')
-      return requesterReaders.forEachBetween(book.facts.contractId, at, Number.POSITIVE_INFINITY, (i) => {
-        if (requestersReadAt(i) >= at) touch(i);
-      });
-    for (const i of book.readers[GROUPS.indexOf(group)] as number[]) touch(i);
+    const readers = book.readers[GROUPS.indexOf(group)] as number[];
+    if (group !== 'requesters') {
+      for (const i of readers) touch(i);
+      return;
+    }
+    if (unsorted.has(readers)) {
+      readers.sort((a, b) => requestersReadAt(a) - requestersReadAt(b) || a - b);
+      unsorted.delete(readers);
+    }
+    // The first reader reading at or after `at`; every one after it does too.
+    let lo = 0;
+    let hi = readers.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (requestersReadAt(readers[mid] as number) < at) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < readers.length; k++) touch(readers[k] as number);
   };
 
   /** Put entry `i` on the reader lists of the groups it reads and is not yet on. */
@@ -169,10 +186,14 @@ export const createDependencies = (
     const missing = groups & ~listed;
     if (missing === 0) return;
     const book = entries.bookOf(i);
-    // The readers of the requesters are indexed by the instant they read them at instead (see bump).
     for (let g = 0; g < GROUPS.length; g++)
-      if ((missing & (1 << g) & ~REQUESTERS) !== 0) (book.readers[g] as number[]).push(i);
-    if ((missing & REQUESTERS) !== 0) requesterReaders.add(book.facts.contractId, i, requestersReadAt(i));
+      if ((missing & (1 << g)) !== 0) (book.readers[g] as number[]).push(i);
+    // The readers of the requesters are kept in the order of the instant they read them at (see bump).
+    if ((missing & REQUESTERS) !== 0) {
+      const readers = book.readers[GROUPS.indexOf('requesters')] as number[];
+      const before = readers.at(-2);
+      if (before !== undefined && requestersReadAt(before) > requestersReadAt(i)) unsorted.add(readers);
+    }
     entries.listedGroups[i] = listed | missing;
   };
 

@@ -90,7 +90,7 @@ export interface ContractBook {
   readonly byPeriod: Map<string, number[]>;
   /**
    * Entries by the contract fact group they read (index: bit position of the group); the readers of
-   * the authorised requesters are in the dependency index (dependencies.ts) by instant instead, and their list stays empty.
+   * the authorised requesters in the order of their tickets' opening (dependencies.ts).
    */
   readonly readers: number[][];
 }
