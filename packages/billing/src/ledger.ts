@@ -112,6 +112,28 @@ export interface Ledger extends LedgerQueries {
   readonly eventCount: number;
 }
 
+/**
+ * A contract's book (state.ts). Its card is read through the holder of its rate card's current
+ * facts, shared by every book on the card, so a rate change updates one holder, not every book; a
+ * class, so the getter lives once on the prototype.
+ */
+class Book implements ContractBook {
+  readonly entries: number[] = [];
+  readonly issued = new Map<string, IssuedInvoice>();
+  lastIssuedPeriod?: string;
+  dirty: number[] = [];
+  allDirty = false;
+  readonly byPeriod = new Map<string, number[]>();
+  readonly readers = emptyReaders();
+  constructor(
+    public facts: ContractFacts,
+    private readonly slot: { readonly facts: RateCardFacts },
+  ) {}
+  get card(): RateCardFacts {
+    return this.slot.facts;
+  }
+}
+
 /** Create an empty Ledger. */
 export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const catalog = options.slaCatalog ?? DEFAULT_SLA_CATALOG;
@@ -226,18 +248,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       }
       case 'MSPBooked': {
         const slot = rateCards.get(ev.data.rateCardId) as { facts: RateCardFacts };
-        const book: ContractBook = {
-          facts: evolveContractFacts(undefined, ev) as ContractFacts,
-          get card() {
-            return slot.facts;
-          },
-          entries: [],
-          issued: new Map(),
-          dirty: [],
-          allDirty: false,
-          byPeriod: new Map(),
-          readers: emptyReaders(),
-        };
+        const book = new Book(evolveContractFacts(undefined, ev) as ContractFacts, slot);
         books.set(ev.data.contractId, book);
         bookingsByVm.set(ev.data.vmId, [...(bookingsByVm.get(ev.data.vmId) ?? []), book]);
         return;

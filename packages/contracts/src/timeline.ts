@@ -82,12 +82,14 @@ export const timelineAppend = <V>(tl: Timeline<V>, at: number, value: V): Timeli
   const next: Timeline<V> = { buffer: appended(own, change), length: tl.length + 1, inOrder };
   if (!inOrder) {
     // Out of business order: the new version's sorted changes are the old version's with this one
-    // inserted (after every change at or before `at`), a copy rather than a sort of the whole.
-    const known = tl.inOrder ? tl.buffer.slice(0, tl.length) : sortedCache.get(tl);
+    // inserted (after every change at or before `at`), a copy rather than a sort of the whole. The
+    // old version gives its sorted copy up (it sorts again if it is ever asked), so a long run of
+    // appends keeps one sorted copy, not one per version.
+    const known = tl.inOrder ? tl.buffer.slice(0, tl.length) : sortedCache.get(tl)?.slice();
     if (known !== undefined) {
-      const sorted = known.slice();
-      sorted.splice(lastIndexAtOrBefore(sorted, sorted.length, at) + 1, 0, change);
-      sortedCache.set(next, sorted);
+      sortedCache.delete(tl);
+      known.splice(lastIndexAtOrBefore(known, known.length, at) + 1, 0, change);
+      sortedCache.set(next, known);
     }
   }
   return next;
