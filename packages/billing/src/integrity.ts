@@ -33,6 +33,21 @@ export interface IntegrityView {
 
 const iso = (t: number): string => formatInstant(t as Instant);
 
+const bookOf = (s: IntegrityView, id: string): ContractBook | string =>
+  s.books.get(id) ?? `contract ${JSON.stringify(id)} does not exist (no earlier MSPBooked)`;
+
+/** The number of ticket `id`, or why there is none. */
+const ticketOf = (s: IntegrityView, id: string): number | string =>
+  s.tickets.numberOf(id) ??
+  `ticket ${JSON.stringify(id)} does not exist (no earlier TicketOpened, UpdateRequested or SafetyMeasureTaken)`;
+
+/** The number of the work entry `workId`, or why it cannot be corrected or voided. */
+const liveEntry = (s: IntegrityView, workId: string): number | string => {
+  const i = s.entries.numberOf(workId);
+  if (i === undefined) return `work entry ${JSON.stringify(workId)} does not exist (no earlier WorkLogged)`;
+  return s.entries.isVoided(i) ? `work entry ${JSON.stringify(workId)} is already voided` : i;
+};
+
 /**
  * Why the minutes or service of a work entry are not what the wire format allows, as the decoder
  * says it; undefined when they are. A decoded event always passes; an event an embedding program
@@ -51,18 +66,7 @@ const mayDecide = (c: ContractFacts, email: string, t: number): boolean => {
 
 /** Check an event against the log so far; returns the reason when it breaks integrity (spec §2). */
 export const integrityRefusal = (s: IntegrityView, ev: DomainEvent): string | undefined => {
-  const { books, rateCards, bookingsByVm, invoiceNumbers, alertContract, tickets, entries } = s;
-  const bookOf = (id: string): ContractBook | string =>
-    books.get(id) ?? `contract ${JSON.stringify(id)} does not exist (no earlier MSPBooked)`;
-  /** The number of ticket `id`, or why there is none. */
-  const ticketOf = (id: string): number | string =>
-    tickets.numberOf(id) ??
-    `ticket ${JSON.stringify(id)} does not exist (no earlier TicketOpened, UpdateRequested or SafetyMeasureTaken)`;
-  const liveEntry = (workId: string): number | string => {
-    const i = entries.numberOf(workId);
-    if (i === undefined) return `work entry ${JSON.stringify(workId)} does not exist (no earlier WorkLogged)`;
-    return entries.isVoided(i) ? `work entry ${JSON.stringify(workId)} is already voided` : i;
-  };
+  const { books, rateCards, bookingsByVm, invoiceNumbers, alertContract, tickets } = s;
   switch (ev.type) {
     case 'RateCardPublished':
       return rateCards.has(ev.data.rateCardId)
@@ -85,7 +89,7 @@ export const integrityRefusal = (s: IntegrityView, ev: DomainEvent): string | un
         : `VM ${JSON.stringify(d.vmId)} already has an active MSP (contract ${clash.facts.contractId})`;
     }
     case 'InvoiceIssued': {
-      const book = bookOf(ev.data.contractId);
+      const book = bookOf(s, ev.data.contractId);
       if (typeof book === 'string') return book;
       const refused = invoiceIssueRefusal(
         {
@@ -102,7 +106,7 @@ export const integrityRefusal = (s: IntegrityView, ev: DomainEvent): string | un
     case 'TicketOpened':
     case 'UpdateRequested':
     case 'SafetyMeasureTaken': {
-      const book = bookOf(ev.data.contractId);
+      const book = bookOf(s, ev.data.contractId);
       if (typeof book === 'string') return book;
       if (tickets.numberOf(ev.data.ticketId) !== undefined)
         return `ticket ${JSON.stringify(ev.data.ticketId)} already exists`;
@@ -118,12 +122,12 @@ export const integrityRefusal = (s: IntegrityView, ev: DomainEvent): string | un
     case 'UpdateScheduled':
     case 'UpdateApplied':
     case 'UpdateFailed': {
-      const t = ticketOf(ev.data.ticketId);
+      const t = ticketOf(s, ev.data.ticketId);
       return typeof t === 'string' ? t : undefined;
     }
     case 'OrderConfirmed':
     case 'OrderDeclined': {
-      const t = ticketOf(ev.data.ticketId);
+      const t = ticketOf(s, ev.data.ticketId);
       if (typeof t === 'string') return t;
       const c = tickets.bookOf(t).facts;
       const by = ev.type === 'OrderConfirmed' ? ev.data.confirmedBy : ev.data.declinedBy;
@@ -132,7 +136,7 @@ export const integrityRefusal = (s: IntegrityView, ev: DomainEvent): string | un
         : `${by} is not an authorised requester of ${c.contractId} at ${iso(ev.occurredAt)}`;
     }
     case 'AlertRaised': {
-      const book = bookOf(ev.data.contractId);
+      const book = bookOf(s, ev.data.contractId);
       if (typeof book === 'string') return book;
       return alertContract.has(ev.data.alertId)
         ? `alert ${JSON.stringify(ev.data.alertId)} already exists`
@@ -143,9 +147,9 @@ export const integrityRefusal = (s: IntegrityView, ev: DomainEvent): string | un
         ? undefined
         : `alert ${JSON.stringify(ev.data.alertId)} does not exist (no earlier AlertRaised)`;
     case 'WorkLogged': {
-      if (entries.numberOf(ev.data.workId) !== undefined)
+      if (s.entries.numberOf(ev.data.workId) !== undefined)
         return `work entry ${JSON.stringify(ev.data.workId)} already exists`;
-      const t = ticketOf(ev.data.ticketId);
+      const t = ticketOf(s, ev.data.ticketId);
       return typeof t === 'string' ? t : entryValuesRefusal(ev.data);
     }
     case 'ProviderProfileSet':
@@ -154,12 +158,12 @@ export const integrityRefusal = (s: IntegrityView, ev: DomainEvent): string | un
       return undefined;
     case 'WorkLogCorrected':
     case 'WorkLogVoided': {
-      const i = liveEntry(ev.data.workId);
+      const i = liveEntry(s, ev.data.workId);
       if (typeof i === 'string') return i;
       return ev.type === 'WorkLogCorrected' ? entryValuesRefusal(ev.data) : undefined;
     }
     default: {
-      const book = bookOf(ev.data.contractId);
+      const book = bookOf(s, ev.data.contractId);
       return typeof book === 'string' ? book : undefined;
     }
   }
