@@ -14,8 +14,8 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import type { DomainEvent } from './catalog.js';
 import { decodeEvent, type DecodeError } from './decode.js';
 import { eventFingerprint } from './fingerprint.js';
-import { IdTable } from './idTable.js';
-import { parseJsonLine } from './jsonLine.js';
+import { IdTable } from './storage/idTable.js';
+import { parseJsonLine } from './storage/jsonLine.js';
 
 /** Why a line was refused: a {@link DecodeError}, or a reader-level tag (line too long, bad UTF-8, …). */
 export interface NdjsonLineError {
