@@ -11,10 +11,7 @@ import { bookingsOf, readBatch } from '../../datev/test/readBatch.js';
 import { repoRoot, runIn, spawnCli } from './helpers.js';
 
 /** The worked sample of the finance example (RE-2026-0917 issued on 2026-10-01 06:00 Berlin). */
-const example = readFileSync(
-  resolve(repoRoot, 'examples/finance-reconciliation/fixtures/example-month.ndjson'),
-  'utf8',
-);
+const example = readFileSync(resolve(repoRoot, 'examples/data/example-month.ndjson'), 'utf8');
 
 const profile = (
   data: Record<string, unknown>,

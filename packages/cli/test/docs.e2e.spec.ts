@@ -15,7 +15,8 @@
  * The copy: the working tree's files that git would commit (tracked and untracked, not ignored),
  * copied into a temporary directory with no `../shared` beside it, then a frozen, offline install
  * (about 5 s: the packages come from the local pnpm store the suite itself was installed from). All
- * blocks share that one copy and run in document order, so they must not depend on each other.
+ * blocks share that one copy and run in document order: a block may read a file that an earlier block
+ * of the same document wrote (a how-to that builds on its steps), never one of another document.
  *
  * Not run: the README's `npx -y pnpm@12.4.2 test` (the whole suite, which includes this test) is a
  * plain `sh` block; `.ci/run` and the suite itself prove it.
@@ -228,49 +229,65 @@ describe('the runnable blocks of README.md and docs/', () => {
       expect(b.body.join('\n'), `${b.file}:${b.line}`).not.toMatch(/\.\.\/shared\b|\/work\//);
   });
 
-  // One loop per kind (no test is registered conditionally).
-  for (const block of blocks.filter((b) => b.kind === 'sh'))
-    it(`${block.file}:${block.line} (sh): every command exits 0`, () => {
-      for (const command of shellCommands(block.body)) {
-        const r = sh(command);
-        expect({ command, status: r.status, output: r.status === 0 ? '' : r.output }).toEqual({
-          command,
-          status: 0,
-          output: '',
-        });
-      }
+  // Every block in document order, so that a how-to's later step finds what an earlier one wrote; one
+  // test per block (none registered conditionally), checked as its kind says.
+  const title = {
+    sh: 'every command exits 0',
+    console: 'every command prints what is shown',
+    ts: 'runs with npx tsx from the repository root',
+  };
+  for (const block of blocks)
+    it(`${block.file}:${block.line} (${block.kind}): ${title[block.kind]}`, () => {
+      const { got, want } = runBlock[block.kind](block);
+      expect(got).toEqual(want);
     });
+});
 
-  for (const block of blocks.filter((b) => b.kind === 'console'))
-    it(`${block.file}:${block.line} (console): every command prints what is shown`, () => {
-      for (const want of consoleExpectations(block.body)) {
+/** What running a block gave, and what its document says it gives. */
+interface Outcome {
+  readonly got: readonly unknown[];
+  readonly want: readonly unknown[];
+}
+
+/** How a block of each kind is run: every command of it, in order. */
+const runBlock: Record<Block['kind'], (block: Block) => Outcome> = {
+  sh: (block) => {
+    const commands = shellCommands(block.body);
+    return {
+      got: commands.map((command) => {
+        const r = sh(command);
+        return { command, status: r.status, output: r.status === 0 ? '' : r.output };
+      }),
+      want: commands.map((command) => ({ command, status: 0, output: '' })),
+    };
+  },
+  console: (block) => {
+    const wants = consoleExpectations(block.body);
+    return {
+      got: wants.map((want) => {
         const r = sh(want.command);
         const got = normalise(r.output.split('\n'));
         // The output as shown when it matches (elisions and all), else as printed: a diff on failure.
         const seen = matchesWithElision(got, want.output) ? want.output : got;
-        expect({ command: want.command, output: seen.join('\n'), exit: r.status }).toEqual({
-          command: want.command,
-          output: want.output.join('\n'),
-          exit: want.exit,
-        });
-      }
-    });
-
-  for (const block of blocks.filter((b) => b.kind === 'ts'))
-    it(`${block.file}:${block.line} (ts): runs with npx tsx from the repository root`, () => {
-      const name = `.docs-block-${block.file.replace(/[^A-Za-z0-9]+/g, '-')}-${block.line}.ts`;
-      writeFileSync(join(root, name), `${block.body.join('\n')}\n`);
-      try {
-        const r = sh(`npx tsx ${name}`);
-        expect({ status: r.status, output: r.status === 0 ? '' : r.output }).toEqual({
-          status: 0,
-          output: '',
-        });
-      } finally {
-        rmSync(join(root, name), { force: true });
-      }
-    });
-});
+        return { command: want.command, output: seen.join('\n'), exit: r.status };
+      }),
+      want: wants.map((want) => ({ command: want.command, output: want.output.join('\n'), exit: want.exit })),
+    };
+  },
+  ts: (block) => {
+    const name = `.docs-block-${block.file.replace(/[^A-Za-z0-9]+/g, '-')}-${block.line}.ts`;
+    writeFileSync(join(root, name), `${block.body.join('\n')}\n`);
+    try {
+      const r = sh(`npx tsx ${name}`);
+      return {
+        got: [{ status: r.status, output: r.status === 0 ? '' : r.output }],
+        want: [{ status: 0, output: '' }],
+      };
+    } finally {
+      rmSync(join(root, name), { force: true });
+    }
+  },
+};
 
 describe('the block markers', () => {
   it('find sh, console and ts blocks marked runnable, and only those', () => {

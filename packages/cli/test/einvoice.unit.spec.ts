@@ -12,6 +12,7 @@ import { createLedger } from '@msp-billing/billing';
 import { decodeEvent } from '@msp-billing/events';
 import { eInvoiceXml } from '@msp-billing/einvoice';
 import { eInvoiceFileName } from '../src/commands/einvoice.js';
+import { run } from '../src/main.js';
 import { runIn } from './helpers.js';
 
 const PROVIDER = {
@@ -261,6 +262,14 @@ describe('einvoice --all --out-dir DIR', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('reports an --out-dir that is a file as one line, exit 2', async () => {
+    const file = join(tempDir(), 'not-a-dir');
+    writeFileSync(file, '');
+    const r = await runIn(['einvoice', '--events', logFile(log()), '--all', '--out-dir', file]);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toMatch(/^msp-billing: --out-dir ".*not-a-dir" — ENOTDIR: not a directory[^\n]*\n$/);
+  });
+
   it('refuses two invoice numbers that would share a file name', async () => {
     const dir = join(tempDir(), 'out');
     const events = logFile(log({ numbers: ['RE/1', 'RE_1'] }));
@@ -270,5 +279,26 @@ describe('einvoice --all --out-dir DIR', () => {
       'msp-billing: einvoice — invoices RE/1 and RE_1 would both be written to RE_1.xml; rename one of them\n',
     );
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('draws a progress line on a terminal once a run takes longer than a second, and clears it', async () => {
+    const events = logFile(log());
+    const dir = join(tempDir(), 'out');
+    let stderr = '';
+    let stdout = '';
+    let clock = 0;
+    const code = await run(['einvoice', '--events', events, '--all', '--out-dir', dir], {
+      stdin: (async function* () {})(),
+      stdout: { write: (t) => ((stdout += t), true) },
+      stderr: { write: (t) => ((stderr += t), true) },
+      isTTY: true,
+      // Every look at the clock is 700 ms later: the run passes its first second before the last
+      // invoice, whose line is drawn.
+      now: () => (clock += 700),
+    });
+    expect(code).toBe(0);
+    expect(stdout).toBe(`wrote 2 e-invoices (ubl) to ${dir}; 0 unchanged\n`);
+    expect(stderr).toContain('\r\u001b[Ke-invoices: 2 of 2');
+    expect(stderr.endsWith('\r\u001b[K')).toBe(true);
   });
 });

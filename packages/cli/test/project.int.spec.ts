@@ -18,9 +18,7 @@ declare module 'vitest' {
   }
 }
 
-const month = fileURLToPath(
-  new URL('../../../examples/finance-reconciliation/fixtures/example-month.ndjson', import.meta.url),
-);
+const month = fileURLToPath(new URL('../../../examples/data/example-month.ndjson', import.meta.url));
 
 describe('msp-billing project (PostgreSQL)', () => {
   let db: { url: string; drop: () => Promise<void> };

@@ -82,7 +82,8 @@ describe('decodeCommand', () => {
         'DeactivateAlerting, AttachBackupNasShare, DetachBackupNasShare, AgreeMaintenanceWindows, RaiseAlert, ' +
         'AcknowledgeAlert, RecordHaRestart, RecordHeartbeatRestored, IssueInvoice, OpenTicket, ReclassifyTicket, ' +
         'ConfirmOrder, DeclineOrder, RequestUpdate, ScheduleUpdate, RecordUpdateApplied, RecordUpdateFailed, ' +
-        'TakeSafetyMeasure, LogWork, CorrectWorkLog, VoidWorkLog, PublishRateCard, SetHourlyRate)',
+        'TakeSafetyMeasure, LogWork, CorrectWorkLog, VoidWorkLog, PublishRateCard, SetHourlyRate, SetProviderProfile, ' +
+        'SetCustomerProfile)',
     );
     expect(decodeCommand(null)._tag).toBe('Left');
   });

@@ -9,7 +9,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import { arbitraryEventOfType, arbitraryLog } from '@msp-billing/testing';
+import { createLedger } from '@msp-billing/billing';
+import { decodeEvent } from '@msp-billing/events';
+import {
+  arbitraryEventOfType,
+  arbitraryLog,
+  generateScenario,
+  invoicingProfilesFor,
+  scenarioForEventCount,
+} from '@msp-billing/testing';
 import { eInvoiceXml, type EInvoiceSyntax } from '../src/index.js';
 import {
   ARTEFACT_SOURCES,
@@ -193,6 +201,31 @@ const describeOfficial = (dir: string): void => {
         // The CEN CII rules take ~40 s over a 500-line invoice on a busy machine.
         300_000,
       );
+
+      it('accepts one invoice of each kind of the seeded benchmark scenario (19 %, 20 %, reverse charge, CHF 8.1 %, credit note)', async () => {
+        const log = [...generateScenario(scenarioForEventCount(20_000, 1))];
+        const ledger = createLedger();
+        for (const w of [...invoicingProfilesFor(log), ...log]) {
+          const d = decodeEvent(w);
+          if (E.isRight(d)) ledger.apply(d.right);
+        }
+        const byKind = new Map<string, string>();
+        for (const inv of ledger.issuedInvoices()) {
+          const kind = `${inv.currency} ${inv.vatRatePercent} % ${inv.net.startsWith('-') ? 'credit note' : 'invoice'}`;
+          if (inv.lines.length === 0 || byKind.has(kind)) continue;
+          const xml = eInvoiceXml(inv, ledger.issuedWith(inv.contractId, inv.period), syntax);
+          if (E.isLeft(xml)) throw new Error(xml.left.message);
+          byKind.set(kind, xml.right);
+        }
+        expect([...byKind.keys()].toSorted()).toEqual([
+          'CHF 8.1 % invoice',
+          'EUR 0 % invoice',
+          'EUR 19 % credit note',
+          'EUR 19 % invoice',
+          'EUR 20 % invoice',
+        ]);
+        for (const xml of byKind.values()) expect(ids(await validate(xml, syntax))).toEqual([]);
+      }, 300_000);
 
       it('accepts the invoices of random valid logs with profiles (property, every invoice validated)', async () => {
         const profileOf = fc.tuple(

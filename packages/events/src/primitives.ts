@@ -552,7 +552,7 @@ export type VatId = t.TypeOf<typeof VatId>;
  * Why `s` is not an IBAN in electronic form (ISO 13616: country code, two check digits, up to 30
  * letters or digits, no spaces, and the whole mod 97 is 1), or undefined when it is one.
  */
-export const ibanRefusal = (s: string): string | undefined => {
+const ibanRefusal = (s: string): string | undefined => {
   if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(s))
     return 'expected an IBAN without spaces: two upper-case letters, two check digits and 11 to 30 letters or digits';
   // Move the first four characters to the end, letters to 10..35, and take the number mod 97 digit

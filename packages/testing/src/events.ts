@@ -170,7 +170,7 @@ export const arbitraryProfileText = (max = 200): fc.Arbitrary<string> =>
   );
 
 /** An ISO 3166-1 country code (a few of them). */
-export const arbitraryCountryCode: fc.Arbitrary<string> = fc.constantFrom(
+const arbitraryCountryCode: fc.Arbitrary<string> = fc.constantFrom(
   'DE',
   'AT',
   'CH',
@@ -182,7 +182,7 @@ export const arbitraryCountryCode: fc.Arbitrary<string> = fc.constantFrom(
   'JP',
 );
 /** A VAT id: a country prefix and 2–13 letters or digits. */
-export const arbitraryVatId: fc.Arbitrary<string> = fc.oneof(
+const arbitraryVatId: fc.Arbitrary<string> = fc.oneof(
   fc.nat({ max: 999_999_999 }).map((n) => `DE${String(n).padStart(9, '0')}`),
   fc
     .record({

@@ -8,3 +8,4 @@ export * from './events.js';
 export * from './logs.js';
 export * from './laws.js';
 export * from './scenario.js';
+export * from './profiles.js';

@@ -146,7 +146,7 @@ const all = async (
       before = await readIfExists(path);
     } catch (err) {
       return E.left(
-        userError('SourceUnreadable', `--out-dir ${JSON.stringify(dir.right)}`, (err as Error).message),
+        userError('OutputUnwritable', `--out-dir ${JSON.stringify(dir.right)}`, (err as Error).message),
       );
     }
     if (before === undefined) continue;
@@ -163,7 +163,7 @@ const all = async (
     await mkdir(dir.right, { recursive: true });
   } catch (err) {
     return E.left(
-      userError('SourceUnreadable', `--out-dir ${JSON.stringify(dir.right)}`, (err as Error).message),
+      userError('OutputUnwritable', `--out-dir ${JSON.stringify(dir.right)}`, (err as Error).message),
     );
   }
   const bar = allProgress(io, invoices.length);
@@ -174,7 +174,12 @@ const all = async (
     const xml = xmlOf(inv);
     if (existing.get(path) === xml) unchanged += 1;
     else {
-      await writeWhole(path, xml);
+      try {
+        await writeWhole(path, xml);
+      } catch (err) {
+        bar.end();
+        return E.left(userError('OutputUnwritable', path, `could not be written: ${(err as Error).message}`));
+      }
       written += 1;
     }
     bar.at(i + 1);

@@ -21,10 +21,7 @@ const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** The worked sample's events (examples/data/, or where it was kept before). */
 export const sampleEvents = (): Raw[] => {
-  const path = [
-    'examples/data/example-month.ndjson',
-    'examples/finance-reconciliation/fixtures/example-month.ndjson',
-  ]
+  const path = ['examples/data/example-month.ndjson', 'examples/data/example-month.ndjson']
     .map((p) => REPO_ROOT + p)
     .find((p) => existsSync(p));
   if (path === undefined) throw new Error('the worked sample example-month.ndjson is missing');
