@@ -5,7 +5,7 @@
  * trusted) — the same statuses as `msp-billing reconcile`.
  */
 import { parseArgs } from 'node:util';
-import { isSourceUnreadable } from '@msp-billing/events';
+import { isSourceUnreadable } from '@msp-billing/cli/event-file';
 import { AccountingCsvError, describe, reconcileFiles } from './reconcile.js';
 
 const usage = 'usage: reconcile --events LOG.ndjson --invoices EXPORT.csv';

@@ -16,7 +16,7 @@ import {
   type InvalidEvent,
   type InvoiceDifference,
 } from '@msp-billing/billing';
-import { openEventSource } from '@msp-billing/events';
+import { openEventSource } from '@msp-billing/cli/event-file';
 
 /** One invoice as the accounting export lists it (the library's type). */
 export type { BookedInvoice, AmountField } from '@msp-billing/billing';

@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { foldNdjson } from '@msp-billing/billing';
-import { openEventSource } from '@msp-billing/events';
+import { openEventSource } from '@msp-billing/cli/event-file';
 import {
   parseAccountingCsv,
   reconcileFiles,

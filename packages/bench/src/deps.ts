@@ -4,4 +4,5 @@
  */
 export { generateScenario, generateScenarioNdjson, scenarioForEventCount } from '@msp-billing/testing';
 export { foldNdjson, type Ledger } from '@msp-billing/billing';
-export { openEventSource, decodeEvent, type DomainEvent } from '@msp-billing/events';
+export { decodeEvent, type DomainEvent } from '@msp-billing/events';
+export { openEventSource } from '@msp-billing/cli/event-file';

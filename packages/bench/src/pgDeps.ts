@@ -4,7 +4,8 @@
  * `pg`, which would change the memory they measure.
  */
 export { createLedger, amountOf, formatMoney, Dec, ZERO, type Invoice } from '@msp-billing/billing';
-export { openEventSource, readNdjson, canonicalEvent, streamOf, type DomainEvent } from '@msp-billing/events';
+export { readNdjson, canonicalEvent, streamOf, type DomainEvent } from '@msp-billing/events';
+export { openEventSource } from '@msp-billing/cli/event-file';
 export { importEvents, readAllEvents } from '@msp-billing/store';
 export {
   PostgresEventStore,

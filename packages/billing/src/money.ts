@@ -27,6 +27,8 @@ export const formatMoney = (d: Dec): string => (d.isZero() ? '0.00' : d.toFixed(
 // A log has a handful of distinct rates and increments but prices every entry, often many times
 // (each re-classification): parsing the same rate string and redoing the same division dominated
 // pricing. Decimals are immutable, so sharing them is safe; the maps are bounded against hostile logs.
+// A pure memo: each value is a function of its key alone, so a hit returns exactly what a miss would
+// compute, and no result depends on what was priced before (or on the maps being cleared).
 const MEMO_LIMIT = 10_000;
 const rates = new Map<string, Dec>();
 const amounts = new Map<string, Dec>();

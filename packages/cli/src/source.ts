@@ -9,8 +9,6 @@
  */
 import { stat } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
-import { isSourceUnreadable, openEventSource } from '@msp-billing/events';
-import { tapChunks } from '@msp-billing/events/internal';
 import {
   createLedger,
   foldNdjson,
@@ -21,6 +19,7 @@ import {
 import { readAllEvents } from '@msp-billing/store';
 import type { OptionSpec, ParsedArgs } from './args.js';
 import { userError, type UserError } from './errors.js';
+import { isSourceUnreadable, openEventSource, tapChunks } from './eventFile.js';
 import type { CliIo, Output } from './io.js';
 import { openStore, reasonOf } from './stores.js';
 

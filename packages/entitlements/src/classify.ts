@@ -71,8 +71,13 @@ const decided = (status: Status, clause: Clause, reason: string): Decision => ({
 /**
  * Untraced results of fixed decisions, shared (interned): the Ledger keeps one result per entry,
  * and most entries share one of a few dozen (status, clause, reason, service, rate). Only decisions
- * made by `fixed` are shared, by service and then by rate, at most {@link SHARED_RATES} rates each;
- * a reason naming the input (a time, a VM, a requester) is never shared. Shared results are frozen.
+ * made by `fixed` are shared, by service and then by rate, at most {@link SHARED_RATES} rates each
+ * (a table that is full starts over); a reason naming the input (a time, a VM, a requester) is never
+ * shared. Shared results are frozen.
+ *
+ * A memo of immutable values: what `classify` returns is a function of its input alone, and so is
+ * whether it is shared (every untraced result of a fixed decision is). Only which object stands for
+ * a value depends on what was classified before, and nothing may rely on that.
  */
 const SHARED = new Map<Decision, Map<ServiceKind, Classification[]>>();
 
@@ -86,7 +91,10 @@ const SHARED_RESULTS = new WeakSet<Classification>();
  */
 export const isSharedClassification = (c: Classification): boolean => SHARED_RESULTS.has(c);
 
-/** At most this many shared results per fixed decision and service: one per rate in force. */
+/**
+ * At most this many shared results per fixed decision and service (one per rate in force) are kept
+ * for sharing; past them the table starts over, so that a log with thousands of rates keeps no more.
+ */
 const SHARED_RATES = 32;
 
 /** A decision whose reason is fixed text: one shared object, whose untraced results are shared too. */
@@ -652,10 +660,9 @@ const untraced = (d: Decision, service: ServiceKind, rate: RateInForce | undefin
     if (r.hourlyRate === rate?.hourlyRate && r.rateEffectiveFrom === rate?.effectiveFrom) return r;
   }
   const r = Object.freeze(resultOf(d, service, rate, NO_TRACE));
-  if (results.length < SHARED_RATES) {
-    results.push(r);
-    SHARED_RESULTS.add(r);
-  }
+  if (results.length >= SHARED_RATES) results.length = 0;
+  results.push(r);
+  SHARED_RESULTS.add(r);
   return r;
 };
 

@@ -1,7 +1,7 @@
 /**
  * Untraced results are shared (interned) when the reason is fixed text: one frozen object per reason,
- * service and rate, at most 32 rates per reason and service. A file of its own: the shared results
- * live as long as the module, and other suites would fill them first.
+ * service and rate, at most 32 rates per reason and service at a time. Whether a result is shared,
+ * and its value, depend on the input alone, whatever was classified before.
  */
 import { describe, expect, it } from 'vitest';
 import type { ServiceKind } from '@msp-billing/events';
@@ -47,16 +47,20 @@ describe('untraced results of fixed reasons', () => {
     expect(isSharedClassification(classify(inputOf(billedSupport.case), { trace: true }))).toBe(false);
   });
 
-  it('keep the first 32 rates per reason and service, and price every entry right beyond them', () => {
+  it('are shared for any number of rates, and price every entry right', () => {
     const results = Array.from({ length: 100 }, (_, k) => {
       const c = variant('malware-cleanup', `${100 + k}.00`, k);
       const first = classify(inputOf(c), { trace: false });
       return { first, again: classify(inputOf(c), { trace: false }) };
     });
-    expect(results.map((r) => r.first === r.again)).toEqual(results.map((_, k) => k < 32));
-    expect(results.map((r) => isSharedClassification(r.first))).toEqual(results.map((_, k) => k < 32));
+    expect(results.every((r) => r.first === r.again)).toBe(true);
+    expect(results.every((r) => isSharedClassification(r.first))).toBe(true);
     expect(results.map((r) => [r.first.hourlyRate, r.first.rateEffectiveFrom])).toEqual(
       results.map((_, k) => [`${100 + k}.00`, k]),
     );
+    // Past 32 rates the table started over: the first rate's result is made again, equal in value.
+    const again = classify(inputOf(variant('malware-cleanup', '100.00', 0)), { trace: false });
+    expect(again).toEqual(results[0]?.first);
+    expect(isSharedClassification(again)).toBe(true);
   });
 });

@@ -2,8 +2,9 @@
  * Decoding and encoding of whole events: the envelope (`id`, `type`, `occurredAt`, `schemaVersion`,
  * `data`), upcasting of older schema versions, and one readable line per refusal naming the field
  * path and the reason (never io-ts' default dump). A valid event at its current version is decoded
- * by the fast decoders of fast.ts (about 1.5 µs instead of 9: this runs once per line of a log); any
- * other input goes through io-ts, which explains what is wrong with it.
+ * by the fast decoders of fast.ts (about 0.7 µs of CPU instead of 4 on the bench's log; the bench's
+ * 1M-event fold took 12.7 s of CPU with them, 15.5 s with the fast path off); any other input goes
+ * through io-ts, which explains what is wrong with it.
  */
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';

@@ -11,6 +11,11 @@
  * order. No fast decoder accepts `undefined` (an array hole or a missing field is left to io-ts). A
  * codec without a registered fast decoder (a custom io-ts codec) has none, and neither do the codecs built on
  * it: decoding it takes the io-ts path only.
+ *
+ * So each event is defined once, in catalog.ts, from those combinators, and its io-ts codec, its fast
+ * decoder and its encoder's shape (shape.ts) are all derived from that one definition; only the
+ * combinators themselves (`closed`, `str`, `bool`, `oneOf`, `refineWith`, `withDefault`, `arrayOf`,
+ * the instant and integer primitives) are written both ways.
  */
 import type * as t from 'io-ts';
 import { withShape, type Shape } from './shape.js';

@@ -3,8 +3,13 @@
  * same id with the same content is a duplicate, with other content an invalid line). It runs once per
  * event of a log, so it hashes the decoded values themselves, without first rendering them as JSON:
  * a walk over the event feeds tokens (a negative tag per kind of value, a string's length and then
- * its characters two at a time, a number's 64 bits, a key's number) into the two 32-bit lanes of
+ * its characters two at a time, a number's 64 bits, a key as a string) into the two 32-bit lanes of
  * cyrb53 (public domain, bryc), then mixes them into 53 bits the way cyrb53 does.
+ *
+ * Every fingerprint is a function of its argument alone: the lanes are an object of each call (no
+ * state survives a call), and the module keeps only constants, two scratch buffers that a call writes
+ * and reads back before it returns, and a memo of the walk derived from each codec (immutable, built
+ * from the codec alone).
  *
  * Two events get the same tokens exactly when `JSON.stringify` gives the same text for them: own keys
  * are fed in the order JSON.stringify writes them, lengths and tags make every token stream parse one
@@ -20,7 +25,7 @@ import type { DomainEvent } from './catalog.js';
 import { INSTANT_TEXT_LENGTH, formatInstant, instantCodes, type Instant } from './primitives.js';
 import { shapeOf } from './shape.js';
 
-// Tags are negative, string lengths and key numbers are not: so no two token streams parse alike.
+// Tags are negative, string lengths are not: so no two token streams parse alike.
 const TAG_NUMBER = -2;
 const TAG_INT = -3;
 const TAG_TRUE = -4;
@@ -28,29 +33,33 @@ const TAG_FALSE = -5;
 const TAG_NULL = -6;
 const TAG_ARRAY = -7;
 const TAG_OBJECT = -8;
-const TAG_KEY_TEXT = -9;
 const END = -1;
 
 const K1 = 2654435761 | 0;
 const K2 = 1597334677;
 
-// The two lanes, reset for every event: module state, so that the walk allocates nothing (in a typed
-// array, since a 32-bit value in a module variable would be boxed at every store).
-const lanes = new Int32Array(2);
+/** The two 32-bit lanes of one fingerprint: made by each call, so no state outlives it. */
+interface Lanes {
+  a: number;
+  b: number;
+}
 
+const start = (): Lanes => ({ a: 0xdeadbeef | 0, b: 0x41c6ce57 });
+
+// Scratch for a number's 64 bits: written and read back within one `mixNumber`, never carried over.
 const float = new Float64Array(1);
 const words = new Int32Array(float.buffer);
 
-const mix = (token: number): void => {
-  lanes[0] = Math.imul((lanes[0] as number) ^ token, K1);
-  lanes[1] = Math.imul((lanes[1] as number) ^ token, K2);
+const mix = (h: Lanes, token: number): void => {
+  h.a = Math.imul(h.a ^ token, K1);
+  h.b = Math.imul(h.b ^ token, K2);
 };
 
 /** A string: its length, then its UTF-16 code units two to a token. */
-const mixString = (s: string): void => {
+const mixString = (h: Lanes, s: string): void => {
   const n = s.length;
-  let a = Math.imul((lanes[0] as number) ^ n, K1);
-  let b = Math.imul((lanes[1] as number) ^ n, K2);
+  let a = Math.imul(h.a ^ n, K1);
+  let b = Math.imul(h.b ^ n, K2);
   let i = 0;
   for (; i + 1 < n; i += 2) {
     const pair = (s.charCodeAt(i) << 16) | s.charCodeAt(i + 1);
@@ -62,78 +71,59 @@ const mixString = (s: string): void => {
     a = Math.imul(a ^ last, K1);
     b = Math.imul(b ^ last, K2);
   }
-  lanes[0] = a;
-  lanes[1] = b;
+  h.a = a;
+  h.b = b;
 };
 
-/**
- * Object keys by number: the decoder's keys are the catalog's few dozen field names, so a key costs
- * one map lookup instead of a pass over its characters. Numbers are handed out in the order keys are
- * first met and never change, so within a process a number always stands for the same key; past
- * MAX_KEYS (someone else's objects) keys are fed as text.
- */
-const keyNumbers = new Map<string, number>();
-const MAX_KEYS = 4096;
-
-const mixKey = (k: string): void => {
-  let n = keyNumbers.get(k);
-  if (n === undefined && keyNumbers.size < MAX_KEYS) {
-    n = keyNumbers.size;
-    keyNumbers.set(k, n);
-  }
-  if (n !== undefined) mix(n);
-  else {
-    mix(TAG_KEY_TEXT);
-    mixString(k);
-  }
-};
+/** An object key: as a string (a key's length is never negative, so END cannot be taken for one). */
+const mixKey = mixString;
 
 /** A number as JSON writes it: -0 as 0, NaN and ±Infinity as null, every other number by its 64 bits. */
-const mixNumber = (v: number): void => {
+const mixNumber = (h: Lanes, v: number): void => {
   if ((v | 0) === v) {
-    mix(TAG_INT); // also -0, which `| 0` turns into 0
-    mix(v | 0);
+    mix(h, TAG_INT); // also -0, which `| 0` turns into 0
+    mix(h, v | 0);
   } else if (Number.isFinite(v)) {
-    mix(TAG_NUMBER);
+    mix(h, TAG_NUMBER);
     float[0] = v;
-    mix(words[0] as number);
-    mix(words[1] as number);
-  } else mix(TAG_NULL);
+    mix(h, words[0] as number);
+    mix(h, words[1] as number);
+  } else mix(h, TAG_NULL);
 };
 
 /** Whether JSON leaves out an object member with this value (and writes null for such an item). */
 const skipped = (v: unknown): boolean => v === undefined || typeof v === 'function' || typeof v === 'symbol';
 
-const mixValue = (v: unknown): void => {
-  if (typeof v === 'string') mixString(v);
-  else if (typeof v === 'number') mixNumber(v);
-  else if (typeof v === 'boolean') mix(v ? TAG_TRUE : TAG_FALSE);
-  else if (v === null || skipped(v)) mix(TAG_NULL);
+const mixValue = (h: Lanes, v: unknown): void => {
+  if (typeof v === 'string') mixString(h, v);
+  else if (typeof v === 'number') mixNumber(h, v);
+  else if (typeof v === 'boolean') mix(h, v ? TAG_TRUE : TAG_FALSE);
+  else if (v === null || skipped(v)) mix(h, TAG_NULL);
   else if (Array.isArray(v)) {
-    mix(TAG_ARRAY);
-    mix(v.length);
-    for (let i = 0; i < v.length; i++) mixValue(v[i]);
-  } else mixObject(v as Record<string, unknown>);
+    mix(h, TAG_ARRAY);
+    mix(h, v.length);
+    for (let i = 0; i < v.length; i++) mixValue(h, v[i]);
+  } else mixObject(h, v as Record<string, unknown>);
 };
 
-const mixObject = (o: Record<string, unknown>): void => {
-  mix(TAG_OBJECT);
+const mixObject = (h: Lanes, o: Record<string, unknown>): void => {
+  mix(h, TAG_OBJECT);
   // Own keys, as JSON writes them (for…in would also meet keys a polluted prototype lends).
   const keys = Object.keys(o);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;
     const v = o[k];
     if (skipped(v)) continue;
-    mixKey(k);
-    mixValue(v);
+    mixKey(h, k);
+    mixValue(h, v);
   }
-  mix(END);
+  mix(h, END);
 };
 
 /** The 53 bits of the lanes, mixed the way cyrb53 ends. */
-const finish = (): number => {
-  let a = lanes[0] as number;
-  let b = lanes[1] as number;
+const finish = (h: Lanes): number => {
+  let a = h.a;
+  let b = h.b;
   a = Math.imul(a ^ (a >>> 16), 2246822507 | 0);
   a ^= Math.imul(b ^ (b >>> 13), 3266489909 | 0);
   b = Math.imul(b ^ (b >>> 16), 2246822507 | 0);
@@ -146,13 +136,12 @@ const finish = (): number => {
  * `{ id, type, occurredAt, data }` in that order (so only its values are fed).
  */
 export const eventFingerprint = (e: DomainEvent): number => {
-  lanes[0] = 0xdeadbeef;
-  lanes[1] = 0x41c6ce57;
-  mixString(e.id);
-  mixString(e.type);
-  mixNumber(e.occurredAt);
-  mixValue(e.data);
-  return finish();
+  const h = start();
+  mixString(h, e.id);
+  mixString(h, e.type);
+  mixNumber(h, e.occurredAt);
+  mixValue(h, e.data);
+  return finish(h);
 };
 
 /**
@@ -161,10 +150,9 @@ export const eventFingerprint = (e: DomainEvent): number => {
  * them.
  */
 export const jsonFingerprint = (v: unknown): number => {
-  lanes[0] = 0xdeadbeef;
-  lanes[1] = 0x41c6ce57;
-  mixValue(v);
-  return finish();
+  const h = start();
+  mixValue(h, v);
+  return finish(h);
 };
 
 // ------------------------------------------------------------------------------------------------
@@ -176,82 +164,84 @@ export const jsonFingerprint = (v: unknown): number => {
  * when JSON leaves `encode(v)` out of an object).
  */
 interface EncodedWalk {
-  readonly value: (v: unknown) => void;
-  readonly member: (k: string, v: unknown) => void;
+  readonly value: (h: Lanes, v: unknown) => void;
+  readonly member: (h: Lanes, k: string, v: unknown) => void;
 }
 
 const IDENTITY_WALK: EncodedWalk = {
   value: mixValue,
-  member: (k, v) => {
+  member: (h, k, v) => {
     if (skipped(v)) return;
-    mixKey(k);
-    mixValue(v);
+    mixKey(h, k);
+    mixValue(h, v);
   },
 };
 
+// Scratch for an instant's text: written and read back within one `mixInstant`, never carried over.
 const instantText = new Uint16Array(INSTANT_TEXT_LENGTH);
 
 /**
- * The tokens of `mixString(formatInstant(v))`: its length, then its code units two to a token, as
+ * The tokens of `mixString(h, formatInstant(v))`: its length, then its code units two to a token, as
  * {@link instantCodes} writes them (no string made); other values through formatInstant, which throws
  * for what Date cannot write (NaN), as encoding does.
  */
-const mixInstant = (v: unknown): void => {
+const mixInstant = (h: Lanes, v: unknown): void => {
   // Not a number: formatInstant alone converts it (once, as encoding does).
-  if (typeof v !== 'number' || !instantCodes(v, instantText)) return mixString(formatInstant(v as Instant));
+  if (typeof v !== 'number' || !instantCodes(v, instantText))
+    return mixString(h, formatInstant(v as Instant));
   const c = instantText;
-  let a = Math.imul((lanes[0] as number) ^ INSTANT_TEXT_LENGTH, K1);
-  let b = Math.imul((lanes[1] as number) ^ INSTANT_TEXT_LENGTH, K2);
+  let a = Math.imul(h.a ^ INSTANT_TEXT_LENGTH, K1);
+  let b = Math.imul(h.b ^ INSTANT_TEXT_LENGTH, K2);
   for (let i = 0; i < INSTANT_TEXT_LENGTH; i += 2) {
     const pair = ((c[i] as number) << 16) | (c[i + 1] as number);
     a = Math.imul(a ^ pair, K1);
     b = Math.imul(b ^ pair, K2);
   }
-  lanes[0] = a;
-  lanes[1] = b;
+  h.a = a;
+  h.b = b;
 };
 
 const INSTANT_WALK: EncodedWalk = {
   value: mixInstant,
-  member: (k, v) => {
-    mixKey(k);
-    mixInstant(v);
+  member: (h, k, v) => {
+    mixKey(h, k);
+    mixInstant(h, v);
   },
 };
 
 /** Hash `encode(v)` by calling it: for codecs without a shape, and for values a shape does not cover. */
 const encodingWalk = (codec: t.Mixed): EncodedWalk => ({
-  value: (v) => mixValue(codec.encode(v)),
-  member: (k, v) => {
+  value: (h, v) => mixValue(h, codec.encode(v)),
+  member: (h, k, v) => {
     const encoded: unknown = codec.encode(v);
     if (skipped(encoded)) return;
-    mixKey(k);
-    mixValue(encoded);
+    mixKey(h, k);
+    mixValue(h, encoded);
   },
 });
 
 /** An encoder whose result is an object or an array, never left out of an object. */
-const alwaysWritten = (value: (v: unknown) => void): EncodedWalk => ({
+const alwaysWritten = (value: (h: Lanes, v: unknown) => void): EncodedWalk => ({
   value,
-  member: (k, v) => {
-    mixKey(k);
-    value(v);
+  member: (h, k, v) => {
+    mixKey(h, k);
+    value(h, v);
   },
 });
 
 const closedWalk = (codec: t.Mixed, keys: readonly string[], codecs: readonly t.Mixed[]): EncodedWalk => {
   const members = codecs.map((c) => walkOf(c).member);
-  return alwaysWritten((a) => {
+  return alwaysWritten((h, a) => {
     // encode reads a member of null or undefined: let it throw as it does
-    if (a === null || a === undefined) return mixValue(codec.encode(a));
+    if (a === null || a === undefined) return mixValue(h, codec.encode(a));
     const o = a as Record<string, unknown>;
-    mix(TAG_OBJECT);
+    mix(h, TAG_OBJECT);
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i] as string;
       const v = o[k];
-      if (v !== undefined) (members[i] as EncodedWalk['member'])(k, v);
+      if (v !== undefined) (members[i] as EncodedWalk['member'])(h, k, v);
     }
-    mix(END);
+    mix(h, END);
   });
 };
 
@@ -261,17 +251,18 @@ const plainArray = (a: unknown): a is readonly unknown[] =>
 
 const arrayWalk = (codec: t.Mixed, item: t.Mixed): EncodedWalk => {
   const each = walkOf(item).value;
-  return alwaysWritten((a) => {
-    if (!plainArray(a)) return mixValue(codec.encode(a));
-    mix(TAG_ARRAY);
-    mix(a.length);
+  return alwaysWritten((h, a) => {
+    if (!plainArray(a)) return mixValue(h, codec.encode(a));
+    mix(h, TAG_ARRAY);
+    mix(h, a.length);
     for (let i = 0; i < a.length; i++) {
-      if (i in a) each(a[i]);
-      else mix(TAG_NULL);
+      if (i in a) each(h, a[i]);
+      else mix(h, TAG_NULL);
     }
   });
 };
 
+/** The walk of each codec: a memo of what `walkOf` derives from the codec alone (never changes). */
 const walks = new WeakMap<t.Mixed, EncodedWalk>();
 
 const walkOf = (codec: t.Mixed): EncodedWalk => {
@@ -294,13 +285,12 @@ const walkOf = (codec: t.Mixed): EncodedWalk => {
  * what it throws (the property in fingerprint.unit.spec.ts pins both).
  */
 export const encodedEventFingerprint = (e: DomainEvent, data: t.Mixed): number => {
-  lanes[0] = 0xdeadbeef;
-  lanes[1] = 0x41c6ce57;
-  mix(TAG_OBJECT);
-  IDENTITY_WALK.member('id', e.id);
-  IDENTITY_WALK.member('type', e.type);
-  INSTANT_WALK.member('occurredAt', e.occurredAt);
-  walkOf(data).member('data', e.data);
-  mix(END);
-  return finish();
+  const h = start();
+  mix(h, TAG_OBJECT);
+  IDENTITY_WALK.member(h, 'id', e.id);
+  IDENTITY_WALK.member(h, 'type', e.type);
+  INSTANT_WALK.member(h, 'occurredAt', e.occurredAt);
+  walkOf(data).member(h, 'data', e.data);
+  mix(h, END);
+  return finish(h);
 };

@@ -66,12 +66,9 @@ export {
   type StreamResolver,
 } from './streams.js';
 export {
-  isSourceUnreadable,
-  openEventSource,
   readNdjson,
   type NdjsonItem,
   type NdjsonLineError,
   type NdjsonOptions,
   type NdjsonStats,
-  type SourceUnreadable,
 } from './ndjson.js';

@@ -1,7 +1,7 @@
 /**
  * @msp-billing/events/internal — what the other packages of this repository share beyond the public
- * API: columns and tables of the fast paths, hashing, codec building blocks, the fast decoders'
- * helpers. Not for applications: it changes whenever those packages need it to.
+ * API: columns and tables of the fast paths (all in src/storage/), hashing, codec building blocks,
+ * the fast decoders' helpers. Not for applications: it changes whenever those packages need it to.
  *
  * @internal
  * @packageDocumentation
@@ -13,6 +13,6 @@ export * from './catalog.js';
 export * from './decode.js';
 export * from './streams.js';
 export * from './ndjson.js';
-export { parseJsonLine } from './jsonLine.js';
-export { IdTable, KeyTable } from './idTable.js';
-export { grownTo, releaseColumn, type TypedColumn } from './release.js';
+export { parseJsonLine } from './storage/jsonLine.js';
+export { IdTable, KeyTable } from './storage/idTable.js';
+export { grownTo, releaseColumn, type TypedColumn } from './storage/release.js';

@@ -6,16 +6,16 @@
  * report each one (spec §2, "Invalid events"). Memory stays bounded by `maxLineBytes` whatever the
  * input: an over-long line is skipped up to its newline, never accumulated. `readNdjson` yields item
  * by item; `readNdjsonBatches` yields the same items a chunk at a time, for folds over whole logs.
+ * The reader does no I/O: it takes any async iterable of chunks (a file's or a socket's bytes, an
+ * array of strings), and opening files or standard input is the caller's business.
  */
 import { isAscii } from 'node:buffer';
-import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
 import type { Either } from 'fp-ts/lib/Either.js';
 import type { DomainEvent } from './catalog.js';
 import { decodeEvent, type DecodeError } from './decode.js';
 import { eventFingerprint } from './fingerprint.js';
-import { IdTable } from './idTable.js';
-import { parseJsonLine } from './jsonLine.js';
+import { IdTable } from './storage/idTable.js';
+import { parseJsonLine } from './storage/jsonLine.js';
 
 /** Why a line was refused: a {@link DecodeError}, or a reader-level tag (line too long, bad UTF-8, …). */
 export interface NdjsonLineError {
@@ -62,58 +62,6 @@ export interface NdjsonOptions {
   /** Filled in while reading; for tests and diagnostics. */
   readonly stats?: NdjsonStats;
 }
-
-/**
- * A source of chunks that can read its bytes again, as a regular file can (a pipe cannot): the reader
- * then keeps where each event's line starts instead of a fingerprint of every event, and computes the
- * fingerprints of spec §2's id rule only for the ids that come again (see `LineReader.lazyIdRule`). The
- * iterator of {@link openEventSource} on a file is one.
- */
-export interface RereadableChunks extends AsyncIterator<Uint8Array> {
-  /** The source's name in error messages: a file's path. */
-  readonly path: string;
-  /** Whether the bytes read so far can be read again; asked once, after the first chunk. */
-  readonly rereadable: () => boolean;
-  /**
-   * Copy the bytes from `offset` into `into`, synchronously; how many were copied (fewer at the end,
-   * 0 past it). Throws a {@link SourceUnreadable} when the source cannot be read.
-   */
-  readonly readAt: (offset: number, into: Uint8Array) => number;
-}
-
-const isRereadable = (it: AsyncIterator<Uint8Array | string>): it is RereadableChunks =>
-  typeof (it as Partial<RereadableChunks>).readAt === 'function' &&
-  typeof (it as Partial<RereadableChunks>).rereadable === 'function';
-
-/**
- * `source` with `seen` called on each chunk before it is handed on (a progress line, a byte count).
- * A source that can read its bytes again still can, so the reader's id rule works as on `source`.
- */
-export const tapChunks = (
-  source: AsyncIterable<Uint8Array | string>,
-  seen: (chunk: Uint8Array | string) => void,
-): AsyncIterable<Uint8Array | string> => ({
-  [Symbol.asyncIterator]: (): AsyncIterator<Uint8Array | string> => {
-    const it = source[Symbol.asyncIterator]();
-    const tapped: AsyncIterator<Uint8Array | string> = {
-      next: async () => {
-        const r = await it.next();
-        if (r.done !== true) seen(r.value);
-        return r;
-      },
-      ...(it.return === undefined ? {} : { return: it.return.bind(it) }),
-    };
-    if (!isRereadable(it)) return tapped;
-    const again: AsyncIterator<Uint8Array | string> &
-      Pick<RereadableChunks, 'path' | 'rereadable' | 'readAt'> = {
-      ...tapped,
-      path: it.path,
-      rereadable: () => it.rereadable(),
-      readAt: (offset, into) => it.readAt(offset, into),
-    };
-    return again;
-  },
-});
 
 /** Default longest line: 1 MiB. */
 export const DEFAULT_MAX_LINE_BYTES = 1_048_576;
@@ -224,9 +172,9 @@ const concat = (parts: readonly Uint8Array[], total: number): Uint8Array => {
 };
 
 /**
- * Bytes of complete lines turned to text at once (a 256 KiB chunk of openEventSource is about three
- * windows). Below V8's largest regular heap object (128 KiB), so that a window's text, one character
- * per byte, is an ordinary young string: a larger one is allocated in the large-object space, which
+ * Bytes of complete lines turned to text at once (a 256 KiB chunk, what the CLI reads from a file at
+ * a time, is about three windows). Below V8's largest regular heap object (128 KiB), so that a
+ * window's text, one character per byte, is an ordinary young string: a larger one is allocated in the large-object space, which
  * only a full GC frees. 256 KiB windows left ~17 MB more at the peak of a 1M-event fold (96 KiB:
  * 490 / 494 MB, 256 KiB: 511 / 510 MB), 1 MiB ones, external strings, ~60 MB more
  * (docs/benchmarks.md).
@@ -244,14 +192,6 @@ const lineContent = (raw: Uint8Array, line: number): Uint8Array => {
     bytes = bytes.subarray(3);
   return bytes;
 };
-
-/**
- * Bytes read at first when a line is read again (see `LineReader.firstText`): most lines are shorter,
- * and a read costs more the more it copies (~2 µs for 2 KiB, ~13 µs for 64 KiB); a longer line is
- * read on REREAD_BYTES at a time.
- */
-const FIRST_REREAD_BYTES = 2_048;
-const REREAD_BYTES = 65_536;
 
 /** Most items in one batch of {@link readNdjsonBatches}. */
 const MAX_BATCH = 8192;
@@ -277,16 +217,6 @@ class LineReader {
   private readonly seen = new IdTable();
   private readonly tooLong: string;
   private lineNo = 0;
-
-  // The source, if it can read a line again; whether the id rule does so (decided at the first event);
-  // the offset of the current chunk's first byte in the source, of the line being read, and of the
-  // unfinished line's first byte.
-  private rereader: RereadableChunks | undefined = undefined;
-  private lazy: boolean | undefined = undefined;
-  private chunkStart = 0;
-  private lineStart = 0;
-  private pendingStart = 0;
-  private rereadBuffer: Uint8Array | undefined = undefined;
 
   // The unfinished line: copies of the chunk tails it is made of (a source may reuse its buffer once
   // it has yielded it), and their byte count. Up to maxLineBytes + 1 bytes are kept, the extra one
@@ -316,14 +246,8 @@ class LineReader {
     this.tooLong = `line is longer than ${maxLineBytes} bytes`;
   }
 
-  /** Read lines again from `chunks` when the id rule needs an earlier event (see {@link lazyIdRule}). */
-  rereadFrom(chunks: AsyncIterator<Uint8Array | string>): void {
-    this.rereader = isRereadable(chunks) ? chunks : undefined;
-  }
-
   /** Start on the next chunk of the source (the previous one must have been read to its end). */
   push(chunk: Uint8Array | string): void {
-    this.chunkStart += this.chunk.length;
     this.chunk = toBuffer(chunk);
     this.pos = 0;
     this.text = undefined;
@@ -343,12 +267,11 @@ class LineReader {
       if (this.pendingBytes === 0 && !this.discarding && this.openWindow()) continue;
       const nl = bytes.indexOf(LF, pos);
       if (nl === -1) {
-        this.keep(pos === 0 ? bytes : bytes.subarray(pos), this.chunkStart + pos);
+        this.keep(pos === 0 ? bytes : bytes.subarray(pos));
         this.pos = bytes.length;
         return undefined;
       }
       this.pos = nl + 1;
-      this.lineStart = this.pendingBytes > 0 ? this.pendingStart : this.chunkStart + pos;
       const item = this.endLine(bytes.subarray(pos, nl));
       if (item !== undefined) return item;
     }
@@ -356,7 +279,6 @@ class LineReader {
 
   /** The item of a last line without a newline, if any; call once the source has ended. */
   end(): NdjsonItem | undefined {
-    this.lineStart = this.pendingStart;
     return this.discarding || this.pendingBytes > 0 ? this.endLine(new Uint8Array(0)) : undefined;
   }
 
@@ -384,7 +306,6 @@ class LineReader {
     }
     const nl = text.indexOf('\n', from);
     this.textPos = nl + 1;
-    this.lineStart = this.chunkStart + this.pos + from;
     if (this.nonAscii < from) {
       NON_ASCII.lastIndex = from;
       this.nonAscii = NON_ASCII.exec(text)?.index ?? text.length;
@@ -445,24 +366,13 @@ class LineReader {
       const r = this.decode(parsed);
       if (r._tag === 'Left') return { kind: 'invalid', line, error: r.left };
       event = r.right;
-      if (this.dedupe && !this.isLazy()) hash = this.fingerprint(event);
+      if (this.dedupe) hash = this.fingerprint(event);
     } catch (err) {
       // A decoder must not throw; if a custom one does, the line is still reported, not the run lost.
       return { kind: 'invalid', line, error: lineError('DecodeError', `decoder failed: ${oneLine(err)}`) };
     }
     if (!this.dedupe) return { kind: 'event', line, event };
-    return this.lazy === true ? this.lazyIdRule(line, event, text) : this.idRule(line, event, hash);
-  }
-
-  /**
-   * Whether the id rule fingerprints only the events whose id comes again: when the source can read
-   * an earlier line again and the fingerprint is the default one (which cannot throw, so a line is
-   * never refused for its fingerprint). Decided once, at the first event, after the first chunk.
-   */
-  private isLazy(): boolean {
-    if (this.lazy === undefined)
-      this.lazy = this.fingerprint === eventFingerprint && this.rereader?.rereadable() === true;
-    return this.lazy;
+    return this.idRule(line, event, hash);
   }
 
   /** Spec §2: an identical repeat of an id is a duplicate, the same id with other content invalid. */
@@ -470,75 +380,6 @@ class LineReader {
     const seen = this.seen.findOrAdd(event.id, line, hash);
     if (seen < 0) return { kind: 'event', line, event };
     return this.repeat(line, event.id, seen, this.seen.fingerprintOf(seen) === hash);
-  }
-
-  /**
-   * The id rule of {@link idRule}, with the fingerprint of an id's first event computed only when the
-   * id comes again: until then the table keeps, in its place, where that event's line starts, as
-   * -1 - offset (fingerprints are never negative). Most ids of a log never come again, and
-   * fingerprinting every event cost ~5 % of a fold. When an id first comes again, its first line is
-   * read again; `text` is the line being read.
-   */
-  private lazyIdRule(line: number, event: DomainEvent, text: string): NdjsonItem {
-    const seen = this.seen.findOrAdd(event.id, line, -1 - this.lineStart);
-    if (seen < 0) return { kind: 'event', line, event };
-    const hash = eventFingerprint(event);
-    const kept = this.seen.fingerprintOf(seen);
-    if (kept >= 0) return this.repeat(line, event.id, seen, kept === hash);
-    const first = this.firstText(-1 - kept, this.seen.lineOf(seen));
-    // The same text is the same event (a log delivered twice): no need to decode the first one. Its
-    // fingerprint is then this one's.
-    const firstHash = first === text ? hash : this.fingerprintOfText(first, seen, event.id);
-    this.seen.setFingerprint(seen, firstHash);
-    return this.repeat(line, event.id, seen, firstHash === hash);
-  }
-
-  /**
-   * The fingerprint of the event in `text`, the first line of the id of `record`, read again. Throws
-   * a {@link SourceUnreadable} when it no longer holds an event with that id: the file changed while
-   * it was read.
-   */
-  private fingerprintOfText(text: string | undefined, record: number, id: string): number {
-    let event: DomainEvent | undefined;
-    try {
-      const r = text === undefined ? undefined : this.decode(parseJsonLine(text));
-      event = r?._tag === 'Right' ? r.right : undefined;
-    } catch {
-      event = undefined;
-    }
-    if (event?.id !== id)
-      throw sourceUnreadable(
-        (this.rereader as RereadableChunks).path,
-        new Error(
-          `it changed while it was read (line ${this.seen.lineOf(record)} no longer holds event ${JSON.stringify(id)})`,
-        ),
-      );
-    return eventFingerprint(event);
-  }
-
-  /**
-   * The text of line number `line`, which starts at `offset`, read again the way it was read first
-   * (a CR before the newline and line 1's BOM dropped, UTF-8); undefined if it is not text any more.
-   */
-  private firstText(offset: number, line: number): string | undefined {
-    const rereader = this.rereader as RereadableChunks;
-    // Most lines fit the one buffer kept for this; a longer one is read on in fresh blocks.
-    const first = (this.rereadBuffer ??= new Uint8Array(FIRST_REREAD_BYTES));
-    const parts: Uint8Array[] = [];
-    let total = 0;
-    for (let block = first; ; block = new Uint8Array(REREAD_BYTES)) {
-      const n = rereader.readAt(offset + total, block);
-      const nl = block.subarray(0, n).indexOf(LF);
-      parts.push(block.subarray(0, nl === -1 ? n : nl));
-      total += nl === -1 ? n : nl;
-      if (nl !== -1 || n === 0) break;
-      if (total > this.keepLimit()) return undefined;
-    }
-    try {
-      return this.utf8.decode(lineContent(concat(parts, total), line));
-    } catch {
-      return undefined;
-    }
   }
 
   /** The item of a line whose event id an earlier event used: a duplicate when `identical`. */
@@ -582,13 +423,9 @@ class LineReader {
     return this.fromBytes(whole);
   }
 
-  /**
-   * Keep `rest` (bytes of a line whose newline has not come yet, from offset `start` of the source),
-   * or start discarding it.
-   */
-  private keep(rest: Uint8Array, start: number): void {
+  /** Keep `rest` (bytes of a line whose newline has not come yet), or start discarding it. */
+  private keep(rest: Uint8Array): void {
     if (this.discarding || rest.length === 0) return;
-    if (this.pendingBytes === 0) this.pendingStart = start;
     if (this.pendingBytes + rest.length > this.keepLimit()) {
       this.pending = [];
       this.pendingBytes = 0;
@@ -601,16 +438,6 @@ class LineReader {
   }
 }
 
-/** The chunks of `source`, from one iterator that `reader` may also read lines again from. */
-const chunksOf = (
-  source: AsyncIterable<Uint8Array | string>,
-  reader: LineReader,
-): AsyncIterable<Uint8Array | string> => {
-  const chunks = source[Symbol.asyncIterator]();
-  reader.rereadFrom(chunks);
-  return { [Symbol.asyncIterator]: () => chunks };
-};
-
 /**
  * Read an NDJSON event log. Yields, in line order, one item per non-blank line: the decoded event,
  * the reason it was refused, or that it repeats an earlier identical event. Line numbers are 1-based
@@ -622,7 +449,7 @@ export async function* readNdjson(
   options: NdjsonOptions = {},
 ): AsyncGenerator<NdjsonItem> {
   const reader = new LineReader(options);
-  for await (const chunk of chunksOf(source, reader)) {
+  for await (const chunk of source) {
     reader.push(chunk);
     for (let item = reader.next(); item !== undefined; item = reader.next()) yield item;
   }
@@ -643,7 +470,7 @@ export async function* readNdjsonBatches(
   options: NdjsonOptions = {},
 ): AsyncGenerator<readonly NdjsonItem[]> {
   const reader = new LineReader(options);
-  for await (const chunk of chunksOf(source, reader)) {
+  for await (const chunk of source) {
     reader.push(chunk);
     let batch: NdjsonItem[] = [];
     for (let item = reader.next(); item !== undefined; item = reader.next()) {
@@ -658,140 +485,3 @@ export async function* readNdjsonBatches(
   const last = reader.end();
   if (last !== undefined) yield [last];
 }
-
-/** A log source that cannot be opened or read (missing file, no permission, a directory, …). */
-export interface SourceUnreadable {
-  readonly _tag: 'SourceUnreadable';
-  readonly path: string;
-  /** One line for the user, without a stack trace. */
-  readonly message: string;
-}
-
-/** Whether `u` is a {@link SourceUnreadable} (what iterating {@link openEventSource} may throw). */
-export const isSourceUnreadable = (u: unknown): u is SourceUnreadable =>
-  typeof u === 'object' && u !== null && (u as { _tag?: unknown })._tag === 'SourceUnreadable';
-
-const ioReasons: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'a parent of it is not a directory',
-  EMFILE: 'too many open files',
-  EIO: 'input/output error',
-};
-
-const sourceUnreadable = (path: string, err: unknown): SourceUnreadable => {
-  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
-  const why =
-    typeof code === 'string' && ioReasons[code] !== undefined
-      ? ioReasons[code]
-      : err instanceof Error
-        ? err.message
-        : String(err);
-  const name = path === '-' ? 'standard input' : JSON.stringify(path);
-  return { _tag: 'SourceUnreadable', path, message: `cannot read events from ${name}: ${why}` };
-};
-
-/** Bytes read from a file at a time (about three windows each, see WINDOW_BYTES). */
-const READ_BYTES = 262_144;
-
-/**
- * The chunks of standard input, as {@link openEventSource} yields them. Iterated by hand, so that a
- * consumer that stops early leaves standard input open (it is the process's own), and only the
- * source's own failures become SourceUnreadable.
- */
-async function* stdinChunks(): AsyncGenerator<Uint8Array> {
-  const it = (process.stdin as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
-  for (;;) {
-    let r: IteratorResult<Uint8Array | string>;
-    try {
-      r = await it.next();
-    } catch (err) {
-      throw sourceUnreadable('-', err);
-    }
-    if (r.done === true) return;
-    yield typeof r.value === 'string' ? Buffer.from(r.value, 'utf8') : r.value;
-  }
-}
-
-/**
- * The chunks of the file at `path`, read into one buffer that every read reuses: a fresh 256 KiB
- * buffer per read (what a read stream allocates) put ~230 MB through the allocator on a 1M-event
- * log, and those of them that outlived a young-generation GC stayed allocated until a full one.
- * While the file is open and is a regular file, its bytes can be read again (see
- * {@link RereadableChunks}).
- */
-const fileChunks = (path: string): RereadableChunks => {
-  let file: FileHandle | undefined;
-  // The file's identity: a line is read again from this file only, even after it is closed.
-  let identity: Stats | undefined;
-  async function* chunks(): AsyncGenerator<Uint8Array> {
-    let opened: FileHandle;
-    try {
-      opened = await open(path, 'r');
-    } catch (err) {
-      throw sourceUnreadable(path, err);
-    }
-    try {
-      try {
-        identity = await opened.stat();
-      } catch (err) {
-        throw sourceUnreadable(path, err);
-      }
-      file = opened;
-      const buffer = Buffer.allocUnsafeSlow(READ_BYTES);
-      for (;;) {
-        let n: number;
-        try {
-          n = (await opened.read(buffer, 0, READ_BYTES, null)).bytesRead;
-        } catch (err) {
-          throw sourceUnreadable(path, err);
-        }
-        if (n === 0) return;
-        yield buffer.subarray(0, n);
-      }
-    } finally {
-      // Also when a consumer stops early: the file descriptor must not leak.
-      file = undefined;
-      await opened.close();
-    }
-  }
-  const it = chunks();
-  return {
-    path,
-    next: () => it.next(),
-    return: (value?: unknown) => it.return(value as undefined),
-    throw: (err?: unknown) => it.throw(err),
-    rereadable: () => identity?.isFile() === true,
-    readAt: (offset, into) => {
-      try {
-        // A positioned read (pread): the offset of the reads above stays where it is.
-        if (file !== undefined) return readSync(file.fd, into, 0, into.length, offset);
-        // Closed, once read to its end: a last line without a newline is read after that.
-        const fd = openSync(path, 'r');
-        try {
-          const now = fstatSync(fd);
-          if (now.dev !== identity?.dev || now.ino !== identity.ino)
-            throw new Error('it was replaced while it was read');
-          return readSync(fd, into, 0, into.length, offset);
-        } finally {
-          closeSync(fd);
-        }
-      } catch (err) {
-        throw sourceUnreadable(path, err);
-      }
-    },
-  };
-};
-
-/**
- * The bytes of an event log: the file at `pathOrDash`, or standard input for `-`. Iterating it
- * throws a {@link SourceUnreadable} (not an Error) when the source cannot be opened or read. A chunk's
- * bytes stay as they are only until the next chunk is asked for: a file is read into one buffer that
- * every read reuses (the NDJSON readers copy what they keep of a chunk); copy a chunk to keep it.
- */
-export const openEventSource = (pathOrDash: string): AsyncIterable<Uint8Array> => ({
-  [Symbol.asyncIterator]: () =>
-    pathOrDash === '-' ? stdinChunks()[Symbol.asyncIterator]() : fileChunks(pathOrDash),
-});

@@ -5,6 +5,8 @@
  * with another event; unit tests pin what JSON itself treats as equal (-0 and 0, NaN and null, an
  * undefined member and a missing one) and what it does not (key order, where a string is split).
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -126,12 +128,37 @@ describe('eventFingerprint', () => {
     }
   });
 
-  it('feeds keys as text once it has numbered 4096 of them', () => {
+  it('tells keys apart by their text, however many an object has', () => {
     const wide = (value: number): Record<string, number> =>
       Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i === 4999 ? value : i]));
     expect(same(wide(1), wide(1))).toBe(true);
     expect(same(wide(1), wide(2))).toBe(false);
     expect(same({ k4999: 1 }, { k4998: 1 })).toBe(false);
+  });
+
+  it('depends on its argument alone: a fresh process gives the same numbers as this one', () => {
+    const value = { b: 1.5, a: [true, null, 'x'], z: { y: -0 } };
+    const event = withData(value);
+    // Other work first, with keys and values this process has not hashed before.
+    for (let n = 0; n < 200; n++) jsonFingerprint({ [`fresh-${n}`]: n, [`other-${n}`]: [n / 3] });
+    const mine = [eventFingerprint(event), jsonFingerprint(value), canonicalFingerprint(event)];
+    const module = pathToFileURL(fileURLToPath(new URL('../src/internal.ts', import.meta.url))).href;
+    const fingerprintModule = pathToFileURL(
+      fileURLToPath(new URL('../src/fingerprint.ts', import.meta.url)),
+    ).href;
+    const script = [
+      `import { canonicalFingerprint } from ${JSON.stringify(module)};`,
+      `import { eventFingerprint, jsonFingerprint } from ${JSON.stringify(fingerprintModule)};`,
+      `const value = ${JSON.stringify({ b: 1.5, a: [true, null, 'x'], z: { y: 0 } })};`,
+      "const event = { id: 'e-1', type: 'ProvisioningCompleted', occurredAt: 0, data: value };",
+      'console.log(JSON.stringify([eventFingerprint(event), jsonFingerprint(value), canonicalFingerprint(event)]));',
+    ].join('\n');
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(child.stderr).toBe('');
+    expect(JSON.parse(child.stdout)).toEqual(mine);
   });
 });
 

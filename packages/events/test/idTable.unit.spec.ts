@@ -1,5 +1,5 @@
 /**
- * The reader's table of event ids (src/idTable.ts) behaves like a Map from id to its first line and
+ * The reader's table of event ids (src/storage/idTable.ts) behaves like a Map from id to its first line and
  * fingerprint: checked against a Map on random id sequences with many repeats, through its growth, on
  * ids that differ in one character or only beyond the BMP, and on ids whose 32-bit hashes collide (so
  * that only the character comparison tells them apart), one of them a prefix of the other too. Its
@@ -11,7 +11,7 @@
  */
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IdTable, KeyTable, hashId } from '../src/idTable.js';
+import { IdTable, KeyTable, hashId } from '../src/storage/idTable.js';
 
 const RUNS = 2000;
 const GROWTH_RUNS = 100;

@@ -1,5 +1,5 @@
 /**
- * The readers' parser makes the short ids at the start of an event outside JSON.parse (src/jsonLine.ts,
+ * The readers' parser makes the short ids at the start of an event outside JSON.parse (src/storage/jsonLine.ts,
  * parseJsonLine). Whatever the line, it must give what JSON.parse gives — the same values, the same
  * keys in the same order — or throw JSON.parse's own error: checked on lines built around the fast
  * path's edges (ids of every length near the 10-character bound, quotes, escapes, control characters,
@@ -8,7 +8,7 @@
  */
 import * as fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseJsonLine } from '../src/jsonLine.js';
+import { parseJsonLine } from '../src/storage/jsonLine.js';
 
 const RUNS = 3000;
 

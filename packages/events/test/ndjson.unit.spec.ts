@@ -1,15 +1,9 @@
 /**
  * The streaming NDJSON reader: line numbers (blank lines, CRLF, no final newline), over-long lines
  * skipped without being buffered, the id rule of spec §2 (identical repeat → duplicate, other content
- * → invalid naming the first line), BOM, invalid UTF-8, NUL bytes, chunk boundaries anywhere, and
- * opening files with a typed error when they cannot be read.
+ * → invalid naming the first line), BOM, invalid UTF-8, NUL bytes, chunk boundaries anywhere.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   InstantC,
   Minutes,
@@ -18,13 +12,9 @@ import {
   closed,
   createDecoder,
   decodeEvent,
-  openEventSource,
-  readNdjson,
-  tapChunks,
   type NdjsonItem,
   type NdjsonOptions,
   type NdjsonStats,
-  type RereadableChunks,
 } from '../src/internal.js';
 import { collect } from './support/streams.js';
 
@@ -408,156 +398,5 @@ describe('encoding and bytes', () => {
         },
       },
     ]);
-  });
-});
-
-describe('openEventSource', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'msp-ndjson-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('reads a file', async () => {
-    const path = join(dir, 'events.ndjson');
-    writeFileSync(path, `${line('e-1')}\r\n\r\n${line('e-2')}\r\n${line('e-1')}`);
-    expect(brief(await collect(openEventSource(path)))).toEqual([
-      '1:event:e-1',
-      '3:event:e-2',
-      '4:duplicate:e-1@1',
-    ]);
-  });
-
-  it('reads standard input for "-"', () => {
-    // A child process, so that this test owns its stdin.
-    const index = fileURLToPath(new URL('../src/index.ts', import.meta.url));
-    const script = [
-      `import { openEventSource, readNdjson } from ${JSON.stringify(pathToFileURL(index).href)};`,
-      "for await (const i of readNdjson(openEventSource('-'))) console.log(i.line, i.kind);",
-    ].join('\n');
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      input: `${line('e-1')}\n\nnot json\n${line('e-1')}\n`,
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    expect(child.stderr).toBe('');
-    expect(child.stdout.trim().split('\n')).toEqual(['1 event', '3 invalid', '4 duplicate']);
-  });
-
-  it('reads a file of many reads, lines across their edges, into one buffer it reuses', async () => {
-    // About 1.2 MB: several 256 KiB reads, each ending inside a line, with multi-byte characters.
-    const text = Array.from({ length: 6000 }, (_, n) =>
-      JSON.stringify({
-        id: `e-${n}`,
-        type: 'ProvisioningCompleted',
-        occurredAt: '2026-10-05T09:00:00+02:00',
-        data: { contractId: `c-ä€😀-${'x'.repeat(n % 200)}` },
-      }),
-    ).join('\n');
-    const path = join(dir, 'many-reads.ndjson');
-    writeFileSync(path, text);
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of openEventSource(path)) chunks.push(Uint8Array.from(chunk));
-    expect(chunks.length).toBeGreaterThan(4);
-    expect(Buffer.concat(chunks).equals(Buffer.from(text, 'utf8'))).toBe(true);
-    // The reader's items equal those of the same bytes given as one chunk.
-    const items = await collect(openEventSource(path));
-    expect(items).toEqual(await collect(fromChunks(Buffer.from(text, 'utf8'))));
-    expect(items).toHaveLength(6000);
-  });
-
-  it('closes the file when its reader stops early', async () => {
-    const path = join(dir, 'early.ndjson');
-    writeFileSync(path, `${line('e-1')}\n${line('e-2')}\n`);
-    const open = (): number => readdirSync('/proc/self/fd').length;
-    const before = open();
-    for (let n = 0; n < 20; n++)
-      for await (const item of readNdjson(openEventSource(path))) {
-        expect(item.kind).toBe('event');
-        break;
-      }
-    expect(open()).toBe(before);
-  });
-
-  it("reads a repeated id's first line again from the file: while it is open, and after it is closed", async () => {
-    // Three 256 KiB reads and more: the repeats come after the file has moved on, and the last line
-    // (no newline) is read after the file was closed.
-    const lines = Array.from({ length: 9000 }, (_, n) => line(`e-${n}`, `c-${n}`));
-    const text = [...lines, line('e-1', 'c-1'), line('e-2', 'c-other'), line('e-3', 'c-3')].join('\n');
-    const path = join(dir, 'repeats.ndjson');
-    writeFileSync(path, text);
-    const source = openEventSource(path)[Symbol.asyncIterator]() as RereadableChunks;
-    let reads = 0;
-    const counted: RereadableChunks = {
-      ...source,
-      readAt: (offset, into) => {
-        reads += 1;
-        return source.readAt(offset, into);
-      },
-    };
-    const items = await collect({ [Symbol.asyncIterator]: () => counted });
-    expect(items).toEqual(await collect(fromChunks(Buffer.from(text, 'utf8'))));
-    expect(brief(items.slice(-3))).toEqual([
-      '9001:duplicate:e-1@2',
-      '9002:invalid:event id "e-2" was already used on line 3 for a different event',
-      '9003:duplicate:e-3@4',
-    ]);
-    expect(reads).toBe(3);
-  });
-
-  it('still reads lines again through tapChunks, which sees every chunk', async () => {
-    const path = join(dir, 'tapped.ndjson');
-    const text = `${line('e-1')}\n${line('e-2')}\n${line('e-1')}\n${line('e-2', 'c-2')}\n`;
-    writeFileSync(path, text);
-    const seen: number[] = [];
-    const tapped = tapChunks(openEventSource(path), (c) => seen.push(c.length));
-    const chunks = tapped[Symbol.asyncIterator]() as RereadableChunks;
-    expect(brief(await collect({ [Symbol.asyncIterator]: () => chunks }))).toEqual([
-      '1:event:e-1',
-      '2:event:e-2',
-      '3:duplicate:e-1@1',
-      '4:invalid:event id "e-2" was already used on line 2 for a different event',
-    ]);
-    expect(seen).toEqual([Buffer.byteLength(text)]);
-    expect(chunks.rereadable()).toBe(true);
-    // A source that cannot read again stays one.
-    const plain = tapChunks(fromChunks(text), () => undefined)[Symbol.asyncIterator]();
-    expect('readAt' in plain).toBe(false);
-  });
-
-  it('reads a line again only from the file it read, and not from a pipe or a device', async () => {
-    const path = join(dir, 'replaced.ndjson');
-    writeFileSync(path, `${line('e-1')}\n`);
-    const source = openEventSource(path)[Symbol.asyncIterator]() as RereadableChunks;
-    expect((await source.next()).done).toBe(false);
-    expect(source.rereadable()).toBe(true);
-    expect((await source.next()).done).toBe(true);
-    const into = new Uint8Array(6);
-    expect(source.readAt(1, into)).toBe(6);
-    expect(Buffer.from(into).toString()).toBe('"id":"');
-    expect(source.readAt(Buffer.byteLength(line('e-1')) - 2, into)).toBe(3);
-    expect(Buffer.from(into.subarray(0, 3)).toString()).toBe('}}\n');
-    const other = join(dir, 'other.ndjson');
-    writeFileSync(other, `${line('e-1')}\n`);
-    renameSync(other, path);
-    expect(() => source.readAt(0, into)).toThrow(
-      expect.objectContaining({
-        _tag: 'SourceUnreadable',
-        message: `cannot read events from ${JSON.stringify(path)}: it was replaced while it was read`,
-      }),
-    );
-    const device = openEventSource('/dev/null')[Symbol.asyncIterator]() as RereadableChunks;
-    expect((await device.next()).done).toBe(true);
-    expect(device.rereadable()).toBe(false);
-  });
-
-  it('fails with a tagged SourceUnreadable for a missing file or a directory', async () => {
-    const missing = join(dir, 'nope.ndjson');
-    await expect(collect(openEventSource(missing))).rejects.toEqual({
-      _tag: 'SourceUnreadable',
-      path: missing,
-      message: `cannot read events from ${JSON.stringify(missing)}: no such file`,
-    });
-    await expect(collect(openEventSource(dir))).rejects.toMatchObject({
-      _tag: 'SourceUnreadable',
-      message: `cannot read events from ${JSON.stringify(dir)}: is a directory`,
-    });
   });
 });

@@ -13,12 +13,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { createLedger } from '@msp-billing/billing';
 import { readNdjson, type DomainEvent } from '@msp-billing/events';
-import { tapChunks } from '@msp-billing/events/internal';
 import { importEvents, readAllEvents, type ImportCounts } from '@msp-billing/store';
 import { required } from '../args.js';
 import { SKIP_INVALID, type Command } from '../command.js';
 import { EXIT, userError, type UserError } from '../errors.js';
 import type { CliIo, Output } from '../io.js';
+import { tapChunks } from '../eventFile.js';
 import { logReadFailure, openLog } from '../source.js';
 import { openStore, reasonOf, type OpenedStore } from '../stores.js';
 

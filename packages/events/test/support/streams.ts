@@ -1,10 +1,5 @@
 /** Test helpers shared by the reader and decoder tests: byte streams cut anywhere, re-spelled JSON. */
-import {
-  readNdjson,
-  type NdjsonItem,
-  type NdjsonOptions,
-  type RereadableChunks,
-} from '../../src/internal.js';
+import { readNdjson, type NdjsonItem, type NdjsonOptions } from '../../src/internal.js';
 
 /** `bytes` as a stream cut at the given offsets (sorted, clamped, empty pieces left out). */
 export async function* chunksAt(bytes: Uint8Array, cuts: readonly number[]): AsyncGenerator<Uint8Array> {
@@ -30,34 +25,6 @@ export const reverseKeys = (u: unknown): unknown =>
             .map(([k, v]) => [k, reverseKeys(v)]),
         )
       : u;
-
-/**
- * `bytes` as a source that can read them again, cut at `cuts` like {@link chunksAt}: what the reader
- * sees from a file. `readAt` serves `again` (default: `bytes`, the same bytes) and counts its calls.
- */
-export const rereadableAt = (
-  bytes: Uint8Array,
-  cuts: readonly number[],
-  again: Uint8Array = bytes,
-): RereadableChunks & { readonly reads: () => number } => {
-  const chunks = chunksAt(bytes, cuts);
-  let reads = 0;
-  return {
-    path: 'memory',
-    next: () => chunks.next(),
-    rereadable: () => true,
-    readAt: (offset, into) => {
-      reads += 1;
-      const piece = again.subarray(
-        Math.min(offset, again.length),
-        Math.min(offset + into.length, again.length),
-      );
-      into.set(piece);
-      return piece.length;
-    },
-    reads: () => reads,
-  };
-};
 
 /** Every item `readNdjson` reads from `source`. */
 export const collect = async (

@@ -6,7 +6,8 @@
  * one append per run of same-stream events (the behaviour before appendBatch). Each run gets a
  * fresh database on a throwaway server (fsync off: an upper bound, not production).
  */
-import { openEventSource, readNdjson, type DomainEvent } from '@msp-billing/events';
+import { createReadStream } from 'node:fs';
+import { readNdjson, type DomainEvent } from '@msp-billing/events';
 import { importEvents, type EventStore } from '@msp-billing/store';
 import { PostgresEventStore } from '../../src/index.js';
 import { startThrowawayPostgres } from './pgServer.js';
@@ -16,7 +17,7 @@ if (file === undefined || (mode !== 'batch' && mode !== 'single'))
   throw new Error('usage: importBench.ts <log.ndjson> [batch|single]');
 
 const events: DomainEvent[] = [];
-for await (const item of readNdjson(openEventSource(file)))
+for await (const item of readNdjson(createReadStream(file)))
   if (item.kind === 'event') events.push(item.event);
 
 const server = await startThrowawayPostgres('msp_import_bench');

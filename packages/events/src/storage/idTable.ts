@@ -18,7 +18,7 @@
  *   a value is not (ids past 2^32 - 1 characters in all, a line past 2^32 - 1, or a line that is
  *   fractional, negative or -0), so that every value is kept exactly;
  * - `fingerprints`: 8 bytes (Float64Array), exact for the 53-bit cyrb53 fingerprints (or any other
- *   number a caller keeps there, such as the NDJSON reader's note of where a line starts);
+ *   number a caller keeps there);
  * - its entry in `slots` (Int32Array, at most half full, so 8 to 16 bytes per id): the record number
  *   + 1 in the low bits, those the table's mask covers, and the id's hash in the others. The low
  *   bits of the hash pick the slot; the high ones reject most other ids met on a probe without
@@ -252,17 +252,8 @@ export class IdTable {
     return this.lines[record] as number;
   }
 
-  /** The fingerprint of the event on that line (the number `findOrAdd` or `setFingerprint` put there). */
+  /** The fingerprint of the event on that line (the number `findOrAdd` put there). */
   fingerprintOf(record: number): number {
     return this.fingerprints[record] as number;
-  }
-
-  /**
-   * Replace what `findOrAdd` kept as the fingerprint of `record`: a reader that keeps a line's place
-   * there until the id comes again (see `LineReader.lazyIdRule` in ndjson.ts) stores the fingerprint once
-   * it has computed it.
-   */
-  setFingerprint(record: number, fingerprint: number): void {
-    this.fingerprints[record] = fingerprint;
   }
 }
