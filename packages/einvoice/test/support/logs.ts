@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
 import { createLedger, type Invoice, type IssuedWith, type Ledger } from '@msp-billing/billing';
 import { decodeEvent } from '@msp-billing/events';
+import { exampleCustomerProfile, exampleProviderProfile } from '@msp-billing/testing';
 import SaxonJS from 'saxon-js';
 
 /** A wire event as a test writes it. */
@@ -43,36 +44,15 @@ export const ledgerOf = (events: readonly Raw[]): Ledger => {
   return ledger;
 };
 
-export const PROVIDER = {
-  name: 'Beispiel Hosting GmbH & Co. KG',
-  street: 'Friedrichstraße 12',
-  city: 'Berlin',
-  postalCode: '10117',
-  countryCode: 'DE',
-  vatId: 'DE123456789',
-  taxNumber: '37/123/45678',
-  registrationId: 'HRB 12345 B',
-  electronicAddress: 'rechnung@hosting.example',
-  contactName: 'Erika Mustermann',
-  contactPhone: '+49 30 1234567',
-  contactEmail: 'buchhaltung@hosting.example',
-  iban: 'DE89370400440532013000',
-  bic: 'COBADEFFXXX',
-  paymentTermsDays: 14,
-};
+export const PROVIDER = exampleProviderProfile();
 
 export const customer = (
   customerId: string,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> => ({
+  ...exampleCustomerProfile(),
   customerId,
-  name: 'ACME GmbH',
-  street: 'Marienplatz 1',
-  city: 'München',
-  postalCode: '80331',
-  countryCode: 'DE',
   vatId: 'DE987654321',
-  electronicAddress: 'e-rechnung@acme.example',
   buyerReference: '04011000-12345-34',
   ...extra,
 });
