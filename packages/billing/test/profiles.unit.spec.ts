@@ -4,37 +4,13 @@
  * recorded later, even backdated, never changes it; no profile changes a classification or amount.
  */
 import { describe, expect, it } from 'vitest';
+import { exampleCustomerProfile, exampleProviderProfile } from '../../testing/src/profiles.js';
 import { C, base, invoiceOf, ticket, work, type TestLog } from './support/log.js';
 
-const PROVIDER = {
-  name: 'Beispiel Hosting GmbH',
-  street: 'Friedrichstraße 12',
-  city: 'Berlin',
-  postalCode: '10117',
-  countryCode: 'DE',
-  vatId: 'DE123456789',
-  electronicAddress: 'rechnung@hosting.example',
-  contactName: 'Erika Mustermann',
-  contactPhone: '+49 30 1234567',
-  contactEmail: 'buchhaltung@hosting.example',
-  iban: 'DE89370400440532013000',
-  paymentTermsDays: 14,
-};
-
-const CUSTOMER = {
-  customerId: 'cust-1',
-  name: 'Kunde AG',
-  street: 'Marienplatz 1',
-  city: 'München',
-  postalCode: '80331',
-  countryCode: 'DE',
-  electronicAddress: 'e-rechnung@kunde.example',
-};
-
 const provider = (l: TestLog, at: string, name: string): TestLog =>
-  l.add('ProviderProfileSet', at, { ...PROVIDER, name });
+  l.add('ProviderProfileSet', at, { ...exampleProviderProfile(), name });
 const customer = (l: TestLog, at: string, name: string, customerId = 'cust-1'): TestLog =>
-  l.add('CustomerProfileSet', at, { ...CUSTOMER, customerId, name });
+  l.add('CustomerProfileSet', at, { ...exampleCustomerProfile(), customerId, name });
 
 /** c-1 with one billable hour in September 2026 (100.00). */
 const september = (): TestLog => {

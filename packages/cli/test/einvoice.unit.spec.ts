@@ -11,24 +11,10 @@ import * as E from 'fp-ts/lib/Either.js';
 import { createLedger } from '@msp-billing/billing';
 import { decodeEvent } from '@msp-billing/events';
 import { eInvoiceXml } from '@msp-billing/einvoice';
+import { exampleCustomerProfile, exampleProviderProfile } from '@msp-billing/testing';
 import { eInvoiceFileName } from '../src/commands/einvoice.js';
 import { run } from '../src/main.js';
 import { runIn } from './helpers.js';
-
-const PROVIDER = {
-  name: 'Beispiel Hosting GmbH',
-  street: 'Friedrichstraße 12',
-  city: 'Berlin',
-  postalCode: '10117',
-  countryCode: 'DE',
-  vatId: 'DE123456789',
-  electronicAddress: 'rechnung@hosting.example',
-  contactName: 'Erika Mustermann',
-  contactPhone: '+49 30 1234567',
-  contactEmail: 'buchhaltung@hosting.example',
-  iban: 'DE89370400440532013000',
-  paymentTermsDays: 14,
-};
 
 const line = (id: string, type: string, occurredAt: string, data: Record<string, unknown>): string =>
   JSON.stringify({ id, type, occurredAt, data });
@@ -88,16 +74,8 @@ const log = (options: { profiles?: boolean; numbers?: [string, string] } = {}): 
     }),
   ];
   const profiles = [
-    line('p-1', 'ProviderProfileSet', '2026-01-01T00:00:00Z', PROVIDER),
-    line('p-2', 'CustomerProfileSet', '2026-01-01T00:00:00Z', {
-      customerId: 'cust-1',
-      name: 'ACME GmbH',
-      street: 'Marienplatz 1',
-      city: 'München',
-      postalCode: '80331',
-      countryCode: 'DE',
-      electronicAddress: 'e-rechnung@acme.example',
-    }),
+    line('p-1', 'ProviderProfileSet', '2026-01-01T00:00:00Z', exampleProviderProfile()),
+    line('p-2', 'CustomerProfileSet', '2026-01-01T00:00:00Z', exampleCustomerProfile()),
   ];
   return [...(options.profiles === false ? [] : profiles), ...lines].join('\n') + '\n';
 };

@@ -21,33 +21,12 @@ import {
   type CustomerProfile,
   type ProviderProfile,
 } from '../src/internal.js';
+import { exampleCustomerProfile, exampleProviderProfile } from '../../testing/src/profiles.js';
 import { at, cmd, ev, given } from './fixtures.js';
 
-const PROVIDER = {
-  name: 'Beispiel Hosting GmbH',
-  street: 'Friedrichstraße 12',
-  city: 'Berlin',
-  postalCode: '10117',
-  countryCode: 'DE',
-  vatId: 'DE123456789',
-  electronicAddress: 'rechnung@hosting.example',
-  contactName: 'Erika Mustermann',
-  contactPhone: '+49 30 1234567',
-  contactEmail: 'buchhaltung@hosting.example',
-  iban: 'DE89370400440532013000',
-  paymentTermsDays: 14,
-};
+const PROVIDER = exampleProviderProfile();
 
-const CUSTOMER = {
-  customerId: 'cust-1',
-  name: 'Kunde & Söhne AG',
-  street: 'Marienplatz 1',
-  city: 'München',
-  postalCode: '80331',
-  countryCode: 'DE',
-  electronicAddress: 'e-rechnung@kunde.example',
-  reverseCharge: false,
-};
+const CUSTOMER = { ...exampleCustomerProfile(), reverseCharge: false };
 
 describe('setting the provider profile', () => {
   it('records ProviderProfileSet with the command data', () => {

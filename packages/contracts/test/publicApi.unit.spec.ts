@@ -3,12 +3,7 @@
  * here until the lists below change with it, so growing the API is a visible decision. Internals
  * shared with the other packages of this repository live in `@msp-billing/contracts/internal`.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { exportedNames, undocumented } from '../../testing/src/publicApi.js';
-
-const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+import { describePublicApi } from '../../testing/src/publicApi.js';
 
 /** The values (functions, constants, codecs) of the public index. */
 const VALUES = [
@@ -66,20 +61,11 @@ const TYPES = [
   'UnjustifiedReason',
 ];
 
-describe('the public API of @msp-billing/contracts', () => {
-  it('exports exactly these values', async () => {
-    expect(Object.keys(await import('../src/index.js')).toSorted()).toEqual(VALUES);
-  });
-
-  it('exports exactly these names, values and types', () => {
-    expect(exportedNames(join(src, 'index.ts'))).toEqual([...VALUES, ...TYPES].toSorted());
-  });
-
-  it('documents every export with TSDoc', () => {
-    expect(undocumented(src, [...VALUES, ...TYPES])).toEqual([]);
-  });
-
-  it('stays small', () => {
-    expect(VALUES.length + TYPES.length).toBeLessThanOrEqual(62);
-  });
+describePublicApi({
+  name: '@msp-billing/contracts',
+  src: new URL('../src/', import.meta.url),
+  load: () => import('../src/index.js'),
+  values: VALUES,
+  types: TYPES,
+  atMost: 62,
 });

@@ -11,10 +11,14 @@ import { arbitraryProfileText } from '@msp-billing/testing';
 import { eInvoiceXml, type EInvoiceSyntax } from '../src/index.js';
 import {
   PROVIDER,
+  creditNote,
+  fourDecimalRate,
   issue,
   issuedOf,
+  lateWorkReversalCorrection,
   ledgerOf,
   profiles,
+  reverseCharge,
   sampleEvents,
   work,
   world,
@@ -133,20 +137,7 @@ describe('amounts are the §5 values, worked by hand, in both syntaxes', () => {
     // September: w-1 60 min = 100.00, issued as RE-1 on 2 October. Then w-1 is corrected to 90 min
     // (reversal −100.00, correction 150.00), w-2 is logged late for September (30 min = 50.00) and
     // w-3 in October (15 min = 25.00). October: net 125.00, VAT 19 % 23.75, gross 148.75.
-    const events = [
-      ...world(),
-      work('w-1', '2026-09-10T10:00:00+02:00', 60),
-      issue('2026-09', 'RE-1', '2026-10-02T09:00:00+02:00'),
-      {
-        id: 'e-fix',
-        type: 'WorkLogCorrected',
-        occurredAt: '2026-10-05T09:00:00+02:00',
-        data: { workId: 'w-1', reason: 'was 90 minutes', minutes: 90 },
-      },
-      work('w-2', '2026-09-30T16:00:00+02:00', 30),
-      work('w-3', '2026-10-06T10:00:00+02:00', 15),
-      issue('2026-10', 'RE-2', '2026-11-02T09:00:00+01:00'),
-    ];
+    const events = lateWorkReversalCorrection();
     for (const syntax of SYNTAXES) {
       const xml = xmlOf(events, '2026-10', syntax);
       expect(one(xml, syntax, 'typeCode')).toBe('380');
@@ -171,18 +162,7 @@ describe('amounts are the §5 values, worked by hand, in both syntaxes', () => {
   it('a credit note for a negative net: every quantity and amount negated, BT-25 the invoice before', () => {
     // September: w-1 45 min = 75.00 (RE-1). October: w-1 voided → reversal −75.00; net −75.00,
     // VAT −14.25, gross −89.25. As a credit note: 381, quantity 45, amounts 75.00 / 14.25 / 89.25.
-    const events = [
-      ...world(),
-      work('w-1', '2026-09-10T10:00:00+02:00', 45),
-      issue('2026-09', 'RE-1', '2026-10-02T09:00:00+02:00'),
-      {
-        id: 'e-void',
-        type: 'WorkLogVoided',
-        occurredAt: '2026-10-05T09:00:00+02:00',
-        data: { workId: 'w-1', reason: 'logged on the wrong contract' },
-      },
-      issue('2026-10', 'RE-2', '2026-11-02T09:00:00+01:00'),
-    ];
+    const events = creditNote();
     for (const syntax of SYNTAXES) {
       const xml = xmlOf(events, '2026-10', syntax);
       expect(one(xml, syntax, 'root')).toBe(syntax === 'ubl' ? 'CreditNote' : 'CrossIndustryInvoice');
@@ -202,11 +182,7 @@ describe('amounts are the §5 values, worked by hand, in both syntaxes', () => {
   });
 
   it('reverse charge: category AE at 0 % with VATEX-EU-AE, VAT 0.00', () => {
-    const events = [
-      ...world({ vat: '0', customer: { reverseCharge: true, vatId: 'ATU12345678', countryCode: 'AT' } }),
-      work('w-1', '2026-09-10T10:00:00+02:00', 50), // 60 billed minutes = 100.00
-      issue('2026-09', 'RE-1', '2026-10-02T09:00:00+02:00'),
-    ];
+    const events = reverseCharge(); // 50 minutes on w-1: 60 billed minutes = 100.00
     for (const syntax of SYNTAXES) {
       const xml = xmlOf(events, '2026-09', syntax);
       expect([
@@ -225,12 +201,7 @@ describe('amounts are the §5 values, worked by hand, in both syntaxes', () => {
   it('a 4-decimal hourly rate: the price as set, the amount rounded half-up per line', () => {
     // 97.1234/h: 50 min → 60 billed = 97.1234 → 97.12; 20 min → 30 billed = 48.5617 → 48.56.
     // Net 145.68, VAT 19 % = 27.6792 → 27.68, gross 173.36.
-    const events = [
-      ...world({ rate: '97.1234' }),
-      work('w-1', '2026-09-10T10:00:00+02:00', 50),
-      work('w-2', '2026-09-11T10:00:00+02:00', 20),
-      issue('2026-09', 'RE-1', '2026-10-02T09:00:00+02:00'),
-    ];
+    const events = fourDecimalRate();
     for (const syntax of SYNTAXES) {
       const xml = xmlOf(events, '2026-09', syntax);
       expect(read(xml, syntax, 'linePrices')).toEqual(['97.1234', '97.1234']);

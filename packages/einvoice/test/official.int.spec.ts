@@ -26,7 +26,20 @@ import {
   type Finding,
   type Validator,
 } from './support/official.js';
-import { PROVIDER, issue, ledgerOf, profiles, sampleEvents, work, world, type Raw } from './support/logs.js';
+import {
+  PROVIDER,
+  creditNote,
+  fourDecimalRate,
+  issue,
+  lateWorkReversalCorrection,
+  ledgerOf,
+  profiles,
+  reverseCharge,
+  sampleEvents,
+  work,
+  world,
+  type Raw,
+} from './support/logs.js';
 
 const SYNTAXES: readonly EInvoiceSyntax[] = ['ubl', 'cii'];
 
@@ -54,59 +67,10 @@ const sample = (): Raw[] => [...profiles('acme-gmbh'), ...sampleEvents()];
 /** The hand-worked cases of einvoice.unit.spec.ts, as logs, and the invoice each one is about. */
 const CASES: readonly (readonly [string, () => Raw[], string])[] = [
   ["the worked sample's September invoice", sample, 'RE-2026-0917'],
-  [
-    'late work, a reversal and a correction',
-    () => [
-      ...world(),
-      work('w-1', '2026-09-10T10:00:00+02:00', 60),
-      issue('2026-09', 'RE-1', '2026-10-02T09:00:00+02:00'),
-      {
-        id: 'e-fix',
-        type: 'WorkLogCorrected',
-        occurredAt: '2026-10-05T09:00:00+02:00',
-        data: { workId: 'w-1', reason: 'was 90 minutes', minutes: 90 },
-      },
-      work('w-2', '2026-09-30T16:00:00+02:00', 30),
-      work('w-3', '2026-10-06T10:00:00+02:00', 15),
-      issue('2026-10', 'RE-2', '2026-11-02T09:00:00+01:00'),
-    ],
-    'RE-2',
-  ],
-  [
-    'a credit note (net < 0)',
-    () => [
-      ...world(),
-      work('w-1', '2026-09-10T10:00:00+02:00', 45),
-      issue('2026-09', 'RE-1', '2026-10-02T09:00:00+02:00'),
-      {
-        id: 'e-void',
-        type: 'WorkLogVoided',
-        occurredAt: '2026-10-05T09:00:00+02:00',
-        data: { workId: 'w-1', reason: 'logged on the wrong contract' },
-      },
-      issue('2026-10', 'RE-2', '2026-11-02T09:00:00+01:00'),
-    ],
-    'RE-2',
-  ],
-  [
-    'a reverse-charge customer',
-    () => [
-      ...world({ vat: '0', customer: { reverseCharge: true, vatId: 'ATU12345678', countryCode: 'AT' } }),
-      work('w-1', '2026-09-10T10:00:00+02:00', 50),
-      issue('2026-09', 'RE-1', '2026-10-02T09:00:00+02:00'),
-    ],
-    'RE-1',
-  ],
-  [
-    '4-decimal hourly rates',
-    () => [
-      ...world({ rate: '97.1234' }),
-      work('w-1', '2026-09-10T10:00:00+02:00', 50),
-      work('w-2', '2026-09-11T10:00:00+02:00', 20),
-      issue('2026-09', 'RE-1', '2026-10-02T09:00:00+02:00'),
-    ],
-    'RE-1',
-  ],
+  ['late work, a reversal and a correction', lateWorkReversalCorrection, 'RE-2'],
+  ['a credit note (net < 0)', creditNote, 'RE-2'],
+  ['a reverse-charge customer', reverseCharge, 'RE-1'],
+  ['4-decimal hourly rates', fourDecimalRate, 'RE-1'],
   [
     'hostile and non-ASCII names',
     () =>

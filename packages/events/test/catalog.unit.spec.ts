@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES, decodeEvent, type DecodeError, type DomainEvent } from '../src/index.js';
+import { exampleCustomerProfile, exampleProviderProfile } from '../../testing/src/profiles.js';
 
 interface Fixture {
   /** A valid `data` object with every field, optional ones included. */
@@ -192,23 +193,7 @@ const fixtures: Record<string, Fixture> = {
     required: ['contractId', 'period', 'invoiceNumber'],
   },
   ProviderProfileSet: {
-    data: {
-      name: 'Beispiel Hosting GmbH',
-      street: 'Friedrichstraße 12',
-      city: 'Berlin',
-      postalCode: '10117',
-      countryCode: 'DE',
-      vatId: 'DE123456789',
-      taxNumber: '37/123/45678',
-      registrationId: 'HRB 12345 B',
-      electronicAddress: 'rechnung@hosting.example',
-      contactName: 'Erika Mustermann',
-      contactPhone: '+49 30 1234567',
-      contactEmail: 'buchhaltung@hosting.example',
-      iban: 'DE89370400440532013000',
-      bic: 'COBADEFFXXX',
-      paymentTermsDays: 14,
-    },
+    data: exampleProviderProfile(),
     required: [
       'name',
       'street',
@@ -227,14 +212,8 @@ const fixtures: Record<string, Fixture> = {
   },
   CustomerProfileSet: {
     data: {
-      customerId: 'cust-1',
-      name: 'Kunde & Söhne AG',
-      street: 'Marienplatz 1',
-      city: 'München',
-      postalCode: '80331',
-      countryCode: 'DE',
+      ...exampleCustomerProfile(),
       vatId: 'DE987654321',
-      electronicAddress: 'e-rechnung@kunde.example',
       buyerReference: '04011000-12345-34',
       reverseCharge: true,
       debtorAccount: 10001,

@@ -6,9 +6,45 @@
  * markup characters.
  */
 import type { WireEvent } from '@msp-billing/events';
-import { ibanWithCheckDigits } from './events.js';
 
 const AT = '2020-01-01T00:00:00Z';
+
+/**
+ * A valid provider profile (the data of a `ProviderProfileSet`, spec §8) with every field set, as an
+ * e-invoice needs it; a fresh object each call, to spread and override.
+ */
+export const exampleProviderProfile = () => ({
+  name: 'Beispiel Hosting GmbH & Co. KG',
+  street: 'Friedrichstraße 12',
+  city: 'Berlin',
+  postalCode: '10117',
+  countryCode: 'DE',
+  vatId: 'DE123456789',
+  taxNumber: '37/123/45678',
+  registrationId: 'HRB 12345 B',
+  electronicAddress: 'rechnung@hosting.example',
+  contactName: 'Erika Mustermann',
+  contactPhone: '+49 30 1234567',
+  contactEmail: 'buchhaltung@hosting.example',
+  iban: 'DE89370400440532013000',
+  bic: 'COBADEFFXXX',
+  paymentTermsDays: 14,
+});
+
+/**
+ * A valid customer profile (the data of a `CustomerProfileSet`, spec §8) of customer `cust-1` with
+ * the required fields only: no VAT id, no buyer reference, not reverse charge. A fresh object each
+ * call, to spread and override.
+ */
+export const exampleCustomerProfile = () => ({
+  customerId: 'cust-1',
+  name: 'Kunde & Söhne AG',
+  street: 'Marienplatz 1',
+  city: 'München',
+  postalCode: '80331',
+  countryCode: 'DE',
+  electronicAddress: 'e-rechnung@kunde.example',
+});
 
 /** The profiles for the customers of `log`, to be put in front of it. */
 export const invoicingProfilesFor = (log: Iterable<WireEvent>): WireEvent[] => {
@@ -23,23 +59,7 @@ export const invoicingProfilesFor = (log: Iterable<WireEvent>): WireEvent[] => {
       id: 'profile-provider',
       type: 'ProviderProfileSet',
       occurredAt: AT,
-      data: {
-        name: 'Beispiel Hosting GmbH & Co. KG',
-        street: 'Friedrichstraße 12',
-        city: 'Berlin',
-        postalCode: '10117',
-        countryCode: 'DE',
-        vatId: 'DE123456789',
-        taxNumber: '37/123/45678',
-        registrationId: 'HRB 12345 B',
-        electronicAddress: 'rechnung@hosting.example',
-        contactName: 'Erika Mustermann',
-        contactPhone: '+49 30 1234567',
-        contactEmail: 'buchhaltung@hosting.example',
-        iban: ibanWithCheckDigits('DE', '370400440532013000'),
-        bic: 'COBADEFFXXX',
-        paymentTermsDays: 14,
-      },
+      data: exampleProviderProfile(),
     },
     ...[...zeroVat].map(([customerId, reverseCharge], i): WireEvent => ({
       id: `profile-customer-${i}`,

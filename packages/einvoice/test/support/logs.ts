@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
 import { createLedger, type Invoice, type IssuedWith, type Ledger } from '@msp-billing/billing';
 import { decodeEvent } from '@msp-billing/events';
+import { exampleCustomerProfile, exampleProviderProfile } from '@msp-billing/testing';
 import SaxonJS from 'saxon-js';
 
 /** A wire event as a test writes it. */
@@ -43,36 +44,15 @@ export const ledgerOf = (events: readonly Raw[]): Ledger => {
   return ledger;
 };
 
-export const PROVIDER = {
-  name: 'Beispiel Hosting GmbH & Co. KG',
-  street: 'Friedrichstraße 12',
-  city: 'Berlin',
-  postalCode: '10117',
-  countryCode: 'DE',
-  vatId: 'DE123456789',
-  taxNumber: '37/123/45678',
-  registrationId: 'HRB 12345 B',
-  electronicAddress: 'rechnung@hosting.example',
-  contactName: 'Erika Mustermann',
-  contactPhone: '+49 30 1234567',
-  contactEmail: 'buchhaltung@hosting.example',
-  iban: 'DE89370400440532013000',
-  bic: 'COBADEFFXXX',
-  paymentTermsDays: 14,
-};
+export const PROVIDER = exampleProviderProfile();
 
 export const customer = (
   customerId: string,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> => ({
+  ...exampleCustomerProfile(),
   customerId,
-  name: 'ACME GmbH',
-  street: 'Marienplatz 1',
-  city: 'München',
-  postalCode: '80331',
-  countryCode: 'DE',
   vatId: 'DE987654321',
-  electronicAddress: 'e-rechnung@acme.example',
   buyerReference: '04011000-12345-34',
   ...extra,
 });
@@ -198,3 +178,56 @@ export const issue = (period: string, invoiceNumber: string, at: string): Raw =>
   occurredAt: at,
   data: { contractId: 'c-1', period, invoiceNumber },
 });
+
+/*
+ * The hand-worked cases: logs whose e-invoice einvoice.unit.spec.ts checks amount by amount and
+ * official.int.spec.ts gives to the official validation.
+ */
+
+/**
+ * Late work, a reversal and a correction: w-1 (60 min) issued in September as RE-1, then corrected to
+ * 90 min; w-2 logged late for September (30 min), w-3 in October (15 min); October issued as RE-2.
+ */
+export const lateWorkReversalCorrection = (): Raw[] => [
+  ...world(),
+  work('w-1', '2026-09-10T10:00:00+02:00', 60),
+  issue('2026-09', 'RE-1', '2026-10-02T09:00:00+02:00'),
+  {
+    id: 'e-fix',
+    type: 'WorkLogCorrected',
+    occurredAt: '2026-10-05T09:00:00+02:00',
+    data: { workId: 'w-1', reason: 'was 90 minutes', minutes: 90 },
+  },
+  work('w-2', '2026-09-30T16:00:00+02:00', 30),
+  work('w-3', '2026-10-06T10:00:00+02:00', 15),
+  issue('2026-10', 'RE-2', '2026-11-02T09:00:00+01:00'),
+];
+
+/** A negative net: w-1 (45 min) issued in September as RE-1, voided in October, issued as RE-2. */
+export const creditNote = (): Raw[] => [
+  ...world(),
+  work('w-1', '2026-09-10T10:00:00+02:00', 45),
+  issue('2026-09', 'RE-1', '2026-10-02T09:00:00+02:00'),
+  {
+    id: 'e-void',
+    type: 'WorkLogVoided',
+    occurredAt: '2026-10-05T09:00:00+02:00',
+    data: { workId: 'w-1', reason: 'logged on the wrong contract' },
+  },
+  issue('2026-10', 'RE-2', '2026-11-02T09:00:00+01:00'),
+];
+
+/** A reverse-charge customer in Austria at 0 % VAT: w-1 (50 min) issued in September as RE-1. */
+export const reverseCharge = (): Raw[] => [
+  ...world({ vat: '0', customer: { reverseCharge: true, vatId: 'ATU12345678', countryCode: 'AT' } }),
+  work('w-1', '2026-09-10T10:00:00+02:00', 50),
+  issue('2026-09', 'RE-1', '2026-10-02T09:00:00+02:00'),
+];
+
+/** An hourly rate of 97.1234: w-1 (50 min) and w-2 (20 min) issued in September as RE-1. */
+export const fourDecimalRate = (): Raw[] => [
+  ...world({ rate: '97.1234' }),
+  work('w-1', '2026-09-10T10:00:00+02:00', 50),
+  work('w-2', '2026-09-11T10:00:00+02:00', 20),
+  issue('2026-09', 'RE-1', '2026-10-02T09:00:00+02:00'),
+];
