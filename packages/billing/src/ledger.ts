@@ -32,12 +32,19 @@ import { recordIssued, settle, type LedgerRows } from './invoice.js';
 import { BasisTable, EntryTable } from './entryTable.js';
 import type { ContractBook, IssuedInvoice } from './state.js';
 import { createDependencies, emptyReaders } from './dependencies.js';
-import { integrityRefusal, type IntegrityView } from './integrity.js';
+import {
+  integrityRefusal,
+  invalidClause,
+  invalidMessage,
+  type IntegrityView,
+  type InvalidEventRefusal,
+} from './integrity.js';
 import { createPricing } from './pricing.js';
 import { createQueries, type IssuedWith, type LedgerQueries } from './queries.js';
 import { TicketTable } from './ticketTable.js';
 import { warningClause, warningMessage, warningsOf, type WarningRefusal } from './warnings.js';
 
+export type { InvalidEventRefusal } from './integrity.js';
 export type {
   BillingRecord,
   ContractSummary,
@@ -54,14 +61,20 @@ export interface EventSource {
   readonly line?: number;
 }
 
-/** An event the Ledger refused, with the reason. */
+/**
+ * An event the Ledger refused (spec §2): the refusal (`code` is its tag), the clause it cites, and
+ * the one-line reason derived from them (integrity.ts), as every command prints it.
+ */
 export interface InvalidEvent {
   readonly line?: number;
   /** Recording position (0-based) among the events given to the Ledger. */
   readonly position: number;
   readonly eventId?: string;
   readonly type?: string;
+  readonly code: InvalidEventRefusal['_tag'];
+  readonly clause: string;
   readonly reason: string;
+  readonly refusal: InvalidEventRefusal;
 }
 
 /**
@@ -84,7 +97,11 @@ export interface Warning {
 export type ApplyResult =
   | { readonly _tag: 'Applied' }
   | { readonly _tag: 'Duplicate' }
-  | { readonly _tag: 'Invalid'; readonly reason: string };
+  | {
+      readonly _tag: 'Invalid';
+      readonly code: InvalidEventRefusal['_tag'];
+      readonly reason: string;
+    };
 
 /** Options of a Ledger. */
 export interface LedgerOptions {
@@ -104,8 +121,11 @@ export interface LedgerOptions {
 /** The Ledger: apply events, then ask for entries, invoices, explanations and problems. */
 export interface Ledger extends LedgerQueries {
   apply(event: DomainEvent, source?: EventSource): ApplyResult;
-  /** Record an input that could not even be decoded (keeps `invalidEvents` complete). */
-  recordUndecodable(reason: string, source?: EventSource & { eventId?: string }): void;
+  /**
+   * Record an input that could not even be decoded (keeps `invalidEvents` complete): the reader's
+   * message, and its tag as `readerCode` when it has one.
+   */
+  recordUndecodable(reason: string, source?: EventSource & { eventId?: string; readerCode?: string }): void;
   invalidEvents(): readonly InvalidEvent[];
   warnings(): readonly Warning[];
   /** Number of events given to `apply` (valid, invalid and duplicate). */
@@ -351,16 +371,20 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     issuedOrder.push({ book, issued });
   };
 
-  const record = (list: InvalidEvent[], ev: DomainEvent, reason: string): ApplyResult => {
+  const record = (list: InvalidEvent[], ev: DomainEvent, refusal: InvalidEventRefusal): ApplyResult => {
+    const reason = invalidMessage(refusal);
     list.push({
       ...(source?.line === undefined ? {} : { line: source.line }),
       position,
       eventId: ev.id,
       type: ev.type,
+      code: refusal._tag,
+      clause: invalidClause(refusal),
       reason,
+      refusal,
     });
     position += 1;
-    return { _tag: 'Invalid', reason };
+    return { _tag: 'Invalid', code: refusal._tag, reason };
   };
 
   const queries = createQueries({ books, entries, rows, deps, classifyEntry, issuedOrder, issuedWithOf });
@@ -381,25 +405,29 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
           return { _tag: 'Duplicate' };
         }
         if (prior >= 0) {
-          return record(
-            invalid,
-            event,
-            `event id ${JSON.stringify(event.id)} was already used for a different event`,
-          );
+          return record(invalid, event, { _tag: 'IdReusedWithOtherContent', eventId: event.id });
         }
       }
-      const reason = integrityRefusal(state, event);
-      if (reason !== undefined) return record(invalid, event, reason);
+      const refusal = integrityRefusal(state, event);
+      if (refusal !== undefined) return record(invalid, event, refusal);
       fold(event);
       position += 1;
       return { _tag: 'Applied' };
     },
     recordUndecodable(reason, src) {
+      const refusal: InvalidEventRefusal = {
+        _tag: 'UndecodableEvent',
+        ...(src?.readerCode === undefined ? {} : { readerCode: src.readerCode }),
+        message: reason,
+      };
       invalid.push({
         ...(src?.line === undefined ? {} : { line: src.line }),
         ...(src?.eventId === undefined ? {} : { eventId: src.eventId }),
         position,
-        reason,
+        code: refusal._tag,
+        clause: invalidClause(refusal),
+        reason: invalidMessage(refusal),
+        refusal,
       });
       position += 1;
     },
