@@ -4,31 +4,22 @@
  * those of @msp-billing/contracts (the same values the deciders decide on, folded by the same
  * `evolve` functions); the Ledger adds what only a projection needs: integrity checks (spec §2),
  * warnings (spec §6), entry order, caches, and issued invoices. `InvoiceIssued` is the only event that
- * freezes anything: it computes the invoice over the facts recorded before it and moves the per-entry
- * "already invoiced" state forward.
+ * freezes anything (issuing.ts).
  */
 import { type ContractFacts, type RateCardFacts, type TicketFacts } from '@msp-billing/contracts';
 import {
-  emptyTimeline,
   evolveContractFacts,
-  evolveCustomerProfile,
-  evolveProviderProfile,
   evolveRateCard,
   evolveTicketFacts,
-  profileInForce,
   timelineNextChangeAfter,
   loggedEntry,
   correctedEntry,
   voidedEntry,
-  type InvoiceNumberUse,
-  type CustomerProfile,
-  type ProfileState,
-  type ProviderProfile,
 } from '@msp-billing/contracts/internal';
 import type { DomainEvent } from '@msp-billing/events';
 import { IdTable, canonicalFingerprint } from '@msp-billing/events/internal';
 import { DEFAULT_SLA_CATALOG, type SlaCatalog } from '@msp-billing/sla';
-import { recordIssued, settle, type LedgerRows } from './invoice.js';
+import type { LedgerRows } from './invoice.js';
 import { BasisTable, EntryTable } from './entryTable.js';
 import type { ContractBook, IssuedInvoice } from './state.js';
 import { createDependencies, emptyReaders } from './dependencies.js';
@@ -39,8 +30,9 @@ import {
   type IntegrityView,
   type InvalidEventRefusal,
 } from './integrity.js';
+import { createIssuing } from './issuing.js';
 import { createPricing } from './pricing.js';
-import { createQueries, type IssuedWith, type LedgerQueries } from './queries.js';
+import { createQueries, type LedgerQueries } from './queries.js';
 import { TicketTable } from './ticketTable.js';
 import { warningClause, warningMessage, warningsOf, type WarningRefusal } from './warnings.js';
 
@@ -167,8 +159,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const bases = new BasisTable();
   const alertContract = new Map<string, string>();
   const bookingsByVm = new Map<string, ContractBook[]>();
-  /** Invoice numbers of the valid `InvoiceIssued` so far (spec §2: each is used once). */
-  const invoiceNumbers = new Map<string, InvoiceNumberUse>();
   /**
    * The id rule of `apply` (spec §2): every id's canonical fingerprint, off the heap. The table's
    * "line" of an id is the position of the event that claimed it here (never asked for).
@@ -176,21 +166,17 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const seen = new IdTable();
   const invalid: InvalidEvent[] = [];
   const warnings: Warning[] = [];
-  const issuedOrder: { readonly book: ContractBook; readonly issued: IssuedInvoice }[] = [];
-  /** The invoicing profiles (spec §8): the provider's, and each customer's by customer id. */
-  let providerProfiles: ProfileState<ProviderProfile> = emptyTimeline();
-  const customerProfiles = new Map<string, ProfileState<CustomerProfile>>();
-  /** What each issued invoice was issued with, kept beside it. */
-  const issuedWithOf = new WeakMap<IssuedInvoice, IssuedWith>();
   let position = 0;
 
   const deps = createDependencies(entries, tickets, walkAll);
   const classifyEntry = createPricing(entries, tickets, deps, catalog);
+  const rows: LedgerRows = { entries, bases, current: (i) => classifyEntry(i, false) };
+  const issuing = createIssuing(rows, deps);
   const state: IntegrityView = {
     books,
     rateCards,
     bookingsByVm,
-    invoiceNumbers,
+    invoiceNumbers: issuing.invoiceNumbers,
     alertContract,
     tickets,
     entries,
@@ -207,8 +193,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     book.facts = facts;
     deps.contractChanged(book, ev);
   };
-
-  const rows: LedgerRows = { entries, bases, current: (i) => classifyEntry(i, false) };
 
   // ----------------------------------------------------------------------------------------------
   // Integrity (spec §2) and warnings (spec §6)
@@ -274,18 +258,12 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         return;
       }
       case 'InvoiceIssued':
-        invoiceNumbers.set(ev.data.invoiceNumber, { contractId: ev.data.contractId, period: ev.data.period });
-        issue(books.get(ev.data.contractId) as ContractBook, ev);
+        issuing.issue(books.get(ev.data.contractId) as ContractBook, ev);
         return;
       case 'ProviderProfileSet':
-        // No classification or amount reads a profile (spec §8): nothing to touch.
-        providerProfiles = evolveProviderProfile(providerProfiles, ev);
+      case 'CustomerProfileSet':
+        issuing.profileSet(ev);
         return;
-      case 'CustomerProfileSet': {
-        const id = ev.data.customerId;
-        customerProfiles.set(id, evolveCustomerProfile(customerProfiles.get(id) ?? emptyTimeline(), ev));
-        return;
-      }
       case 'TicketOpened':
       case 'UpdateRequested':
       case 'SafetyMeasureTaken': {
@@ -340,37 +318,6 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     }
   };
 
-  /** Freeze the invoice (C, P) over the facts recorded so far and move the invoiced state forward. */
-  const issue = (book: ContractBook, ev: Extract<DomainEvent, { type: 'InvoiceIssued' }>): void => {
-    const card = book.card;
-    const { period, invoiceNumber } = ev.data;
-    const issuedAt = ev.occurredAt;
-    const previous = book.lastIssuedPeriod === undefined ? undefined : book.issued.get(book.lastIssuedPeriod);
-    const s = settle(rows, deps.toWalk(book, period, false), period);
-    const issued: IssuedInvoice = {
-      period,
-      invoiceNumber,
-      issuedAt: ev.occurredAt,
-      currency: card.currency,
-      ...recordIssued(rows, s),
-    };
-    book.issued.set(period, issued);
-    // The profiles recorded so far are exactly those recorded before this InvoiceIssued (spec §8).
-    const customerId = book.facts.customerId;
-    const customer = customerProfiles.get(customerId);
-    issuedWithOf.set(issued, {
-      issuedAt,
-      customerId,
-      timeZone: book.facts.timeZone,
-      provider: profileInForce(providerProfiles, issuedAt),
-      customer: customer === undefined ? undefined : profileInForce(customer, issuedAt),
-      previousInvoiceNumber: previous?.invoiceNumber,
-    });
-    book.lastIssuedPeriod = period;
-    deps.issued(book);
-    issuedOrder.push({ book, issued });
-  };
-
   const record = (list: InvalidEvent[], ev: DomainEvent, refusal: InvalidEventRefusal): ApplyResult => {
     const reason = invalidMessage(refusal);
     list.push({
@@ -387,7 +334,15 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     return { _tag: 'Invalid', code: refusal._tag, reason };
   };
 
-  const queries = createQueries({ books, entries, rows, deps, classifyEntry, issuedOrder, issuedWithOf });
+  const queries = createQueries({
+    books,
+    entries,
+    rows,
+    deps,
+    classifyEntry,
+    issuedOrder: issuing.issuedOrder,
+    issuedWithOf: issuing.issuedWithOf,
+  });
 
   const ledger: Ledger = {
     get eventCount() {
