@@ -6,23 +6,14 @@
  * warnings (spec §6), entry order, caches, and issued invoices. `InvoiceIssued` is the only event that
  * freezes anything (issuing.ts).
  */
-import { type ContractFacts, type RateCardFacts, type TicketFacts } from '@msp-billing/contracts';
-import {
-  evolveContractFacts,
-  evolveRateCard,
-  evolveTicketFacts,
-  timelineNextChangeAfter,
-  loggedEntry,
-  correctedEntry,
-  voidedEntry,
-} from '@msp-billing/contracts/internal';
+import type { ContractFacts, TicketFacts } from '@msp-billing/contracts';
 import type { DomainEvent } from '@msp-billing/events';
 import { IdTable, canonicalFingerprint } from '@msp-billing/events/internal';
 import { DEFAULT_SLA_CATALOG, type SlaCatalog } from '@msp-billing/sla';
 import type { LedgerRows } from './invoice.js';
 import { BasisTable, EntryTable } from './entryTable.js';
-import type { ContractBook, IssuedInvoice } from './state.js';
-import { createDependencies, emptyReaders } from './dependencies.js';
+import { createDependencies } from './dependencies.js';
+import { createFactFold, type FactState } from './facts.js';
 import {
   integrityRefusal,
   invalidClause,
@@ -124,41 +115,22 @@ export interface Ledger extends LedgerQueries {
   readonly eventCount: number;
 }
 
-/**
- * A contract's book (state.ts). Its card is read through the holder of its rate card's current
- * facts, shared by every book on the card, so a rate change updates one holder, not every book; a
- * class, so the getter lives once on the prototype.
- */
-class Book implements ContractBook {
-  readonly entries: number[] = [];
-  readonly issued = new Map<string, IssuedInvoice>();
-  lastIssuedPeriod?: string;
-  dirty: number[] = [];
-  allDirty = false;
-  readonly byPeriod = new Map<string, number[]>();
-  readonly readers = emptyReaders();
-  constructor(
-    public facts: ContractFacts,
-    private readonly slot: { readonly facts: RateCardFacts },
-  ) {}
-  get card(): RateCardFacts {
-    return this.slot.facts;
-  }
-}
-
 /** Create an empty Ledger. */
 export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const catalog = options.slaCatalog ?? DEFAULT_SLA_CATALOG;
   const dedupe = options.dedupe ?? true;
   const walkAll = options.walk === 'all';
-  const books = new Map<string, ContractBook>();
-  /** Each rate card's current facts, in one holder shared by the books of the contracts on it. */
-  const rateCards = new Map<string, { facts: RateCardFacts }>();
   const tickets = new TicketTable();
   const entries = new EntryTable(tickets);
   const bases = new BasisTable();
-  const alertContract = new Map<string, string>();
-  const bookingsByVm = new Map<string, ContractBook[]>();
+  const facts: FactState = {
+    books: new Map(),
+    rateCards: new Map(),
+    bookingsByVm: new Map(),
+    alertContract: new Map(),
+    tickets,
+    entries,
+  };
   /**
    * The id rule of `apply` (spec §2): every id's canonical fingerprint, off the heap. The table's
    * "line" of an id is the position of the event that claimed it here (never asked for).
@@ -172,27 +144,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   const classifyEntry = createPricing(entries, tickets, deps, catalog);
   const rows: LedgerRows = { entries, bases, current: (i) => classifyEntry(i, false) };
   const issuing = createIssuing(rows, deps);
-  const state: IntegrityView = {
-    books,
-    rateCards,
-    bookingsByVm,
-    invoiceNumbers: issuing.invoiceNumbers,
-    alertContract,
-    tickets,
-    entries,
-  };
-
-  /**
-   * Fold a contract-level event into its book's facts and report the change to the dependency index
-   * — unless the facts stayed the same object (a later acknowledgement, a second cancellation after
-   * the first): then no result can have changed, and such events keep no state.
-   */
-  const evolveBook = (book: ContractBook, ev: DomainEvent): void => {
-    const facts = evolveContractFacts(book.facts, ev) as ContractFacts;
-    if (facts === book.facts) return;
-    book.facts = facts;
-    deps.contractChanged(book, ev);
-  };
+  const state: IntegrityView = { ...facts, invoiceNumbers: issuing.invoiceNumbers };
 
   // ----------------------------------------------------------------------------------------------
   // Integrity (spec §2) and warnings (spec §6)
@@ -212,111 +164,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         refusal,
       });
   };
-
-  /**
-   * Fold `ev` into its ticket's facts (opening it if it is new). When they changed, every entry of
-   * the ticket may classify differently: touch them. Work entries are not in the ticket's facts here
-   * (entryTable.ts), so every change of the facts is one that classification reads: its service,
-   * update, schedule, measure or decision.
-   */
-  const evolveTicket = (ticketId: string, ev: DomainEvent): TicketFacts => {
-    const t = tickets.numberOf(ticketId);
-    if (t === undefined) {
-      const opened = evolveTicketFacts(undefined, ev) as TicketFacts;
-      tickets.add(opened, books.get(opened.contractId) as ContractBook);
-      return opened;
-    }
-    const before = tickets.factsOf(t);
-    const facts = evolveTicketFacts(before, ev) as TicketFacts;
-    if (facts === before) return facts;
-    tickets.set(t, facts);
-    deps.ticketChanged(t);
-    return facts;
-  };
-
-  /** Fold a valid event into the facts and the bookkeeping, warning about what a command would refuse (§6). */
-  const fold = (ev: DomainEvent): void => {
-    switch (ev.type) {
-      case 'RateCardPublished':
-        // A new card (publishing one that exists is refused): no contract is booked on it yet.
-        rateCards.set(ev.data.rateCardId, { facts: evolveRateCard(undefined, ev) as RateCardFacts });
-        return;
-      case 'HourlyRateSet': {
-        const slot = rateCards.get(ev.data.rateCardId) as { facts: RateCardFacts };
-        slot.facts = evolveRateCard(slot.facts, ev) as RateCardFacts;
-        // The rate in force at an instant is the last one effective at or before it: this one
-        // changed it from its start up to the next change, and only the entries started then read it.
-        const from = ev.data.effectiveFrom;
-        deps.rateChanged(ev.data.rateCardId, from, timelineNextChangeAfter(slot.facts.rates, from));
-        return;
-      }
-      case 'MSPBooked': {
-        const slot = rateCards.get(ev.data.rateCardId) as { facts: RateCardFacts };
-        const book = new Book(evolveContractFacts(undefined, ev) as ContractFacts, slot);
-        books.set(ev.data.contractId, book);
-        bookingsByVm.set(ev.data.vmId, [...(bookingsByVm.get(ev.data.vmId) ?? []), book]);
-        return;
-      }
-      case 'InvoiceIssued':
-        issuing.issue(books.get(ev.data.contractId) as ContractBook, ev);
-        return;
-      case 'ProviderProfileSet':
-      case 'CustomerProfileSet':
-        issuing.profileSet(ev);
-        return;
-      case 'TicketOpened':
-      case 'UpdateRequested':
-      case 'SafetyMeasureTaken': {
-        const t = evolveTicket(ev.data.ticketId, ev);
-        warn(ev, (books.get(ev.data.contractId) as ContractBook).facts, t);
-        return;
-      }
-      case 'UpdateScheduled': {
-        const t = evolveTicket(ev.data.ticketId, ev);
-        warn(ev, (books.get(t.contractId) as ContractBook).facts, t);
-        return;
-      }
-      case 'TicketReclassified':
-      case 'OrderConfirmed':
-      case 'OrderDeclined':
-      case 'UpdateApplied':
-      case 'UpdateFailed':
-        evolveTicket(ev.data.ticketId, ev);
-        return;
-      case 'WorkLogged': {
-        // The entry is kept here, not in the ticket's facts: same values, by the same function.
-        const t = tickets.numberOf(ev.data.ticketId) as number;
-        const i = entries.add(loggedEntry(ev.data.ticketId, ev.data), t);
-        const book = tickets.bookOf(t);
-        book.entries.push(i);
-        deps.entryLogged(i);
-        return;
-      }
-      case 'WorkLogCorrected': {
-        const i = entries.numberOf(ev.data.workId) as number;
-        entries.corrections[i] = (entries.corrections[i] as number) + 1;
-        entries.write(i, correctedEntry(entries.values(i), ev.data));
-        deps.entryCorrected(i);
-        return;
-      }
-      case 'WorkLogVoided': {
-        const i = entries.numberOf(ev.data.workId) as number;
-        entries.write(i, voidedEntry(entries.values(i)));
-        deps.entryVoided(i);
-        return;
-      }
-      case 'AlertAcknowledged':
-        evolveBook(books.get(alertContract.get(ev.data.alertId) as string) as ContractBook, ev);
-        return;
-      default: {
-        const book = books.get(ev.data.contractId) as ContractBook;
-        if (ev.type === 'AlertRaised') alertContract.set(ev.data.alertId, ev.data.contractId);
-        // Judged over the contract's facts before the event, as the decider judges its command.
-        warn(ev, book.facts, undefined);
-        evolveBook(book, ev);
-      }
-    }
-  };
+  const fold = createFactFold(facts, { deps, issuing, warn });
 
   const record = (list: InvalidEvent[], ev: DomainEvent, refusal: InvalidEventRefusal): ApplyResult => {
     const reason = invalidMessage(refusal);
@@ -335,7 +183,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   };
 
   const queries = createQueries({
-    books,
+    books: facts.books,
     entries,
     rows,
     deps,
