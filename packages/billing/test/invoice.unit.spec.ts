@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { C, RATE_CARD, base, entryOf, invoiceOf, ticket, work } from './support/log.js';
 import { decodeEvent, type DomainEvent } from '@msp-billing/events';
-import { periodOf } from '../src/index.js';
+import { foldNdjson, periodOf } from '../src/index.js';
 
 /**
  * A contract whose authorised requester is boss@, with support requests t-1 (from dev@) and t-2 (from
@@ -675,7 +675,43 @@ describe('invalid events (spec §2)', () => {
     expect(ledger.invalidEvents().map((e) => e.reason)).toEqual([
       expect.stringContaining('already used for a different event'),
     ]);
+    expect(ledger.invalidEvents().map((e) => e.refusal)).toEqual([
+      { _tag: 'IdReusedWithOtherContent', eventId: repeat.id },
+    ]);
     expect(entryOf(ledger, 'w-1')).toMatchObject({ minutes: 30, amount: '50.00' });
+  });
+
+  it('keeps the lines the NDJSON reader refuses as invalid events with the reader’s code and message', async () => {
+    const l = ticket(base(), 't-1', 'support-request');
+    work(l, 'w-1', 't-1', '2026-09-10T10:00:00+02:00', 30);
+    const logged = l.events[l.events.length - 1]!;
+    const lines = [...l.events, { ...logged, data: { ...logged.data, minutes: 90 } }].map((e) =>
+      JSON.stringify(e),
+    );
+    lines.push('{"id": ');
+    const n = l.events.length;
+    async function* log(): AsyncGenerator<string> {
+      yield `${lines.join('\n')}\n`;
+    }
+    const { ledger } = await foldNdjson(log());
+    expect(
+      ledger
+        .invalidEvents()
+        .map((e) => [
+          e.line,
+          e.code,
+          e.clause,
+          e.refusal._tag === 'UndecodableEvent' && e.refusal.readerCode,
+        ]),
+    ).toEqual([
+      [n + 1, 'UndecodableEvent', '2', 'EventIdReused'],
+      [n + 2, 'UndecodableEvent', '2', 'InvalidJson'],
+    ]);
+    expect(ledger.invalidEvents().map((e) => e.reason)).toEqual([
+      `event id ${JSON.stringify(logged.id)} was already used on line ${n} for a different event`,
+      expect.stringMatching(/^invalid JSON: /),
+    ]);
+    expect(entryOf(ledger, 'w-1')).toMatchObject({ minutes: 30 });
   });
 });
 
