@@ -38,6 +38,7 @@ export const foldNdjson = async (
         invalid += 1;
         ledger.recordUndecodable(item.error.message, {
           line: item.line,
+          readerCode: item.error._tag,
           ...(item.error.eventId === undefined ? {} : { eventId: item.error.eventId }),
         });
       }

@@ -15,6 +15,7 @@ export {
   type EventSource,
   type Explanation,
   type InvalidEvent,
+  type InvalidEventRefusal,
   type IssuedWith,
   type Ledger,
   type LedgerEntry,

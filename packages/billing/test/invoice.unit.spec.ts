@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { C, RATE_CARD, base, entryOf, invoiceOf, ticket, work } from './support/log.js';
 import { decodeEvent, type DomainEvent } from '@msp-billing/events';
-import { periodOf } from '../src/index.js';
+import { foldNdjson, periodOf } from '../src/index.js';
 
 /**
  * A contract whose authorised requester is boss@, with support requests t-1 (from dev@) and t-2 (from
@@ -471,6 +471,7 @@ describe('invalid events (spec §2)', () => {
       }) as unknown as DomainEvent;
     expect(ledger.apply(logged)).toEqual({
       _tag: 'Invalid',
+      code: 'EntryValueOutOfRange',
       reason: 'data.minutes: expected an integer 1..1440 (got 70000)',
     });
     expect(ledger.apply(withService('nope', 'e-w2'))).toMatchObject({
@@ -486,6 +487,7 @@ describe('invalid events (spec §2)', () => {
     } as unknown as DomainEvent;
     expect(ledger.apply(corrected)).toEqual({
       _tag: 'Invalid',
+      code: 'EntryValueOutOfRange',
       reason: 'data.minutes: expected an integer 1..1440 (got 0)',
     });
     expect(ledger.entries().map((e) => [e.workId, e.minutes, e.service])).toEqual([['w-1', 30, 'incident']]);
@@ -502,6 +504,18 @@ describe('invalid events (spec §2)', () => {
       expect.stringContaining('alert "al-x" does not exist'),
       expect.stringContaining('contract "c-missing" does not exist'),
       expect.stringContaining('work entry "w-missing" does not exist'),
+    ]);
+    // Each is a tagged value of spec §2; its reason is derived from the tag and its fields.
+    expect(
+      l
+        .ledger()
+        .invalidEvents()
+        .map((e) => [e.code, e.clause, e.refusal]),
+    ).toEqual([
+      ['UnknownTicket', '2', { _tag: 'UnknownTicket', ticketId: 't-missing' }],
+      ['UnknownAlert', '2', { _tag: 'UnknownAlert', alertId: 'al-x' }],
+      ['UnknownContract', '2', { _tag: 'UnknownContract', contractId: 'c-missing' }],
+      ['UnknownWorkEntry', '2', { _tag: 'UnknownWorkEntry', workId: 'w-missing' }],
     ]);
   });
 
@@ -530,6 +544,12 @@ describe('invalid events (spec §2)', () => {
       expect.stringContaining('contract "c-1" is already booked'),
       expect.stringContaining('VM "vm-1" already has an active MSP'),
     ]);
+    expect(
+      l
+        .ledger()
+        .invalidEvents()
+        .map((e) => e.code),
+    ).toEqual(['WorkIdAlreadyUsed', 'TicketIdAlreadyUsed', 'ContractAlreadyBooked', 'MspAlreadyBookedForVm']);
   });
 
   it('allows booking a VM again after its MSP was cancelled', () => {
@@ -615,6 +635,31 @@ describe('invalid events (spec §2)', () => {
       'contract c-3: invoice number RE-2026-1001 is already used by the invoice of contract c-1 for 2026-09; an invoice number is used once (§ 14 UStG)',
       'contract c-1: invoice number RE-2026-1001 is already used by the invoice of contract c-1 for 2026-09; an invoice number is used once (§ 14 UStG)',
     ]);
+    // The refusal is the invoicing rule's own (contracts' invoiceIssueRefusal), carried as it is.
+    expect(
+      l
+        .ledger()
+        .invalidEvents()
+        .map((e) => e.refusal),
+    ).toEqual([
+      expect.objectContaining({ _tag: 'InvoicePeriodNotOver', contractId: C, period: '2026-10' }),
+      {
+        _tag: 'InvoiceNumberAlreadyUsed',
+        contractId: 'c-3',
+        period: '2026-09',
+        invoiceNumber: 'RE-2026-1001',
+        usedByContractId: C,
+        usedForPeriod: '2026-09',
+      },
+      {
+        _tag: 'InvoiceNumberAlreadyUsed',
+        contractId: C,
+        period: '2026-10',
+        invoiceNumber: 'RE-2026-1001',
+        usedByContractId: C,
+        usedForPeriod: '2026-09',
+      },
+    ]);
     expect(invoiceOf(l.ledger(), '2026-10')).toMatchObject({ status: 'draft', invoiceNumber: null });
   });
 
@@ -630,7 +675,43 @@ describe('invalid events (spec §2)', () => {
     expect(ledger.invalidEvents().map((e) => e.reason)).toEqual([
       expect.stringContaining('already used for a different event'),
     ]);
+    expect(ledger.invalidEvents().map((e) => e.refusal)).toEqual([
+      { _tag: 'IdReusedWithOtherContent', eventId: repeat.id },
+    ]);
     expect(entryOf(ledger, 'w-1')).toMatchObject({ minutes: 30, amount: '50.00' });
+  });
+
+  it('keeps the lines the NDJSON reader refuses as invalid events with the reader’s code and message', async () => {
+    const l = ticket(base(), 't-1', 'support-request');
+    work(l, 'w-1', 't-1', '2026-09-10T10:00:00+02:00', 30);
+    const logged = l.events[l.events.length - 1]!;
+    const lines = [...l.events, { ...logged, data: { ...logged.data, minutes: 90 } }].map((e) =>
+      JSON.stringify(e),
+    );
+    lines.push('{"id": ');
+    const n = l.events.length;
+    async function* log(): AsyncGenerator<string> {
+      yield `${lines.join('\n')}\n`;
+    }
+    const { ledger } = await foldNdjson(log());
+    expect(
+      ledger
+        .invalidEvents()
+        .map((e) => [
+          e.line,
+          e.code,
+          e.clause,
+          e.refusal._tag === 'UndecodableEvent' && e.refusal.readerCode,
+        ]),
+    ).toEqual([
+      [n + 1, 'UndecodableEvent', '2', 'EventIdReused'],
+      [n + 2, 'UndecodableEvent', '2', 'InvalidJson'],
+    ]);
+    expect(ledger.invalidEvents().map((e) => e.reason)).toEqual([
+      `event id ${JSON.stringify(logged.id)} was already used on line ${n} for a different event`,
+      expect.stringMatching(/^invalid JSON: /),
+    ]);
+    expect(entryOf(ledger, 'w-1')).toMatchObject({ minutes: 30 });
   });
 });
 

@@ -35,6 +35,7 @@ const TYPES = [
   'FoldStats',
   'HeldEntry',
   'InvalidEvent',
+  'InvalidEventRefusal',
   'Invoice',
   'InvoiceDifference',
   'InvoiceLine',

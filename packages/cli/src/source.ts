@@ -237,10 +237,13 @@ export const printSkipped = async (out: Output, invalid: readonly InvalidEvent[]
   for (const e of invalid) await out.line(`  ${invalidLine(e)}`);
 };
 
-/** An invalid event as listed in JSON output (`invalidEvents`). */
-export const invalidJson = (e: InvalidEvent): { line: number | null; eventId?: string; reason: string } => ({
+/** An invalid event as listed in JSON output (`invalidEvents`): where, its code (the refusal's tag), why. */
+export const invalidJson = (
+  e: InvalidEvent,
+): { line: number | null; eventId?: string; code: string; reason: string } => ({
   line: e.line ?? null,
   ...(e.eventId === undefined ? {} : { eventId: e.eventId }),
+  code: e.code,
   reason: e.reason,
 });
 

@@ -244,11 +244,16 @@ describe('invalid events', () => {
     expect(inv.net).toBe('47.50');
     expect(inv.invalidEvents).toHaveLength(2);
     // An undecodable line has no known id; the integrity break has one.
-    expect(Object.keys(inv.invalidEvents[0] ?? {})).toEqual(['line', 'reason']);
-    expect(inv.invalidEvents[0]).toMatchObject({ line: 12, reason: expect.stringMatching(/^invalid JSON/) });
+    expect(Object.keys(inv.invalidEvents[0] ?? {})).toEqual(['line', 'code', 'reason']);
+    expect(inv.invalidEvents[0]).toMatchObject({
+      line: 12,
+      code: 'UndecodableEvent',
+      reason: expect.stringMatching(/^invalid JSON/),
+    });
     expect(inv.invalidEvents[1]).toEqual({
       line: 13,
       eventId: 'e-13',
+      code: 'UnknownTicket',
       reason: expect.stringMatching(/^ticket "t-404" does not exist/),
     });
   });

@@ -9,6 +9,12 @@ import { TZDate } from '@date-fns/tz';
 import { formatInstant, type EventData, type Instant } from '@msp-billing/events';
 import type { RefusalData } from './refusal.js';
 
+/** The refusals of issuing an invoice. */
+export type InvoiceIssueRefusal = Extract<
+  RefusalData,
+  { readonly _tag: 'InvoicePeriodNotAfterLast' | 'InvoicePeriodNotOver' | 'InvoiceNumberAlreadyUsed' }
+>;
+
 /** The issued invoice that holds an invoice number. */
 export interface InvoiceNumberUse {
   readonly contractId: string;
@@ -51,7 +57,7 @@ export const invoiceIssueRefusal = (
   data: EventData<'InvoiceIssued'>,
   occurredAt: number,
   numberUse: InvoiceNumberUse | undefined,
-): RefusalData | undefined => {
+): InvoiceIssueRefusal | undefined => {
   const { period, invoiceNumber } = data;
   if (c.lastIssuedPeriod !== undefined && period <= c.lastIssuedPeriod)
     return {

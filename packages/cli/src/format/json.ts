@@ -8,6 +8,7 @@ import type { Invoice, InvoiceLine, LedgerEntry } from '@msp-billing/billing';
 export interface InvalidEventJson {
   readonly line: number | null;
   readonly eventId?: string;
+  readonly code: string;
   readonly reason: string;
 }
 
