@@ -8,7 +8,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { format } from 'date-fns';
 import { tz } from '@date-fns/tz';
-import { Dec, formatMoney, type Invoice, type IssuedWith } from '@msp-billing/billing';
+import { Dec, calendarDateOf, formatMoney, type Invoice, type IssuedWith } from '@msp-billing/billing';
 import type { CustomerProfile, ProviderProfile } from '@msp-billing/contracts';
 import { uncarriable } from './xml.js';
 
@@ -143,7 +143,7 @@ export const eInvoiceDocument = (
   if (invoice.lines.length === 0)
     return E.left(refused(invoice, ['it has no lines; EN 16931 has no invoice without lines']));
   const zone = tz(issued.timeZone);
-  const issueDate = format(issued.issuedAt, 'yyyy-MM-dd', { in: zone });
+  const issueDate = calendarDateOf(issued.issuedAt, issued.timeZone);
   const reasons: string[] = [];
   const { provider, customer } = issued;
   if (provider === undefined) reasons.push(`the provider has no ProviderProfileSet at ${issueDate}`);

@@ -6,12 +6,20 @@
  * what `reconcile` reads back.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { Dec, ZERO, formatMoney, periodOf, type ContractSummary, type Invoice } from '@msp-billing/billing';
+import {
+  Dec,
+  ZERO,
+  calendarDateOf,
+  formatMoney,
+  periodOf,
+  type ContractSummary,
+  type Invoice,
+} from '@msp-billing/billing';
 import { checkPeriod, required } from '../args.js';
 import { formatOption, SKIP_INVALID, loadGated, type Command } from '../command.js';
 import { EXIT } from '../errors.js';
 import { csvRow } from '../format/csv.js';
-import { localTime, plural, renderTable } from '../format/table.js';
+import { plural, renderTable } from '../format/table.js';
 import type { CliIo, Output } from '../io.js';
 import { SOURCE_OPTIONS, invalidJson, invalidLine, printSkipped } from '../source.js';
 
@@ -63,7 +71,7 @@ export const monthRow = (c: ContractSummary, inv: Invoice): MonthRow => {
     period: inv.period,
     status: before ? 'no-contract-yet' : inv.status,
     invoiceNumber: inv.invoiceNumber,
-    issuedOn: issued === undefined ? null : localTime(issued.issuedAt, c.timeZone).slice(0, 10),
+    issuedOn: issued === undefined ? null : calendarDateOf(Date.parse(issued.issuedAt), c.timeZone),
     currency: inv.currency,
     net: inv.net,
     vat: inv.vat,
