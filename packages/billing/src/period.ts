@@ -7,7 +7,10 @@
  */
 import { TZDate } from '@date-fns/tz';
 
-/** Per zone and year: the instants at which months 1..12 of that year and January of the next begin. */
+/**
+ * Per zone and year: the instants at which months 1..12 of that year and January of the next begin.
+ * A pure memo (as is `PERIODS` below): each value is a function of its key alone.
+ */
 const starts = new Map<string, Map<number, Float64Array>>();
 
 const monthStartsOf = (timeZone: string, year: number): Float64Array => {

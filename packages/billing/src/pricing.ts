@@ -13,12 +13,7 @@ import {
   timelineChangeAt,
   type ContractFactsView,
 } from '@msp-billing/contracts/internal';
-import {
-  classify,
-  isSharedClassification,
-  type Classification,
-  type TicketView,
-} from '@msp-billing/entitlements';
+import { createClassifier, type Classification, type TicketView } from '@msp-billing/entitlements';
 import type { SlaCatalog } from '@msp-billing/sla';
 import type { Dependencies } from './dependencies.js';
 import { VOIDED, type EntryTable } from './entryTable.js';
@@ -63,22 +58,23 @@ const ticketView = (t: TicketFacts): TicketView => {
 };
 
 /** Shared priced results, per shared classification, by period and billed minutes. */
-const sharedPriced = new WeakMap<Classification, Map<string, PricedEntry>>();
+type SharedPriced = WeakMap<Classification, Map<string, PricedEntry>>;
 
 /**
- * A classification with its period and price. Classification shares its results of fixed reasons
- * across entries ({@link isSharedClassification}); their priced results are shared too, so the
+ * A classification with its period and price. The Ledger's classifier shares its results of fixed
+ * reasons across entries (`isShared`); their priced results are shared too, in `shared`, so the
  * Ledger keeps one object per distinct outcome rather than one per entry. `billedMinutes` is null
  * unless billable.
  */
 const pricedOf = (
+  shared: SharedPriced | undefined,
   classification: Classification,
   period: string,
   billedMinutes: number | null,
 ): PricedEntry => {
-  if (!isSharedClassification(classification)) return newPriced(classification, period, billedMinutes);
-  let byKey = sharedPriced.get(classification);
-  if (byKey === undefined) sharedPriced.set(classification, (byKey = new Map()));
+  if (shared === undefined) return newPriced(classification, period, billedMinutes);
+  let byKey = shared.get(classification);
+  if (byKey === undefined) shared.set(classification, (byKey = new Map()));
   const key = billedMinutes === null ? period : `${period}|${billedMinutes}`;
   let priced = byKey.get(key);
   if (priced === undefined)
@@ -128,6 +124,9 @@ export const createPricing = (
   deps: Dependencies,
   catalog: SlaCatalog,
 ): ((i: number, trace: boolean) => PricedEntry | undefined) => {
+  // Owned by this Ledger: its shared results and their prices are no other Ledger's.
+  const classifier = createClassifier();
+  const sharedPriced: SharedPriced = new WeakMap();
   const views = new WeakMap<ContractFacts, ContractFactsView>();
   /** `rateAt` of a rate card as a function, made once per version of the card's facts. */
   const rateLookups = new WeakMap<RateCardFacts, (t: number) => ReturnType<typeof rateAt>>();
@@ -162,7 +161,7 @@ export const createPricing = (
     const card = book.card;
     const startedAt = entries.startedAt[i] as number;
     const minutes = entries.minutes[i] as number;
-    const classification = classify(
+    const classification = classifier.classify(
       {
         entry: {
           workId: entries.workIdOf(i),
@@ -183,7 +182,12 @@ export const createPricing = (
       classification.status === 'billable' && classification.hourlyRate !== undefined
         ? billedMinutesOf(minutes, card.billingIncrementMinutes)
         : null;
-    const value = pricedOf(classification, period, billedMinutes);
+    const value = pricedOf(
+      classifier.isShared(classification) ? sharedPriced : undefined,
+      classification,
+      period,
+      billedMinutes,
+    );
     if (trace) return value;
     deps.classified(i, classification.service);
     const before = entries.priced[i];

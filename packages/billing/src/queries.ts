@@ -152,7 +152,10 @@ const explained = (c: Classification): Explanation['classification'] => {
   return rateEffectiveFrom === undefined ? rest : { ...rest, rateEffectiveFrom: iso(rateEffectiveFrom) };
 };
 
-/** Entry amounts are shared per rate and billed minutes (money.ts), so their text is formatted once. */
+/**
+ * Entry amounts are shared per rate and billed minutes (money.ts), so their text is formatted once:
+ * a pure memo keyed by an immutable decimal.
+ */
 const amountTexts = new WeakMap<Dec, string>();
 const amountText = (d: Dec): string => {
   let text = amountTexts.get(d);

@@ -70,7 +70,7 @@ interface Ordered {
   readonly restart: Uint8Array;
 }
 
-/** Out of recording order: sorted once per version, cached. */
+/** Out of recording order: sorted once per version, cached (a pure memo keyed by the immutable version). */
 const orderCache = new WeakMap<HaHistory, Ordered>();
 const inBusinessOrder = (h: HaHistory): Ordered => {
   const { at, restart } = h.buffer;

@@ -28,7 +28,10 @@ export interface InvoicingContract {
   readonly lastIssuedPeriod?: string | undefined;
 }
 
-/** Period ends already computed, by zone and period: a TZDate costs ~45 µs, and logs issue thousands. */
+/**
+ * Period ends already computed, by zone and period: a TZDate costs ~45 µs, and logs issue thousands.
+ * A pure memo: each value is a function of its key alone, whatever was asked before.
+ */
 const ends = new Map<string, number>();
 
 /** The first instant of the month after `period` (`YYYY-MM`) in `timeZone`: when the period is over. */

@@ -95,6 +95,8 @@ export const timelineAppend = <V>(tl: Timeline<V>, at: number, value: V): Timeli
   return next;
 };
 
+// A pure memo keyed by an immutable timeline: a hit is what sorting it again would give (an array
+// handed on to the next version above is first removed from the old one).
 const sortedCache = new WeakMap<Timeline<unknown>, readonly Change<unknown>[]>();
 
 /** Every change of the timeline in business order (ties in recording order). */

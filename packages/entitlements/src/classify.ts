@@ -63,46 +63,21 @@ interface Decision {
   readonly status: Status;
   readonly clause: Clause;
   readonly reason: string;
+  /** Whether the reason is fixed text (made by {@link fixed}): its untraced results may be shared. */
+  readonly fixed: boolean;
 }
 
 /** A decision whose reason names the input: built per entry. */
-const decided = (status: Status, clause: Clause, reason: string): Decision => ({ status, clause, reason });
+const decided = (status: Status, clause: Clause, reason: string): Decision => ({
+  status,
+  clause,
+  reason,
+  fixed: false,
+});
 
-/**
- * Untraced results of fixed decisions, shared (interned): the Ledger keeps one result per entry,
- * and most entries share one of a few dozen (status, clause, reason, service, rate). Only decisions
- * made by `fixed` are shared, by service and then by rate, at most {@link SHARED_RATES} rates each
- * (a table that is full starts over); a reason naming the input (a time, a VM, a requester) is never
- * shared. Shared results are frozen.
- *
- * A memo of immutable values: what `classify` returns is a function of its input alone, and so is
- * whether it is shared (every untraced result of a fixed decision is). Only which object stands for
- * a value depends on what was classified before, and nothing may rely on that.
- */
-const SHARED = new Map<Decision, Map<ServiceKind, Classification[]>>();
-
-/** Every shared result (see {@link isSharedClassification}). */
-const SHARED_RESULTS = new WeakSet<Classification>();
-
-/**
- * Whether `c` is a shared result: one object that `classify` returns for every entry with the same
- * fixed reason, service and rate. A caller that keeps per-entry values derived only from the result
- * (a price per period and billed minutes, say) may share them per shared result too.
- */
-export const isSharedClassification = (c: Classification): boolean => SHARED_RESULTS.has(c);
-
-/**
- * At most this many shared results per fixed decision and service (one per rate in force) are kept
- * for sharing; past them the table starts over, so that a log with thousands of rates keeps no more.
- */
-const SHARED_RATES = 32;
-
-/** A decision whose reason is fixed text: one shared object, whose untraced results are shared too. */
-const fixed = (status: Status, clause: Clause, reason: string): Decision => {
-  const d = Object.freeze({ status, clause, reason });
-  SHARED.set(d, new Map());
-  return d;
-};
+/** A decision whose reason is fixed text: one frozen object, whose untraced results may be shared. */
+const fixed = (status: Status, clause: Clause, reason: string): Decision =>
+  Object.freeze({ status, clause, reason, fixed: true });
 
 /**
  * What a rule reads: the input, the service classified (the entry's own, else the ticket's) and,
@@ -649,44 +624,91 @@ const resultOf = (
         trace,
       };
 
-/** The untraced result: the shared one for a fixed decision, service and rate, else a new one. */
-const untraced = (d: Decision, service: ServiceKind, rate: RateInForce | undefined): Classification => {
-  const shared = SHARED.get(d);
-  if (shared === undefined) return resultOf(d, service, rate, NO_TRACE);
-  let results = shared.get(service);
-  if (results === undefined) shared.set(service, (results = []));
-  for (let k = 0; k < results.length; k += 1) {
-    const r = results[k] as Classification;
-    if (r.hourlyRate === rate?.hourlyRate && r.rateEffectiveFrom === rate?.effectiveFrom) return r;
-  }
-  const r = Object.freeze(resultOf(d, service, rate, NO_TRACE));
-  if (results.length >= SHARED_RATES) results.length = 0;
-  results.push(r);
-  SHARED_RESULTS.add(r);
-  return r;
-};
+/** The untraced result for a decision: a new one, or the shared one of a {@link Classifier}. */
+type Untraced = (d: Decision, service: ServiceKind, rate: RateInForce | undefined) => Classification;
 
-/** The result: shared when untraced and the reason is fixed text, else built for this entry. */
+const fresh: Untraced = (d, service, rate) => resultOf(d, service, rate, NO_TRACE);
+
+/** The result: made by `untraced` when untraced, else built for this entry with its trace. */
 const result = (
   d: Decision,
   service: ServiceKind,
   rate: RateInForce | undefined,
   trace: readonly RuleCheck[] | undefined,
+  untraced: Untraced,
 ): Classification => (trace === undefined ? untraced(d, service, rate) : resultOf(d, service, rate, trace));
 
-/**
- * Classify one work entry by spec §4, rules 1–17 in order; the first rule that decides wins.
- * Results are immutable: with `trace: false` calls giving the same fixed reason, service and rate
- * return one shared, frozen object.
- */
-export const classify = (input: ClassificationInput, options?: ClassifyOptions): Classification => {
+/** Classify by rules 1–17, making untraced results with `untraced`. */
+const classifyWith = (
+  input: ClassificationInput,
+  options: ClassifyOptions | undefined,
+  untraced: Untraced,
+): Classification => {
   const trace: RuleCheck[] | undefined = (options?.trace ?? true) ? [] : undefined;
   const service = input.entry.service ?? input.ticket.service;
   const decision = firstDecision(SERVICE_RULES, input, service, undefined, trace) ?? notCovered(service);
-  if (decision.status !== 'billable') return result(decision, service, undefined, trace);
+  if (decision.status !== 'billable') return result(decision, service, undefined, trace, untraced);
   const rate = input.rateAt(input.entry.startedAt);
   const refused = firstDecision(BILLING_RULES, input, service, rate, trace);
-  if (refused !== undefined) return result(refused, service, undefined, trace);
+  if (refused !== undefined) return result(refused, service, undefined, trace, untraced);
   // Rule 17 let the entry through: a rate was in force.
-  return result(decision, service, rate, trace);
+  return result(decision, service, rate, trace, untraced);
+};
+
+/**
+ * Classify one work entry by spec §4, rules 1–17 in order; the first rule that decides wins.
+ * Every call builds its own result: what it returns depends on its input alone.
+ */
+export const classify = (input: ClassificationInput, options?: ClassifyOptions): Classification =>
+  classifyWith(input, options, fresh);
+
+/**
+ * {@link classify} with a table of shared (interned) results that its owner keeps: the Ledger
+ * keeps one result per entry, and most entries share one of a few dozen (status, clause, reason,
+ * service, rate). Two classifiers share nothing, so no result depends on what another classified.
+ */
+export interface Classifier {
+  /**
+   * {@link classify}; with `trace: false` calls giving the same fixed reason, service and rate return
+   * one shared, frozen object (a reason naming the input, a time, a VM, a requester, is never shared).
+   */
+  readonly classify: (input: ClassificationInput, options?: ClassifyOptions) => Classification;
+  /**
+   * Whether `c` is a shared result of this classifier. A caller that keeps per-entry values derived
+   * only from the result (a price per period and billed minutes, say) may share them per shared
+   * result too.
+   */
+  readonly isShared: (c: Classification) => boolean;
+}
+
+/**
+ * At most this many shared results per fixed decision and service (one per rate in force) are kept
+ * for sharing; past them the table starts over, so that a log with thousands of rates keeps no more.
+ */
+const SHARED_RATES = 32;
+
+/** A {@link Classifier} with an empty table of shared results. */
+export const createClassifier = (): Classifier => {
+  const byDecision = new Map<Decision, Map<ServiceKind, Classification[]>>();
+  const shared = new WeakSet<Classification>();
+  const untraced: Untraced = (d, service, rate) => {
+    if (!d.fixed) return resultOf(d, service, rate, NO_TRACE);
+    let ofDecision = byDecision.get(d);
+    if (ofDecision === undefined) byDecision.set(d, (ofDecision = new Map()));
+    let results = ofDecision.get(service);
+    if (results === undefined) ofDecision.set(service, (results = []));
+    for (let k = 0; k < results.length; k += 1) {
+      const r = results[k] as Classification;
+      if (r.hourlyRate === rate?.hourlyRate && r.rateEffectiveFrom === rate?.effectiveFrom) return r;
+    }
+    const r = Object.freeze(resultOf(d, service, rate, NO_TRACE));
+    if (results.length >= SHARED_RATES) results.length = 0;
+    results.push(r);
+    shared.add(r);
+    return r;
+  };
+  return {
+    classify: (input, options) => classifyWith(input, options, untraced),
+    isShared: (c) => shared.has(c),
+  };
 };

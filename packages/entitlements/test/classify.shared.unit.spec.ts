@@ -1,11 +1,11 @@
 /**
- * Untraced results are shared (interned) when the reason is fixed text: one frozen object per reason,
- * service and rate, at most 32 rates per reason and service at a time. Whether a result is shared,
- * and its value, depend on the input alone, whatever was classified before.
+ * A classifier shares (interns) its untraced results when the reason is fixed text: one frozen object
+ * per reason, service and rate, at most 32 rates per reason and service at a time. The table is the
+ * classifier's own: two classifiers share nothing, and `classify` alone shares nothing.
  */
 import { describe, expect, it } from 'vitest';
 import type { ServiceKind } from '@msp-billing/events';
-import { classify, isSharedClassification } from '../src/index.js';
+import { classify, createClassifier } from '../src/index.js';
 import { inputOf, recorded, type Case } from './support/cases.js';
 
 const cases = recorded();
@@ -21,46 +21,74 @@ const variant = (service: ServiceKind, hourlyRate: string, effectiveFrom: number
 });
 
 describe('untraced results of fixed reasons', () => {
-  it('are one frozen object per reason, service and rate', () => {
+  it('are one frozen object per reason, service and rate in one classifier', () => {
+    const classifier = createClassifier();
     const c = billedSupport.case;
-    const a = classify(inputOf(c), { trace: false });
-    expect(classify(inputOf(c), { trace: false })).toBe(a);
+    const a = classifier.classify(inputOf(c), { trace: false });
+    expect(classifier.classify(inputOf(c), { trace: false })).toBe(a);
     expect(Object.isFrozen(a)).toBe(true);
-    expect(isSharedClassification(a)).toBe(true);
-    const otherRate = classify(inputOf(variant('support-request', '1.00', 0)), { trace: false });
+    expect(classifier.isShared(a)).toBe(true);
+    const otherRate = classifier.classify(inputOf(variant('support-request', '1.00', 0)), { trace: false });
     expect(otherRate).not.toBe(a);
     expect([otherRate.hourlyRate, otherRate.rateEffectiveFrom]).toEqual(['1.00', 0]);
-    const otherService = classify(inputOf(variant('ddos-mitigation', '1.00', 0)), { trace: false });
+    const otherService = classifier.classify(inputOf(variant('ddos-mitigation', '1.00', 0)), {
+      trace: false,
+    });
     expect([otherService.service, otherService.reason]).toEqual([
       'ddos-mitigation',
       'ddos-mitigation is always billable by effort',
     ]);
     // A traced result is the entry's own.
-    expect(classify(inputOf(c), { trace: true })).not.toBe(classify(inputOf(c), { trace: true }));
+    const traced = classifier.classify(inputOf(c), { trace: true });
+    expect(traced).not.toBe(classifier.classify(inputOf(c), { trace: true }));
+    expect(classifier.isShared(traced)).toBe(false);
   });
 
   it('are never shared when the reason names the input', () => {
+    const classifier = createClassifier();
     const early = cases.find((r) => r.classification.reason.includes('before the MSP was booked'));
     const c = (early as { case: Case }).case;
-    expect(classify(inputOf(c), { trace: false })).not.toBe(classify(inputOf(c), { trace: false }));
-    expect(isSharedClassification(classify(inputOf(c), { trace: false }))).toBe(false);
-    expect(isSharedClassification(classify(inputOf(billedSupport.case), { trace: true }))).toBe(false);
+    const first = classifier.classify(inputOf(c), { trace: false });
+    expect(classifier.classify(inputOf(c), { trace: false })).not.toBe(first);
+    expect(classifier.isShared(first)).toBe(false);
+  });
+
+  it('are not shared between two classifiers, nor by classify alone', () => {
+    const one = createClassifier();
+    const two = createClassifier();
+    const input = inputOf(billedSupport.case);
+    const a = one.classify(input, { trace: false });
+    const b = two.classify(input, { trace: false });
+    expect(b).not.toBe(a);
+    expect(b).toEqual(a);
+    expect([one.isShared(a), one.isShared(b), two.isShared(a), two.isShared(b)]).toEqual([
+      true,
+      false,
+      false,
+      true,
+    ]);
+    const plain = classify(input, { trace: false });
+    expect(plain).not.toBe(classify(input, { trace: false }));
+    expect(plain).toEqual(a);
+    expect(one.isShared(plain) || two.isShared(plain)).toBe(false);
   });
 
   it('are shared for any number of rates, and price every entry right', () => {
+    const classifier = createClassifier();
     const results = Array.from({ length: 100 }, (_, k) => {
       const c = variant('malware-cleanup', `${100 + k}.00`, k);
-      const first = classify(inputOf(c), { trace: false });
-      return { first, again: classify(inputOf(c), { trace: false }) };
+      const first = classifier.classify(inputOf(c), { trace: false });
+      return { first, again: classifier.classify(inputOf(c), { trace: false }) };
     });
     expect(results.every((r) => r.first === r.again)).toBe(true);
-    expect(results.every((r) => isSharedClassification(r.first))).toBe(true);
+    expect(results.every((r) => classifier.isShared(r.first))).toBe(true);
     expect(results.map((r) => [r.first.hourlyRate, r.first.rateEffectiveFrom])).toEqual(
       results.map((_, k) => [`${100 + k}.00`, k]),
     );
     // Past 32 rates the table started over: the first rate's result is made again, equal in value.
-    const again = classify(inputOf(variant('malware-cleanup', '100.00', 0)), { trace: false });
+    const again = classifier.classify(inputOf(variant('malware-cleanup', '100.00', 0)), { trace: false });
+    expect(again).not.toBe(results[0]?.first);
     expect(again).toEqual(results[0]?.first);
-    expect(isSharedClassification(again)).toBe(true);
+    expect(classifier.isShared(again)).toBe(true);
   });
 });

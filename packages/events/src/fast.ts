@@ -26,6 +26,7 @@ export const NOT_FAST: unique symbol = Symbol('NOT_FAST');
 /** A fast decoder: the decoded value, or {@link NOT_FAST}. Never allocates a closure per call. */
 export type FastDecoder = (u: unknown) => unknown;
 
+// Written only when a codec is defined (at module load, by the combinators): a constant after that.
 const registry = new WeakMap<t.Mixed, FastDecoder>();
 
 /**

@@ -375,6 +375,7 @@ export const emailKey = (e: string): string => e.toLowerCase();
 /** Whether two e-mail addresses name the same mailbox. */
 export const sameEmail = (a: string, b: string): boolean => emailKey(a) === emailKey(b);
 
+// A pure memo (bounded below): whether a zone is known is a function of its name in this runtime.
 const zoneCache = new Map<string, boolean>();
 /** Whether `zone` is an IANA time zone name known to this runtime. */
 export const isValidTimeZone = (zone: string): boolean => {

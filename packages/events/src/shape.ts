@@ -22,6 +22,7 @@ export type Shape =
 
 export const IDENTITY: Shape = { kind: 'identity' };
 
+// Written only when a codec is defined (at module load, by the combinators): a constant after that.
 const registry = new WeakMap<t.Mixed, Shape>();
 
 /** Register the shape of `codec`'s encoder (none: hashed through `encode`), and return the codec. */

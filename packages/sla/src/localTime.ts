@@ -22,6 +22,7 @@ interface DayOffsets {
   readonly after: number;
 }
 
+// A pure memo, bounded per zone: a day's offsets are a function of the zone and day alone.
 const MAX_CACHED_DAYS_PER_ZONE = 100_000;
 const cache = new Map<string, Map<number, DayOffsets>>();
 

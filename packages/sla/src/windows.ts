@@ -16,7 +16,7 @@ const WEEK_MS = 7 * DAY_MS;
 type WeekIntervals = readonly (readonly [number, number])[];
 
 // Window lists come from events and the catalog and are never mutated, so compiling each list once
-// and keying it by identity keeps the per-entry cost to a few comparisons.
+// and keying it by identity keeps the per-entry cost to a few comparisons: a pure memo.
 const compiled = new WeakMap<readonly WeeklyWindow[], WeekIntervals>();
 
 const dayIndex = (w: WeeklyWindow): number => WEEKDAYS.indexOf(w.day);
