@@ -15,7 +15,7 @@
 import type { WorkEntry } from '@msp-billing/contracts/internal';
 import type { Classification } from '@msp-billing/entitlements';
 import { type ServiceKind, type TechnicianId } from '@msp-billing/events';
-import { KeyTable, SERVICE_KINDS, grownTo, type TypedColumn } from '@msp-billing/events/internal';
+import { KeyTable, SERVICE_KINDS, grown } from '@msp-billing/events/internal';
 import type { ContractBook, PricedEntry } from './state.js';
 import type { TicketTable } from './ticketTable.js';
 import { ValueTable } from './valueTable.js';
@@ -29,17 +29,6 @@ export const CURRENT = 4;
 
 const serviceCode = (s: ServiceKind | undefined): number =>
   s === undefined ? 0 : SERVICE_KINDS.indexOf(s) + 1;
-
-/**
- * `column` grown to hold at least `n` rows, as the same kind of typed array (by half again, so the
- * room kept is a third at most; the old column's memory is given back at once, see `grownTo`);
- * `column` itself when it already does. A table grows all its
- * columns of one length together, when a row would not fit (`capacity`).
- */
-export const grown = <T extends TypedColumn>(column: T, n: number): T => {
-  if (n <= column.length) return column;
-  return grownTo(column, Math.max(n, 1024, Math.ceil(column.length * 1.5)));
-};
 
 /** Work entries by number: their values, their bookkeeping and their cached result. */
 export class EntryTable {

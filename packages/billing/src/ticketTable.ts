@@ -17,8 +17,7 @@ import {
   type TicketRecord,
 } from '@msp-billing/contracts/internal';
 import { type ServiceKind, type TicketChannel } from '@msp-billing/events';
-import { KeyTable, SERVICE_KINDS, TICKET_CHANNELS } from '@msp-billing/events/internal';
-import { grown } from './entryTable.js';
+import { KeyTable, SERVICE_KINDS, TICKET_CHANNELS, grown } from '@msp-billing/events/internal';
 import type { ContractBook } from './state.js';
 import { ValueTable } from './valueTable.js';
 

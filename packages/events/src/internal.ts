@@ -15,4 +15,4 @@ export * from './streams.js';
 export * from './ndjson.js';
 export { parseJsonLine } from './storage/jsonLine.js';
 export { IdTable, KeyTable } from './storage/idTable.js';
-export { grownTo, releaseColumn, type TypedColumn } from './storage/release.js';
+export { grown, grownTo, releaseColumn, type TypedColumn } from './storage/release.js';

@@ -33,3 +33,14 @@ export const grownTo = <T extends TypedColumn>(column: T, size: number): T => {
   releaseColumn(column);
   return next;
 };
+
+/**
+ * `column` grown to hold at least `n` rows, as the same kind of typed array (by half again, so the
+ * room kept is a third at most; the old column's memory is given back at once, see {@link grownTo});
+ * `column` itself when it already does. A table grows all its
+ * columns of one length together, when a row would not fit (`capacity`).
+ */
+export const grown = <T extends TypedColumn>(column: T, n: number): T => {
+  if (n <= column.length) return column;
+  return grownTo(column, Math.max(n, 1024, Math.ceil(column.length * 1.5)));
+};
