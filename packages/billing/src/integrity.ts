@@ -3,14 +3,18 @@
  * integrity (it names a contract, ticket, alert, rate card or work entry that does not exist, claims
  * one that does, or an invoice the invoicing rules refuse) is refused and kept as an invalid event
  * with the refusal returned here (a tagged value; its message is derived by `invalidMessage`);
- * nothing of it is applied. The invoicing rules are those of @msp-billing/contracts
- * (`invoiceIssueRefusal`), whose refusal is carried as it is.
+ * nothing of it is applied. The integrity of ids and the invoicing rules are those of
+ * @msp-billing/contracts (`existenceRefusal`, answered here from the Ledger's tables by
+ * {@link LEDGER_IDS}, and `invoiceIssueRefusal`), whose refusals are carried as they are.
  */
 import { type ContractFacts } from '@msp-billing/contracts';
 import {
   authorizedRequestersAt,
+  existenceRefusal,
   invoiceIssueRefusal,
   refusalMessage,
+  type ExistenceRefusal,
+  type IdIndex,
   type InvoiceIssueRefusal,
   type InvoiceNumberUse,
   type RefusalData,
@@ -36,24 +40,7 @@ export interface IntegrityView {
 }
 
 /** The refusals of @msp-billing/contracts an invalid event carries as they are. */
-type ContractsRefusal = Extract<
-  RefusalData,
-  {
-    readonly _tag:
-      | 'RateCardAlreadyPublished'
-      | 'UnknownRateCard'
-      | 'ContractAlreadyBooked'
-      | 'MspAlreadyBookedForVm'
-      | 'UnknownContract'
-      | 'TicketIdAlreadyUsed'
-      | 'UnknownTicket'
-      | 'UnknownAlert'
-      | 'AlertIdAlreadyUsed'
-      | 'WorkIdAlreadyUsed'
-      | 'UnknownWorkEntry'
-      | 'WorkEntryVoided';
-  }
->;
+type ContractsRefusal = ExistenceRefusal | Extract<RefusalData, { readonly _tag: 'MspAlreadyBookedForVm' }>;
 
 /**
  * Why an event is invalid (spec §2), as a tagged value: a refusal of @msp-billing/contracts where
@@ -122,21 +109,17 @@ export const invalidMessage = (r: InvalidEventRefusal): string => {
 
 const iso = (t: number): string => formatInstant(t as Instant);
 
-const bookOf = (s: IntegrityView, id: string): ContractBook | InvalidEventRefusal =>
-  s.books.get(id) ?? { _tag: 'UnknownContract', contractId: id };
-
-const isRefusal = (x: object): x is InvalidEventRefusal => '_tag' in x;
-
-/** The number of ticket `id`, or why there is none. */
-const ticketOf = (s: IntegrityView, id: string): number | InvalidEventRefusal =>
-  s.tickets.numberOf(id) ?? { _tag: 'UnknownTicket', ticketId: id };
-
-/** The number of the work entry `workId`, or why it cannot be corrected or voided. */
-const liveEntry = (s: IntegrityView, workId: string): number | InvalidEventRefusal => {
-  const i = s.entries.numberOf(workId);
-  if (i === undefined) return { _tag: 'UnknownWorkEntry', workId };
-  return s.entries.isVoided(i) ? { _tag: 'WorkEntryVoided', workId } : i;
-};
+/** Which ids the Ledger knows (spec §2), from its own tables, for `existenceRefusal`. */
+export const LEDGER_IDS: IdIndex<IntegrityView> = Object.freeze({
+  contractBooked: (s: IntegrityView, contractId: string) => s.books.has(contractId),
+  rateCardPublished: (s: IntegrityView, rateCardId: string) => s.rateCards.has(rateCardId),
+  ticketOpened: (s: IntegrityView, ticketId: string) => s.tickets.numberOf(ticketId) !== undefined,
+  workEntry: (s: IntegrityView, workId: string) => {
+    const i = s.entries.numberOf(workId);
+    return i === undefined ? undefined : s.entries.isVoided(i) ? ('voided' as const) : ('live' as const);
+  },
+  contractOfAlert: (s: IntegrityView, alertId: string) => s.alertContract.get(alertId),
+});
 
 /**
  * Why the minutes or service of a work entry are not what the wire format allows, as the decoder
@@ -161,23 +144,17 @@ const mayDecide = (c: ContractFacts, email: string, t: number): boolean => {
   return authorized.size === 0 || authorized.has(emailKey(email));
 };
 
-/** Check an event against the log so far; returns the refusal when it breaks integrity (spec §2). */
+/**
+ * Check an event against the log so far; returns the refusal when it breaks integrity (spec §2): its
+ * ids first (`existenceRefusal`), then the rules that read more than which ids exist.
+ */
 export const integrityRefusal = (s: IntegrityView, ev: DomainEvent): InvalidEventRefusal | undefined => {
-  const { books, rateCards, bookingsByVm, invoiceNumbers, alertContract, tickets } = s;
+  const ids = existenceRefusal(LEDGER_IDS, s, ev);
+  if (ids !== undefined) return ids;
   switch (ev.type) {
-    case 'RateCardPublished':
-      return rateCards.has(ev.data.rateCardId)
-        ? { _tag: 'RateCardAlreadyPublished', rateCardId: ev.data.rateCardId }
-        : undefined;
-    case 'HourlyRateSet':
-      return rateCards.has(ev.data.rateCardId)
-        ? undefined
-        : { _tag: 'UnknownRateCard', rateCardId: ev.data.rateCardId };
     case 'MSPBooked': {
       const d = ev.data;
-      if (books.has(d.contractId)) return { _tag: 'ContractAlreadyBooked', contractId: d.contractId };
-      if (!rateCards.has(d.rateCardId)) return { _tag: 'UnknownRateCard', rateCardId: d.rateCardId };
-      const clash = (bookingsByVm.get(d.vmId) ?? []).find(
+      const clash = (s.bookingsByVm.get(d.vmId) ?? []).find(
         (o) => o.facts.cancelledAt === undefined || o.facts.cancelledAt > ev.occurredAt,
       );
       return clash === undefined
@@ -190,8 +167,7 @@ export const integrityRefusal = (s: IntegrityView, ev: DomainEvent): InvalidEven
           };
     }
     case 'InvoiceIssued': {
-      const book = bookOf(s, ev.data.contractId);
-      if (isRefusal(book)) return book;
+      const book = s.books.get(ev.data.contractId) as ContractBook;
       return invoiceIssueRefusal(
         {
           contractId: book.facts.contractId,
@@ -200,36 +176,19 @@ export const integrityRefusal = (s: IntegrityView, ev: DomainEvent): InvalidEven
         },
         ev.data,
         ev.occurredAt,
-        invoiceNumbers.get(ev.data.invoiceNumber),
+        s.invoiceNumbers.get(ev.data.invoiceNumber),
       );
     }
-    case 'TicketOpened':
-    case 'UpdateRequested':
     case 'SafetyMeasureTaken': {
-      const book = bookOf(s, ev.data.contractId);
-      if (isRefusal(book)) return book;
-      if (tickets.numberOf(ev.data.ticketId) !== undefined)
-        return { _tag: 'TicketIdAlreadyUsed', ticketId: ev.data.ticketId };
-      if (ev.type !== 'SafetyMeasureTaken' || ev.data.alertId === undefined) return undefined;
       const alertId = ev.data.alertId;
-      const owner = alertContract.get(alertId);
-      if (owner === undefined) return { _tag: 'UnknownAlert', alertId };
-      return owner === ev.data.contractId
+      const owner = alertId === undefined ? undefined : s.alertContract.get(alertId);
+      return alertId === undefined || owner === undefined || owner === ev.data.contractId
         ? undefined
         : { _tag: 'AlertOfOtherContract', alertId, ownerContractId: owner };
     }
-    case 'TicketReclassified':
-    case 'UpdateScheduled':
-    case 'UpdateApplied':
-    case 'UpdateFailed': {
-      const t = ticketOf(s, ev.data.ticketId);
-      return typeof t === 'number' ? undefined : t;
-    }
     case 'OrderConfirmed':
     case 'OrderDeclined': {
-      const t = ticketOf(s, ev.data.ticketId);
-      if (typeof t !== 'number') return t;
-      const c = tickets.bookOf(t).facts;
+      const c = s.tickets.bookOf(s.tickets.numberOf(ev.data.ticketId) as number).facts;
       const by = ev.type === 'OrderConfirmed' ? ev.data.confirmedBy : ev.data.declinedBy;
       return mayDecide(c, by, ev.occurredAt)
         ? undefined
@@ -241,36 +200,10 @@ export const integrityRefusal = (s: IntegrityView, ev: DomainEvent): InvalidEven
             at: iso(ev.occurredAt),
           };
     }
-    case 'AlertRaised': {
-      const book = bookOf(s, ev.data.contractId);
-      if (isRefusal(book)) return book;
-      return alertContract.has(ev.data.alertId)
-        ? { _tag: 'AlertIdAlreadyUsed', alertId: ev.data.alertId }
-        : undefined;
-    }
-    case 'AlertAcknowledged':
-      return alertContract.has(ev.data.alertId)
-        ? undefined
-        : { _tag: 'UnknownAlert', alertId: ev.data.alertId };
-    case 'WorkLogged': {
-      if (s.entries.numberOf(ev.data.workId) !== undefined)
-        return { _tag: 'WorkIdAlreadyUsed', workId: ev.data.workId };
-      const t = ticketOf(s, ev.data.ticketId);
-      return typeof t === 'number' ? entryValuesRefusal(ev.data) : t;
-    }
-    case 'ProviderProfileSet':
-    case 'CustomerProfileSet':
-      // A profile needs nothing earlier: it may be set before any contract of its customer.
-      return undefined;
+    case 'WorkLogged':
     case 'WorkLogCorrected':
-    case 'WorkLogVoided': {
-      const i = liveEntry(s, ev.data.workId);
-      if (typeof i !== 'number') return i;
-      return ev.type === 'WorkLogCorrected' ? entryValuesRefusal(ev.data) : undefined;
-    }
-    default: {
-      const book = bookOf(s, ev.data.contractId);
-      return isRefusal(book) ? book : undefined;
-    }
+      return entryValuesRefusal(ev.data);
+    default:
+      return undefined;
   }
 };

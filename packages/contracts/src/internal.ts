@@ -19,6 +19,7 @@ export * from './decider.js';
 export * from './contractFacts.js';
 export * from './ticketFacts.js';
 export * from './registry.js';
+export * from './existence.js';
 export * from './contract.js';
 export * from './ticket.js';
 export * from './safetyMeasure.js';

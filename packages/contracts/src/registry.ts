@@ -4,8 +4,10 @@
  * alert id is taken, which ticket a work entry and which contract an alert belongs to (to route
  * `CorrectWorkLog`, `VoidWorkLog` and `AcknowledgeAlert`), which rate cards exist, and which invoice
  * numbers are taken. Deciders take it as an input; `evolveRegistry` is O(1) amortised per event.
+ * It answers the integrity of ids (spec §2) as {@link REGISTRY_IDS}, for `existenceRefusal`.
  */
 import type { DomainEvent, StreamResolver } from '@msp-billing/events';
+import type { IdIndex } from './existence.js';
 import type { InvoiceNumberUse } from './invoiceRules.js';
 import { emptyKeyedLog, keyedGet, keyedSet, type KeyedLog } from './keyedLog.js';
 
@@ -16,6 +18,8 @@ export interface Registry {
   readonly vmOfContract: KeyedLog<string>;
   readonly contractOfTicket: KeyedLog<string>;
   readonly ticketOfWork: KeyedLog<string>;
+  /** Work entries voided. */
+  readonly voidedWork: KeyedLog<true>;
   readonly contractOfAlert: KeyedLog<string>;
   readonly rateCards: KeyedLog<true>;
   /** Invoice number → the issued invoice that used it first (spec §2: numbers are unique). */
@@ -31,6 +35,7 @@ export const emptyRegistry = (): Registry => ({
   vmOfContract: emptyKeyedLog(),
   contractOfTicket: emptyKeyedLog(),
   ticketOfWork: emptyKeyedLog(),
+  voidedWork: emptyKeyedLog(),
   contractOfAlert: emptyKeyedLog(),
   rateCards: emptyKeyedLog(),
   invoiceNumbers: emptyKeyedLog(),
@@ -44,6 +49,7 @@ const update = (r: Registry, p: Patch): Registry => ({
   vmOfContract: p.vmOfContract ?? r.vmOfContract,
   contractOfTicket: p.contractOfTicket ?? r.contractOfTicket,
   ticketOfWork: p.ticketOfWork ?? r.ticketOfWork,
+  voidedWork: p.voidedWork ?? r.voidedWork,
   contractOfAlert: p.contractOfAlert ?? r.contractOfAlert,
   rateCards: p.rateCards ?? r.rateCards,
   invoiceNumbers: p.invoiceNumbers ?? r.invoiceNumbers,
@@ -73,6 +79,9 @@ export const evolveRegistry = (r: Registry, e: DomainEvent): Registry => {
     case 'WorkLogged':
       if (keyedGet(r.ticketOfWork, e.data.workId) !== undefined) return r;
       return update(r, { ticketOfWork: keyedSet(r.ticketOfWork, e.data.workId, e.data.ticketId) });
+    case 'WorkLogVoided':
+      if (keyedGet(r.ticketOfWork, e.data.workId) === undefined) return r;
+      return update(r, { voidedWork: keyedSet(r.voidedWork, e.data.workId, true) });
     case 'AlertRaised':
       if (keyedGet(r.contractOfAlert, e.data.alertId) !== undefined) return r;
       return update(r, { contractOfAlert: keyedSet(r.contractOfAlert, e.data.alertId, e.data.contractId) });
@@ -123,4 +132,18 @@ export const invoiceNumberUse = (r: Registry, invoiceNumber: string): InvoiceNum
 export const registryResolver = (r: Registry): StreamResolver => ({
   ticketOfWork: (workId) => ticketOfWork(r, workId),
   contractOfAlert: (alertId) => contractOfAlert(r, alertId),
+});
+
+/** Which ids the registry knows (spec §2), for `existenceRefusal`. */
+export const REGISTRY_IDS: IdIndex<Registry> = Object.freeze({
+  contractBooked: isContractBooked,
+  rateCardPublished: isRateCardPublished,
+  ticketOpened: (r: Registry, ticketId: string) => contractOfTicket(r, ticketId) !== undefined,
+  workEntry: (r: Registry, workId: string) =>
+    ticketOfWork(r, workId) === undefined
+      ? undefined
+      : keyedGet(r.voidedWork, workId) === true
+        ? ('voided' as const)
+        : ('live' as const),
+  contractOfAlert,
 });
