@@ -13,7 +13,7 @@ import { DEFAULT_SLA_CATALOG, type SlaCatalog } from '@msp-billing/sla';
 import type { LedgerRows } from './invoice.js';
 import { BasisTable, EntryTable } from './entryTable.js';
 import { createDependencies } from './dependencies.js';
-import { createFactFold, type FactState } from './facts.js';
+import { evolveFacts, type FactState, type FoldReports } from './facts.js';
 import {
   integrityRefusal,
   invalidClause,
@@ -164,7 +164,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
         refusal,
       });
   };
-  const fold = createFactFold(facts, { deps, issuing, warn });
+  const reports: FoldReports = { deps, issuing, warn };
 
   const record = (list: InvalidEvent[], ev: DomainEvent, refusal: InvalidEventRefusal): ApplyResult => {
     const reason = invalidMessage(refusal);
@@ -213,7 +213,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       }
       const refusal = integrityRefusal(state, event);
       if (refusal !== undefined) return record(invalid, event, refusal);
-      fold(event);
+      evolveFacts(facts, event, reports);
       position += 1;
       return { _tag: 'Applied' };
     },
