@@ -72,9 +72,6 @@ export type Instant = Branded<number, 'Instant'>;
 export const MIN_INSTANT_MS = Date.UTC(1970, 0, 1);
 export const MAX_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-
 /** The value of the ASCII digits of `s` from `from` (inclusive) to `to` (exclusive), or -1. */
 const digitsAt = (s: string, from: number, to: number): number => {
   let n = 0;
@@ -109,54 +106,96 @@ const daysFromEpoch = (y: number, m: number, d: number): number => {
 };
 const POW10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
 
+// Why {@link scanInstant} refused a text: negative, so that any instant (≥ 0) is not one of them.
+const NOT_A_TIMESTAMP = -1;
+const YEAR = -2;
+const MONTH = -3;
+const DAY = -4;
+const HOUR = -5;
+const MINUTE = -6;
+const SECOND = -7;
+const OFFSET = -8;
+const OUT_OF_RANGE = -9;
+
 /**
- * The instant of a valid timestamp, computed without a regular expression or an allocation (the
- * decoder meets one or two per event); -1 for anything else, which {@link parseInstant} then
- * explains. It accepts only what that accepts and computes the same number in the same steps:
- * the fraction n/10^k is the double Number("0.<digits>") gives (both are correctly rounded), and
- * months and days are those of the proleptic Gregorian calendar that Date uses.
+ * The rule of the wire format's instants, written once: the instant of a valid timestamp, or why it
+ * is not one (a negative code that {@link parseInstant} turns into a reason). It checks the shape of
+ * the text first, then its fields in order (year, month, day, hour, minute, second, offset), then
+ * the range of the instant; it uses no regular expression and allocates nothing, since the decoder
+ * meets one or two instants per event. The fraction n/10^k is the double Number("0.<digits>") gives
+ * (both are correctly rounded), truncated to milliseconds; months and days are those of the
+ * proleptic Gregorian calendar that Date uses.
  */
 const scanInstant = (s: string): number => {
   const len = s.length;
-  if (len < 20 || len > 35) return -1;
-  if (s.charCodeAt(4) !== 0x2d || s.charCodeAt(7) !== 0x2d || s.charCodeAt(13) !== 0x3a) return -1;
-  if (s.charCodeAt(16) !== 0x3a || (s.charCodeAt(10) | 0x20) !== 0x74) return -1; // T or t
+  if (len < 20 || len > 35) return NOT_A_TIMESTAMP;
+  if (s.charCodeAt(4) !== 0x2d || s.charCodeAt(7) !== 0x2d || s.charCodeAt(13) !== 0x3a)
+    return NOT_A_TIMESTAMP;
+  if (s.charCodeAt(16) !== 0x3a || (s.charCodeAt(10) | 0x20) !== 0x74) return NOT_A_TIMESTAMP; // T or t
   const century = twoDigitsAt(s, 0);
   const yearOf = twoDigitsAt(s, 2);
-  const y = century < 0 || yearOf < 0 ? -1 : century * 100 + yearOf;
   const mo = twoDigitsAt(s, 5);
   const d = twoDigitsAt(s, 8);
   const h = twoDigitsAt(s, 11);
   const mi = twoDigitsAt(s, 14);
   const se = twoDigitsAt(s, 17);
-  if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23) return -1;
-  if (mi < 0 || mi > 59 || se < 0 || se > 59) return -1;
-  const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-  if (d > (DAYS_IN_MONTH[mo - 1] as number) + (leap ? 1 : 0)) return -1;
+  if (century < 0 || yearOf < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || se < 0) return NOT_A_TIMESTAMP;
   let i = 19;
   let frac = 0;
   if (s.charCodeAt(i) === 0x2e) {
     let end = i + 1;
     while (end < len && end - i <= 9 && s.charCodeAt(end) >= 0x30 && s.charCodeAt(end) <= 0x39) end++;
     const k = end - i - 1;
-    if (k < 1 || k > 9) return -1;
+    if (k < 1) return NOT_A_TIMESTAMP;
     frac = Math.floor((digitsAt(s, i + 1, end) / (POW10[k] as number)) * 1000);
     i = end;
   }
-  let offsetMin = 0;
   const c = s.charCodeAt(i);
-  if (c === 0x5a || c === 0x7a) {
-    if (len !== i + 1) return -1;
-  } else {
-    if ((c !== 0x2b && c !== 0x2d) || len !== i + 6 || s.charCodeAt(i + 3) !== 0x3a) return -1;
-    const oh = twoDigitsAt(s, i + 1);
-    const om = twoDigitsAt(s, i + 4);
-    if (oh < 0 || om < 0 || oh > 23 || om > 59) return -1;
-    offsetMin = (c === 0x2d ? -1 : 1) * (oh * 60 + om);
-  }
+  const zulu = c === 0x5a || c === 0x7a;
+  if (zulu ? len !== i + 1 : (c !== 0x2b && c !== 0x2d) || len !== i + 6 || s.charCodeAt(i + 3) !== 0x3a)
+    return NOT_A_TIMESTAMP;
+  const oh = zulu ? 0 : twoDigitsAt(s, i + 1);
+  const om = zulu ? 0 : twoDigitsAt(s, i + 4);
+  if (oh < 0 || om < 0) return NOT_A_TIMESTAMP;
+  const y = century * 100 + yearOf;
+  if (y < 1970) return YEAR;
+  if (mo < 1 || mo > 12) return MONTH;
+  const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d < 1 || d > (DAYS_IN_MONTH[mo - 1] as number) + (leap ? 1 : 0)) return DAY;
+  if (h > 23) return HOUR;
+  if (mi > 59) return MINUTE;
+  if (se > 59) return SECOND;
+  if (oh > 23 || om > 59) return OFFSET;
+  const offsetMin = (c === 0x2d ? -1 : 1) * (oh * 60 + om);
   const ms = daysFromEpoch(y, mo, d) * 86_400_000 + ((h * 60 + mi) * 60 + se) * 1000 + frac;
   const at = ms - offsetMin * 60_000;
-  return at < MIN_INSTANT_MS || at > MAX_INSTANT_MS ? -1 : at;
+  return at < MIN_INSTANT_MS || at > MAX_INSTANT_MS ? OUT_OF_RANGE : at;
+};
+
+/** The reason for a code of {@link scanInstant}, naming the field (its place in the text is fixed). */
+const instantReason = (s: string, code: number): string => {
+  switch (code) {
+    case YEAR:
+      return `year ${s.slice(0, 4)} is outside 1970..9999`;
+    case MONTH:
+      return `month ${s.slice(5, 7)} is not 01..12`;
+    case DAY:
+      return `day ${s.slice(8, 10)} does not exist in ${s.slice(0, 7)}`;
+    case HOUR:
+      return `hour ${s.slice(11, 13)} is not 00..23`;
+    case MINUTE:
+      return `minute ${s.slice(14, 16)} is not 00..59`;
+    case SECOND:
+      return `second ${s.slice(17, 19)} is not 00..59 (leap seconds are not supported)`;
+    case OFFSET:
+      return `offset ${s.slice(-6)} is out of range`;
+    case OUT_OF_RANGE:
+      return 'instant is outside 1970..9999 UTC';
+    default:
+      return /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s)
+        ? 'timestamp has no offset (add Z or ±hh:mm)'
+        : 'expected an RFC 3339 timestamp with offset, like 2026-10-05T09:00:00+02:00';
+  }
 };
 
 /**
@@ -164,40 +203,8 @@ const scanInstant = (s: string): number => {
  * milliseconds are truncated (billing works in minutes); leap seconds are refused.
  */
 export const parseInstant = (s: string): Instant | string => {
-  const m = RFC3339.exec(s);
-  if (m === null) {
-    if (/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s))
-      return 'timestamp has no offset (add Z or ±hh:mm)';
-    return 'expected an RFC 3339 timestamp with offset, like 2026-10-05T09:00:00+02:00';
-  }
-  const [y, mo, d, h, mi, se] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const frac = m[7] === undefined ? 0 : Math.floor(Number(`0${m[7]}`) * 1000);
-  if (y < 1970 || y > 9999) return `year ${m[1]} is outside 1970..9999`;
-  if (mo < 1 || mo > 12) return `month ${m[2]} is not 01..12`;
-  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  if (d < 1 || d > daysInMonth) return `day ${m[3]} does not exist in ${m[1]}-${m[2]}`;
-  if (h > 23) return `hour ${m[4]} is not 00..23`;
-  if (mi > 59) return `minute ${m[5]} is not 00..59`;
-  if (se > 59) return `second ${m[6]} is not 00..59 (leap seconds are not supported)`;
-  let offsetMin = 0;
-  if (m[8] === undefined) {
-    const oh = Number(m[10]);
-    const om = Number(m[11]);
-    if (oh > 23 || om > 59) return `offset ${m[9]}${m[10]}:${m[11]} is out of range`;
-    offsetMin = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
-  }
-  const local = Date.UTC(y, mo - 1, d, h, mi, se, frac);
-  // Date.UTC treats years 0..99 as 1900+; they are refused above, so this is exact.
-  const ms = local - offsetMin * 60_000;
-  if (ms < MIN_INSTANT_MS || ms > MAX_INSTANT_MS) return 'instant is outside 1970..9999 UTC';
-  return ms as Instant;
+  const ms = scanInstant(s);
+  return ms >= 0 ? (ms as Instant) : instantReason(s, ms);
 };
 
 /** The character code of the digit 0; digit n is DIGIT_0 + n. */

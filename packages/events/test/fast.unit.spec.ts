@@ -24,7 +24,9 @@ import {
   type DomainEvent,
 } from '../src/index.js';
 import { NOT_FAST, fastDecoderOf } from '../src/fast.js';
+import { parseInstant } from '../src/primitives.js';
 import { arbitraryEvent, arbitraryInstant } from '../../testing/src/events.js';
+import { referenceInstant } from './support/instantReference.js';
 import { reverseKeys } from './support/streams.js';
 
 const RUNS = 3000;
@@ -272,6 +274,8 @@ describe('the fast path agrees with io-ts', () => {
     let valid = 0;
     fc.assert(
       fc.property(fc.oneof(timestampish, timestampish.chain(editedString)), (text) => {
+        // The one scanner that both paths use, against an independent reading (regex and Date.UTC).
+        expect(parseInstant(text)).toEqual(referenceInstant(text));
         for (const u of withInstant(text)) if (agree(u)) valid += 1;
       }),
       { numRuns: RUNS },
@@ -449,6 +453,7 @@ describe('tricky cases', () => {
       ['2026-10-05T09:00:00.1x', false],
     ];
     for (const [text, ok] of cases) {
+      expect(parseInstant(text)).toEqual(referenceInstant(text));
       for (const u of withInstant(text)) expect([text, agree(u)]).toEqual([text, ok]);
       // A valid one is read by the fast path itself, not left to io-ts.
       const fast = fastDecoderOf(InstantC)?.(text);
