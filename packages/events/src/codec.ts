@@ -68,30 +68,48 @@ export type ClosedOutput<F extends Fields> = { [K in RequiredKeys<F>]: FieldOutp
   [K in OptionalKeys<F>]?: FieldOutput<F[K]>;
 };
 
-const codecOf = (f: Field): t.Mixed =>
-  '_tag' in f && (f._tag === 'WithDefault' || f._tag === 'Optional') ? f.codec : (f as t.Mixed);
-
 const REQUIRED = 0;
 const DEFAULTED = 1;
 const OPTIONAL = 2;
+
+/**
+ * The fields of a closed object as both of its decoders read them, by position in catalog key
+ * order: each one's codec, whether it is required, defaulted or optional, and its default.
+ */
+interface FieldPlan {
+  readonly keys: readonly string[];
+  readonly codecs: readonly t.Mixed[];
+  readonly kinds: readonly number[];
+  readonly fallbacks: readonly unknown[];
+}
+
+const tagOf = (f: Field): string | undefined => ('_tag' in f ? f._tag : undefined);
+
+const kindOf = (f: Field): number =>
+  tagOf(f) === 'WithDefault' ? DEFAULTED : tagOf(f) === 'Optional' ? OPTIONAL : REQUIRED;
+
+const planOf = (fields: Fields): FieldPlan => {
+  const keys = Object.keys(fields);
+  const fs = keys.map((k) => fields[k] as Field);
+  return {
+    keys,
+    codecs: fs.map((f) => (kindOf(f) === REQUIRED ? (f as t.Mixed) : (f as Optional<t.Mixed>).codec)),
+    kinds: fs.map(kindOf),
+    fallbacks: fs.map((f) => (kindOf(f) === DEFAULTED ? (f as WithDefault<t.Mixed>).fallback : undefined)),
+  };
+};
 
 /**
  * The fast decoder of `closed(_, fields)`, or undefined when a field's codec has none. It accepts
  * exactly what the io-ts decoder accepts, in the same steps (`hasOwn`, `=== undefined`, defaults),
  * and builds the output in catalog key order like it; an unknown key makes it give up.
  */
-const fastClosed = (fields: Fields, keys: readonly string[]): FastDecoder | undefined => {
+const fastClosed = ({ keys, codecs, kinds, fallbacks }: FieldPlan): FastDecoder | undefined => {
   const decoders: FastDecoder[] = [];
-  const kinds: number[] = [];
-  const fallbacks: unknown[] = [];
-  for (const k of keys) {
-    const f = fields[k] as Field;
-    const fast = fastDecoderOf(codecOf(f));
+  for (const codec of codecs) {
+    const fast = fastDecoderOf(codec);
     if (fast === undefined) return undefined;
     decoders.push(fast);
-    const tag = '_tag' in f ? f._tag : undefined;
-    kinds.push(tag === 'WithDefault' ? DEFAULTED : tag === 'Optional' ? OPTIONAL : REQUIRED);
-    fallbacks.push(tag === 'WithDefault' ? (f as WithDefault<t.Mixed>).fallback : undefined);
   }
   const known = new Set(keys);
   return (u) => {
@@ -134,30 +152,27 @@ export const closed = <F extends Fields>(
   name: string,
   fields: F,
 ): t.Type<ClosedType<F>, ClosedOutput<F>, unknown> => {
-  const keys = Object.keys(fields);
+  const plan = planOf(fields);
+  const { keys, codecs, kinds, fallbacks } = plan;
   const decoder = new t.Type<ClosedType<F>, ClosedOutput<F>, unknown>(
     name,
     (u): u is ClosedType<F> => {
       const o = asRecord(u);
       if (o === undefined) return false;
       for (const k of Object.keys(o)) if (!hasOwn(fields, k)) return false;
-      return keys.every((k) => {
-        const f = fields[k] as Field;
-        if (!hasOwn(o, k)) return '_tag' in f && (f._tag === 'Optional' || f._tag === 'WithDefault');
-        return codecOf(f).is(o[k]);
-      });
+      return keys.every((k, i) => (hasOwn(o, k) ? (codecs[i] as t.Mixed).is(o[k]) : kinds[i] !== REQUIRED));
     },
     (u, c) => {
       const o = asRecord(u);
       if (o === undefined) return t.failure(u, c, 'expected a JSON object');
       const errors: t.ValidationError[] = [];
       const out: Record<string, unknown> = {};
-      for (const k of keys) {
-        const f = fields[k] as Field;
-        const codec = codecOf(f);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i] as string;
+        const codec = codecs[i] as t.Mixed;
         if (!hasOwn(o, k) || o[k] === undefined) {
-          if ('_tag' in f && f._tag === 'WithDefault') out[k] = f.fallback;
-          else if (!('_tag' in f && f._tag === 'Optional'))
+          if (kinds[i] === DEFAULTED) out[k] = fallbacks[i];
+          else if (kinds[i] === REQUIRED)
             errors.push({
               value: undefined,
               context: t.appendContext(c, k, codec, undefined),
@@ -189,15 +204,15 @@ export const closed = <F extends Fields>(
     },
     (a) => {
       const out: Record<string, unknown> = {};
-      for (const k of keys) {
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i] as string;
         const v = (a as Record<string, unknown>)[k];
-        if (v !== undefined) out[k] = codecOf(fields[k] as Field).encode(v);
+        if (v !== undefined) out[k] = (codecs[i] as t.Mixed).encode(v);
       }
       return out as ClosedOutput<F>;
     },
   );
-  const codecs = keys.map((k) => codecOf(fields[k] as Field));
-  return withFast(decoder, fastClosed(fields, keys), { kind: 'closed', keys, codecs });
+  return withFast(decoder, fastClosed(plan), { kind: 'closed', keys, codecs });
 };
 
 /** The fast decoder of a refinement: the base's, then the same check. */
@@ -237,6 +252,30 @@ export const refineWith = <A, O, B extends A>(
     shapeOf(base), // encode is the base's
   );
 
+/**
+ * A codec of values taken as they are, from one rule: `accept` gives the value, or {@link NOT_FAST}
+ * for any input it refuses, which io-ts then refuses with `expected`. The io-ts codec and the fast
+ * decoder are both `accept`, so the rule is written once.
+ */
+export const leaf = <A>(
+  name: string,
+  accept: (u: unknown) => A | typeof NOT_FAST,
+  expected: string,
+): t.Type<A, A, unknown> =>
+  withFast(
+    new t.Type<A, A, unknown>(
+      name,
+      (u): u is A => accept(u) !== NOT_FAST,
+      (u, c) => {
+        const v = accept(u);
+        return v === NOT_FAST ? t.failure(u, c, expected) : t.success(v as A);
+      },
+      t.identity,
+    ),
+    accept,
+    IDENTITY,
+  );
+
 /** A string literal union whose failure names the allowed values. */
 export const oneOf = <const L extends readonly [string, ...string[]]>(
   name: string,
@@ -245,45 +284,18 @@ export const oneOf = <const L extends readonly [string, ...string[]]>(
   // Decoding returns the literal of `values`, not the string parsed from the input: one string per
   // value however many events name it (a ticket's service, channel, scope), compared by identity.
   const canonical = new Map<string, L[number]>(values.map((v) => [v, v]));
-  const list = values.join(', ');
-  return withFast(
-    new t.Type<L[number], L[number], unknown>(
-      name,
-      (u): u is L[number] => typeof u === 'string' && canonical.has(u),
-      (u, c) => {
-        const v = typeof u === 'string' ? canonical.get(u) : undefined;
-        return v === undefined ? t.failure(u, c, `expected one of ${list}`) : t.success(v);
-      },
-      t.identity,
-    ),
+  return leaf(
+    name,
     (u) => (typeof u === 'string' ? (canonical.get(u) ?? NOT_FAST) : NOT_FAST),
-    IDENTITY,
+    `expected one of ${values.join(', ')}`,
   );
 };
 
 /** A string whose failure says so. */
-export const str = withFast(
-  new t.Type<string, string, unknown>(
-    'string',
-    (u): u is string => typeof u === 'string',
-    (u, c) => (typeof u === 'string' ? t.success(u) : t.failure(u, c, 'expected a string')),
-    t.identity,
-  ),
-  (u) => (typeof u === 'string' ? u : NOT_FAST),
-  IDENTITY,
-);
+export const str = leaf('string', (u) => (typeof u === 'string' ? u : NOT_FAST), 'expected a string');
 
 /** A boolean whose failure says so. */
-export const bool = withFast(
-  new t.Type<boolean, boolean, unknown>(
-    'boolean',
-    (u): u is boolean => typeof u === 'boolean',
-    (u, c) => (typeof u === 'boolean' ? t.success(u) : t.failure(u, c, 'expected true or false')),
-    t.identity,
-  ),
-  (u) => (typeof u === 'boolean' ? u : NOT_FAST),
-  IDENTITY,
-);
+export const bool = leaf('boolean', (u) => (typeof u === 'boolean' ? u : NOT_FAST), 'expected true or false');
 
 const jsonOf = (x: unknown): string | undefined => JSON.stringify(x);
 
@@ -297,15 +309,20 @@ interface ArrayOptions {
   unique?: boolean;
 }
 
-/** The fast decoder of `arrayOf(item, opts)`: the same length and repeat checks, then each item. */
+/** Why array `u` breaks `opts` (its length, a repeated item), or undefined: for both decoders. */
+const arrayRefusal = (u: readonly unknown[], opts: ArrayOptions): string | undefined => {
+  if (opts.nonEmpty === true && u.length === 0) return 'expected a non-empty array';
+  if (opts.max !== undefined && u.length > opts.max) return `expected at most ${opts.max} items`;
+  if (opts.unique === true && hasRepeats(u)) return 'expected no item twice';
+  return undefined;
+};
+
+/** The fast decoder of `arrayOf(item, opts)`: the same checks of the array, then each item. */
 const fastArray = (item: FastDecoder | undefined, opts: ArrayOptions): FastDecoder | undefined =>
   item === undefined
     ? undefined
     : (u) => {
-        if (!Array.isArray(u)) return NOT_FAST;
-        if (opts.nonEmpty === true && u.length === 0) return NOT_FAST;
-        if (opts.max !== undefined && u.length > opts.max) return NOT_FAST;
-        if (opts.unique === true && hasRepeats(u)) return NOT_FAST;
+        if (!Array.isArray(u) || arrayRefusal(u, opts) !== undefined) return NOT_FAST;
         const out: unknown[] = [];
         for (let i = 0; i < u.length; i++) {
           // A hole is undefined here, which no fast decoder accepts (io-ts' forEach would skip it).
@@ -327,10 +344,8 @@ export const arrayOf = <C extends t.Mixed>(
       (u): u is ReadonlyArray<t.TypeOf<C>> => Array.isArray(u) && u.every((x) => item.is(x)),
       (u, c) => {
         if (!Array.isArray(u)) return t.failure(u, c, 'expected a JSON array');
-        if (opts.nonEmpty === true && u.length === 0) return t.failure(u, c, 'expected a non-empty array');
-        if (opts.max !== undefined && u.length > opts.max)
-          return t.failure(u, c, `expected at most ${opts.max} items`);
-        if (opts.unique === true && hasRepeats(u)) return t.failure(u, c, 'expected no item twice');
+        const refused = arrayRefusal(u, opts);
+        if (refused !== undefined) return t.failure(u, c, refused);
         const errors: t.ValidationError[] = [];
         const out: Array<t.TypeOf<C>> = [];
         u.forEach((x, i) => {

@@ -13,9 +13,12 @@
  * it: decoding it takes the io-ts path only.
  *
  * So each event is defined once, in catalog.ts, from those combinators, and its io-ts codec, its fast
- * decoder and its encoder's shape (shape.ts) are all derived from that one definition; only the
- * combinators themselves (`closed`, `str`, `bool`, `oneOf`, `refineWith`, `withDefault`, `arrayOf`,
- * the instant and integer primitives) are written both ways.
+ * decoder and its encoder's shape (shape.ts) are all derived from that one definition. Each rule of
+ * a combinator is written once too: `str`, `bool`, `oneOf` and the integers are one function each
+ * (`leaf`), the instant is one scanner (`parseInstant`), a refinement's check, an array's length and
+ * repeat rules (`arrayRefusal`) and a closed object's fields (`planOf`) serve both decoders. What is
+ * written twice is only the walk over an object's fields and an array's items: io-ts collects every
+ * error with its path, the fast decoder stops at the first refusal.
  */
 import type * as t from 'io-ts';
 import { withShape, type Shape } from './shape.js';

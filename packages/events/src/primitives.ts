@@ -5,9 +5,8 @@
  * for a checked one.
  */
 import * as t from 'io-ts';
-import { oneOf, refineWith, str } from './codec.js';
+import { leaf, oneOf, refineWith, str } from './codec.js';
 import { NOT_FAST, withFast } from './fast.js';
-import { IDENTITY } from './shape.js';
 
 /** Brand helper: a value of `A` that has passed the check named `B`. */
 export type Branded<A, B extends string> = A & { readonly __brand: B };
@@ -339,19 +338,14 @@ export const Percent = refineWith<string, string, Branded<string, 'Percent'>>(st
 });
 export type Percent = t.TypeOf<typeof Percent>;
 
-const integerIn = <B extends string>(name: B, min: number, max: number) =>
-  withFast(
-    new t.Type<Branded<number, B>, number, unknown>(
-      name,
-      (u): u is Branded<number, B> => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max,
-      (u, c) =>
-        typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max
-          ? t.success(u as Branded<number, B>)
-          : t.failure(u, c, `expected an integer ${min}..${max}`),
-      t.identity,
-    ),
-    (u) => (typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max ? u : NOT_FAST),
-    IDENTITY,
+const integerIn = <B extends string>(name: B, min: number, max: number): t.Type<Branded<number, B>, number> =>
+  leaf(
+    name,
+    (u) =>
+      typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max
+        ? (u as Branded<number, B>)
+        : NOT_FAST,
+    `expected an integer ${min}..${max}`,
   );
 
 /** Worked minutes of one entry: an integer 1..1440. */

@@ -24,6 +24,7 @@ import {
   type DomainEvent,
 } from '../src/index.js';
 import { NOT_FAST, fastDecoderOf } from '../src/fast.js';
+import * as P from '../src/internal.js';
 import { parseInstant } from '../src/primitives.js';
 import { arbitraryEvent, arbitraryInstant } from '../../testing/src/events.js';
 import { referenceInstant } from './support/instantReference.js';
@@ -292,6 +293,95 @@ describe('the fast path agrees with io-ts', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Each combinator alone
+
+/** A codec with its fast decoder, and a few values it accepts (what the inputs are made near). */
+const combinators: ReadonlyArray<readonly [string, t.Mixed, readonly unknown[]]> = [
+  ['str', P.str, ['x', '']],
+  ['bool', P.bool, [true, false]],
+  ['oneOf', P.ServiceKind, ['incident', 'source-build']],
+  ['integerIn', P.Minutes, [1, 1440, 60]],
+  ['integerIn (from 0)', P.PaymentTermsDays, [0, 365]],
+  ['refineWith (id)', P.WorkId, ['w-1', 'x'.repeat(200)]],
+  ['refineWith (money)', P.Money, ['95', '97.50', '0.0001']],
+  ['refineWith (percent)', P.Percent, ['19', '100', '7.7']],
+  ['refineWith (e-mail)', P.Email, ['a@b', 'it-lead@example.com']],
+  ['refineWith (time zone)', P.TimeZone, ['Europe/Berlin', 'UTC']],
+  ['refineWith (period)', P.Period, ['2026-10', '1970-01']],
+  ['refineWith (wall time)', P.WallTime, ['00:00', '24:00', '09:30']],
+  ['instant', InstantC, ['2026-10-05T09:00:00+02:00', '1970-01-01T00:00:00Z']],
+  [
+    'arrayOf (unique, non-empty, max)',
+    P.arrayOf(P.AlertChannel, { nonEmpty: true, max: 2, unique: true }),
+    [['sms'], ['email', 'sms']],
+  ],
+  [
+    'arrayOf (of closed)',
+    P.arrayOf(P.closed('W', { day: P.Weekday, start: P.WallTime }), { max: 3 }),
+    [[], [{ day: 'MON', start: '08:00' }]],
+  ],
+  [
+    'closed (required, optional, default)',
+    P.closed('C', { a: P.str, b: P.optional(P.Minutes), c: P.withDefault(P.bool, false) }),
+    [{ a: 'x' }, { a: 'y', b: 5, c: true }, { c: false, a: '' }],
+  ],
+];
+
+/** A value near one of `examples`: an example, a change of one, a change inside one, or any JSON. */
+const nearExample = (examples: readonly unknown[]): fc.Arbitrary<unknown> =>
+  fc.constantFrom(...examples).chain((v) => {
+    const inside =
+      typeof v === 'object' && v !== null && !Array.isArray(v)
+        ? fc
+            .record({ key: fc.constantFrom('a', 'b', 'c', 'day', 'start', 'x'), to: nearValue('5') })
+            .map(({ key, to }) => ({ ...v, [key]: to }))
+        : Array.isArray(v) && v.length > 0
+          ? nearValue(v[0]).map((x) => [x, ...v.slice(1)])
+          : nearValue(v);
+    return fc.oneof(fc.constant(v), nearValue(v), inside, fc.jsonValue());
+  });
+
+describe('each combinator: its fast decoder and its io-ts codec are one rule', () => {
+  it.each(combinators)(
+    `%s: on JSON input both accept the same, with the same value (${RUNS} runs)`,
+    (_, codec, examples) => {
+      const fast = fastDecoderOf(codec) as (u: unknown) => unknown;
+      expect(fast).toBeDefined();
+      let accepted = 0;
+      fc.assert(
+        fc.property(nearExample(examples), (u) => {
+          const byFast = fast(u);
+          const byIoTs = codec.decode(u);
+          // What io-ts decodes, or NOT_FAST where it refuses: the fast decoder gives exactly that.
+          const expected = byIoTs._tag === 'Right' ? byIoTs.right : NOT_FAST;
+          expect(byFast).toStrictEqual(expected);
+          expect(JSON.stringify(byFast)).toBe(JSON.stringify(expected));
+          if (byIoTs._tag === 'Right') accepted += 1;
+        }),
+        { numRuns: RUNS },
+      );
+      // Both outcomes are met, each often.
+      expect(accepted).toBeGreaterThan(RUNS / 20);
+      expect(accepted).toBeLessThan(RUNS * 0.95);
+    },
+  );
+
+  it('an error names the same path whichever path decoded the event', () => {
+    // The fast path never explains: a refused input is decoded again by io-ts, so the message and
+    // its path are io-ts' own, field by field (here a nested field of a list).
+    const windows = {
+      id: 'e-5',
+      type: 'MaintenanceWindowsAgreed',
+      occurredAt: '2026-01-01T00:00:00Z',
+      data: { contractId: 'c-1', windows: [{ day: 'MON', start: '08:00', end: '25:00' }] },
+    };
+    const a = left(windows);
+    expect(a).toStrictEqual(left(windows, reference));
+    expect(a.path).toBe('data.windows[0].end');
   });
 });
 
