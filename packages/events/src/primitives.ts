@@ -212,6 +212,7 @@ const DIGIT_0 = 0x30;
 /** `2026-10-05T07:00:00.000Z`: the length of every text {@link instantCodes} writes. */
 export const INSTANT_TEXT_LENGTH = 24;
 
+// Scratch for the text: written and read back within one `formatInstant`, never carried over.
 const CODES = new Uint16Array(INSTANT_TEXT_LENGTH);
 
 /**
