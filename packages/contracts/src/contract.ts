@@ -20,14 +20,8 @@ import type { Decider } from './decider.js';
 import { cancellationRefusal, haRestartRefusal, haVmRefusal } from './domainRules.js';
 import { invoiceIssueRefusal } from './invoiceRules.js';
 import { refusal, type Refusal, type RefusalData } from './refusal.js';
-import {
-  activeMspForVm,
-  contractOfAlert,
-  invoiceNumberUse,
-  isContractBooked,
-  isRateCardPublished,
-  type Registry,
-} from './registry.js';
+import { existenceRefusal } from './existence.js';
+import { REGISTRY_IDS, activeMspForVm, invoiceNumberUse, type Registry } from './registry.js';
 
 /** What the contract decider reads besides the contract's own facts. */
 export interface ContractInputs {
@@ -55,8 +49,16 @@ export const decideContract = (
 ): Either<Refusal, DomainEvent[]> => {
   if (command.type === 'BookMsp') {
     const d = command.data;
-    if (state?.contractId === d.contractId || isContractBooked(inputs.registry, d.contractId))
+    if (state?.contractId === d.contractId)
       return refuse({ _tag: 'ContractAlreadyBooked', contractId: d.contractId });
+    const booked = makeEvent('MSPBooked', command.eventId, command.occurredAt, {
+      ...d,
+      timeZone: d.timeZone ?? DEFAULT_TIME_ZONE,
+      vatRatePercent: d.vatRatePercent ?? DEFAULT_VAT_RATE_PERCENT,
+    }) as DomainEvent;
+    // The ids it names (spec §2): a new contract, a published rate card.
+    const ids = existenceRefusal(REGISTRY_IDS, inputs.registry, booked);
+    if (ids !== undefined) return refuse(ids);
     // One MSP per VM (1).
     const active = activeMspForVm(inputs.registry, d.vmId);
     if (active !== undefined)
@@ -66,13 +68,7 @@ export const decideContract = (
         contractId: d.contractId,
         activeContractId: active,
       });
-    if (!isRateCardPublished(inputs.registry, d.rateCardId))
-      return refuse({ _tag: 'UnknownRateCard', rateCardId: d.rateCardId });
-    return emit('MSPBooked', command, {
-      ...d,
-      timeZone: d.timeZone ?? DEFAULT_TIME_ZONE,
-      vatRatePercent: d.vatRatePercent ?? DEFAULT_VAT_RATE_PERCENT,
-    });
+    return right([booked]);
   }
   if (command.type === 'AcknowledgeAlert') {
     // The caller routes an acknowledgement by the alert's contract (registry.contractOfAlert).
@@ -123,13 +119,13 @@ const decideOnBooked = (
       return emit('BackupNasShareDetached', command, command.data);
     case 'AgreeMaintenanceWindows':
       return emit('MaintenanceWindowsAgreed', command, command.data);
-    case 'RaiseAlert':
-      if (
-        contractOfAlert(inputs.registry, command.data.alertId) !== undefined ||
-        alertOf(c, command.data.alertId) !== undefined
-      )
+    case 'RaiseAlert': {
+      if (alertOf(c, command.data.alertId) !== undefined)
         return refuse({ _tag: 'AlertIdAlreadyUsed', alertId: command.data.alertId });
-      return emit('AlertRaised', command, command.data);
+      const raised = makeEvent('AlertRaised', command.eventId, at, command.data) as DomainEvent;
+      const ids = existenceRefusal(REGISTRY_IDS, inputs.registry, raised);
+      return ids === undefined ? right([raised]) : refuse(ids);
+    }
     case 'RecordHaRestart': {
       // A restored heartbeat ends the run of restarts.
       const refused = haVmRefusal(c, command.data.vmId) ?? haRestartRefusal(c, at);

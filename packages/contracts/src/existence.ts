@@ -3,7 +3,8 @@
  * entry, rate card or alert that no earlier event created, re-creates one that exists, or corrects or
  * voids a work entry already voided. One home for the rule: {@link existenceRefusal} asks an
  * {@link IdIndex} which ids exist, and the Registry (registry.ts) and the Ledger's tables (billing)
- * each answer it from what they keep. Which VM has an active MSP, the invoicing rules and who may
+ * each answer it from what they keep. The deciders ask it of the registry about the event a command
+ * would record (contract.ts, ticket.ts); the Ledger asks it of its tables about each event applied. Which VM has an active MSP, the invoicing rules and who may
  * order are the other integrity rules, checked after this one by whoever keeps what they read.
  */
 import type { DomainEvent } from '@msp-billing/events';

@@ -10,7 +10,13 @@ import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import { type DomainEvent, type EventData, type EventType } from '@msp-billing/events';
 import { emailKey, makeEvent } from '@msp-billing/events/internal';
 import type { SlaCatalog } from '@msp-billing/sla';
-import type { OpenTicket, RequestUpdate, TakeSafetyMeasure, TicketCommand } from './commands.js';
+import {
+  EVENT_OF_COMMAND,
+  type OpenTicket,
+  type RequestUpdate,
+  type TakeSafetyMeasure,
+  type TicketCommand,
+} from './commands.js';
 import { alertOf, authorizedRequestersAt, type ContractFacts, type ContractState } from './contractFacts.js';
 import type { Decider } from './decider.js';
 import {
@@ -20,7 +26,8 @@ import {
   vendorSupportRefusal,
 } from './domainRules.js';
 import { refusal, type Refusal, type RefusalData } from './refusal.js';
-import { contractOfTicket, ticketOfWork, type Registry } from './registry.js';
+import { existenceRefusal } from './existence.js';
+import { REGISTRY_IDS, type Registry } from './registry.js';
 import { evolveTicketFacts, workEntry, type TicketFacts, type TicketState } from './ticketFacts.js';
 
 /** What the ticket decider reads besides the ticket's own facts. */
@@ -88,8 +95,11 @@ const decideOpening = (
   inputs: TicketInputs,
 ): Either<Refusal, DomainEvent[]> => {
   const d = command.data;
-  if (state !== undefined || contractOfTicket(inputs.registry, d.ticketId) !== undefined)
-    return refuse({ _tag: 'TicketIdAlreadyUsed', ticketId: d.ticketId });
+  if (state !== undefined) return refuse({ _tag: 'TicketIdAlreadyUsed', ticketId: d.ticketId });
+  // The ids it names (spec §2): its contract, a new ticket id, and the alert of a safety measure.
+  const opening = makeEvent(EVENT_OF_COMMAND[command.type], command.eventId, command.occurredAt, d);
+  const ids = existenceRefusal(REGISTRY_IDS, inputs.registry, opening as DomainEvent);
+  if (ids !== undefined) return refuse(ids);
   const c = contractNamed(inputs, d.contractId);
   if (c === undefined) return refuse({ _tag: 'UnknownContract', contractId: d.contractId });
   if (command.type === 'TakeSafetyMeasure') return decideSafetyMeasure(command, c);
@@ -156,8 +166,11 @@ const decideOnOpened = (
       return emit('UpdateFailed', command, command.data);
     case 'LogWork': {
       const d = command.data;
-      if (workEntry(t, d.workId) !== undefined || ticketOfWork(inputs.registry, d.workId) !== undefined)
+      if (workEntry(t, d.workId) !== undefined)
         return refuse({ _tag: 'WorkIdAlreadyUsed', workId: d.workId });
+      const logged = makeEvent('WorkLogged', command.eventId, at, d) as DomainEvent;
+      const ids = existenceRefusal(REGISTRY_IDS, inputs.registry, logged);
+      if (ids !== undefined) return refuse(ids);
       const c = contractNamed(inputs, t.contractId);
       if (c === undefined) return refuse({ _tag: 'UnknownContract', contractId: t.contractId });
       // Work for the ticket's VM must be work on the contract's VM (1).
