@@ -6,8 +6,9 @@
  * the sum of issued nets plus a draft's net equals the current billable amounts up to its period.
  */
 import type { Classification } from '@msp-billing/entitlements';
-import { formatInstant, type Instant, type ServiceKind } from '@msp-billing/events';
-import { Dec, ZERO, formatMoney, formatRate, vatOf } from './money.js';
+import type { ServiceKind } from '@msp-billing/events';
+import { Dec, ZERO, formatMoney, vatOf } from './money.js';
+import { AmountTexts, lineOf, netOf, type DraftedLines } from './lines.js';
 import type { BasisTable, EntryTable } from './entryTable.js';
 import {
   LINE_KINDS,
@@ -28,6 +29,8 @@ export interface LedgerRows {
   readonly bases: BasisTable;
   /** The current result of entry `i`, classified and priced if it is not cached; undefined when voided. */
   current(i: number): PricedEntry | undefined;
+  /** The lines drafts showed for entries' current results, kept while unchanged (lines.ts). */
+  readonly drafted: DraftedLines;
 }
 
 /** One line of an invoice, as printed (`invoice --format json`). */
@@ -89,66 +92,6 @@ export interface DraftLine {
   readonly entry: number;
   readonly basis: number;
 }
-
-/** The priced result a line shows. */
-const pricedOfLine = (rows: LedgerRows, l: DraftLine): PricedEntry =>
-  (l.basis < 0 ? rows.entries.priced[l.entry] : rows.bases.priced[l.basis]) as PricedEntry;
-
-/**
- * The text of each amount an invoice shows, made once per distinct amount and sign: amounts are
- * shared per rate and billed minutes (money.ts), so an invoice of hundreds of lines has a few dozen.
- * Local to one rendering.
- */
-class AmountTexts {
-  private readonly billed = new Map<Dec | null, string>();
-  private readonly reversed = new Map<Dec | null, string>();
-
-  /** What line `l` states as its amount (spec §5: a reversal the negated amount it reverses). */
-  of(rows: LedgerRows, l: DraftLine): string {
-    const amount = pricedOfLine(rows, l).amount;
-    const texts = l.kind === 'reversal' ? this.reversed : this.billed;
-    let text = texts.get(amount);
-    if (text === undefined) {
-      const d = amount ?? ZERO;
-      texts.set(amount, (text = formatMoney(l.kind === 'reversal' ? d.negated() : d)));
-    }
-    return text;
-  }
-}
-
-/**
- * The net of `lines`: the sum of their amounts, a reversal's negated. Each distinct amount (they are
- * shared, see {@link AmountTexts}) is added once, times how often it is billed less how often it is
- * reversed: exact decimals, so the same sum as line by line, in a few operations per invoice.
- */
-const netOf = (rows: LedgerRows, lines: readonly DraftLine[]): Dec => {
-  const times = new Map<Dec, number>();
-  for (const l of lines) {
-    const amount = pricedOfLine(rows, l).amount;
-    if (amount !== null) times.set(amount, (times.get(amount) ?? 0) + (l.kind === 'reversal' ? -1 : 1));
-  }
-  let net = ZERO;
-  for (const [amount, k] of times) if (k !== 0) net = net.plus(k === 1 ? amount : amount.times(k));
-  return net;
-};
-
-const lineOf = (rows: LedgerRows, l: DraftLine, amounts: AmountTexts): InvoiceLine => {
-  const { entries, bases } = rows;
-  const p = pricedOfLine(rows, l);
-  const current = l.basis < 0;
-  return {
-    kind: l.kind,
-    workId: entries.workIdOf(l.entry),
-    ticketId: entries.ticketIdOf(l.entry),
-    service: p.classification.service,
-    startedAt: formatInstant((current ? entries.startedAt[l.entry] : bases.startedAt[l.basis]) as Instant),
-    minutes: (current ? entries.minutes[l.entry] : bases.minutes[l.basis]) as number,
-    billedMinutes: p.billedMinutes ?? 0,
-    hourlyRate: formatRate(p.hourlyRate ?? '0'),
-    amount: amounts.of(rows, l),
-    clause: p.classification.clause,
-  };
-};
 
 /**
  * Whether what billed result `b` billed differs from what entry `i`'s current result `q` would
@@ -328,6 +271,7 @@ export const recordIssued = (
     if (b < 0) {
       b = bases.add(entries, l.entry);
       entries.invoiced[l.entry] = b;
+      rows.drafted.drop(l.entry);
     }
     bases.addLine(b);
   }
