@@ -18,15 +18,15 @@ interface Work {
 const file = process.argv[2];
 if (file === undefined) throw new Error('usage: baseline.ts <file> [warm]');
 
-/** One pass over the file. */
-const pass = async (file: string): Promise<{ events: number; workEntries: number; total: number }> => {
+/** One pass over the log at `path`. */
+const pass = async (path: string): Promise<{ events: number; workEntries: number; total: number }> => {
   const rateOfCard = new Map<string, number>();
   const cardOfContract = new Map<string, string>();
   const contractOfTicket = new Map<string, string>();
   const work = new Map<string, Work>();
   let events = 0;
   const lines = createInterface({
-    input: createReadStream(file, { highWaterMark: 1 << 20 }),
+    input: createReadStream(path, { highWaterMark: 1 << 20 }),
     crlfDelay: Infinity,
   });
   for await (const line of lines) {
