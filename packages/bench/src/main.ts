@@ -86,6 +86,8 @@ interface Meta {
 interface Baseline {
   readonly ms: number;
   readonly cpuMs?: number;
+  /** A second pass in the same process (the JIT warm). */
+  readonly warmCpuMs?: number | null;
   readonly events: number;
   readonly maxRssKb: number;
 }
@@ -99,6 +101,8 @@ interface Engine {
   readonly retainedBytes: number;
   readonly maxRssKb: number;
   readonly incremental: { p50: number; p99: number; max: number; mean: number } | null;
+  /** The fold and walk again in the same process, on a new Ledger (the JIT warm). */
+  readonly warmCpuMs?: number | null;
 }
 interface Cli {
   readonly ms: number;
@@ -116,6 +120,8 @@ interface Row extends Rep {
   readonly size: string;
   readonly meta: Meta;
   readonly ratios: readonly number[];
+  /** The same with the JIT warm in both processes (a second pass each). */
+  readonly warmRatios: readonly number[];
   readonly reps: readonly Rep[];
 }
 
@@ -228,14 +234,23 @@ const withoutVariant = async (file: string, probe: Probe): Promise<{ file: strin
   return { file: out, removed };
 };
 
-const engine = async (file: string, incOps: number, profileDir?: string): Promise<Engine> => {
+/** The engine on `file` (in a child); with `warm`, the fold and walk again with the JIT warm. */
+const engine = async (file: string, incOps: number, profileDir?: string, warm = true): Promise<Engine> => {
   const flags = ['--expose-gc', '--max-old-space-size=16384'];
   if (profileDir !== undefined) {
     await rm(profileDir, { recursive: true, force: true });
     flags.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
   }
   return json<Engine>(
-    await run(process.execPath, [...flags, '--import', 'tsx', here('engine.ts'), file, String(incOps)]),
+    await run(process.execPath, [
+      ...flags,
+      '--import',
+      'tsx',
+      here('engine.ts'),
+      file,
+      String(incOps),
+      ...(warm ? ['warm'] : []),
+    ]),
     'engine',
   );
 };
@@ -302,7 +317,7 @@ for (const n of sizes) {
     const of = repeat > 1 ? ` (${r}/${repeat})` : '';
     log(`${label(n)}${of}: baseline…`);
     const baseline = json<Baseline>(
-      await run(process.execPath, ['--import', 'tsx', here('baseline.ts'), file]),
+      await run(process.execPath, ['--import', 'tsx', here('baseline.ts'), file, 'warm']),
       'baseline',
     );
     log(`${label(n)}${of}: baseline ${fmtMs(baseline.ms)}; engine…`);
@@ -317,6 +332,7 @@ for (const n of sizes) {
     reps.push({ baseline, engine: eng, ...(c === undefined ? {} : { cli: c }) });
   }
   const ratios = reps.map((r) => (r.engine.cpuMs ?? 0) / (r.baseline.cpuMs ?? 1));
+  const warmRatios = reps.map((r) => (r.engine.warmCpuMs ?? 0) / (r.baseline.warmCpuMs ?? 1));
   const clis = reps.flatMap((r) => (r.cli === undefined ? [] : [r.cli]));
   rows.push({
     size: label(n),
@@ -325,6 +341,7 @@ for (const n of sizes) {
     engine: medianOf(reps.map((r) => r.engine)),
     ...(clis.length === 0 ? {} : { cli: medianOf(clis) }),
     ratios,
+    warmRatios,
     reps,
   });
 }
@@ -339,9 +356,9 @@ if (repeat > 1) lines.push(`Medians of ${repeat} runs per size; the ratio is tak
 const cpuOf = (ms: number, cpuMs: number | undefined): string =>
   cpuMs === undefined ? fmtMs(ms) : `${fmtMs(ms)} / ${fmtMs(cpuMs)}`;
 lines.push(
-  '| log | events | work entries | baseline wall / CPU | engine fold+entries wall / CPU | engine ÷ baseline (CPU) | `msp-billing ledger` wall / CPU | peak RSS baseline / engine / CLI | retained per work entry | incremental p50 / p99 |',
+  '| log | events | work entries | baseline wall / CPU | engine fold+entries wall / CPU | engine ÷ baseline (CPU) | the same, JIT warm (CPU) | `msp-billing ledger` wall / CPU | peak RSS baseline / engine / CLI | retained per work entry | incremental p50 / p99 |',
 );
-lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   const engMs = r.engine.foldMs + r.engine.entriesMs;
   const engCpu = r.engine.cpuMs ?? engMs;
@@ -352,6 +369,7 @@ for (const r of rows) {
     `| ${r.size} (${(r.meta.bytes / 1e6).toFixed(0)} MB) | ${r.meta.events} | ${work} | ` +
       `${cpuOf(r.baseline.ms, r.baseline.cpuMs)} (${perSec(r.meta.events, baseCpu)} CPU) | ` +
       `${cpuOf(engMs, r.engine.cpuMs)} (${perSec(r.meta.events, engCpu)} CPU) | ${ratioText(r.ratios)} | ` +
+      `${ratioText(r.warmRatios)} (${fmtMs(r.engine.warmCpuMs ?? 0)} / ${fmtMs(r.baseline.warmCpuMs ?? 0)}) | ` +
       `${r.cli === undefined ? '—' : cpuOf(r.cli.ms, r.cli.cpuMs)} | ` +
       `${mb(r.baseline.maxRssKb)} / ${mb(r.engine.maxRssKb)} / ${r.cli === undefined ? '—' : mb(r.cli.maxRssKb)} | ` +
       `${Math.round(r.engine.retainedBytes / Math.max(1, r.engine.entries))} B | ` +
@@ -366,29 +384,36 @@ if (shape.probes.length > 0) {
   const probes: unknown[] = [];
   lines.push(
     '',
-    `Marginal cost of the probed events (${shapeName}): the engine's CPU on the log and on a copy without them, run in turn ${repeat} time(s); medians, the marginal cost taken within each pair.`,
+    `Marginal cost of the probed events (${shapeName}): the engine's CPU on the log and on a copy without them, run in turn ${repeat} time(s); medians, the marginal cost taken within each pair; cold (the process's first fold, which also compiles the code only those events run) and warm (a second fold in the same process).`,
     '',
-    '| log | left out | events left out | engine CPU with / without | marginal per event | average event | marginal ÷ average |',
-    '|---|---|---:|---:|---:|---:|---:|',
+    '| log | left out | events left out | engine CPU with / without | marginal per event | average event | marginal ÷ average | warm: CPU with / without | marginal | average | marginal ÷ average |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const r of rows) {
     for (const probe of shape.probes) {
       const file = files.get(r.size) as string;
       const variant = await withoutVariant(file, probe);
       // With and without in turn, so that both see the same load on a shared machine.
-      const withCpus: number[] = [];
-      const withoutCpus: number[] = [];
+      const withRuns: Engine[] = [];
+      const withoutRuns: Engine[] = [];
       for (let k = 1; k <= repeat; k++) {
         log(`${r.size} with and without ${probe.type}${probe.addedOnly ? ' (added)' : ''} (${k}/${repeat})…`);
-        withCpus.push((await engine(file, 0)).cpuMs ?? 0);
-        withoutCpus.push((await engine(variant.file, 0)).cpuMs ?? 0);
+        withRuns.push(await engine(file, 0));
+        withoutRuns.push(await engine(variant.file, 0));
       }
-      const withCpu = median(withCpus);
-      const without = median(withoutCpus);
-      const average = withCpu / r.meta.events;
-      const marginal = median(
-        withCpus.map((w, k) => (w - (withoutCpus[k] as number)) / Math.max(1, variant.removed)),
-      );
+      /** Median CPU with and without, the average event, and the median marginal cost of a pair. */
+      const costs = (cpu: (e: Engine) => number): [number, number, number, number] => {
+        const withCpus = withRuns.map(cpu);
+        const withoutCpus = withoutRuns.map(cpu);
+        const marginal = median(
+          withCpus.map((w, k) => (w - (withoutCpus[k] as number)) / Math.max(1, variant.removed)),
+        );
+        return [median(withCpus), median(withoutCpus), median(withCpus) / r.meta.events, marginal];
+      };
+      const [withCpu, without, average, marginal] = costs((e) => e.cpuMs ?? 0);
+      const [warmWith, warmWithout, warmAverage, warmMarginal] = costs((e) => e.warmCpuMs ?? 0);
+      const withCpus = withRuns.map((e) => e.cpuMs ?? 0);
+      const withoutCpus = withoutRuns.map((e) => e.cpuMs ?? 0);
       probes.push({
         size: r.size,
         probe,
@@ -397,11 +422,19 @@ if (shape.probes.length > 0) {
         withoutCpus,
         marginal,
         average,
+        warm: {
+          withCpus: withRuns.map((e) => e.warmCpuMs),
+          withoutCpus: withoutRuns.map((e) => e.warmCpuMs),
+          marginal: warmMarginal,
+          average: warmAverage,
+        },
       });
       lines.push(
         `| ${r.size} | ${probe.type}${probe.addedOnly ? ' (added)' : ''} | ${variant.removed} | ` +
           `${fmtMs(withCpu)} / ${fmtMs(without)} | ${(marginal * 1000).toFixed(0)} µs | ` +
-          `${(average * 1000).toFixed(1)} µs | ${(marginal / average).toFixed(1)}× |`,
+          `${(average * 1000).toFixed(1)} µs | ${(marginal / average).toFixed(1)}× | ` +
+          `${fmtMs(warmWith)} / ${fmtMs(warmWithout)} | ${(warmMarginal * 1000).toFixed(0)} µs | ` +
+          `${(warmAverage * 1000).toFixed(1)} µs | ${(warmMarginal / warmAverage).toFixed(1)}× |`,
       );
     }
   }
@@ -416,7 +449,7 @@ if (withStateless && smallest !== undefined) {
   lines.push('');
   for (const kind of ['acks', 'heartbeats'] as const) {
     log(`stateless: ${smallest.size} + ${label(extra)} ${kind}…`);
-    const padded = await engine(await paddedVariant(base, extra, kind), 0);
+    const padded = await engine(await paddedVariant(base, extra, kind), 0, undefined, false);
     results['stateless'] = { ...(results['stateless'] as object), [kind]: padded };
     lines.push(
       `${smallest.size} log + ${label(extra)} ${kind === 'acks' ? 'repeated alert acknowledgements' : 'HA heartbeats'}: ` +

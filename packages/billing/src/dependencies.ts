@@ -102,7 +102,7 @@ export interface Dependencies {
   /** Entry `i` was classified as service `service` now: its result is current. */
   classified(i: number, service: ServiceKind): void;
   /** The entries the invoice (C, P) must look at, in recording order. */
-  toWalk(book: ContractBook, period: string, summaryOnly: boolean): readonly number[];
+  toWalk(book: ContractBook, period: string, summaryOnly: boolean): Iterable<number>;
   /** An invoice of `book` was issued: every entry of it is settled. */
   issued(book: ContractBook): void;
 }
@@ -246,24 +246,37 @@ export const createDependencies = (
     },
     /**
      * For a summary only, the entries of P; else the dirty ones and those of the periods after the
-     * last issued invoice up to P. Every other entry is settled and would add no line. An entry can
-     * be on several of these lists (dirty, and on two period lists after a correction moved it):
-     * sorted by number (recording order), its copies are neighbours, and only the first is taken.
+     * last issued invoice up to P. Every other entry is settled and would add no line. A dirty entry
+     * is taken from the dirty list only (its flag says it is there), so the period lists add the
+     * others; an entry can still be on two period lists (a correction moved it). Sorted by number
+     * (recording order) as a typed array, without a comparator, so copies are neighbours and only
+     * the first is taken; a list found in order already (the usual case) is not sorted at all.
      */
     toWalk(book, period, summaryOnly) {
       if (walkAll || (!summaryOnly && book.allDirty)) return book.entries;
-      let found: number[];
-      if (summaryOnly) found = [...(book.byPeriod.get(period) ?? [])];
-      else {
-        found = [...book.dirty];
-        const after = book.lastIssuedPeriod;
+      const after = book.lastIssuedPeriod;
+      let size = summaryOnly ? 0 : book.dirty.length;
+      const lists: number[][] = [];
+      if (summaryOnly) {
+        const list = book.byPeriod.get(period);
+        if (list !== undefined) lists.push(list);
+      } else
         for (const [p, list] of book.byPeriod)
-          if ((after === undefined || p > after) && p <= period) for (const i of list) found.push(i);
-      }
-      found.sort((a, b) => a - b);
-      const out: number[] = [];
-      for (const i of found) if (out.at(-1) !== i) out.push(i);
-      return out;
+          if ((after === undefined || p > after) && p <= period) lists.push(list);
+      for (const list of lists) size += list.length;
+      const found = new Int32Array(size);
+      let n = 0;
+      if (!summaryOnly) for (const i of book.dirty) found[n++] = i;
+      for (const list of lists)
+        for (const i of list) if (summaryOnly || ((entries.flags[i] as number) & DIRTY) === 0) found[n++] = i;
+      const walk = found.subarray(0, n);
+      let sorted = true;
+      for (let k = 1; k < n && sorted; k++) sorted = (walk[k - 1] as number) < (walk[k] as number);
+      if (sorted) return walk;
+      walk.sort();
+      let m = 0;
+      for (let k = 0; k < n; k++) if (m === 0 || walk[m - 1] !== walk[k]) walk[m++] = walk[k] as number;
+      return walk.subarray(0, m);
     },
     issued(book) {
       for (const i of book.dirty) entries.flags[i] = (entries.flags[i] as number) & ~DIRTY;

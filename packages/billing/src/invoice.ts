@@ -6,8 +6,9 @@
  * the sum of issued nets plus a draft's net equals the current billable amounts up to its period.
  */
 import type { Classification } from '@msp-billing/entitlements';
-import { formatInstant, type Instant, type ServiceKind } from '@msp-billing/events';
-import { Dec, ZERO, formatMoney, formatRate, vatOf } from './money.js';
+import type { ServiceKind } from '@msp-billing/events';
+import { Dec, ZERO, formatMoney, vatOf } from './money.js';
+import { AmountTexts, lineOf, netOf, type DraftedLines } from './lines.js';
 import type { BasisTable, EntryTable } from './entryTable.js';
 import {
   LINE_KINDS,
@@ -28,6 +29,8 @@ export interface LedgerRows {
   readonly bases: BasisTable;
   /** The current result of entry `i`, classified and priced if it is not cached; undefined when voided. */
   current(i: number): PricedEntry | undefined;
+  /** The lines drafts showed for entries' current results, kept while unchanged (lines.ts). */
+  readonly drafted: DraftedLines;
 }
 
 /** One line of an invoice, as printed (`invoice --format json`). */
@@ -89,34 +92,6 @@ export interface DraftLine {
   readonly entry: number;
   readonly basis: number;
 }
-
-/** The priced result a line shows. */
-const pricedOfLine = (rows: LedgerRows, l: DraftLine): PricedEntry =>
-  (l.basis < 0 ? rows.entries.priced[l.entry] : rows.bases.priced[l.basis]) as PricedEntry;
-
-/** What a line states about its entry (spec §5: minutes, start, service, rate, amount, clause). */
-const amountOfLine = (rows: LedgerRows, l: DraftLine): Dec => {
-  const amount = pricedOfLine(rows, l).amount ?? ZERO;
-  return l.kind === 'reversal' ? amount.negated() : amount;
-};
-
-const lineOf = (rows: LedgerRows, l: DraftLine): InvoiceLine => {
-  const { entries, bases } = rows;
-  const p = pricedOfLine(rows, l);
-  const current = l.basis < 0;
-  return {
-    kind: l.kind,
-    workId: entries.workIdOf(l.entry),
-    ticketId: entries.ticketIdOf(l.entry),
-    service: p.classification.service,
-    startedAt: formatInstant((current ? entries.startedAt[l.entry] : bases.startedAt[l.basis]) as Instant),
-    minutes: (current ? entries.minutes[l.entry] : bases.minutes[l.basis]) as number,
-    billedMinutes: p.billedMinutes ?? 0,
-    hourlyRate: formatRate(p.hourlyRate ?? '0'),
-    amount: formatMoney(amountOfLine(rows, l)),
-    clause: p.classification.clause,
-  };
-};
 
 /**
  * Whether what billed result `b` billed differs from what entry `i`'s current result `q` would
@@ -262,15 +237,16 @@ export const assembleInvoice = (
     summary: Pick<Invoice, 'included' | 'held' | 'flagged'>;
   },
 ): Invoice => {
-  const net = args.lines.reduce((sum, l) => sum.plus(amountOfLine(rows, l)), ZERO);
+  const net = netOf(rows, args.lines);
   const vat = vatOf(net, args.book.facts.vatRatePercent);
+  const amounts = new AmountTexts();
   return {
     contractId: args.book.facts.contractId,
     period: args.period,
     status: args.status,
     invoiceNumber: args.invoiceNumber,
     currency: args.currency,
-    lines: args.lines.map((l) => lineOf(rows, l)),
+    lines: args.lines.map((l) => lineOf(rows, l, amounts)),
     net: formatMoney(net),
     vatRatePercent: args.book.facts.vatRatePercent,
     vat: formatMoney(vat),
@@ -295,6 +271,7 @@ export const recordIssued = (
     if (b < 0) {
       b = bases.add(entries, l.entry);
       entries.invoiced[l.entry] = b;
+      rows.drafted.drop(l.entry);
     }
     bases.addLine(b);
   }

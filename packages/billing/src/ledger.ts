@@ -11,6 +11,7 @@ import type { DomainEvent } from '@msp-billing/events';
 import { IdTable, canonicalFingerprint } from '@msp-billing/events/internal';
 import { DEFAULT_SLA_CATALOG, type SlaCatalog } from '@msp-billing/sla';
 import type { LedgerRows } from './invoice.js';
+import { DraftedLines } from './lines.js';
 import { BasisTable, EntryTable } from './entryTable.js';
 import { createDependencies } from './dependencies.js';
 import { evolveFacts, type FactState, type FoldReports } from './facts.js';
@@ -142,7 +143,12 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
 
   const deps = createDependencies(entries, tickets, walkAll);
   const classifyEntry = createPricing(entries, tickets, deps, catalog);
-  const rows: LedgerRows = { entries, bases, current: (i) => classifyEntry(i, false) };
+  const rows: LedgerRows = {
+    entries,
+    bases,
+    current: (i) => classifyEntry(i, false),
+    drafted: new DraftedLines(),
+  };
   const issuing = createIssuing(rows, deps);
   const state: IntegrityView = { ...facts, invoiceNumbers: issuing.invoiceNumbers };
 
