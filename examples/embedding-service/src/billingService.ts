@@ -16,10 +16,10 @@
  *
  * Commands and queries run one at a time (a promise queue). Cross-aggregate rules such as "one MSP
  * per VM" span two streams, which the store's per-stream expected revisions do not protect; serial
- * handling makes them hold within this process. Several processes on one database would need a
- * lock or a uniqueness stream of their own (see README). Invoice numbers already have one: every
- * store refuses, atomically with the append, an `InvoiceIssued` whose number another invoice holds,
- * and the command handler answers that as `InvoiceNumberTaken`.
+ * handling keeps the registry current within this process. Across processes the store keeps them:
+ * it refuses, atomically with the append, an `MSPBooked` for a VM with an active MSP, a work or
+ * alert id already held, and an `InvoiceIssued` whose number another invoice holds; the command
+ * handler answers those with the decider's refusal or `InvoiceNumberTaken`.
  */
 import {
   PROVIDER_STREAM,

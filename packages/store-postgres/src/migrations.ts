@@ -56,6 +56,24 @@ export const migrations: readonly Migration[] = [
         WHERE event_type = 'InvoiceIssued';
     `,
   },
+  {
+    version: 3,
+    name: 'work ids, alert ids and active MSPs of VMs',
+    // Spec §2: a work id and an alert id are used once in the log; §6 (1): one active MSP per VM.
+    // Appends look these up under the append lock (store.ts); the unique indexes are the database's
+    // own guarantee for the ids, the VM index makes the lookup of a VM's bookings an index scan.
+    sql: `
+      CREATE UNIQUE INDEX msp_events_work_id
+        ON msp_events ((payload->'data'->>'workId'))
+        WHERE event_type = 'WorkLogged';
+      CREATE UNIQUE INDEX msp_events_alert_id
+        ON msp_events ((payload->'data'->>'alertId'))
+        WHERE event_type = 'AlertRaised';
+      CREATE INDEX msp_events_booked_vm
+        ON msp_events ((payload->'data'->>'vmId'))
+        WHERE event_type = 'MSPBooked';
+    `,
+  },
 ];
 
 /** Apply every migration not yet applied; returns the versions applied by this call. */
