@@ -9,6 +9,7 @@
 export * from './migrations.js';
 export * from './store.js';
 export * from './projection.js';
+export * from './snapshots.js';
 export {
   parsePartition,
   partitionOfContract,

@@ -74,6 +74,23 @@ export const migrations: readonly Migration[] = [
         WHERE event_type = 'MSPBooked';
     `,
   },
+  {
+    version: 4,
+    name: 'snapshots',
+    // Ledger snapshots beside the events (snapshots.ts): opaque bytes, their format, and the global
+    // position of the last event they reflect; a few per partition.
+    sql: `
+      CREATE TABLE msp_snapshots (
+        id         bigserial   PRIMARY KEY,
+        partition  text        NOT NULL,
+        format     integer     NOT NULL,
+        position   bigint      NOT NULL CHECK (position >= 0),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        bytes      bytea       NOT NULL
+      );
+      CREATE INDEX msp_snapshots_partition ON msp_snapshots (partition, id DESC);
+    `,
+  },
 ];
 
 /** Apply every migration not yet applied; returns the versions applied by this call. */
