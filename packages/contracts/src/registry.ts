@@ -7,7 +7,7 @@
  */
 import type { DomainEvent, StreamResolver } from '@msp-billing/events';
 import type { InvoiceNumberUse } from './invoiceRules.js';
-import { emptyKeyedLog, keyedGet, keyedSet, type KeyedLog } from './keyedLog.js';
+import { emptyKeyedLog, keyedEntries, keyedGet, keyedSet, type KeyedLog } from './keyedLog.js';
 
 /** Which ids exist, and where they belong. */
 export interface Registry {
@@ -124,3 +124,44 @@ export const registryResolver = (r: Registry): StreamResolver => ({
   ticketOfWork: (workId) => ticketOfWork(r, workId),
   contractOfAlert: (alertId) => contractOfAlert(r, alertId),
 });
+
+const REGISTRY_FIELDS = [
+  'activeMspByVm',
+  'vmOfContract',
+  'contractOfTicket',
+  'ticketOfWork',
+  'contractOfAlert',
+  'rateCards',
+  'invoiceNumbers',
+] as const satisfies readonly (keyof Registry)[];
+
+/**
+ * The registry as JSON text, to keep beside a snapshot of the log it was folded from: every id with
+ * its latest value. {@link registryFromJson} gives a registry that answers every question alike.
+ */
+export const registryToJson = (r: Registry): string =>
+  JSON.stringify(Object.fromEntries(REGISTRY_FIELDS.map((f) => [f, keyedEntries<unknown>(r[f])])));
+
+/** The registry {@link registryToJson} wrote, or undefined when `text` is not one. */
+export const registryFromJson = (text: string): Registry | undefined => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const fields = parsed as Record<string, unknown>;
+  const out: Record<string, KeyedLog<unknown>> = {};
+  for (const f of REGISTRY_FIELDS) {
+    const pairs = fields[f];
+    if (!Array.isArray(pairs)) return undefined;
+    let log = emptyKeyedLog<unknown>();
+    for (const pair of pairs as unknown[]) {
+      if (!Array.isArray(pair) || typeof pair[0] !== 'string') return undefined;
+      log = keyedSet(log, pair[0], pair[1] as unknown);
+    }
+    out[f] = log;
+  }
+  return out as unknown as Registry;
+};
