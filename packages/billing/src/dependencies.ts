@@ -105,6 +105,11 @@ export interface Dependencies {
   toWalk(book: ContractBook, period: string, summaryOnly: boolean): readonly number[];
   /** An invoice of `book` was issued: every entry of it is settled. */
   issued(book: ContractBook): void;
+  /**
+   * Entry `i` was restored from a snapshot (snapshot.ts) with its values, period and listed groups:
+   * index it as logging, correcting and classifying it did (the lists are rebuilt, not written).
+   */
+  restored(i: number): void;
 }
 
 /** The dependency index over `entries` (and their `tickets`); `walkAll`: invoices walk every entry. */
@@ -269,6 +274,17 @@ export const createDependencies = (
       for (const i of book.dirty) entries.flags[i] = (entries.flags[i] as number) & ~DIRTY;
       book.dirty = [];
       book.allDirty = false;
+    },
+    restored(i) {
+      listRateReader(i);
+      const book = entries.bookOf(i);
+      const period = entries.periodOf(i);
+      const list = book.byPeriod.get(period);
+      if (list === undefined) book.byPeriod.set(period, [i]);
+      else list.push(i);
+      const groups = entries.listedGroups[i] as number;
+      entries.listedGroups[i] = 0;
+      listReader(i, groups);
     },
   };
 };

@@ -182,6 +182,15 @@ export class EntryTable {
   isVoided(i: number): boolean {
     return ((this.flags[i] as number) & VOIDED) !== 0;
   }
+
+  /** Its tables of ids, technicians and periods, for a snapshot (snapshot.ts). */
+  tables(): {
+    readonly ids: KeyTable;
+    readonly technicians: ValueTable<TechnicianId>;
+    readonly periods: ValueTable<string>;
+  } {
+    return { ids: this.ids, technicians: this.technicians, periods: this.periods };
+  }
 }
 
 /**

@@ -48,7 +48,7 @@ export interface FoldReports {
  * facts, shared by every book on the card, so a rate change updates one holder, not every book; a
  * class, so the getter lives once on the prototype.
  */
-class Book implements ContractBook {
+export class Book implements ContractBook {
   readonly entries: number[] = [];
   readonly issued = new Map<string, IssuedInvoice>();
   lastIssuedPeriod?: string;

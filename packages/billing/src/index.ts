@@ -25,6 +25,13 @@ export {
 } from './ledger.js';
 export { foldNdjson, type FoldStats } from './fold.js';
 export {
+  SNAPSHOT_FORMAT,
+  readSnapshot,
+  writeSnapshot,
+  type SnapshotMeta,
+  type SnapshotRead,
+} from './snapshot.js';
+export {
   describeDifference,
   reconcileInvoices,
   type AmountField,

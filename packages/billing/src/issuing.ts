@@ -33,6 +33,16 @@ export interface Issuing {
   profileSet(ev: Extract<DomainEvent, { type: 'ProviderProfileSet' | 'CustomerProfileSet' }>): void;
   /** Freeze the invoice (C, P) of a valid `InvoiceIssued` over the facts recorded so far. */
   issue(book: ContractBook, ev: Extract<DomainEvent, { type: 'InvoiceIssued' }>): void;
+  /** The invoicing profiles, for a snapshot (snapshot.ts); `customers` is the table itself. */
+  profiles(): Profiles;
+  /** Restore the provider's profiles from a snapshot (the customers' go into `profiles().customers`). */
+  restoreProvider(provider: ProfileState<ProviderProfile>): void;
+}
+
+/** The invoicing profiles issuing keeps (spec §8). */
+export interface Profiles {
+  readonly provider: ProfileState<ProviderProfile>;
+  readonly customers: Map<string, ProfileState<CustomerProfile>>;
 }
 
 /** Issuing over the Ledger's rows, settling the entries the dependency index says to walk. */
@@ -84,5 +94,10 @@ export const createIssuing = (rows: LedgerRows, deps: Dependencies): Issuing => 
     issuedOrder.push({ book, issued });
   };
 
-  return { invoiceNumbers, issuedOrder, issuedWithOf, profileSet, issue };
+  const profiles = (): Profiles => ({ provider: providerProfiles, customers: customerProfiles });
+  const restoreProvider = (provider: ProfileState<ProviderProfile>): void => {
+    providerProfiles = provider;
+  };
+
+  return { invoiceNumbers, issuedOrder, issuedWithOf, profileSet, issue, profiles, restoreProvider };
 };

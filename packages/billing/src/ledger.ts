@@ -12,7 +12,7 @@ import { IdTable, canonicalFingerprint } from '@msp-billing/events/internal';
 import { DEFAULT_SLA_CATALOG, type SlaCatalog } from '@msp-billing/sla';
 import type { LedgerRows } from './invoice.js';
 import { BasisTable, EntryTable } from './entryTable.js';
-import { createDependencies } from './dependencies.js';
+import { createDependencies, type Dependencies } from './dependencies.js';
 import { createFactFold, type FactState } from './facts.js';
 import {
   integrityRefusal,
@@ -21,7 +21,7 @@ import {
   type IntegrityView,
   type InvalidEventRefusal,
 } from './integrity.js';
-import { createIssuing } from './issuing.js';
+import { createIssuing, type Issuing } from './issuing.js';
 import { createPricing } from './pricing.js';
 import { createQueries, type LedgerQueries } from './queries.js';
 import { TicketTable } from './ticketTable.js';
@@ -114,6 +114,35 @@ export interface Ledger extends LedgerQueries {
   /** Number of events given to `apply` (valid, invalid and duplicate). */
   readonly eventCount: number;
 }
+
+/**
+ * A Ledger's state, by reference, as a snapshot (snapshot.ts) writes and restores it: nothing else
+ * reads it. Its caches (priced results and their `CURRENT` flags, views, rate lookups) are not here.
+ */
+export interface LedgerState {
+  readonly catalog: SlaCatalog;
+  readonly dedupe: boolean;
+  readonly facts: FactState;
+  readonly bases: BasisTable;
+  readonly deps: Dependencies;
+  readonly issuing: Issuing;
+  /** The id rule's table: every id claimed so far, by `ids`. */
+  readonly seen: IdTable;
+  /**
+   * Who claimed the ids in `seen`: this Ledger (`dedupe`), the NDJSON reader of `foldNdjson` given the
+   * table from the first event on (`reader`: lines instead of positions, another fingerprint), or
+   * nobody (`none`: the table says nothing of the events so far).
+   */
+  ids: 'ledger' | 'reader' | 'none';
+  readonly invalid: InvalidEvent[];
+  readonly warnings: Warning[];
+  position: number;
+}
+
+const states = new WeakMap<Ledger, LedgerState>();
+
+/** The state of a Ledger made by {@link createLedger}. */
+export const ledgerState = (ledger: Ledger): LedgerState | undefined => states.get(ledger);
 
 /** Create an empty Ledger. */
 export const createLedger = (options: LedgerOptions = {}): Ledger => {
@@ -238,5 +267,23 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     invalidEvents: () => invalid,
     warnings: () => warnings,
   };
+  states.set(ledger, {
+    catalog,
+    dedupe,
+    facts,
+    bases,
+    deps,
+    issuing,
+    seen,
+    ids: dedupe ? 'ledger' : 'none',
+    invalid,
+    warnings,
+    get position() {
+      return position;
+    },
+    set position(p: number) {
+      position = p;
+    },
+  });
   return ledger;
 };

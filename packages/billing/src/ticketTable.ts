@@ -86,6 +86,18 @@ export class TicketTable {
     return this.ids.find(ticketId);
   }
 
+  /** Its tables of ids, books, records and strings, for a snapshot (snapshot.ts). */
+  tables(): {
+    readonly ids: KeyTable;
+    readonly books: ValueTable<ContractBook>;
+    readonly records: (TicketRecord | undefined)[];
+    readonly whole: Map<number, TicketFacts>;
+    readonly strings: ValueTable<string>;
+  } {
+    const { ids, books, records, whole, strings } = this;
+    return { ids, books, records, whole, strings };
+  }
+
   /** Ticket `t`'s current facts. */
   factsOf(t: number): TicketFacts {
     if (this.whole.size > 0) {

@@ -44,4 +44,22 @@ export class ValueTable<T> {
   valueOf(n: number): T | undefined {
     return this.values[n];
   }
+
+  /** Every value by its number (index 0: undefined), for a snapshot (snapshot.ts). */
+  numbered(): readonly (T | undefined)[] {
+    return this.values;
+  }
+
+  /**
+   * Number `values` (from {@link ValueTable.numbered}, index 0 undefined) in an empty table, as the
+   * table that numbered them did: the first {@link LOOKUP_LIMIT} are remembered for lookup.
+   */
+  load(values: readonly (T | undefined)[]): void {
+    if (this.values.length !== 1) throw new Error('ValueTable.load: the table is not empty');
+    for (let n = 1; n < values.length; n++) {
+      const value = values[n] as T;
+      this.values.push(value);
+      if (this.numbers.size < this.limit) this.numbers.set(value, n);
+    }
+  }
 }

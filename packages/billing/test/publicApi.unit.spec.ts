@@ -8,6 +8,7 @@ import { describePublicApi } from '../../testing/src/publicApi.js';
 /** The values (functions, constants, codecs) of the public index. */
 const VALUES = [
   'Dec',
+  'SNAPSHOT_FORMAT',
   'ZERO',
   'amountOf',
   'billedMinutesOf',
@@ -18,8 +19,10 @@ const VALUES = [
   'formatMoney',
   'isPeriod',
   'periodOf',
+  'readSnapshot',
   'reconcileInvoices',
   'vatOf',
+  'writeSnapshot',
 ];
 
 /** The names that are types only. */
@@ -46,6 +49,8 @@ const TYPES = [
   'LedgerOptions',
   'LedgerQueryError',
   'LineKind',
+  'SnapshotMeta',
+  'SnapshotRead',
   'Warning',
 ];
 

@@ -63,6 +63,15 @@ export interface NdjsonOptions {
   readonly stats?: NdjsonStats;
 }
 
+/**
+ * Where a read resumes a log it read in part before (a snapshot of its fold, @msp-billing/billing):
+ * the id table of the id rule so far, which it goes on filling, and the number of its first line.
+ */
+export interface NdjsonResume {
+  readonly ids?: IdTable;
+  readonly firstLine?: number;
+}
+
 /** Default longest line: 1 MiB. */
 export const DEFAULT_MAX_LINE_BYTES = 1_048_576;
 
@@ -214,9 +223,9 @@ class LineReader {
   // ignoreBOM: keep a BOM in the text, so that one in mid-file is refused as bad JSON; only the BOM at
   // the very start of the stream is dropped.
   private readonly utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  private readonly seen = new IdTable();
+  private readonly seen: IdTable;
   private readonly tooLong: string;
-  private lineNo = 0;
+  private lineNo: number;
 
   // The unfinished line: copies of the chunk tails it is made of (a source may reuse its buffer once
   // it has yielded it), and their byte count. Up to maxLineBytes + 1 bytes are kept, the extra one
@@ -234,7 +243,9 @@ class LineReader {
   private textPos = 0;
   private nonAscii = -1;
 
-  constructor(options: NdjsonOptions) {
+  constructor(options: NdjsonOptions, resume: NdjsonResume = {}) {
+    this.seen = resume.ids ?? new IdTable();
+    this.lineNo = (resume.firstLine ?? 1) - 1;
     const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1)
       throw new RangeError(`maxLineBytes must be a positive integer (got ${maxLineBytes})`);
@@ -468,8 +479,9 @@ export async function* readNdjson(
 export async function* readNdjsonBatches(
   source: AsyncIterable<Uint8Array | string>,
   options: NdjsonOptions = {},
+  resume: NdjsonResume = {},
 ): AsyncGenerator<readonly NdjsonItem[]> {
-  const reader = new LineReader(options);
+  const reader = new LineReader(options, resume);
   for await (const chunk of source) {
     reader.push(chunk);
     let batch: NdjsonItem[] = [];

@@ -12,11 +12,20 @@
  * (g) asking the ledger along the way changes nothing: a ledger queried after every few events ends
  *     exactly like one that folded the whole log first (its caches never go stale);
  * (h) an invoice that walks only the entries that can change it equals one that walks every entry
- *     (the Ledger's `walk: 'all'` reference), issued and draft alike, queried along the way or not.
+ *     (the Ledger's `walk: 'all'` reference), issued and draft alike, queried along the way or not;
+ * (i) a snapshot is the replay it was written from: restored, then given the rest of the log, a
+ *     Ledger answers every query exactly as one that replayed the whole log, and writes the same bytes.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { DomainEvent, WireEvent } from '@msp-billing/events';
-import { createLedger, type Invoice, type Ledger, type LedgerOptions } from '@msp-billing/billing';
+import {
+  createLedger,
+  readSnapshot,
+  writeSnapshot,
+  type Invoice,
+  type Ledger,
+  type LedgerOptions,
+} from '@msp-billing/billing';
 import { decodeAll } from './logs.js';
 
 /** Where a law broke. */
@@ -261,4 +270,76 @@ export const lawWalkingChangesOnlyIsExact = (
   return JSON.stringify(snapshot(changed)) === JSON.stringify(snapshot(all))
     ? undefined
     : { law: 'h', detail: 'at the end the ledger walking only changes answers differently' };
+};
+
+/**
+ * Every answer a Ledger gives through its public API: each contract's entries and invoices (issued
+ * and drafts, see {@link snapshot}), all entries, the contracts, the issued invoices with what they
+ * were issued with, `explain` of every entry, the invalid events, the warnings and the event count.
+ */
+export const everyAnswer = (ledger: Ledger): Record<string, unknown> => {
+  const entries = ledger.entries();
+  return {
+    byContract: snapshot(ledger),
+    entries,
+    contracts: ledger.contracts(),
+    issued: ledger.issuedInvoices().map((inv) => ({
+      invoice: inv,
+      with: ledger.issuedWith(inv.contractId, inv.period),
+    })),
+    explained: entries.map((e) => ledger.explain(e.workId)),
+    invalid: ledger.invalidEvents(),
+    warnings: ledger.warnings(),
+    eventCount: ledger.eventCount,
+  };
+};
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.byteLength === b.byteLength && a.every((x, k) => x === b[k]);
+
+/**
+ * (i) A Ledger restored from the snapshot of the first `cut` events of `events`, then given the rest,
+ * answers every query ({@link everyAnswer}) exactly as a Ledger that replayed all of them; the bytes
+ * it restored from are the bytes it writes again at once; and at the end it writes the same bytes as
+ * a replay asked the same queries at the same point. With `queryFirst`, the Ledger that writes the
+ * snapshot has answered every query first (its caches are full: the snapshot must not carry them).
+ * `events` may hold duplicates and invalid events.
+ */
+export const lawSnapshotIsTheReplay = (
+  events: readonly DomainEvent[],
+  cut: number,
+  queryFirst: boolean,
+  options: LedgerOptions = {},
+): LawViolation | undefined => {
+  const k = Math.min(Math.max(cut, 0), events.length);
+  const before = foldEvents(events.slice(0, k), options);
+  if (queryFirst) everyAnswer(before);
+  const bytes = writeSnapshot(before, { cut: String(k) });
+  const read = readSnapshot(bytes, options);
+  if (read._tag !== 'Restored') return { law: 'i', detail: `cut ${k}: ${read.message}` };
+  if (read.meta['cut'] !== String(k))
+    return { law: 'i', detail: `cut ${k}: the meta came back as ${JSON.stringify(read.meta)}` };
+  const restored = read.ledger;
+  if (!sameBytes(writeSnapshot(restored, { cut: String(k) }), bytes))
+    return { law: 'i', detail: `cut ${k}: the restored Ledger writes other bytes than it was read from` };
+  for (const e of events.slice(k)) restored.apply(e);
+  const a = JSON.stringify(everyAnswer(restored));
+  const b = JSON.stringify(everyAnswer(foldEvents(events, options)));
+  if (a !== b) {
+    let at = 0;
+    while (at < a.length && a[at] === b[at]) at++;
+    const around = (x: string): string => x.slice(Math.max(0, at - 80), at + 80);
+    return {
+      law: 'i',
+      detail: `cut ${k}: restored + rest answers ${around(a)} where the replay answers ${around(b)}`,
+    };
+  }
+  // The same events and the same queries at the same points: the same state, byte for byte.
+  const same = foldEvents(events.slice(0, k), options);
+  if (queryFirst) everyAnswer(same);
+  for (const e of events.slice(k)) same.apply(e);
+  everyAnswer(same);
+  if (!sameBytes(writeSnapshot(restored, {}), writeSnapshot(same, {})))
+    return { law: 'i', detail: `cut ${k}: restored + rest writes another snapshot than the replay` };
+  return undefined;
 };

@@ -195,6 +195,32 @@ export class KeyTable {
     return record;
   }
 
+  /**
+   * The keys' characters and where each starts (views of the first `size` records, not copies): what
+   * a snapshot of the table writes, and {@link KeyTable.load} takes back.
+   */
+  contents(): { readonly chars: Uint8Array | Uint16Array; readonly starts: Uint32Array | Float64Array } {
+    return { chars: this.chars.subarray(0, this.used), starts: this.starts.subarray(0, this.count) };
+  }
+
+  /**
+   * Replace an empty table's keys by those of {@link KeyTable.contents} (kept, not copied): the same
+   * keys with the same numbers. The slots are rebuilt from the characters.
+   */
+  load(chars: Uint8Array | Uint16Array, starts: Uint32Array | Float64Array): void {
+    if (this.count !== 0) throw new Error('KeyTable.load: the table is not empty');
+    const count = starts.length;
+    this.chars = chars.length > 0 ? chars : this.chars;
+    this.used = chars.length;
+    this.starts = count > 0 ? starts : this.starts;
+    this.count = count;
+    if (this.used > this.narrowMax && this.starts instanceof Uint32Array)
+      this.starts = new Float64Array(this.starts);
+    let size = this.slots.length;
+    while (count * 2 > size) size *= 2;
+    this.rehash(size);
+  }
+
   /** Spread the records over `size` slots, by their hashes, recomputed from their characters. */
   private rehash(size: number): void {
     const slots = new Int32Array(size);
@@ -255,5 +281,41 @@ export class IdTable {
   /** The fingerprint of the event on that line (the number `findOrAdd` put there). */
   fingerprintOf(record: number): number {
     return this.fingerprints[record] as number;
+  }
+
+  /** How many ids it holds. */
+  get size(): number {
+    return this.ids.size;
+  }
+
+  /** Its ids, lines and fingerprints (views of the first `size` records): what a snapshot writes. */
+  contents(): {
+    readonly chars: Uint8Array | Uint16Array;
+    readonly starts: Uint32Array | Float64Array;
+    readonly lines: Uint32Array | Float64Array;
+    readonly fingerprints: Float64Array;
+  } {
+    const n = this.ids.size;
+    return {
+      ...this.ids.contents(),
+      lines: this.lines.subarray(0, n),
+      fingerprints: this.fingerprints.subarray(0, n),
+    };
+  }
+
+  /** Replace an empty table's ids by those of {@link IdTable.contents} (kept, not copied). */
+  load(c: ReturnType<IdTable['contents']>): void {
+    if (c.lines.length !== c.starts.length || c.fingerprints.length !== c.starts.length)
+      throw new Error('IdTable.load: columns of different lengths');
+    this.ids.load(c.chars, c.starts);
+    const n = c.starts.length;
+    // Room to add more: findOrAdd grows a column when the next record is at its length.
+    const room = Math.max(512, n * 2);
+    const lines = c.lines instanceof Uint32Array ? new Uint32Array(room) : new Float64Array(room);
+    lines.set(c.lines);
+    const fingerprints = new Float64Array(room);
+    fingerprints.set(c.fingerprints);
+    this.lines = lines;
+    this.fingerprints = fingerprints;
   }
 }

@@ -1,0 +1,242 @@
+/**
+ * The building blocks of a Ledger snapshot's bytes (snapshot.ts): a sequence of chunks, each a JSON
+ * text or a typed column written as raw little-endian bytes, and the explicit JSON encoding of the
+ * values the facts hold (records, lists, Maps, decimals, the numbers JSON has no text for).
+ *
+ * A chunk is an 8-byte head (its kind, u32; its length in bytes, u32) and its bytes, padded with
+ * zeros to a multiple of 8, so that every chunk starts 8-aligned.
+ */
+import { Dec } from './money.js';
+
+/** The kinds of chunk, by their code. */
+const KINDS = ['json', 'u8', 'u16', 'u32', 'i32', 'f64'] as const;
+type Kind = (typeof KINDS)[number];
+
+/** A typed column a chunk holds. */
+export type Column = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
+
+const kindOf = (c: Column): Kind =>
+  c instanceof Uint8Array
+    ? 'u8'
+    : c instanceof Uint16Array
+      ? 'u16'
+      : c instanceof Uint32Array
+        ? 'u32'
+        : c instanceof Int32Array
+          ? 'i32'
+          : 'f64';
+
+/** Whether this machine keeps typed arrays little-endian (the bytes are written as they are in memory). */
+export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+const pad = (n: number): number => (8 - (n % 8)) % 8;
+
+/** Chunks written one after the other. */
+export class ChunkWriter {
+  private readonly parts: Uint8Array[] = [];
+  private size = 0;
+
+  private push(kind: Kind, bytes: Uint8Array): void {
+    const head = new Uint8Array(8);
+    const view = new DataView(head.buffer);
+    view.setUint32(0, KINDS.indexOf(kind), true);
+    view.setUint32(4, bytes.byteLength, true);
+    this.parts.push(head, bytes);
+    const p = pad(bytes.byteLength);
+    if (p > 0) this.parts.push(new Uint8Array(p));
+    this.size += 8 + bytes.byteLength + p;
+  }
+
+  /** A JSON chunk of `value` (already encoded: JSON.stringify must keep it exactly). */
+  json(value: unknown): void {
+    this.push('json', new TextEncoder().encode(JSON.stringify(value)));
+  }
+
+  /** A column chunk: the first `length` values of `c` (all by default). */
+  column(c: Column, length = c.length): void {
+    const view = c.subarray(0, length);
+    this.push(kindOf(c), new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+  }
+
+  /** Every chunk after `prefix`, as one array. */
+  bytes(prefix: Uint8Array): Uint8Array {
+    const out = new Uint8Array(prefix.byteLength + this.size);
+    out.set(prefix);
+    let at = prefix.byteLength;
+    for (const p of this.parts) {
+      out.set(p, at);
+      at += p.byteLength;
+    }
+    return out;
+  }
+}
+
+/** A snapshot's bytes that do not read as one: why, in one line. */
+export class SnapshotDamaged extends Error {}
+
+/** Chunks read back in the order they were written; each read checks the chunk's kind and length. */
+export class ChunkReader {
+  private at: number;
+  constructor(
+    private readonly bytes: Uint8Array,
+    start: number,
+  ) {
+    this.at = start;
+  }
+
+  private next(kind: Kind): Uint8Array {
+    const b = this.bytes;
+    if (this.at + 8 > b.byteLength)
+      throw new SnapshotDamaged(`it ends at byte ${b.byteLength}, inside its data`);
+    const view = new DataView(b.buffer, b.byteOffset + this.at, 8);
+    const code = view.getUint32(0, true);
+    const length = view.getUint32(4, true);
+    if (KINDS[code] !== kind)
+      throw new SnapshotDamaged(
+        `byte ${this.at}: a ${KINDS[code] ?? `kind ${code}`} chunk where a ${kind} one belongs`,
+      );
+    const start = this.at + 8;
+    if (start + length > b.byteLength)
+      throw new SnapshotDamaged(`it ends at byte ${b.byteLength}, inside a chunk of ${length} bytes`);
+    this.at = start + length + pad(length);
+    return b.subarray(start, start + length);
+  }
+
+  /** The next chunk, a JSON text, parsed. */
+  json(): unknown {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(this.next('json'));
+    return JSON.parse(text) as unknown;
+  }
+
+  /** The next chunk, a column of `n` values (any number if undefined) of the kind of `like` (a copy). */
+  column<T extends Column>(like: T, n?: number): T {
+    const kind = kindOf(like);
+    const raw = this.next(kind);
+    const width = (like.constructor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+    if (n === undefined ? raw.byteLength % width !== 0 : raw.byteLength !== n * width)
+      throw new SnapshotDamaged(
+        `a ${kind} column of ${raw.byteLength / width} values where ${n ?? 'whole'} belong`,
+      );
+    const copy = raw.slice();
+    return new (like.constructor as new (b: ArrayBuffer) => T)(copy.buffer);
+  }
+
+  /** The next chunk, a column of one of the kinds of `likes`, of `n` values (any number if undefined). */
+  columnOf<T extends Column>(likes: readonly T[], n?: number): T {
+    const b = this.bytes;
+    if (this.at + 8 > b.byteLength)
+      throw new SnapshotDamaged(`it ends at byte ${b.byteLength}, inside its data`);
+    const code = new DataView(b.buffer, b.byteOffset + this.at, 8).getUint32(0, true);
+    const like = likes.find((l) => KINDS.indexOf(kindOf(l)) === code);
+    if (like === undefined) throw new SnapshotDamaged(`byte ${this.at}: a column of an unexpected kind`);
+    return this.column(like, n);
+  }
+
+  /** Whether every byte was read. */
+  get done(): boolean {
+    return this.at === this.bytes.byteLength;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Values as JSON. Plain records, lists, strings, booleans and null are themselves; the rest is a
+// record of one key starting with `$`: `$u` undefined, `$n` a number JSON has no text for (-0, NaN,
+// ±Infinity), `$d` a decimal (its digits), `$m` a Map (its entries), `$o` a record whose own keys
+// start with `$`, `$a` a typed array (its kind and values). Anything else is refused when written.
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+const TYPED: Record<string, new (values: number[]) => Column> = {
+  u8: Uint8Array as unknown as new (values: number[]) => Column,
+  u16: Uint16Array as unknown as new (values: number[]) => Column,
+  u32: Uint32Array as unknown as new (values: number[]) => Column,
+  i32: Int32Array as unknown as new (values: number[]) => Column,
+  f64: Float64Array as unknown as new (values: number[]) => Column,
+};
+
+const encodeNumber = (n: number): Json =>
+  Number.isFinite(n) && !Object.is(n, -0) ? n : { $n: Object.is(n, -0) ? '-0' : String(n) };
+
+/** `v` as JSON that {@link decodeValue} makes an equal value of again. */
+export const encodeValue = (v: unknown): Json => {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return v;
+    case 'number':
+      return encodeNumber(v);
+    case 'undefined':
+      return { $u: 0 };
+    case 'object': {
+      if (v === null) return null;
+      if (Array.isArray(v)) return Array.from(v as unknown[], encodeValue);
+      if (v instanceof Dec) return { $d: v.isZero() && v.isNeg() ? '-0' : v.toString() };
+      if (v instanceof Map)
+        return { $m: Array.from(v as Map<unknown, unknown>, ([k, x]) => [encodeValue(k), encodeValue(x)]) };
+      if (ArrayBuffer.isView(v) && !(v instanceof DataView))
+        return { $a: [kindOf(v as Column), Array.from(v as Column, encodeNumber)] };
+      const proto = Object.getPrototypeOf(v) as unknown;
+      if (proto !== Object.prototype && proto !== null)
+        throw new Error(`a snapshot cannot hold a ${(v as object).constructor.name}`);
+      const out: { [k: string]: Json } = {};
+      let escaped = false;
+      for (const [k, x] of Object.entries(v)) {
+        if (k.startsWith('$')) escaped = true;
+        out[k] = encodeValue(x);
+      }
+      // Keys whose value is undefined are kept ({ $u }): the record has the same keys again.
+      return escaped ? { $o: out } : out;
+    }
+    default:
+      throw new Error(`a snapshot cannot hold a ${typeof v}`);
+  }
+};
+
+const decodeNumber = (j: Json): number => {
+  if (typeof j === 'number') return j;
+  const tag = (j as { $n?: unknown }).$n;
+  if (tag === '-0') return -0;
+  if (tag === 'NaN' || tag === 'Infinity' || tag === '-Infinity') return Number(tag);
+  throw new SnapshotDamaged(`not a number: ${JSON.stringify(j)}`);
+};
+
+/** The value {@link encodeValue} encoded as `j`. */
+export const decodeValue = (j: Json): unknown => {
+  if (j === null || typeof j !== 'object') return j;
+  if (Array.isArray(j)) return j.map(decodeValue);
+  const keys = Object.keys(j);
+  if (keys.length === 1 && (keys[0] as string).startsWith('$')) {
+    const key = keys[0] as string;
+    const x = j[key] as Json;
+    switch (key) {
+      case '$u':
+        return undefined;
+      case '$n':
+        return decodeNumber(j);
+      case '$d':
+        return new Dec(x as string);
+      case '$m':
+        return new Map((x as [Json, Json][]).map(([k, y]) => [decodeValue(k), decodeValue(y)]));
+      case '$a': {
+        const [kind, values] = x as [string, Json[]];
+        const make = TYPED[kind];
+        if (make === undefined) throw new SnapshotDamaged(`an unknown typed array kind ${kind}`);
+        return new make(values.map(decodeNumber));
+      }
+      case '$o':
+        return decodeRecord(x as { [k: string]: Json });
+      default:
+        throw new SnapshotDamaged(`an unknown value tag ${key}`);
+    }
+  }
+  return decodeRecord(j);
+};
+
+const decodeRecord = (j: { [k: string]: Json }): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(j)) out[k] = decodeValue(j[k] as Json);
+  return out;
+};
+
+/** JSON as {@link encodeValue} writes it. */
+export type { Json };
