@@ -18,6 +18,7 @@ import { invoicesCommand } from './commands/invoices.js';
 import { ledgerCommand } from './commands/ledger.js';
 import { projectCommand } from './commands/project.js';
 import { reconcileCommand } from './commands/reconcile.js';
+import { snapshotCommand } from './commands/snapshot.js';
 import { EXIT, formatUserError, isUserError, userError, type UserError } from './errors.js';
 import { output, type CliIo, type Output } from './io.js';
 
@@ -34,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   datevCommand,
   importCommand,
   projectCommand,
+  snapshotCommand,
 ];
 
 /** The overall `--help` text. */
