@@ -7,7 +7,14 @@
  */
 import type { DomainEvent, StreamResolver } from '@msp-billing/events';
 import type { InvoiceNumberUse } from './invoiceRules.js';
-import { emptyKeyedLog, keyedEntries, keyedGet, keyedSet, type KeyedLog } from './keyedLog.js';
+import {
+  emptyKeyedLog,
+  keyedEntries,
+  keyedFromEntries,
+  keyedGet,
+  keyedSet,
+  type KeyedLog,
+} from './keyedLog.js';
 
 /** Which ids exist, and where they belong. */
 export interface Registry {
@@ -156,12 +163,9 @@ export const registryFromJson = (text: string): Registry | undefined => {
   for (const f of REGISTRY_FIELDS) {
     const pairs = fields[f];
     if (!Array.isArray(pairs)) return undefined;
-    let log = emptyKeyedLog<unknown>();
-    for (const pair of pairs as unknown[]) {
+    for (const pair of pairs as unknown[])
       if (!Array.isArray(pair) || typeof pair[0] !== 'string') return undefined;
-      log = keyedSet(log, pair[0], pair[1] as unknown);
-    }
-    out[f] = log;
+    out[f] = keyedFromEntries(pairs as [string, unknown][]);
   }
   return out as unknown as Registry;
 };
