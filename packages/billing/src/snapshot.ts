@@ -44,9 +44,10 @@ import {
   ChunkWriter,
   LITTLE_ENDIAN,
   SnapshotDamaged,
-  decodeValue,
-  encodeValue,
+  ValueDecoder,
+  ValueEncoder,
   type Json,
+  type Shape,
 } from './snapshotCodec.js';
 
 /** The snapshot format this engine writes and reads. */
@@ -117,17 +118,20 @@ interface Body {
   readonly classifications: Json[];
   /** Entries whose latest result is not their billed one although it bills the same: entry, priced. */
   readonly latest: [number, number][];
+  /** The shapes of the records above (snapshotCodec.ts), written last. */
+  readonly shapes: Shape[];
 }
 
 /** Values by index, each distinct value (by its JSON text) once. */
 class Distinct<T> {
   readonly list: Json[] = [];
+  constructor(private readonly enc: ValueEncoder) {}
   private readonly byObject = new Map<T, number>();
   private readonly byText = new Map<string, number>();
   indexOf(v: T): number {
     const known = this.byObject.get(v);
     if (known !== undefined) return known;
-    const json = encodeValue(v);
+    const json = this.enc.encode(v);
     const text = JSON.stringify(json);
     let n = this.byText.get(text);
     if (n === undefined) {
@@ -163,8 +167,9 @@ export const writeSnapshot = (ledger: Ledger, meta: SnapshotMeta): Uint8Array =>
   // latest results where those are not their billed ones: all a later walk needs of generations.
   const settled = new Uint8Array(nb);
   const sameAsBilled = new Uint8Array(n);
-  const priced = new Distinct<PricedEntry>();
-  const classifications = new Distinct<Classification>();
+  const enc = new ValueEncoder();
+  const priced = new Distinct<PricedEntry>(enc);
+  const classifications = new Distinct<Classification>(enc);
   const basisPriced = new Int32Array(nb);
   for (let b = 0; b < nb; b++) basisPriced[b] = priced.indexOf(bases.priced[b] as PricedEntry);
   const noteClassification = new Int32Array(bases.noteCount);
@@ -185,9 +190,9 @@ export const writeSnapshot = (ledger: Ledger, meta: SnapshotMeta): Uint8Array =>
   const t = tickets.tables();
   const { provider, customers } = issuing.profiles();
   const body: Body = {
-    rateCards: encodeValue([...facts.rateCards].map(([id, slot]) => [id, slot.facts])),
+    rateCards: enc.encode([...facts.rateCards].map(([id, slot]) => [id, slot.facts])),
     books: books.map((b) => ({
-      facts: encodeValue(b.facts),
+      facts: enc.encode(b.facts),
       lastIssuedPeriod: b.lastIssuedPeriod ?? null,
       allDirty: b.allDirty,
       issued: [...b.issued].map(([p, x]) => [p, issuedIndex.get(x) as number]),
@@ -199,23 +204,24 @@ export const writeSnapshot = (ledger: Ledger, meta: SnapshotMeta): Uint8Array =>
     alertContract: [...facts.alertContract],
     invoices: issuing.issuedOrder.map(({ book, issued }) => ({
       book: bookIndex.get(book) as number,
-      issued: encodeValue(issued),
-      with: encodeValue(issuing.issuedWithOf.get(issued)),
+      issued: enc.encode(issued),
+      with: enc.encode(issuing.issuedWithOf.get(issued)),
     })),
-    invoiceNumbers: encodeValue([...issuing.invoiceNumbers]),
-    provider: encodeValue(provider),
-    customers: encodeValue([...customers]),
-    invalid: encodeValue(s.invalid),
-    warnings: encodeValue(s.warnings),
+    invoiceNumbers: enc.encode([...issuing.invoiceNumbers]),
+    provider: enc.encode(provider),
+    customers: enc.encode([...customers]),
+    invalid: enc.encode(s.invalid),
+    warnings: enc.encode(s.warnings),
     technicians: nullable(e.technicians.numbered()),
     periods: nullable(e.periods.numbered()),
     strings: nullable(t.strings.numbered()),
     ticketBooks: t.books.numbered().map((b) => (b === undefined ? -1 : (bookIndex.get(b) as number))),
-    records: t.records.flatMap((r, k): [number, Json][] => (r === undefined ? [] : [[k, encodeValue(r)]])),
-    whole: [...t.whole].map(([k, f]) => [k, encodeValue(f)]),
+    records: t.records.flatMap((r, k): [number, Json][] => (r === undefined ? [] : [[k, enc.encode(r)]])),
+    whole: [...t.whole].map(([k, f]) => [k, enc.encode(f)]),
     priced: priced.list,
     classifications: classifications.list,
     latest,
+    shapes: enc.shapes as Shape[],
   };
   const ids = s.ids === 'none' ? undefined : s.seen.contents();
   const header: Header = {
@@ -335,13 +341,14 @@ export const readSnapshot = (bytes: Uint8Array, options: LedgerOptions = {}): Sn
 /** Restore the state written in `r` (after its header) into the empty Ledger state `s`. */
 const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boolean): void => {
   const body = r.json() as Body;
+  const dec = new ValueDecoder(body.shapes);
   const { facts, bases, issuing, deps } = s;
   const { entries, tickets } = facts;
 
-  for (const [id, card] of decodeValue(body.rateCards) as [string, RateCardFacts][])
+  for (const [id, card] of dec.decode(body.rateCards) as [string, RateCardFacts][])
     facts.rateCards.set(id, { facts: card });
   const books = body.books.map((b) => {
-    const f = decodeValue(b.facts) as ContractFacts;
+    const f = dec.decode(b.facts) as ContractFacts;
     const slot = facts.rateCards.get(f.rateCardId);
     if (slot === undefined) throw new SnapshotDamaged(`contract ${f.contractId} on an unknown rate card`);
     const book = new Book(f, slot);
@@ -394,14 +401,14 @@ const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boolean): vo
   t.books.load(body.ticketBooks.map((k) => (k < 0 ? undefined : bookAt(k))));
   t.strings.load(body.strings.map((v) => v ?? undefined));
   for (let k = 0; k < nt; k++) t.records.push(undefined);
-  for (const [k, rec] of body.records) t.records[k] = decodeValue(rec) as TicketRecord;
-  for (const [k, f] of body.whole) t.whole.set(k, decodeValue(f) as TicketFacts);
+  for (const [k, rec] of body.records) t.records[k] = dec.decode(rec) as TicketRecord;
+  for (const [k, f] of body.whole) t.whole.set(k, dec.decode(f) as TicketFacts);
   tickets.size = nt;
 
   // Billed results, invoice lines and held or flagged notes.
   const nb = h.bases;
-  const priced = body.priced.map((p) => decodeValue(p) as PricedEntry);
-  const classifications = body.classifications.map((c) => decodeValue(c) as Classification);
+  const priced = body.priced.map((p) => dec.decode(p) as PricedEntry);
+  const classifications = body.classifications.map((c) => dec.decode(c) as Classification);
   const pricedAt = (k: number): PricedEntry => {
     const p = priced[k];
     if (p === undefined) throw new SnapshotDamaged(`no billed result number ${k}`);
@@ -440,9 +447,9 @@ const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boolean): vo
   // Issued invoices and what issuing reads.
   const order = issuing.issuedOrder as { book: ContractBook; issued: IssuedInvoice }[];
   for (const x of body.invoices) {
-    const issued = decodeValue(x.issued) as IssuedInvoice;
+    const issued = dec.decode(x.issued) as IssuedInvoice;
     order.push({ book: bookAt(x.book), issued });
-    issuing.issuedWithOf.set(issued, decodeValue(x.with) as IssuedWith);
+    issuing.issuedWithOf.set(issued, dec.decode(x.with) as IssuedWith);
   }
   body.books.forEach((b, k) => {
     for (const [period, at] of b.issued) {
@@ -452,11 +459,10 @@ const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boolean): vo
     }
   });
   const numbers = issuing.invoiceNumbers as Map<string, InvoiceNumberUse>;
-  for (const [k, use] of decodeValue(body.invoiceNumbers) as [string, InvoiceNumberUse][])
-    numbers.set(k, use);
+  for (const [k, use] of dec.decode(body.invoiceNumbers) as [string, InvoiceNumberUse][]) numbers.set(k, use);
   const { customers } = issuing.profiles();
-  issuing.restoreProvider(decodeValue(body.provider) as Profiles['provider']);
-  for (const [id, p] of decodeValue(body.customers) as Parameters<Profiles['customers']['set']>[])
+  issuing.restoreProvider(dec.decode(body.provider) as Profiles['provider']);
+  for (const [id, p] of dec.decode(body.customers) as Parameters<Profiles['customers']['set']>[])
     customers.set(id, p);
 
   // The id rule's table, when the restored Ledger goes on with it (see readSnapshot).
@@ -470,8 +476,8 @@ const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boolean): vo
       s.ids = h.ids;
     } else s.ids = 'none';
   } else s.ids = 'none';
-  for (const x of decodeValue(body.invalid) as InvalidEvent[]) s.invalid.push(x);
-  for (const x of decodeValue(body.warnings) as Warning[]) s.warnings.push(x);
+  for (const x of dec.decode(body.invalid) as InvalidEvent[]) s.invalid.push(x);
+  for (const x of dec.decode(body.warnings) as Warning[]) s.warnings.push(x);
   s.position = h.position;
 };
 

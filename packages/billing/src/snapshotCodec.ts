@@ -117,7 +117,9 @@ export class ChunkReader {
       throw new SnapshotDamaged(
         `a ${kind} column of ${raw.byteLength / width} values where ${n ?? 'whole'} belong`,
       );
-    const copy = raw.slice();
+    // A copy with its own buffer (not `slice`: a Node Buffer's slice is a view of the same memory).
+    const copy = new Uint8Array(raw.byteLength);
+    copy.set(raw);
     return new (like.constructor as new (b: ArrayBuffer) => T)(copy.buffer);
   }
 
@@ -139,12 +141,18 @@ export class ChunkReader {
 }
 
 // ------------------------------------------------------------------------------------------------
-// Values as JSON. Plain records, lists, strings, booleans and null are themselves; the rest is a
-// record of one key starting with `$`: `$u` undefined, `$n` a number JSON has no text for (-0, NaN,
-// ±Infinity), `$d` a decimal (its digits), `$m` a Map (its entries), `$o` a record whose own keys
-// start with `$`, `$a` a typed array (its kind and values). Anything else is refused when written.
+// Values as JSON. Strings, booleans, null and finite numbers are themselves. A plain record is a
+// list: the number of its shape (its keys in order, and which of them hold undefined, in a table
+// written once), then the values of the other keys; so a million records of one kind write their
+// keys once, not a million times. Everything else is a record of one key starting with `$`: `$l` a
+// list, `$u` undefined (in a list or a Map), `$n` a number JSON has no text for (-0, NaN, ±Infinity),
+// `$d` a decimal (its digits), `$m` a Map (its entries), `$a` a typed array (its kind and values).
+// Anything else (an instance of a class) is refused when written.
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** A record's shape: its keys in order, and the positions of those whose value is undefined. */
+export type Shape = readonly [keys: readonly string[], undefinedAt: readonly number[]];
 
 const TYPED: Record<string, new (values: number[]) => Column> = {
   u8: Uint8Array as unknown as new (values: number[]) => Column,
@@ -157,40 +165,59 @@ const TYPED: Record<string, new (values: number[]) => Column> = {
 const encodeNumber = (n: number): Json =>
   Number.isFinite(n) && !Object.is(n, -0) ? n : { $n: Object.is(n, -0) ? '-0' : String(n) };
 
-/** `v` as JSON that {@link decodeValue} makes an equal value of again. */
-export const encodeValue = (v: unknown): Json => {
-  switch (typeof v) {
-    case 'string':
-    case 'boolean':
-      return v;
-    case 'number':
-      return encodeNumber(v);
-    case 'undefined':
-      return { $u: 0 };
-    case 'object': {
-      if (v === null) return null;
-      if (Array.isArray(v)) return Array.from(v as unknown[], encodeValue);
-      if (v instanceof Dec) return { $d: v.isZero() && v.isNeg() ? '-0' : v.toString() };
-      if (v instanceof Map)
-        return { $m: Array.from(v as Map<unknown, unknown>, ([k, x]) => [encodeValue(k), encodeValue(x)]) };
-      if (ArrayBuffer.isView(v) && !(v instanceof DataView))
-        return { $a: [kindOf(v as Column), Array.from(v as Column, encodeNumber)] };
-      const proto = Object.getPrototypeOf(v) as unknown;
-      if (proto !== Object.prototype && proto !== null)
-        throw new Error(`a snapshot cannot hold a ${(v as object).constructor.name}`);
-      const out: { [k: string]: Json } = {};
-      let escaped = false;
-      for (const [k, x] of Object.entries(v)) {
-        if (k.startsWith('$')) escaped = true;
-        out[k] = encodeValue(x);
-      }
-      // Keys whose value is undefined are kept ({ $u }): the record has the same keys again.
-      return escaped ? { $o: out } : out;
+/** Values encoded as JSON, and the table of the shapes of their records. */
+export class ValueEncoder {
+  readonly shapes: Shape[] = [];
+  private readonly byKey = new Map<string, number>();
+
+  private shapeOf(keys: readonly string[], undefinedAt: readonly number[]): number {
+    const key = JSON.stringify([keys, undefinedAt]);
+    let n = this.byKey.get(key);
+    if (n === undefined) {
+      n = this.shapes.length;
+      this.shapes.push([keys, undefinedAt]);
+      this.byKey.set(key, n);
     }
-    default:
-      throw new Error(`a snapshot cannot hold a ${typeof v}`);
+    return n;
   }
-};
+
+  /** `v` as JSON that a {@link ValueDecoder} of {@link ValueEncoder.shapes} makes an equal value of again. */
+  encode(v: unknown): Json {
+    switch (typeof v) {
+      case 'string':
+      case 'boolean':
+        return v;
+      case 'number':
+        return encodeNumber(v);
+      case 'undefined':
+        return { $u: 0 };
+      case 'object': {
+        if (v === null) return null;
+        if (Array.isArray(v)) return { $l: Array.from(v as unknown[], (x) => this.encode(x)) };
+        if (v instanceof Dec) return { $d: v.isZero() && v.isNeg() ? '-0' : v.toString() };
+        if (v instanceof Map)
+          return { $m: Array.from(v as Map<unknown, unknown>, ([k, x]) => [this.encode(k), this.encode(x)]) };
+        if (ArrayBuffer.isView(v) && !(v instanceof DataView))
+          return { $a: [kindOf(v as Column), Array.from(v as Column, encodeNumber)] };
+        const proto = Object.getPrototypeOf(v) as unknown;
+        if (proto !== Object.prototype && proto !== null)
+          throw new Error(`a snapshot cannot hold a ${(v as object).constructor.name}`);
+        const keys = Object.keys(v);
+        const undefinedAt: number[] = [];
+        const out: Json[] = [0];
+        keys.forEach((k, at) => {
+          const x = (v as Record<string, unknown>)[k];
+          if (x === undefined) undefinedAt.push(at);
+          else out.push(this.encode(x));
+        });
+        out[0] = this.shapeOf(keys, undefinedAt);
+        return out;
+      }
+      default:
+        throw new Error(`a snapshot cannot hold a ${typeof v}`);
+    }
+  }
+}
 
 const decodeNumber = (j: Json): number => {
   if (typeof j === 'number') return j;
@@ -200,15 +227,41 @@ const decodeNumber = (j: Json): number => {
   throw new SnapshotDamaged(`not a number: ${JSON.stringify(j)}`);
 };
 
-/** The value {@link encodeValue} encoded as `j`. */
-export const decodeValue = (j: Json): unknown => {
-  if (j === null || typeof j !== 'object') return j;
-  if (Array.isArray(j)) return j.map(decodeValue);
-  const keys = Object.keys(j);
-  if (keys.length === 1 && (keys[0] as string).startsWith('$')) {
-    const key = keys[0] as string;
+/** Values decoded from the JSON a {@link ValueEncoder} wrote, with its table of shapes. */
+export class ValueDecoder {
+  /** Per shape: its keys, and for each key whether its value is undefined. */
+  private readonly shapes: { readonly keys: readonly string[]; readonly absent: readonly boolean[] }[];
+
+  constructor(shapes: readonly Shape[]) {
+    this.shapes = shapes.map(([keys, undefinedAt]) => {
+      if (!Array.isArray(keys) || !Array.isArray(undefinedAt))
+        throw new SnapshotDamaged('a shape that is not one');
+      const absent = keys.map(() => false);
+      for (const at of undefinedAt) absent[at] = true;
+      return { keys, absent };
+    });
+  }
+
+  /** The value encoded as `j`. */
+  decode(j: Json): unknown {
+    if (j === null || typeof j !== 'object') return j;
+    if (Array.isArray(j)) {
+      const shape = this.shapes[j[0] as number];
+      if (shape === undefined) throw new SnapshotDamaged(`a record of an unknown shape ${String(j[0])}`);
+      const out: Record<string, unknown> = {};
+      const { keys, absent } = shape;
+      let p = 1;
+      for (let k = 0; k < keys.length; k++)
+        out[keys[k] as string] = absent[k] === true ? undefined : this.decode(j[p++] as Json);
+      return out;
+    }
+    const keys = Object.keys(j);
+    const key = keys[0];
+    if (keys.length !== 1 || key === undefined) throw new SnapshotDamaged('a value of no known kind');
     const x = j[key] as Json;
     switch (key) {
+      case '$l':
+        return (x as Json[]).map((y) => this.decode(y));
       case '$u':
         return undefined;
       case '$n':
@@ -216,27 +269,18 @@ export const decodeValue = (j: Json): unknown => {
       case '$d':
         return new Dec(x as string);
       case '$m':
-        return new Map((x as [Json, Json][]).map(([k, y]) => [decodeValue(k), decodeValue(y)]));
+        return new Map((x as [Json, Json][]).map(([k, y]) => [this.decode(k), this.decode(y)]));
       case '$a': {
         const [kind, values] = x as [string, Json[]];
         const make = TYPED[kind];
         if (make === undefined) throw new SnapshotDamaged(`an unknown typed array kind ${kind}`);
         return new make(values.map(decodeNumber));
       }
-      case '$o':
-        return decodeRecord(x as { [k: string]: Json });
       default:
         throw new SnapshotDamaged(`an unknown value tag ${key}`);
     }
   }
-  return decodeRecord(j);
-};
+}
 
-const decodeRecord = (j: { [k: string]: Json }): Record<string, unknown> => {
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(j)) out[k] = decodeValue(j[k] as Json);
-  return out;
-};
-
-/** JSON as {@link encodeValue} writes it. */
+/** JSON as a {@link ValueEncoder} writes it. */
 export type { Json };

@@ -21,6 +21,7 @@ import type { PostgresEventStore } from '@msp-billing/store-postgres';
 import type { OptionSpec, ParsedArgs } from './args.js';
 import { userError, type UserError } from './errors.js';
 import { isSourceUnreadable, openEventSource, tapChunks } from './eventFile.js';
+import { addStats, restoreFile, type RestoredFile } from './fileSnapshot.js';
 import type { CliIo, Output } from './io.js';
 import { openStore, reasonOf, storeKind } from './stores.js';
 
@@ -37,6 +38,7 @@ export type LedgerSource = () => Promise<E.Either<UserError, LoadedLedger>>;
 export const SOURCE_OPTIONS: readonly OptionSpec[] = [
   { name: 'events', kind: 'string' },
   { name: 'store', kind: 'string' },
+  { name: 'snapshot', kind: 'string' },
   { name: 'no-snapshot', kind: 'flag' },
 ];
 
@@ -135,15 +137,42 @@ export const logReadFailure = (path: string, what: string, err: unknown): UserEr
   throw err;
 };
 
-/** A ledger folded from an NDJSON log at `path` (or standard input for `-`). */
+/**
+ * A ledger folded from an NDJSON log at `path` (or standard input for `-`); with `snapshot`, restored
+ * from that snapshot of the file's first lines (fileSnapshot.ts) and folded on from there, or from
+ * the start with a one-line notice on stderr when the snapshot cannot be used.
+ */
 export const eventsSource =
-  (path: string, io: CliIo): LedgerSource =>
+  (path: string, io: CliIo, snapshot?: string): LedgerSource =>
   async () => {
     const opened = await openLog(path, io);
     if (E.isLeft(opened)) return opened;
     const log = opened.right;
-    const bar = progress(io, log.size);
+    let from: RestoredFile | undefined;
+    if (snapshot !== undefined && log.size !== undefined) {
+      let r: Awaited<ReturnType<typeof restoreFile>>;
+      try {
+        r = await restoreFile(path, log.size, snapshot);
+      } catch (err) {
+        return E.left(logReadFailure(path, log.what, err));
+      }
+      if ('notice' in r)
+        io.stderr.write(`msp-billing: --snapshot ${JSON.stringify(snapshot)} — ${r.notice}\n`);
+      else from = r.restored;
+    }
+    const bar = progress(
+      io,
+      log.size === undefined || from === undefined ? log.size : log.size - from.offset,
+    );
     try {
+      if (from !== undefined) {
+        const rest = openEventSource(path, { start: from.offset });
+        const { stats } = await foldNdjson(tapChunks(rest, bar.chunk), {
+          into: from.ledger,
+          firstLine: from.line,
+        });
+        return E.right({ ledger: from.ledger, stats: addStats(from.stats, stats) });
+      }
       const { ledger, stats } = await foldNdjson(tapChunks(log.bytes, bar.chunk));
       return E.right({ ledger, stats });
     } catch (err) {
@@ -183,7 +212,7 @@ export const storeSource =
           const loaded = await pg.loadStoreLedger(store as PostgresEventStore, {
             useSnapshot,
           });
-          if (loaded.notice !== undefined) io.stderr.write(`${what}: ${loaded.notice}\n`);
+          if (loaded.notice !== undefined) io.stderr.write(`msp-billing: ${what} — ${loaded.notice}\n`);
           const c = loaded.counts;
           return E.right({
             ledger: loaded.ledger,
@@ -221,6 +250,17 @@ export const resolveSource = (
 ): E.Either<UserError, LedgerSource> => {
   const events = args.values.get('events');
   const store = args.values.get('store');
+  const snapshot = args.values.get('snapshot');
+  if (snapshot !== undefined && (events === undefined || events === '-' || snapshot === ''))
+    return E.left(
+      userError(
+        'BadOptionValue',
+        `${command} --snapshot`,
+        snapshot === ''
+          ? 'needs a snapshot file'
+          : 'goes with --events FILE (a log file, not standard input)',
+      ),
+    );
   if (events !== undefined && store !== undefined)
     return E.left(
       userError(
@@ -242,7 +282,7 @@ export const resolveSource = (
       ),
     );
   }
-  return E.right(eventsSource(events, io));
+  return E.right(eventsSource(events, io, snapshot));
 };
 
 /** `line N: <reason>`: how an invalid event is reported everywhere (spec §2). */

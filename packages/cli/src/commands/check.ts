@@ -49,13 +49,14 @@ export const checkCommand: Command = {
   name: 'check',
   summary: 'list invalid events and warnings; exit 0 clean, 1 warnings only, 2 invalid events',
   options: [...SOURCE_OPTIONS],
-  help: `Usage: msp-billing check (--events F | --store URL)
+  help: `Usage: msp-billing check (--events F | --store URL) [--snapshot S]
 
 List every invalid event (line N: <reason>) and every warning, a fact a command would have refused
 but that is applied (line N: warning (clause X): <message>), in line order, then a summary line.
 
 Options:
   --events F   the event log (NDJSON); - reads standard input
+  --snapshot S start from this snapshot of F (msp-billing snapshot): read only the rest
   --store URL  an event store instead (postgres://…, esdb://…), read in global order
   --help       this text
 

@@ -190,7 +190,7 @@ export const explainCommand: Command = {
     formatOption(['table', 'json']),
     SKIP_INVALID,
   ],
-  help: `Usage: msp-billing explain (--events F | --store URL) --work W [--format table|json] [--skip-invalid]
+  help: `Usage: msp-billing explain (--events F | --store URL) [--snapshot S] --work W [--format table|json] [--skip-invalid]
 
 Show how work entry W was classified: every rule of the classification evaluated, with its clause,
 the facts it looked at and whether it decided; then the pricing: the rate in force and since when,
@@ -200,6 +200,7 @@ invoice number and amount. For a voided entry the error names the invoices that 
 
 Options:
   --events F      the event log (NDJSON); - reads standard input
+  --snapshot S    start from this snapshot of F (msp-billing snapshot): read only the rest
   --store URL     an event store instead (postgres://…, esdb://…), read in global order
   --work W        the work id
   --format F      table (default) or json (instants RFC 3339)

@@ -195,13 +195,14 @@ export const invoiceCommand: Command = {
     formatOption(['table', 'json', 'csv']),
     SKIP_INVALID,
   ],
-  help: `Usage: msp-billing invoice (--events F | --store URL) --contract C --period YYYY-MM [--format table|json|csv] [--skip-invalid]
+  help: `Usage: msp-billing invoice (--events F | --store URL) [--snapshot S] --contract C --period YYYY-MM [--format table|json|csv] [--skip-invalid]
 
 Print the invoice (C, P): what should be billed for C's entries up to P minus what earlier issued
 invoices already billed (work, late-work, reversal, correction lines), with net, VAT and gross.
 
 Options:
   --events F        the event log (NDJSON); - reads standard input
+  --snapshot S      start from this snapshot of F (msp-billing snapshot): read only the rest
   --store URL       an event store instead (postgres://…, esdb://…), read in global order
   --contract C      the contract id
   --period YYYY-MM  the billing month

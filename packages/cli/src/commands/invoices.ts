@@ -226,7 +226,7 @@ export const invoicesCommand: Command = {
     formatOption(['table', 'json', 'csv']),
     SKIP_INVALID,
   ],
-  help: `Usage: msp-billing invoices (--events F | --store URL) --period YYYY-MM [--format table|json|csv] [--skip-invalid]
+  help: `Usage: msp-billing invoices (--events F | --store URL) [--snapshot S] --period YYYY-MM [--format table|json|csv] [--skip-invalid]
 
 Print the invoice (C, P) of every contract for the month P: customer, status (issued, draft,
 skipped, or no contract yet for a month before the contract's booking), invoice number, issue date
@@ -236,6 +236,7 @@ earlier invoices); then totals per status and currency.
 
 Options:
   --events F        the event log (NDJSON); - reads standard input
+  --snapshot S      start from this snapshot of F (msp-billing snapshot): read only the rest
   --store URL       an event store instead (postgres://…, esdb://…), read in global order
   --period YYYY-MM  the billing month
   --format F        table (default); json; csv with the header

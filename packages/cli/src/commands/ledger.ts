@@ -151,13 +151,14 @@ export const ledgerCommand: Command = {
     formatOption(['table', 'json', 'csv']),
     SKIP_INVALID,
   ],
-  help: `Usage: msp-billing ledger (--events F | --store URL) [--contract C] [--period YYYY-MM] [--format table|json|csv] [--skip-invalid]
+  help: `Usage: msp-billing ledger (--events F | --store URL) [--snapshot S] [--contract C] [--period YYYY-MM] [--format table|json|csv] [--skip-invalid]
 
 List every work entry (voided ones left out) with its status (included, billable, held, flagged),
 the clause and reason, and for billable entries the billed minutes, hourly rate and amount.
 
 Options:
   --events F        the event log (NDJSON); - reads standard input
+  --snapshot S      start from this snapshot of F (msp-billing snapshot): read only the rest
   --store URL       an event store instead (postgres://…, esdb://…), read in global order
   --contract C      only this contract's entries
   --period YYYY-MM  only entries of this month (in the contract's time zone)

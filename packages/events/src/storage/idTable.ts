@@ -210,6 +210,13 @@ export class KeyTable {
   load(chars: Uint8Array | Uint16Array, starts: Uint32Array | Float64Array): void {
     if (this.count !== 0) throw new Error('KeyTable.load: the table is not empty');
     const count = starts.length;
+    // Each key starts where the one before it does or later, within the characters.
+    for (let k = 0, before = 0; k < count; k++) {
+      const start = starts[k] as number;
+      if (!(start >= before && start <= chars.length) || (k === 0 && start !== 0))
+        throw new RangeError(`KeyTable.load: key ${k} starts at ${start}, outside its characters`);
+      before = start;
+    }
     this.chars = chars.length > 0 ? chars : this.chars;
     this.used = chars.length;
     this.starts = count > 0 ? starts : this.starts;
