@@ -91,13 +91,11 @@ export const keyedFromEntries = <V>(entries: readonly (readonly [string, V])[]):
     for (const [k, v] of entries) log = keyedSet(log, k, v);
     return log;
   }
-  const buffer: Slot[] = new Array<Slot>(entries.length * STRIDE);
+  const buffer: Slot[] = [];
   const index = new Map<string, number>();
   for (let p = 0; p < entries.length; p++) {
     const [key, value] = entries[p] as readonly [string, V];
-    buffer[p * STRIDE] = key;
-    buffer[p * STRIDE + 1] = value;
-    buffer[p * STRIDE + 2] = index.get(key) ?? -1;
+    buffer.push(key, value, index.get(key) ?? -1);
     index.set(key, p);
   }
   return { buffer, index, length: entries.length };
