@@ -1,9 +1,9 @@
 /**
  * `pnpm bench:snapshot [-- --events FILE]`: what a snapshot of the Ledger costs and saves on an
  * NDJSON log (by default the 1M log `pnpm bench -- --sizes 1m` writes): the full fold of the file,
- * writing a snapshot of it (time and size), reading it back, and, as a check, that the restored
- * Ledger lists the same entries and issued invoices. Not part of the test suite: it measures the
- * machine.
+ * writing a snapshot of it (time and size), reading it back (the first time and the best of three,
+ * with the folded Ledger let go), and, as a check, that the restored Ledger lists the same entries
+ * and issued invoices. Not part of the test suite: it measures the machine.
  */
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -23,7 +23,7 @@ const digest = (ledger: Ledger): string => {
 };
 
 let t = process.hrtime.bigint();
-const ledger = createLedger({ dedupe: false });
+let ledger: Ledger | undefined = createLedger({ dedupe: false });
 keepReaderIds(ledger);
 const { stats } = await foldNdjson(createReadStream(file), { into: ledger });
 const fold = ms(t);
@@ -31,24 +31,30 @@ const fold = ms(t);
 t = process.hrtime.bigint();
 const bytes = writeSnapshot(ledger, { file });
 const write = ms(t);
+const expected = digest(ledger);
+// The folded Ledger is let go before the restores, as in a process that starts from the snapshot.
+ledger = undefined;
 
-globalThis.gc?.();
-t = process.hrtime.bigint();
-const read = readSnapshot(bytes, { dedupe: false });
-const restore = ms(t);
-if (read._tag !== 'Restored') throw new Error(read.message);
-
-t = process.hrtime.bigint();
-const same = digest(read.ledger) === digest(ledger);
-const check = ms(t);
+const restores: number[] = [];
+let restored: Ledger | undefined;
+for (let k = 0; k < 3; k++) {
+  restored = undefined;
+  globalThis.gc?.();
+  t = process.hrtime.bigint();
+  const read = readSnapshot(bytes, { dedupe: false });
+  restores.push(ms(t));
+  if (read._tag !== 'Restored') throw new Error(read.message);
+  restored = read.ledger;
+}
+const same = restored !== undefined && digest(restored) === expected;
+const [first = 0, ...more] = restores;
+const best = Math.min(first, ...more);
 
 console.log(`${file}: ${stats.events} events, ${stats.lines} lines`);
 console.log(`full fold            ${fold.toFixed(0)} ms`);
 console.log(`write snapshot       ${write.toFixed(0)} ms, ${(bytes.byteLength / 1e6).toFixed(1)} MB`);
 console.log(
-  `restore              ${restore.toFixed(0)} ms (${((100 * restore) / fold).toFixed(1)} % of the fold)`,
+  `restore              ${first.toFixed(0)} ms first, ${best.toFixed(0)} ms best of 3 (${((100 * best) / fold).toFixed(1)} % of the fold)`,
 );
-console.log(
-  `same entries/issued  ${same ? 'yes' : 'NO'} (both listed and digested in ${check.toFixed(0)} ms)`,
-);
+console.log(`same entries/issued  ${same ? 'yes' : 'NO'}`);
 if (!same) process.exitCode = 1;

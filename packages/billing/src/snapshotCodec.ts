@@ -144,8 +144,8 @@ export class ChunkReader {
 // Values as JSON. Strings, booleans, null and finite numbers are themselves. A plain record is a
 // list: the number of its shape (its keys in order, and which of them hold undefined, in a table
 // written once), then the values of the other keys; so a million records of one kind write their
-// keys once, not a million times. Everything else is a record of one key starting with `$`: `$l` a
-// list, `$u` undefined (in a list or a Map), `$n` a number JSON has no text for (-0, NaN, ±Infinity),
+// keys once, not a million times. A list is a list headed by -1. Everything else is a record of one
+// key starting with `$`: `$u` undefined (in a list or a Map), `$n` a number JSON has no text for (-0, NaN, ±Infinity),
 // `$d` a decimal (its digits), `$m` a Map (its entries), `$a` a typed array (its kind and values).
 // Anything else (an instance of a class) is refused when written.
 
@@ -161,6 +161,9 @@ const TYPED: Record<string, new (values: number[]) => Column> = {
   i32: Int32Array as unknown as new (values: number[]) => Column,
   f64: Float64Array as unknown as new (values: number[]) => Column,
 };
+
+/** The head of a list: -1, where a record's is the number of its shape. */
+const LIST = -1;
 
 const encodeNumber = (n: number): Json =>
   Number.isFinite(n) && !Object.is(n, -0) ? n : { $n: Object.is(n, -0) ? '-0' : String(n) };
@@ -193,7 +196,11 @@ export class ValueEncoder {
         return { $u: 0 };
       case 'object': {
         if (v === null) return null;
-        if (Array.isArray(v)) return { $l: Array.from(v as unknown[], (x) => this.encode(x)) };
+        if (Array.isArray(v)) {
+          const list: Json[] = [LIST];
+          for (const x of v as unknown[]) list.push(this.encode(x));
+          return list;
+        }
         if (v instanceof Dec) return { $d: v.isZero() && v.isNeg() ? '-0' : v.toString() };
         if (v instanceof Map)
           return { $m: Array.from(v as Map<unknown, unknown>, ([k, x]) => [this.encode(k), this.encode(x)]) };
@@ -246,6 +253,11 @@ export class ValueDecoder {
   decode(j: Json): unknown {
     if (j === null || typeof j !== 'object') return j;
     if (Array.isArray(j)) {
+      if (j[0] === LIST) {
+        const list: unknown[] = [];
+        for (let k = 1; k < j.length; k++) list.push(this.decode(j[k] as Json));
+        return list;
+      }
       const shape = this.shapes[j[0] as number];
       if (shape === undefined) throw new SnapshotDamaged(`a record of an unknown shape ${String(j[0])}`);
       const out: Record<string, unknown> = {};
@@ -260,8 +272,6 @@ export class ValueDecoder {
     if (keys.length !== 1 || key === undefined) throw new SnapshotDamaged('a value of no known kind');
     const x = j[key] as Json;
     switch (key) {
-      case '$l':
-        return (x as Json[]).map((y) => this.decode(y));
       case '$u':
         return undefined;
       case '$n':
