@@ -113,8 +113,6 @@ export interface BillingService {
   explain(workId: string): Promise<QueryOutcome<Explanation>>;
   /** Read what the store holds (from the latest snapshot, with `snapshots`); later calls read what is new. */
   start(): Promise<void>;
-  /** Write a snapshot of the state now (with `snapshots`; otherwise nothing): its position and size. */
-  snapshot(): Promise<{ readonly position: bigint; readonly bytes: number } | undefined>;
   /** Write a last snapshot (with `snapshots`) after the commands in flight; the store stays open. */
   close(): Promise<void>;
 }
@@ -192,21 +190,14 @@ export const createBillingService = (
     sinceSnapshot += 1;
   };
 
-  const writeSnapshot = async (): Promise<{ position: bigint; bytes: number } | undefined> => {
-    if (snapshots === undefined) return undefined;
+  const writeSnapshot = async (): Promise<void> => {
+    if (snapshots === undefined) return;
     const at = position ?? 0n;
     const { saveLedgerSnapshot } = await import('@msp-billing/store-postgres');
-    const saved = await saveLedgerSnapshot(
-      snapshots.store,
-      ledger,
-      at,
-      { ...counts } satisfies ReplayCounts,
-      {
-        registry: registryToJson(registry),
-      },
-    );
+    await saveLedgerSnapshot(snapshots.store, ledger, at, { ...counts } satisfies ReplayCounts, {
+      registry: registryToJson(registry),
+    });
     sinceSnapshot = 0;
-    return { position: at, bytes: saved.bytes.length };
   };
 
   /** The first read: from the latest snapshot when there is one to use. */
@@ -353,11 +344,6 @@ export const createBillingService = (
     invoice: (contractId, period) => query(() => ledger.invoice(contractId, period)),
     explain: (workId) => query(() => ledger.explain(workId)),
     start: () => serial(catchUp),
-    snapshot: () =>
-      serial(async () => {
-        await catchUp();
-        return writeSnapshot();
-      }),
     close: () =>
       serial(async () => {
         // Nothing read yet: no state worth a snapshot (and none to read at start either).
