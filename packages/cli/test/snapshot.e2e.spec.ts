@@ -151,6 +151,10 @@ describe('snapshot options that make no sense are user errors (exit 2, one line)
     [['snapshot', '--events', '-'], /^msp-billing: snapshot --events - — needs a file/],
     [['snapshot'], /^msp-billing: snapshot --events — is required/],
     [
+      ['snapshot', '--events', sampleLog, '--out', join(dir, 'no-such-dir', 'x.snapshot')],
+      /^msp-billing: snapshot --out "[^"]+x\.snapshot" — cannot write: ENOENT\n$/,
+    ],
+    [
       ['check', '--events', '-', '--snapshot', 'x'],
       /^msp-billing: check --snapshot — goes with --events FILE/,
     ],

@@ -9,8 +9,10 @@ import {
   arbitraryContractLogs,
   arbitraryLog,
   decodeAll,
+  exampleProviderProfile,
   foldEvents,
   interleave,
+  invoicingProfilesFor,
   lawDuplicatesChangeNothing,
   lawInterleavingDoesNotMatter,
   lawIssuedInvoicesAreFrozen,
@@ -157,13 +159,30 @@ const withNoise = (events: readonly DomainEvent[], noise: readonly (readonly [nu
   return out;
 };
 
+/**
+ * The invoicing profiles of a log (spec §8), and a later provider profile: the first `at.length` of
+ * them, each put at position `at[k]` (mod the length), so invoices are issued with and without them.
+ */
+const withProfiles = (wire: readonly WireEvent[], events: DomainEvent[], at: readonly number[]) => {
+  const later: WireEvent = {
+    id: 'profile-provider-2',
+    type: 'ProviderProfileSet',
+    occurredAt: '2026-09-15T00:00:00Z',
+    data: { ...exampleProviderProfile(), name: 'Beispiel Hosting AG' },
+  };
+  const profiles = decodeAll([...invoicingProfilesFor(wire), later]).slice(0, at.length);
+  profiles.forEach((p, k) => events.splice((at[k] as number) % (events.length + 1), 0, p));
+  return events;
+};
+
 /** A noisy log and a cut: at the start, at the end, anywhere, or right after an InvoiceIssued. */
 const logAndCut = fc
   .tuple(
     arbitraryLog(),
     fc.array(fc.tuple(fc.nat({ max: 2 }), fc.nat(), fc.nat({ max: 30 })), { maxLength: 12 }),
+    fc.array(fc.nat(), { maxLength: 4 }),
   )
-  .map(([events, noise]) => withNoise(decodeAll(events), noise))
+  .map(([events, noise, at]) => withProfiles(events, withNoise(decodeAll(events), noise), at))
   .chain((events) => {
     const afterIssue = events.flatMap((e, k) => (e.type === 'InvoiceIssued' ? [k + 1] : []));
     return fc.tuple(

@@ -44,11 +44,14 @@ const runEvents: Command['run'] = async (args, io: CliIo, out: Output) => {
   try {
     written = await snapshotFile(path, opened.right.size ?? 0, target);
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && (err as { syscall?: unknown }).syscall !== 'read')
+    // A failed file operation names its file: the snapshot's (writing), else the log's (reading).
+    const { code, path: failed } = err as { code?: unknown; path?: unknown };
+    if (typeof code === 'string' && failed === target)
       return E.left(
         userError('OutputUnwritable', `snapshot --out ${JSON.stringify(target)}`, `cannot write: ${code}`),
       );
+    if (typeof code === 'string' && failed === path)
+      return E.left(userError('SourceUnreadable', opened.right.what, `cannot read: ${code}`));
     return E.left(logReadFailure(path, opened.right.what, err));
   }
   const ms = Math.round(now() - started);

@@ -1,0 +1,164 @@
+/**
+ * Restoring a Ledger's state from a snapshot's chunks (snapshot.ts has the layout, the writer, and
+ * `readSnapshot`, which calls this): the facts and invoices from the JSON body, the tables from their
+ * columns, then what is rebuilt rather than written — each book's entries and dirty list, and the
+ * dependency index (rate readers, entries by period and by fact group).
+ */
+import type { ContractFacts, RateCardFacts, TicketFacts } from '@msp-billing/contracts';
+import type { InvoiceNumberUse, TicketRecord } from '@msp-billing/contracts/internal';
+import type { Classification } from '@msp-billing/entitlements';
+import type { TechnicianId } from '@msp-billing/events';
+import { DIRTY } from './entryTable.js';
+import { Book } from './facts.js';
+import type { Profiles } from './issuing.js';
+import type { InvalidEvent, IssuedWith, LedgerState, Warning } from './ledger.js';
+import type { Body, Header } from './snapshot.js';
+import { ChunkReader, SnapshotDamaged, ValueDecoder } from './snapshotCodec.js';
+import type { ContractBook, IssuedInvoice, PricedEntry } from './state.js';
+
+/** Restore the state written in `r` (after its header) into the empty Ledger state `s`. */
+export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boolean): void => {
+  const body = r.json() as Body;
+  const dec = new ValueDecoder(body.shapes);
+  const { facts, bases, issuing, deps } = s;
+  const { entries, tickets } = facts;
+
+  for (const [id, card] of dec.decode(body.rateCards) as [string, RateCardFacts][])
+    facts.rateCards.set(id, { facts: card });
+  const books = body.books.map((b) => {
+    const f = dec.decode(b.facts) as ContractFacts;
+    const slot = facts.rateCards.get(f.rateCardId);
+    if (slot === undefined) throw new SnapshotDamaged(`contract ${f.contractId} on an unknown rate card`);
+    const book = new Book(f, slot);
+    if (b.lastIssuedPeriod !== null) book.lastIssuedPeriod = b.lastIssuedPeriod;
+    book.allDirty = b.allDirty;
+    facts.books.set(f.contractId, book);
+    return book;
+  });
+  const bookAt = (k: number): ContractBook => {
+    const b = books[k];
+    if (b === undefined) throw new SnapshotDamaged(`no contract number ${k}`);
+    return b;
+  };
+  for (const [vm, list] of body.bookingsByVm) facts.bookingsByVm.set(vm, list.map(bookAt));
+  for (const [a, c] of body.alertContract) facts.alertContract.set(a, c);
+
+  // Work entries: their ids, columns and numbered values; every generation 1 (see `settled`).
+  const n = h.entries;
+  const e = entries.tables();
+  e.ids.load(r.columnOf(CHARS), r.columnOf(STARTS, n));
+  entries.startedAt = r.column(new Float64Array(0), n);
+  entries.minutes = r.column(new Uint16Array(0), n);
+  entries.service = r.column(new Uint8Array(0), n);
+  entries.flags = r.column(new Uint8Array(0), n);
+  entries.listedGroups = r.column(new Uint8Array(0), n);
+  entries.ticket = r.column(new Int32Array(0), n);
+  entries.next = r.column(new Int32Array(0), n);
+  entries.corrections = r.column(new Uint32Array(0), n);
+  entries.invoiced = r.column(new Int32Array(0), n);
+  entries.technician = r.column(new Int32Array(0), n);
+  entries.period = r.column(new Int32Array(0), n);
+  const sameAsBilled = r.column(new Uint8Array(0), n);
+  entries.gen = new Uint32Array(n).fill(1);
+  e.technicians.load(body.technicians.map((v) => (v ?? undefined) as TechnicianId | undefined));
+  e.periods.load(body.periods.map((v) => v ?? undefined));
+  entries.size = n;
+  for (let i = 0; i < n; i++) entries.priced.push(undefined);
+
+  // Tickets.
+  const nt = h.tickets;
+  const t = tickets.tables();
+  t.ids.load(r.columnOf(CHARS), r.columnOf(STARTS, nt));
+  tickets.book = r.column(new Int32Array(0), nt);
+  tickets.requester = r.column(new Int32Array(0), nt);
+  tickets.vmId = r.column(new Int32Array(0), nt);
+  tickets.openedAt = r.column(new Float64Array(0), nt);
+  tickets.channel = r.column(new Uint8Array(0), nt);
+  tickets.service = r.column(new Uint8Array(0), nt);
+  tickets.first = r.column(new Int32Array(0), nt);
+  t.books.load(body.ticketBooks.map((k) => (k < 0 ? undefined : bookAt(k))));
+  t.strings.load(body.strings.map((v) => v ?? undefined));
+  for (let k = 0; k < nt; k++) t.records.push(undefined);
+  for (const [k, rec] of body.records) t.records[k] = dec.decode(rec) as TicketRecord;
+  for (const [k, f] of body.whole) t.whole.set(k, dec.decode(f) as TicketFacts);
+  tickets.size = nt;
+
+  // Billed results, invoice lines and held or flagged notes.
+  const nb = h.bases;
+  const priced = body.priced.map((p) => dec.decode(p) as PricedEntry);
+  const classifications = body.classifications.map((c) => dec.decode(c) as Classification);
+  const pricedAt = (k: number): PricedEntry => {
+    const p = priced[k];
+    if (p === undefined) throw new SnapshotDamaged(`no billed result number ${k}`);
+    return p;
+  };
+  bases.entry = r.column(new Int32Array(0), nb);
+  const settled = r.column(new Uint8Array(0), nb);
+  bases.startedAt = r.column(new Float64Array(0), nb);
+  bases.minutes = r.column(new Uint16Array(0), nb);
+  for (const k of r.column(new Int32Array(0), nb)) bases.priced.push(pricedAt(k));
+  // A billed result that stands for its entry's current result has its generation (1), any other 0.
+  bases.gen = Uint32Array.from(settled);
+  bases.size = nb;
+  bases.lines = r.column(new Int32Array(0), h.lines);
+  bases.lineCount = h.lines;
+  bases.noteEntry = r.column(new Int32Array(0), h.notes);
+  for (const k of r.column(new Int32Array(0), h.notes)) {
+    const c = classifications[k];
+    if (c === undefined) throw new SnapshotDamaged(`no classification number ${k}`);
+    bases.noteClassification.push(c);
+  }
+  bases.noteCount = h.notes;
+
+  // The entries' latest results where a later walk reads them, their books' lists, and the indexes.
+  for (let i = 0; i < n; i++)
+    if (sameAsBilled[i] === 1) entries.priced[i] = bases.priced[entries.invoiced[i] as number];
+  for (const [i, k] of body.latest) entries.priced[i] = pricedAt(k);
+  for (let i = 0; i < n; i++) {
+    const book = entries.bookOf(i);
+    if (book === undefined) throw new SnapshotDamaged(`work entry ${i} on a ticket of no contract`);
+    book.entries.push(i);
+    if (((entries.flags[i] as number) & DIRTY) !== 0) book.dirty.push(i);
+    deps.restored(i);
+  }
+
+  // Issued invoices and what issuing reads.
+  const order = issuing.issuedOrder as { book: ContractBook; issued: IssuedInvoice }[];
+  for (const x of body.invoices) {
+    const issued = dec.decode(x.issued) as IssuedInvoice;
+    order.push({ book: bookAt(x.book), issued });
+    issuing.issuedWithOf.set(issued, dec.decode(x.with) as IssuedWith);
+  }
+  body.books.forEach((b, k) => {
+    for (const [period, at] of b.issued) {
+      const x = order[at];
+      if (x === undefined) throw new SnapshotDamaged(`no issued invoice number ${at}`);
+      bookAt(k).issued.set(period, x.issued);
+    }
+  });
+  const numbers = issuing.invoiceNumbers as Map<string, InvoiceNumberUse>;
+  for (const [k, use] of dec.decode(body.invoiceNumbers) as [string, InvoiceNumberUse][]) numbers.set(k, use);
+  const { customers } = issuing.profiles();
+  issuing.restoreProvider(dec.decode(body.provider) as Profiles['provider']);
+  for (const [id, p] of dec.decode(body.customers) as Parameters<Profiles['customers']['set']>[])
+    customers.set(id, p);
+
+  // The id rule's table, when the restored Ledger goes on with it (see readSnapshot).
+  if (h.ids !== 'none') {
+    const chars = r.columnOf(CHARS);
+    const starts = r.columnOf(STARTS, h.seen);
+    const lines = r.columnOf(STARTS, h.seen);
+    const fingerprints = r.column(new Float64Array(0), h.seen);
+    if (dedupe ? h.ids === 'ledger' : h.ids === 'reader') {
+      s.seen.load({ chars, starts, lines, fingerprints });
+      s.ids = h.ids;
+    } else s.ids = 'none';
+  } else s.ids = 'none';
+  for (const x of dec.decode(body.invalid) as InvalidEvent[]) s.invalid.push(x);
+  for (const x of dec.decode(body.warnings) as Warning[]) s.warnings.push(x);
+  s.position = h.position;
+};
+
+/** The kinds a KeyTable keeps its characters, and its starts (or an IdTable its lines), in. */
+const CHARS: readonly (Uint8Array | Uint16Array)[] = [new Uint8Array(0), new Uint16Array(0)];
+const STARTS: readonly (Uint32Array | Float64Array)[] = [new Uint32Array(0), new Float64Array(0)];
