@@ -17,8 +17,8 @@
  * Snapshots (a PostgreSQL store, `snapshots` option): at start the service restores the Ledger and
  * the Registry from the store's latest snapshot and reads only the events after it; it writes a new
  * one every {@link SNAPSHOT_EVERY} events it applies (by default) and on `close`. The Registry rides
- * in the snapshot's meta (`registryToJson`), so both stand at the same position. A snapshot without
- * one (written by `msp-billing snapshot`) or of another format is passed over: full replay.
+ * in the snapshot's meta (`registryToJson`), so both stand at the same position. Its snapshots are
+ * kept under a key of their own ({@link SERVICE_SNAPSHOTS}); one of another format is passed over.
  *
  * Commands and queries run one at a time (a promise queue). Cross-aggregate rules such as "one MSP
  * per VM" span two streams, which the store's per-stream expected revisions do not protect; serial
@@ -120,6 +120,12 @@ export interface BillingService {
 /** Events applied between two snapshots by default: a restart reads at most this many after one. */
 export const SNAPSHOT_EVERY = 50_000;
 
+/**
+ * The key the service's snapshots are kept under (`msp_snapshots.partition`): its own, so that the
+ * snapshots `msp-billing snapshot --store` writes (which hold no Registry) never shadow them.
+ */
+export const SERVICE_SNAPSHOTS = 'embedding-service';
+
 /** What the command handler or an unrouted decision says. */
 type Decided =
   | { readonly _tag: 'Left'; readonly left: CommandRefusal }
@@ -194,9 +200,14 @@ export const createBillingService = (
     if (snapshots === undefined) return;
     const at = position ?? 0n;
     const { saveLedgerSnapshot } = await import('@msp-billing/store-postgres');
-    await saveLedgerSnapshot(snapshots.store, ledger, at, { ...counts } satisfies ReplayCounts, {
-      registry: registryToJson(registry),
-    });
+    await saveLedgerSnapshot(
+      snapshots.store,
+      ledger,
+      at,
+      { ...counts } satisfies ReplayCounts,
+      { registry: registryToJson(registry) },
+      SERVICE_SNAPSHOTS,
+    );
     sinceSnapshot = 0;
   };
 
@@ -205,6 +216,7 @@ export const createBillingService = (
     const { loadStoreLedger } = await import('@msp-billing/store-postgres');
     let restoredRegistry: Registry | undefined;
     const loaded = await loadStoreLedger(pg, {
+      partition: SERVICE_SNAPSHOTS,
       ledger: { slaCatalog: catalog },
       restored: (meta) => {
         restoredRegistry = meta['registry'] === undefined ? undefined : registryFromJson(meta['registry']);

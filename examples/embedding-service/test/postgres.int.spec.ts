@@ -132,7 +132,8 @@ describe('embedding service with DATABASE_URL (PostgreSQL)', () => {
     const latest = async () =>
       (
         await store.pool.query<{ position: string }>(
-          'SELECT position::text AS position FROM msp_snapshots ORDER BY id DESC LIMIT 1',
+          `SELECT position::text AS position FROM msp_snapshots WHERE partition = 'embedding-service'
+            ORDER BY id DESC LIMIT 1`,
         )
       ).rows[0]?.position;
     // Every 2 applied events: the start reads the first test's 5 events (from its snapshot at 5:

@@ -60,6 +60,12 @@ export interface LoadStoreLedgerOptions {
    * snapshot (the log is then replayed from the start); undefined accepts it.
    */
   readonly restored?: (meta: SnapshotMeta) => string | undefined;
+  /**
+   * Whose snapshots to start from: {@link WHOLE_LOG} (default, what `msp-billing snapshot --store`
+   * writes), or the key a program saves its own under (with more meta, say) so others' do not
+   * shadow them.
+   */
+  readonly partition?: string;
 }
 
 type Counter = { events: number; duplicates: number; invalid: number };
@@ -113,7 +119,7 @@ export const loadStoreLedger = async (
   let snapshot: StoredSnapshot | undefined;
   let notice: string | undefined;
   if (options.useSnapshot !== false) {
-    const latest = await loadLatestSnapshot(store.pool, WHOLE_LOG);
+    const latest = await loadLatestSnapshot(store.pool, options.partition ?? WHOLE_LOG);
     if (latest !== undefined) {
       const head = BigInt(
         (
@@ -147,8 +153,9 @@ export const loadStoreLedger = async (
 
 /**
  * Store a snapshot of `ledger`, which reflects the store's events up to `position` (as
- * {@link loadStoreLedger} or a tailing reader left it) with `counts`, as the latest of the whole log.
- * `extra`: more meta, for what the caller keeps beside the Ledger (read back through `restored`).
+ * {@link loadStoreLedger} or a tailing reader left it) with `counts`, as the latest of the whole log
+ * (or of `partition`: see {@link LoadStoreLedgerOptions.partition}). `extra`: more meta, for what
+ * the caller keeps beside the Ledger (read back through `restored`).
  */
 export const saveLedgerSnapshot = (
   store: PostgresEventStore,
@@ -156,9 +163,10 @@ export const saveLedgerSnapshot = (
   position: bigint,
   counts: ReplayCounts,
   extra: SnapshotMeta = {},
+  partition: string = WHOLE_LOG,
 ): Promise<StoredSnapshot> =>
   saveSnapshot(store.pool, {
-    partition: WHOLE_LOG,
+    partition,
     format: SNAPSHOT_FORMAT,
     position,
     bytes: writeSnapshot(ledger, {

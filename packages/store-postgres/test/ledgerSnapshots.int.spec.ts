@@ -80,6 +80,37 @@ describe('loadStoreLedger: from the latest snapshot and the events after it', ()
     );
   }, 120_000);
 
+  it('starts from the snapshots of the partition asked for, whatever the newest of another', async () => {
+    const events = decodeAll(keepValid(fc.sample(arbitraryLog(), { numRuns: 1, seed: 11 })[0] ?? []));
+    const { store, drop } = await freshStore();
+    try {
+      const cut = Math.floor(events.length / 2);
+      await importEvents(store, events.slice(0, cut));
+      const half = await loadStoreLedger(store, { useSnapshot: false });
+      await saveLedgerSnapshot(store, half.ledger, half.position, half.counts, { mine: 'yes' }, 'own');
+      await importEvents(store, events.slice(cut));
+      const full = await loadStoreLedger(store, { useSnapshot: false });
+      await saveLedgerSnapshot(store, full.ledger, full.position, full.counts);
+      let meta: Readonly<Record<string, string>> = {};
+      const own = await loadStoreLedger(store, {
+        partition: 'own',
+        restored: (m) => {
+          meta = m;
+          return undefined;
+        },
+      });
+      expect([own.snapshot?.partition, own.snapshot?.position, meta['mine']]).toEqual([
+        'own',
+        half.position,
+        'yes',
+      ]);
+      expect(answers(own.ledger)).toEqual(answers(full.ledger));
+      expect((await loadStoreLedger(store)).snapshot?.position).toBe(full.position);
+    } finally {
+      await drop();
+    }
+  });
+
   it('passes over a snapshot of another format or unreadable bytes with a one-line notice', async () => {
     const events = decodeAll(keepValid(fc.sample(arbitraryLog(), { numRuns: 1, seed: 7 })[0] ?? []));
     const { store, pool, drop } = await freshStore();
