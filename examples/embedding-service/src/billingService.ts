@@ -14,12 +14,18 @@
  * - it still only reads what is new, so each request costs O(events since the last request), and
  *   events appended by another process sharing the PostgreSQL store are picked up too.
  *
+ * Snapshots (a PostgreSQL store, `snapshots` option): at start the service restores the Ledger and
+ * the Registry from the store's latest snapshot and reads only the events after it; it writes a new
+ * one every {@link SNAPSHOT_EVERY} events it applies (by default) and on `close`. The Registry rides
+ * in the snapshot's meta (`registryToJson`), so both stand at the same position. Its snapshots are
+ * kept under a key of their own ({@link SERVICE_SNAPSHOTS}); one of another format is passed over.
+ *
  * Commands and queries run one at a time (a promise queue). Cross-aggregate rules such as "one MSP
  * per VM" span two streams, which the store's per-stream expected revisions do not protect; serial
- * handling makes them hold within this process. Several processes on one database would need a
- * lock or a uniqueness stream of their own (see README). Invoice numbers already have one: every
- * store refuses, atomically with the append, an `InvoiceIssued` whose number another invoice holds,
- * and the command handler answers that as `InvoiceNumberTaken`.
+ * handling keeps the registry current within this process. Across processes the store keeps them:
+ * it refuses, atomically with the append, an `MSPBooked` for a VM with an active MSP, a work or
+ * alert id already held, and an `InvoiceIssued` whose number another invoice holds; the command
+ * handler answers those with the decider's refusal or `InvoiceNumberTaken`.
  */
 import {
   PROVIDER_STREAM,
@@ -44,6 +50,8 @@ import {
   emptyRegistry,
   evolveRegistry,
   rateCardDecider,
+  registryFromJson,
+  registryToJson,
   ticketDecider,
   ticketOfWork,
   type Command,
@@ -60,7 +68,14 @@ import {
   type EventStore,
   type InvoiceNumberTaken,
 } from '@msp-billing/store';
-import { createLedger, type Explanation, type Invoice, type LedgerQueryError } from '@msp-billing/billing';
+import {
+  createLedger,
+  type Explanation,
+  type Invoice,
+  type Ledger,
+  type LedgerQueryError,
+} from '@msp-billing/billing';
+import type { PostgresEventStore, ReplayCounts } from '@msp-billing/store-postgres';
 import { DEFAULT_SLA_CATALOG, type SlaCatalog } from '@msp-billing/sla';
 
 /** The store refused an event id that is already used with other content (spec §2). */
@@ -96,7 +111,20 @@ export interface BillingService {
   invoice(contractId: string, period: string): Promise<QueryOutcome<Invoice>>;
   /** How work entry `workId` was classified and priced, rule by rule. */
   explain(workId: string): Promise<QueryOutcome<Explanation>>;
+  /** Read what the store holds (from the latest snapshot, with `snapshots`); later calls read what is new. */
+  start(): Promise<void>;
+  /** Write a last snapshot (with `snapshots`) after the commands in flight; the store stays open. */
+  close(): Promise<void>;
 }
+
+/** Events applied between two snapshots by default: a restart reads at most this many after one. */
+export const SNAPSHOT_EVERY = 50_000;
+
+/**
+ * The key the service's snapshots are kept under (`msp_snapshots.partition`): its own, so that the
+ * snapshots `msp-billing snapshot --store` writes (which hold no Registry) never shadow them.
+ */
+export const SERVICE_SNAPSHOTS = 'embedding-service';
 
 /** What the command handler or an unrouted decision says. */
 type Decided =
@@ -123,6 +151,16 @@ const refuseUnrouted = (
 export interface BillingServiceOptions {
   /** The SLA catalog used by deciders and the Ledger alike (default: spec §6). */
   readonly slaCatalog?: SlaCatalog;
+  /**
+   * Keep snapshots in this PostgreSQL store (the one the service runs on): start from its latest,
+   * write one every `every` applied events (default {@link SNAPSHOT_EVERY}) and on `close`.
+   * `onNotice` hears why a stored snapshot was passed over (one line).
+   */
+  readonly snapshots?: {
+    readonly store: PostgresEventStore;
+    readonly every?: number;
+    readonly onNotice?: (line: string) => void;
+  };
 }
 
 /** Build the service over `store` (which it does not close). */
@@ -131,9 +169,15 @@ export const createBillingService = (
   options: BillingServiceOptions = {},
 ): BillingService => {
   const catalog = options.slaCatalog ?? DEFAULT_SLA_CATALOG;
-  const ledger = createLedger({ slaCatalog: catalog });
+  const snapshots = options.snapshots;
+  const every = Math.max(1, snapshots?.every ?? SNAPSHOT_EVERY);
+  let ledger: Ledger = createLedger({ slaCatalog: catalog });
   let registry: Registry = emptyRegistry();
   let position: bigint | undefined;
+  let started = false;
+  /** What the log held up to `position` (kept for the snapshots' meta), and events since the last one. */
+  const counts = { events: 0, duplicates: 0, invalid: 0 };
+  let sinceSnapshot = 0;
   let queue: Promise<unknown> = Promise.resolve();
 
   /** Run `task` after every earlier one; a failed task does not block the next. */
@@ -143,19 +187,71 @@ export const createBillingService = (
     return run;
   };
 
+  const applyEvent = (event: DomainEvent): void => {
+    registry = evolveRegistry(registry, event);
+    const applied = ledger.apply(event);
+    counts.events += 1;
+    if (applied._tag === 'Duplicate') counts.duplicates += 1;
+    else if (applied._tag === 'Invalid') counts.invalid += 1;
+    sinceSnapshot += 1;
+  };
+
+  const writeSnapshot = async (): Promise<void> => {
+    if (snapshots === undefined) return;
+    const at = position ?? 0n;
+    const { saveLedgerSnapshot } = await import('@msp-billing/store-postgres');
+    await saveLedgerSnapshot(
+      snapshots.store,
+      ledger,
+      at,
+      { ...counts } satisfies ReplayCounts,
+      { registry: registryToJson(registry) },
+      SERVICE_SNAPSHOTS,
+    );
+    sinceSnapshot = 0;
+  };
+
+  /** The first read: from the latest snapshot when there is one to use. */
+  const startFromSnapshot = async (pg: PostgresEventStore): Promise<void> => {
+    const { loadStoreLedger } = await import('@msp-billing/store-postgres');
+    let restoredRegistry: Registry | undefined;
+    const loaded = await loadStoreLedger(pg, {
+      partition: SERVICE_SNAPSHOTS,
+      ledger: { slaCatalog: catalog },
+      restored: (meta) => {
+        restoredRegistry = meta['registry'] === undefined ? undefined : registryFromJson(meta['registry']);
+        if (restoredRegistry === undefined) return 'keeps no registry';
+        registry = restoredRegistry;
+        return undefined;
+      },
+      onEvent: (r) => {
+        registry = evolveRegistry(registry, r.event);
+      },
+    });
+    if (loaded.notice !== undefined) snapshots?.onNotice?.(loaded.notice);
+    ledger = loaded.ledger;
+    position = loaded.position;
+    Object.assign(counts, loaded.counts);
+    sinceSnapshot = loaded.tail;
+  };
+
   const catchUp = async (): Promise<void> => {
+    if (!started) {
+      started = true;
+      if (snapshots !== undefined) await startFromSnapshot(snapshots.store);
+    }
     for (;;) {
       const page = await store.readAll({
         ...(position === undefined ? {} : { fromPosition: position }),
         batchSize: 1000,
       });
-      if (page.length === 0) return;
+      if (page.length === 0) break;
       for (const r of page) {
-        registry = evolveRegistry(registry, r.event);
-        ledger.apply(r.event);
+        applyEvent(r.event);
         position = r.position;
       }
     }
+    if (snapshots !== undefined && sinceSnapshot >= every) await writeSnapshot();
   };
 
   const contractState = async (contractId: string | undefined) =>
@@ -259,5 +355,11 @@ export const createBillingService = (
     execute,
     invoice: (contractId, period) => query(() => ledger.invoice(contractId, period)),
     explain: (workId) => query(() => ledger.explain(workId)),
+    start: () => serial(catchUp),
+    close: () =>
+      serial(async () => {
+        // Nothing read yet: no state worth a snapshot (and none to read at start either).
+        if (started && sinceSnapshot > 0) await writeSnapshot();
+      }),
   };
 };

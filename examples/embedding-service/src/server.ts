@@ -28,6 +28,11 @@ export interface ServerOptions {
   readonly host?: string;
   /** The event store; default: PostgreSQL when `DATABASE_URL` is set, else in memory. */
   readonly store?: EventStore;
+  /**
+   * On a PostgreSQL store: start from its latest snapshot, write one every this many applied events
+   * and on close (default SNAPSHOT_EVERY of billingService.ts); 0 turns snapshots off.
+   */
+  readonly snapshotEvery?: number;
 }
 
 /** A running server. */
@@ -183,7 +188,19 @@ export const storeFromEnv = async (env: NodeJS.ProcessEnv = process.env): Promis
 export const startServer = async (options: ServerOptions): Promise<RunningServer> => {
   const ownsStore = options.store === undefined;
   const store = options.store ?? (await storeFromEnv());
-  const service = createBillingService(store);
+  // Only a PostgreSQL store keeps snapshots; the in-memory path still never loads `pg`.
+  const pg = store instanceof InMemoryEventStore ? undefined : await import('@msp-billing/store-postgres');
+  const snapshots =
+    pg !== undefined && store instanceof pg.PostgresEventStore && options.snapshotEvery !== 0
+      ? {
+          store,
+          ...(options.snapshotEvery === undefined ? {} : { every: options.snapshotEvery }),
+          onNotice: (line: string) => console.error(line),
+        }
+      : undefined;
+  const service = createBillingService(store, snapshots === undefined ? {} : { snapshots });
+  // Read what the store holds before taking requests: from the latest snapshot, then what follows.
+  await service.start();
   const server = createServer((req, res) => {
     route(service, req, res).catch((err: unknown) => {
       // A bug or a store outage: say so without leaking a stack trace to the client.
@@ -202,6 +219,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     url: `http://${host}:${port}`,
     close: async () => {
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+      // A clean shutdown leaves a snapshot of where the service stands, so the next start reads little.
+      await service.close();
       if (ownsStore) await store.close();
     },
   };

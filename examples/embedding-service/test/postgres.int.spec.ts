@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeEvent } from '@msp-billing/events';
 import { PostgresEventStore } from '@msp-billing/store-postgres';
 import {
   testDatabaseUrl,
@@ -124,5 +125,61 @@ describe('embedding service with DATABASE_URL (PostgreSQL)', () => {
     ).toBe(200);
     expect(await draft(second)).toEqual(before);
     await second.close();
+  });
+
+  it('restarts from its snapshot, written every N events and on close: the same answers as a full replay', async () => {
+    const store = (await storeFromEnv({ DATABASE_URL: url })) as PostgresEventStore;
+    const latest = async () =>
+      (
+        await store.pool.query<{ position: string }>(
+          `SELECT position::text AS position FROM msp_snapshots WHERE partition = 'embedding-service'
+            ORDER BY id DESC LIMIT 1`,
+        )
+      ).rows[0]?.position;
+    // Every 2 applied events: the start reads the first test's 5 events (from its snapshot at 5:
+    // nothing after it), so no new snapshot is due yet.
+    const first = await startServer({ port: 0, store, snapshotEvery: 2 });
+    expect(await latest()).toBe('5');
+    const work = (eventId: string, workId: string, day: string, minutes: number) =>
+      post(first, 'LogWork', eventId, `2026-10-${day}T11:00:00+02:00`, {
+        workId,
+        ticketId: 't-pg',
+        technician: 'anna',
+        startedAt: `2026-10-${day}T10:00:00+02:00`,
+        minutes,
+      });
+    expect([await work('p-6', 'w-pg-6', '06', 20), await work('p-7', 'w-pg-7', '07', 25)]).toEqual([
+      201, 201,
+    ]);
+    // The command after the second new event found 2 applied since the snapshot: one was written.
+    expect(await work('p-8', 'w-pg-8', '08', 5)).toBe(201);
+    expect(await latest()).toBe('7');
+    const before = await draft(first);
+    await first.close();
+    expect(await latest()).toBe('8');
+
+    // Another writer appends after the snapshot: a restart reads the snapshot and that event.
+    const late = decodeEvent({
+      id: 'p-9',
+      type: 'WorkLogged',
+      occurredAt: '2026-10-09T11:00:00+02:00',
+      data: {
+        workId: 'w-pg-9',
+        ticketId: 't-pg',
+        technician: 'anna',
+        startedAt: '2026-10-09T10:00:00+02:00',
+        minutes: 10,
+      },
+    });
+    if (late._tag === 'Left') throw new Error(late.left.message);
+    await store.appendToStream('ticket-t-pg', [late.right], 'any');
+    const fromSnapshot = await startServer({ port: 0, store });
+    const replayed = await startServer({ port: 0, store, snapshotEvery: 0 });
+    const answer = await draft(fromSnapshot);
+    expect(answer).toEqual(await draft(replayed));
+    expect(answer['net']).not.toEqual(before['net']);
+    await fromSnapshot.close();
+    await replayed.close();
+    await store.close();
   });
 });

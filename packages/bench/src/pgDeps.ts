@@ -3,15 +3,27 @@
  * from deps.ts so that the engine and baseline children of `pnpm bench` do not load the store and
  * `pg`, which would change the memory they measure.
  */
-export { createLedger, amountOf, formatMoney, Dec, ZERO, type Invoice } from '@msp-billing/billing';
+export {
+  createLedger,
+  amountOf,
+  formatMoney,
+  writeSnapshot,
+  Dec,
+  SNAPSHOT_FORMAT,
+  ZERO,
+  type Invoice,
+  type Ledger,
+} from '@msp-billing/billing';
 export { readNdjson, canonicalEvent, streamOf, type DomainEvent } from '@msp-billing/events';
 export { openEventSource } from '@msp-billing/cli/event-file';
 export { importEvents, readAllEvents } from '@msp-billing/store';
 export {
   PostgresEventStore,
+  loadStoreLedger,
   parsePartition,
   prepareReadModel,
   runReadModel,
+  saveSnapshot,
 } from '@msp-billing/store-postgres';
 export {
   reapOrphanedServers,

@@ -15,7 +15,14 @@
  *   wall time of each build, and whether its tables are identical to the single worker's (md5 of
  *   every table's rows).
  *
- * `--only read-model` skips the first three (the log is still imported, for the read model).
+ * - snapshots (pgSnapshot.ts), on the read model's copy of the log: a full replay from PostgreSQL
+ *   vs a start from a snapshot taken 1 % of the log before its end (restore + those events), the
+ *   snapshot's size and write time, and `msp-billing invoice --store` end to end with the snapshot
+ *   and with `--no-snapshot` (the built CLI: run `pnpm build` first).
+ *
+ * `--only read-model` skips the first three (the log is still imported, for the read model);
+ * `--only snapshot` measures only the snapshots (after importing the log); `--only
+ * read-model,snapshot` both.
  *
  * Without `--database-url` a throwaway PostgreSQL server is started (initdb into a temporary
  * directory, unix socket only, fsync off — an upper bound for the hardware, not a durable setup) and
@@ -38,7 +45,11 @@ import { benchDir, here, label, opt, parseSize, root } from './args.js';
 const sizes = (opt('--sizes') ?? '100k').split(',').map(parseSize);
 const seed = Number(opt('--seed') ?? 1);
 const databaseUrl = opt('--database-url') ?? undefined;
-const onlyReadModel = opt('--only') === 'read-model';
+// `--only read-model`, `--only snapshot`, or both (`--only read-model,snapshot`).
+const only = new Set((opt('--only') ?? '').split(',').filter((x) => x !== ''));
+const onlyReadModel = only.size > 0;
+const doSnapshot = only.size === 0 || only.has('snapshot');
+const doReadModel = only.size === 0 || only.has('read-model');
 
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
@@ -122,10 +133,32 @@ interface Build {
   readonly serverCpuMs: number | null;
 }
 
+/** pgSnapshot.ts's report. */
+interface SnapshotRun {
+  readonly events: number;
+  readonly tail: number;
+  readonly fullReplayMs: number;
+  readonly writeMs: number;
+  readonly saveMs: number;
+  readonly bytes: number;
+  readonly restoreMs: number;
+  readonly sameAnswers: boolean;
+  readonly invoice: {
+    readonly contract: string;
+    readonly period: string;
+    readonly compiled: boolean;
+    readonly withSnapshotMs: number;
+    readonly withoutSnapshotMs: number;
+    readonly sameOutput: boolean;
+  };
+  readonly load: readonly number[];
+}
+
 interface ReadModelRow {
   readonly size: string;
   readonly rows: Readonly<Record<string, number>>;
   readonly builds: readonly Build[];
+  readonly snapshot: SnapshotRun | undefined;
 }
 
 /** The read model built by 1, then 2 worker processes, from an emptied read model each time. */
@@ -141,9 +174,55 @@ const readModelBench = async (file: string, url: string, size: string): Promise<
     serverCpu = pid === undefined ? undefined : serverCpuReader(pid);
     log(`${size}: read model — importing the log into ${schema}`);
     lastJson(await child('prepare', file), 'read model prepare');
+    let snapshot: SnapshotRun | undefined;
+    if (doSnapshot) {
+      log(`${size}: snapshots`);
+      const load = loadavg();
+      const events = Number(
+        (await probe.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${schema}.msp_events`)).rows[0]
+          ?.n ?? 0,
+      );
+      const tail = String(Math.max(1, Math.round(events / 100)));
+      const snap = (step: string, ...rest: string[]) =>
+        run([
+          '--max-old-space-size=16384',
+          '--import',
+          'tsx',
+          here('pgSnapshot.ts'),
+          step,
+          url,
+          schema,
+          ...rest,
+        ]);
+      const replay = lastJson<{ events: number; wallMs: number; digest: string }>(
+        await snap('replay'),
+        'replay',
+      );
+      const written = lastJson<{ tail: number; writeMs: number; saveMs: number; bytes: number }>(
+        await snap('write', tail),
+        'snapshot write',
+      );
+      const restored = lastJson<{ wallMs: number; digest: string }>(
+        await snap('restore'),
+        'snapshot restore',
+      );
+      const invoice = lastJson<SnapshotRun['invoice']>(await snap('invoice'), 'invoice --store');
+      snapshot = {
+        events: replay.events,
+        tail: written.tail,
+        fullReplayMs: replay.wallMs,
+        writeMs: written.writeMs,
+        saveMs: written.saveMs,
+        bytes: written.bytes,
+        restoreMs: restored.wallMs,
+        sameAnswers: restored.digest === replay.digest,
+        invoice,
+        load,
+      };
+    }
     const builds: Build[] = [];
     let rows: Record<string, number> = {};
-    for (const n of [1, 2, 4]) {
+    for (const n of doReadModel ? [1, 2, 4] : []) {
       lastJson(await child('reset'), 'read model reset');
       const load = loadavg();
       const s0 = serverCpu?.();
@@ -161,7 +240,7 @@ const readModelBench = async (file: string, url: string, size: string): Promise<
       builds.push({ wallMs, workers, digest: JSON.stringify(digest), load, serverCpuMs });
       log(`${size}: read model, ${n} worker${n === 1 ? '' : 's'}: ${(wallMs / 1000).toFixed(2)} s wall`);
     }
-    return { size, rows, builds };
+    return { size, rows, builds, snapshot };
   } finally {
     await child('drop');
     await probe.end();
@@ -335,6 +414,23 @@ for (const r of readModelRows) {
         `${one !== undefined && b.digest === one.digest ? 'yes' : 'NO'} |`,
     );
 }
+
+const snapshotRows = readModelRows.flatMap((r) =>
+  r.snapshot === undefined ? [] : [{ size: r.size, x: r.snapshot }],
+);
+if (snapshotRows.length > 0)
+  lines.push(
+    '',
+    '| log | snapshot step | wall | ratio |',
+    '|---|---|---:|---:|',
+    ...snapshotRows.flatMap(({ size, x }) => [
+      `| ${size} | full replay from PostgreSQL (a fresh process: \`readAll\` + \`Ledger.apply\`, ${x.events} events; load ${x.load.map((l) => l.toFixed(1)).join(' ')}) | ${s(x.fullReplayMs)} | 1 |`,
+      `| ${size} | start from a snapshot (a fresh process): load + \`readSnapshot\` + the ${x.tail} events after it | ${s(x.restoreMs)} | **${((100 * x.restoreMs) / x.fullReplayMs).toFixed(1)} %** of the replay (answers the same: ${x.sameAnswers ? 'yes' : 'NO'}) |`,
+      `| ${size} | \`writeSnapshot\` (${(x.bytes / 1e6).toFixed(1)} MB) + \`saveSnapshot\` (one transaction) | ${s(x.writeMs)} + ${s(x.saveMs)} | |`,
+      `| ${size} | \`msp-billing invoice --store … --contract ${x.invoice.contract} --period ${x.invoice.period}\`, from the snapshot (end to end${x.invoice.compiled ? '' : ', CLI NOT COMPILED: run pnpm build'}) | ${s(x.invoice.withSnapshotMs)} | |`,
+      `| ${size} | the same with \`--no-snapshot\` (full replay) | ${s(x.invoice.withoutSnapshotMs)} | output the same: ${x.invoice.sameOutput ? 'yes' : 'NO'} |`,
+    ]),
+  );
 
 await writeFile(
   resolve(benchDir, `results-pg-${sizes.map(label).join('-')}.json`),

@@ -121,6 +121,11 @@ export interface LedgerQueries {
    * as it goes (the CLI) never holds them all. Do not apply events while iterating.
    */
   eachEntry(filter?: { contractId?: string; period?: string }): IterableIterator<LedgerEntry>;
+  /**
+   * Work entry `workId` as {@link LedgerQueries.entries} lists it, or undefined when it is voided or
+   * unknown: the entry of `explain` without the rule-by-rule account and the invoices that billed it.
+   */
+  entry(workId: string): LedgerEntry | undefined;
   explain(workId: string): E.Either<LedgerQueryError, Explanation>;
   invoice(contractId: string, period: string): E.Either<LedgerQueryError, Invoice>;
   /** Every issued invoice, in the order they were issued. */
@@ -238,6 +243,11 @@ export const createQueries = (ctx: QueryContext): LedgerQueries => {
         if (p === undefined || (filter.period !== undefined && p.period !== filter.period)) continue;
         yield ledgerEntry(entries, i, p);
       }
+    },
+    entry(workId) {
+      const i = entries.numberOf(workId);
+      const p = i === undefined ? undefined : classifyEntry(i, false);
+      return i === undefined || p === undefined ? undefined : ledgerEntry(entries, i, p);
     },
     explain(workId) {
       const i = entries.numberOf(workId);

@@ -76,3 +76,22 @@ describe('explain', () => {
     expect(ledger.invoice(C, '2026-13')).toEqual(E.left(expect.objectContaining({ _tag: 'BadPeriod' })));
   });
 });
+
+describe('entry', () => {
+  it('is the entry explain states, undefined for a voided or unknown one, and what entries lists', () => {
+    const l = ticket(base(), 't-1', 'support-request');
+    work(l, 'w-1', 't-1', '2026-09-10T10:00:00+02:00', 50);
+    work(l, 'w-2', 't-1', '2026-09-11T10:00:00+02:00', 20);
+    work(l, 'w-3', 't-1', '2026-09-12T10:00:00+02:00', 30);
+    l.add('WorkLogVoided', '2026-09-12T12:00:00+02:00', { workId: 'w-3', reason: 'logged twice' });
+    const ledger = l.ledger();
+    const x = ledger.explain('w-1');
+    if (E.isLeft(x)) throw new Error(x.left.message);
+    expect(ledger.entry('w-1')).toEqual(x.right.entry);
+    expect(ledger.entries({ contractId: C })).toEqual([ledger.entry('w-1'), ledger.entry('w-2')]);
+    expect(ledger.entry('w-3')).toBeUndefined();
+    expect(E.isLeft(ledger.explain('w-3'))).toBe(true);
+    expect(ledger.entry('w-unknown')).toBeUndefined();
+    expect(E.isLeft(ledger.explain('w-unknown'))).toBe(true);
+  });
+});

@@ -17,12 +17,13 @@ import {
   type Ledger,
 } from '@msp-billing/billing';
 import { readAllEvents } from '@msp-billing/store';
+import type { PostgresEventStore } from '@msp-billing/store-postgres';
 import type { OptionSpec, ParsedArgs } from './args.js';
 import { userError, type UserError } from './errors.js';
 import { isSourceUnreadable, openEventSource, tapChunks } from './eventFile.js';
 import { addStats, restoreFile, type RestoredFile } from './fileSnapshot.js';
 import type { CliIo, Output } from './io.js';
-import { openStore, reasonOf } from './stores.js';
+import { openStore, reasonOf, storeKind } from './stores.js';
 
 /** A Ledger and what was read to build it. */
 export interface LoadedLedger {
@@ -38,6 +39,7 @@ export const SOURCE_OPTIONS: readonly OptionSpec[] = [
   { name: 'events', kind: 'string' },
   { name: 'store', kind: 'string' },
   { name: 'snapshot', kind: 'string' },
+  { name: 'no-snapshot', kind: 'flag' },
 ];
 
 /** Default threshold of the progress line: 50 MB. */
@@ -181,13 +183,19 @@ export const eventsSource =
     }
   };
 
+/** PostgreSQL's undefined_table: nothing was ever imported into this database. */
+const isUndefinedTable = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '42P01';
+
 /**
  * A ledger of everything in the store at `url`, read page by page in global order (the recording
  * order). Stored events are decoded already; invalid ones are reported as `event N` (their place
- * in the store's order), since a store has no lines.
+ * in the store's order), since a store has no lines. A PostgreSQL store starts from its latest
+ * snapshot and reads only the events after it (unless `useSnapshot` is false); a snapshot it cannot
+ * use is named in one line on stderr and the whole log is read: the output is the same.
  */
 export const storeSource =
-  (url: string): LedgerSource =>
+  (url: string, io: CliIo, useSnapshot = true): LedgerSource =>
   async () => {
     const opened = await openStore(url, { migrate: false });
     if (E.isLeft(opened)) return opened;
@@ -198,6 +206,19 @@ export const storeSource =
       let duplicates = 0;
       let invalid = 0;
       try {
+        const kind = storeKind(url);
+        if (E.isRight(kind) && kind.right === 'postgres') {
+          const pg = await import('@msp-billing/store-postgres');
+          const loaded = await pg.loadStoreLedger(store as PostgresEventStore, {
+            useSnapshot,
+          });
+          if (loaded.notice !== undefined) io.stderr.write(`msp-billing: ${what} — ${loaded.notice}\n`);
+          const c = loaded.counts;
+          return E.right({
+            ledger: loaded.ledger,
+            stats: { lines: c.events, events: c.events, duplicates: c.duplicates, invalid: c.invalid },
+          });
+        }
         for await (const r of readAllEvents(store)) {
           events += 1;
           const applied = ledger.apply(r.event);
@@ -205,8 +226,7 @@ export const storeSource =
           else if (applied._tag === 'Invalid') invalid += 1;
         }
       } catch (err) {
-        // PostgreSQL's undefined_table: nothing was ever imported into this database.
-        if (typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '42P01')
+        if (isUndefinedTable(err))
           return E.left(
             userError(
               'StoreUnavailable',
@@ -251,7 +271,7 @@ export const resolveSource = (
     );
   if (store !== undefined) {
     if (store === '') return E.left(userError('MissingOption', `${command} --store`, 'needs a store URL'));
-    return E.right(storeSource(store));
+    return E.right(storeSource(store, io, !args.flags.has('no-snapshot')));
   }
   if (events === undefined || events === '') {
     return E.left(

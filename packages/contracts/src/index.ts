@@ -42,7 +42,9 @@ export {
   evolveRegistry,
   isContractBooked,
   isRateCardPublished,
+  registryFromJson,
   registryResolver,
+  registryToJson,
   ticketOfWork,
   type Registry,
 } from './registry.js';

@@ -81,6 +81,26 @@ export const keyedSet = <V>(log: KeyedLog<V>, key: string, value: V): KeyedLog<V
   return { buffer, index, length: position + 1 };
 };
 
+/**
+ * The log that setting each of `entries` in turn would give, built in one pass (restoring a saved
+ * log: `keyedSet` per entry allocates more and checks each key's history).
+ */
+export const keyedFromEntries = <V>(entries: readonly (readonly [string, V])[]): KeyedLog<V> => {
+  if (entries.length <= INDEX_FROM) {
+    let log = emptyKeyedLog<V>();
+    for (const [k, v] of entries) log = keyedSet(log, k, v);
+    return log;
+  }
+  const buffer: Slot[] = [];
+  const index = new Map<string, number>();
+  for (let p = 0; p < entries.length; p++) {
+    const [key, value] = entries[p] as readonly [string, V];
+    buffer.push(key, value, index.get(key) ?? -1);
+    index.set(key, p);
+  }
+  return { buffer, index, length: entries.length };
+};
+
 /** The latest value of `key` in this version, or undefined. */
 export const keyedGet = <V>(log: KeyedLog<V>, key: string): V | undefined => {
   const p = newest(log, key);

@@ -9,7 +9,14 @@
 import type { DomainEvent, StreamResolver } from '@msp-billing/events';
 import type { IdIndex } from './existence.js';
 import type { InvoiceNumberUse } from './invoiceRules.js';
-import { emptyKeyedLog, keyedGet, keyedSet, type KeyedLog } from './keyedLog.js';
+import {
+  emptyKeyedLog,
+  keyedEntries,
+  keyedFromEntries,
+  keyedGet,
+  keyedSet,
+  type KeyedLog,
+} from './keyedLog.js';
 
 /** Which ids exist, and where they belong. */
 export interface Registry {
@@ -147,3 +154,42 @@ export const REGISTRY_IDS: IdIndex<Registry> = Object.freeze({
         : ('live' as const),
   contractOfAlert,
 });
+
+const REGISTRY_FIELDS = [
+  'activeMspByVm',
+  'vmOfContract',
+  'contractOfTicket',
+  'ticketOfWork',
+  'contractOfAlert',
+  'voidedWork',
+  'rateCards',
+  'invoiceNumbers',
+] as const satisfies readonly (keyof Registry)[];
+
+/**
+ * The registry as JSON text, to keep beside a snapshot of the log it was folded from: every id with
+ * its latest value. {@link registryFromJson} gives a registry that answers every question alike.
+ */
+export const registryToJson = (r: Registry): string =>
+  JSON.stringify(Object.fromEntries(REGISTRY_FIELDS.map((f) => [f, keyedEntries<unknown>(r[f])])));
+
+/** The registry {@link registryToJson} wrote, or undefined when `text` is not one. */
+export const registryFromJson = (text: string): Registry | undefined => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const fields = parsed as Record<string, unknown>;
+  const out: Record<string, KeyedLog<unknown>> = {};
+  for (const f of REGISTRY_FIELDS) {
+    const pairs = fields[f];
+    if (!Array.isArray(pairs)) return undefined;
+    for (const pair of pairs as unknown[])
+      if (!Array.isArray(pair) || typeof pair[0] !== 'string') return undefined;
+    out[f] = keyedFromEntries(pairs as [string, unknown][]);
+  }
+  return out as unknown as Registry;
+};

@@ -27,7 +27,9 @@ const VALUES = [
   'providerProfileDecider',
   'rateCardDecider',
   'refusalMessage',
+  'registryFromJson',
   'registryResolver',
+  'registryToJson',
   'ticketDecider',
   'ticketOfWork',
 ];

@@ -1,4 +1,5 @@
 /** The registry view: which VM has an active MSP (1), where ids belong, and stream resolution. */
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type DomainEvent } from '@msp-billing/events';
 import { streamOf } from '@msp-billing/events';
@@ -10,9 +11,14 @@ import {
   evolveRegistry,
   isContractBooked,
   isRateCardPublished,
+  invoiceNumberUse,
+  registryFromJson,
   registryResolver,
+  registryToJson,
   ticketOfWork,
+  type Registry,
 } from '../src/internal.js';
+import { arbitraryLog, decodeAll } from '../../testing/src/logs.js';
 import { CONTRACT, booked, ev } from './fixtures.js';
 
 const fold = (...events: DomainEvent[]) => events.reduce(evolveRegistry, emptyRegistry());
@@ -75,5 +81,52 @@ describe('Registry', () => {
         resolver,
       ),
     ).toBe('contract-c-1');
+  });
+});
+
+describe('registryToJson / registryFromJson', () => {
+  /** Every question the registry answers, about every id the events name. */
+  const answers = (r: Registry, events: readonly DomainEvent[]) => {
+    const ids = new Set<string>();
+    for (const e of events) for (const v of Object.values(e.data)) if (typeof v === 'string') ids.add(v);
+    return [...ids].map((id) => [
+      id,
+      activeMspForVm(r, id),
+      isContractBooked(r, id),
+      contractOfTicket(r, id),
+      ticketOfWork(r, id),
+      contractOfAlert(r, id),
+      isRateCardPublished(r, id),
+      invoiceNumberUse(r, id),
+    ]);
+  };
+
+  it('a registry read back answers like the one written, then and after more events', () => {
+    fc.assert(
+      fc.property(arbitraryLog(), fc.nat(), (wire, cutAt) => {
+        const events = decodeAll(wire);
+        const cut = cutAt % (events.length + 1);
+        const before = events.slice(0, cut).reduce(evolveRegistry, emptyRegistry());
+        const read = registryFromJson(registryToJson(before));
+        expect(read).toBeDefined();
+        const restored = read as Registry;
+        expect(answers(restored, events)).toEqual(answers(before, events));
+        const rest = events.slice(cut);
+        expect(answers(rest.reduce(evolveRegistry, restored), events)).toEqual(
+          answers(rest.reduce(evolveRegistry, before), events),
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses text that is no registry', () => {
+    expect(registryFromJson('not json')).toBeUndefined();
+    expect(registryFromJson('{}')).toBeUndefined();
+    expect(
+      registryFromJson(
+        JSON.stringify({ ...JSON.parse(registryToJson(emptyRegistry())), rateCards: [[1, true]] }),
+      ),
+    ).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import {
   emptyKeyedLog,
   emptyTimeline,
   keyedEntries,
+  keyedFromEntries,
   keyedGet,
   keyedSet,
   keysPresentAt,
@@ -142,6 +143,31 @@ describe('KeyedLog', () => {
     expect(keyedGet(older, 'k0')).toBe(0);
     expect(keyedGet(older, 'k1')).toBe(1);
     expect(keyedEntries(sibling).length).toBe(12);
+  });
+  it('keyedFromEntries gives the log that setting each entry in turn gives, then and after more writes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'), fc.integer()),
+          {
+            maxLength: 40,
+          },
+        ),
+        fc.array(fc.tuple(fc.constantFrom('a', 'b', 'x', 'y'), fc.integer()), { maxLength: 10 }),
+        (entries, more) => {
+          const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'x', 'y'];
+          const bySet = entries.reduce((log, [k, v]) => keyedSet(log, k, v), emptyKeyedLog<number>());
+          const built = keyedFromEntries<number>(entries);
+          const answers = (log: typeof bySet) => [keys.map((k) => keyedGet(log, k)), keyedEntries(log)];
+          expect(answers(built)).toEqual(answers(bySet));
+          const later = (log: typeof bySet) => more.reduce((l, [k, v]) => keyedSet(l, k, v), log);
+          expect(answers(later(built))).toEqual(answers(later(bySet)));
+          // The built log is not changed by writes to versions made from it.
+          expect(answers(built)).toEqual(answers(bySet));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

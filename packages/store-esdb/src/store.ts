@@ -27,6 +27,7 @@ import { canonicalEvent } from '@msp-billing/events';
 import {
   InvoiceNumberConflictError,
   planAppend,
+  UniqueIdConflictError,
   WrongExpectedRevisionError,
   type AppendResult,
   type CheckpointStore,
@@ -59,6 +60,28 @@ const CHECKPOINT_TYPE = 'MspCheckpointStored';
 export const invoiceNumberStream = (n: string): string => `msp-invoice-number-${n}`;
 
 const RESERVATION_TYPE = 'MspInvoiceNumberReserved';
+
+/** The stream whose first event reserves work id `id` (spec §2). */
+export const workIdStream = (id: string): string => `msp-work-id-${id}`;
+
+/** The stream whose first event reserves alert id `id` (spec §2). */
+export const alertIdStream = (id: string): string => `msp-alert-id-${id}`;
+
+/**
+ * The stream of VM `vmId`'s MSP bookings (spec §6 (1)): its last event says which contract's MSP is
+ * active on the VM, if any. Written with the exact revision read, so two bookings cannot both
+ * follow the same state.
+ */
+export const vmMspStream = (vmId: string): string => `msp-vm-${vmId}`;
+
+const ID_RESERVATION_TYPE = 'MspIdReserved';
+const VM_TYPE = 'MspVmHolder';
+
+interface VmState {
+  readonly stream: string;
+  readonly contractId: string;
+  readonly active: boolean;
+}
 
 type AnyResolved = ResolvedEvent | AllStreamResolvedEvent;
 
@@ -133,9 +156,11 @@ export class EsdbEventStore implements EventStoreWithCheckpoints {
   ): Promise<AppendResult> {
     const existing = new Map<string, ExistingEvent>();
     let current: StreamRevision = 'no_stream';
+    let bookedVm: string | undefined;
     for (const r of await this.readStream(stream)) {
       current = r.revision;
       const stored = r.event;
+      if (stored.type === 'MSPBooked') bookedVm = stored.data.vmId;
       existing.set(stored.id, {
         revision: r.revision,
         position: r.position,
@@ -144,12 +169,22 @@ export class EsdbEventStore implements EventStoreWithCheckpoints {
     }
     const plan = planAppend(stream, events, expected, current, (id) => existing.get(id));
     if (plan._tag === 'Idempotent') return plan.result;
-    for (const e of plan.events)
+    for (const e of plan.events) {
       if (e.type === 'InvoiceIssued') await this.#reserveInvoiceNumber(stream, e.id, e.data.invoiceNumber);
+      else if (e.type === 'WorkLogged') await this.#reserveId(stream, e.id, 'workId', e.data.workId);
+      else if (e.type === 'AlertRaised') await this.#reserveId(stream, e.id, 'alertId', e.data.alertId);
+      else if (e.type === 'MSPBooked') await this.#bookVm(stream, e.id, e.data.vmId, e.data.contractId);
+    }
     try {
       const result = await this.client.appendToStream(stream, plan.events.map(toEventData), {
         expectedRevision: toEsdbExpectedRevision(expected),
       });
+      // A cancellation frees the VM once it is recorded (a failed cancel keeps it booked).
+      const cancelled = plan.events.find((e) => e.type === 'MSPCancelled');
+      const booking = plan.events.find((e) => e.type === 'MSPBooked');
+      const vmId = bookedVm ?? (booking?.type === 'MSPBooked' ? booking.data.vmId : undefined);
+      if (cancelled?.type === 'MSPCancelled' && vmId !== undefined)
+        await this.#releaseVm(stream, vmId, cancelled.data.contractId);
       return {
         nextExpectedRevision: result.nextExpectedRevision,
         position: result.position?.commit ?? 0n,
@@ -190,6 +225,101 @@ export class EsdbEventStore implements EventStoreWithCheckpoints {
         );
       }
       throw err;
+    }
+  }
+
+  /**
+   * Reserve work or alert id `id` for event `eventId` of `stream` (a reservation stream written with
+   * `no_stream`, as for invoice numbers), or refuse: another event holds it.
+   */
+  async #reserveId(stream: string, eventId: string, kind: 'workId' | 'alertId', id: string): Promise<void> {
+    const reservations = kind === 'workId' ? workIdStream(id) : alertIdStream(id);
+    try {
+      await this.client.appendToStream(
+        reservations,
+        {
+          id: esdbEventId(`${stream}\u0000${eventId}`),
+          contentType: 'application/json',
+          type: ID_RESERVATION_TYPE,
+          data: { stream, eventId },
+          metadata: undefined,
+        },
+        { expectedRevision: NO_STREAM },
+      );
+    } catch (err) {
+      if (!(err instanceof WrongExpectedVersionError)) throw err;
+      for await (const r of this.client.readStream(reservations, { fromRevision: START, maxCount: 1 })) {
+        const holder = r.event?.data as { stream?: unknown; eventId?: unknown } | undefined;
+        if (holder?.stream === stream && holder.eventId === eventId) return;
+        throw new UniqueIdConflictError(
+          stream,
+          eventId,
+          kind,
+          id,
+          typeof holder?.stream === 'string' ? holder.stream : reservations,
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** The VM's MSP state as its stream's last event says, with that event's revision. */
+  async #vmState(vmId: string): Promise<{ revision: bigint; state: VmState } | undefined> {
+    try {
+      for await (const r of this.client.readStream(vmMspStream(vmId), {
+        direction: BACKWARDS,
+        fromRevision: END,
+        maxCount: 1,
+      })) {
+        if (r.event === undefined) continue;
+        return { revision: r.event.revision, state: r.event.data as unknown as VmState };
+      }
+    } catch (err) {
+      if (err instanceof StreamNotFoundError) return undefined;
+      throw err;
+    }
+    return undefined;
+  }
+
+  /** Append `state` to VM `vmId`'s stream right after `revision`; false when another writer was first. */
+  async #writeVm(vmId: string, revision: bigint | undefined, state: VmState): Promise<boolean> {
+    try {
+      await this.client.appendToStream(
+        vmMspStream(vmId),
+        {
+          id: randomUUID(),
+          contentType: 'application/json',
+          type: VM_TYPE,
+          data: { ...state },
+          metadata: undefined,
+        },
+        { expectedRevision: revision ?? NO_STREAM },
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof WrongExpectedVersionError) return false;
+      throw err;
+    }
+  }
+
+  /** Make `contractId`'s MSP the active one of VM `vmId`, or refuse: another contract's is active. */
+  async #bookVm(stream: string, eventId: string, vmId: string, contractId: string): Promise<void> {
+    for (;;) {
+      const now = await this.#vmState(vmId);
+      if (now?.state.active === true) {
+        if (now.state.contractId === contractId) return;
+        throw new UniqueIdConflictError(stream, eventId, 'vm', vmId, now.state.stream, now.state.contractId);
+      }
+      if (await this.#writeVm(vmId, now?.revision, { stream, contractId, active: true })) return;
+    }
+  }
+
+  /** Free VM `vmId` if `contractId`'s MSP is the active one on it. */
+  async #releaseVm(stream: string, vmId: string, contractId: string): Promise<void> {
+    for (;;) {
+      const now = await this.#vmState(vmId);
+      if (now?.state.active !== true || now.state.contractId !== contractId) return;
+      if (await this.#writeVm(vmId, now.revision, { stream, contractId, active: false })) return;
     }
   }
 

@@ -9,6 +9,8 @@
 export * from './migrations.js';
 export * from './store.js';
 export * from './projection.js';
+export * from './snapshots.js';
+export * from './ledgerSnapshots.js';
 export {
   parsePartition,
   partitionOfContract,

@@ -56,6 +56,41 @@ export const migrations: readonly Migration[] = [
         WHERE event_type = 'InvoiceIssued';
     `,
   },
+  {
+    version: 3,
+    name: 'work ids, alert ids and active MSPs of VMs',
+    // Spec §2: a work id and an alert id are used once in the log; §6 (1): one active MSP per VM.
+    // Appends look these up under the append lock (store.ts); the unique indexes are the database's
+    // own guarantee for the ids, the VM index makes the lookup of a VM's bookings an index scan.
+    sql: `
+      CREATE UNIQUE INDEX msp_events_work_id
+        ON msp_events ((payload->'data'->>'workId'))
+        WHERE event_type = 'WorkLogged';
+      CREATE UNIQUE INDEX msp_events_alert_id
+        ON msp_events ((payload->'data'->>'alertId'))
+        WHERE event_type = 'AlertRaised';
+      CREATE INDEX msp_events_booked_vm
+        ON msp_events ((payload->'data'->>'vmId'))
+        WHERE event_type = 'MSPBooked';
+    `,
+  },
+  {
+    version: 4,
+    name: 'snapshots',
+    // Ledger snapshots beside the events (snapshots.ts): opaque bytes, their format, and the global
+    // position of the last event they reflect; a few per partition.
+    sql: `
+      CREATE TABLE msp_snapshots (
+        id         bigserial   PRIMARY KEY,
+        partition  text        NOT NULL,
+        format     integer     NOT NULL,
+        position   bigint      NOT NULL CHECK (position >= 0),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        bytes      bytea       NOT NULL
+      );
+      CREATE INDEX msp_snapshots_partition ON msp_snapshots (partition, id DESC);
+    `,
+  },
 ];
 
 /** Apply every migration not yet applied; returns the versions applied by this call. */

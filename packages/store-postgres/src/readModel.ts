@@ -634,9 +634,9 @@ class ReadModelWorker {
       if (seen.size !== keys.size) for (const workId of keys.keys()) if (!seen.has(workId)) drop(workId);
     } else {
       for (const workId of which) {
-        // The entry as `explain` states it; none when voided.
-        const x = this.ledger.explain(workId);
-        if (E.isRight(x)) put(x.right.entry);
+        // The entry as the Ledger lists it; none when voided.
+        const e = this.ledger.entry(workId);
+        if (e !== undefined) put(e);
         else drop(workId);
       }
     }

@@ -17,7 +17,10 @@ import { decodeEvent, canonicalEvent, type DomainEvent } from '@msp-billing/even
 import {
   catchUp,
   claimInvoiceNumbers,
+  claimUniqueIds,
+  emptyUniqueIdHolders,
   invoiceNumbersOf,
+  uniqueIdsOf,
   planAppend,
   sleep,
   validateAppend,
@@ -33,6 +36,7 @@ import {
   type RecordedEvent,
   type StreamRevision,
   type SubscribeOptions,
+  type UniqueIdHolders,
 } from '@msp-billing/store';
 import { inTransaction } from './connection.js';
 import { migrate } from './migrations.js';
@@ -85,6 +89,52 @@ const invoiceNumberHolders = async (
     [[...new Set(numbers)]],
   );
   for (const r of found.rows) holders.set(r.n, { stream: r.stream, eventId: r.event_id });
+  return holders;
+};
+
+/**
+ * The stored holders of the work ids, alert ids and VMs (active MSPs) that `events` may claim (spec
+ * §2, §6 (1)). Read under the append lock like {@link invoiceNumberHolders}; migration 3's partial
+ * indexes make each part an index scan, and the unique ones are the database's own guarantee.
+ */
+const uniqueIdHolders = async (
+  client: Queryable,
+  events: readonly DomainEvent[],
+): Promise<UniqueIdHolders> => {
+  const holders = emptyUniqueIdHolders();
+  const { workIds, alertIds, vmIds } = uniqueIdsOf(events);
+  if (workIds.length + alertIds.length + vmIds.length === 0) return holders;
+  const found = await client.query<{
+    kind: 'w' | 'a' | 'v';
+    id: string;
+    stream: string;
+    event_id: string;
+    contract: string | null;
+  }>(
+    `SELECT 'w' AS kind, payload->'data'->>'workId' AS id, stream, event_id, NULL::text AS contract
+       FROM msp_events WHERE event_type = 'WorkLogged' AND payload->'data'->>'workId' = ANY($1::text[])
+     UNION ALL
+     SELECT 'a', payload->'data'->>'alertId', stream, event_id, NULL
+       FROM msp_events WHERE event_type = 'AlertRaised' AND payload->'data'->>'alertId' = ANY($2::text[])
+     UNION ALL
+     SELECT 'v', b.payload->'data'->>'vmId', b.stream, b.event_id, b.payload->'data'->>'contractId'
+       FROM msp_events b
+      WHERE b.event_type = 'MSPBooked' AND b.payload->'data'->>'vmId' = ANY($3::text[])
+        AND NOT EXISTS (SELECT 1 FROM msp_events c
+                         WHERE c.stream = b.stream AND c.event_type = 'MSPCancelled'
+                           AND c.payload->'data'->>'contractId' = b.payload->'data'->>'contractId')`,
+    [[...new Set(workIds)], [...new Set(alertIds)], [...new Set(vmIds)]],
+  );
+  for (const r of found.rows) {
+    const holder = { stream: r.stream, eventId: r.event_id };
+    if (r.kind === 'w') holders.workIds.set(r.id, holder);
+    else if (r.kind === 'a') holders.alertIds.set(r.id, holder);
+    else {
+      const contractId = r.contract ?? '';
+      holders.activeMspOfVm.set(r.id, { ...holder, contractId });
+      holders.vmOfContract.set(contractId, r.id);
+    }
+  }
   return holders;
 };
 
@@ -154,6 +204,7 @@ const appendLocked = async (
   const numbers = invoiceNumbersOf(plan.events);
   if (numbers.length > 0)
     claimInvoiceNumbers(stream, plan.events, await invoiceNumberHolders(client, numbers));
+  claimUniqueIds(stream, plan.events, await uniqueIdHolders(client, plan.events));
   const first = BigInt(head?.pos ?? '0') + 1n;
   const n = plan.events.length;
   await client.query(
@@ -254,6 +305,11 @@ const appendBatchLocked = async (
     client,
     items.flatMap((item) => invoiceNumbersOf(item.events)),
   );
+  // Work ids, alert ids and VMs likewise: stored holders, then what earlier items claimed.
+  const unique = await uniqueIdHolders(
+    client,
+    items.flatMap((item) => item.events),
+  );
   for (const item of items) {
     const st = state.get(item.stream) as StreamState;
     const plan = planAppend(item.stream, item.events, 'any', st.current, (id) => st.known.get(id));
@@ -262,6 +318,7 @@ const appendBatchLocked = async (
       continue;
     }
     claimInvoiceNumbers(item.stream, plan.events, holders);
+    claimUniqueIds(item.stream, plan.events, unique);
     let revision = plan.firstRevision;
     for (const e of plan.events) {
       const position = nextPosition;

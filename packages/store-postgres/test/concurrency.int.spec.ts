@@ -1,7 +1,9 @@
 /**
  * Concurrency on a real PostgreSQL: racing writers on one stream (each revision written once,
  * losers get the typed conflict, the retrying command handler applies everything), and the
- * invoice numbers (two processes issuing one number on two contracts: exactly one wins), and the
+ * invoice numbers (two processes issuing one number on two contracts: exactly one wins), the other
+ * rules that span streams (two processes booking one VM, logging one work id on two tickets,
+ * raising one alert id on two contracts: one wins, the other gets the decider's refusal), and the
  * sequence-gap problem: writers commit overlapping transactions of random length while a catch-up
  * reader follows, and the reader must see every event exactly once, in stream order.
  */
@@ -15,6 +17,13 @@ import {
   type Decider,
   type RecordedEvent,
 } from '@msp-billing/store';
+import {
+  contractStream,
+  decodeEvent,
+  rateCardStream,
+  ticketStream,
+  type DomainEvent,
+} from '@msp-billing/events';
 import { contractTestEvent, takeFromSubscription, uniqueStream } from '@msp-billing/store/contract-suite';
 import { appendWithClient, PostgresEventStore } from '../src/index.js';
 import { testDatabaseUrl } from './support/database.js';
@@ -22,11 +31,12 @@ import { testDatabaseUrl } from './support/database.js';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const invoiceChild = fileURLToPath(new URL('./support/invoiceChild.ts', import.meta.url));
+const uniqueIdChild = fileURLToPath(new URL('./support/uniqueIdChild.ts', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Start one writer process; resolves its stdout lines once it exits. */
-const startInvoiceWriter = (url: string, args: readonly string[]) => {
-  const proc = spawn(process.execPath, ['--import', 'tsx', invoiceChild, ...args], {
+const startInvoiceWriter = (url: string, args: readonly string[], child = invoiceChild) => {
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, ...args], {
     cwd: repoRoot,
     env: { ...process.env, DATABASE_URL: url },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -45,6 +55,13 @@ const startInvoiceWriter = (url: string, args: readonly string[]) => {
     proc.on('exit', (code) => resolve({ code, lines: out.split('\n').filter((l) => l !== ''), stderr: err })),
   );
   return { ready, exited, go: () => proc.stdin.end('go\n') };
+};
+
+/** A valid event for the races' setup. */
+const fact = (type: string, occurredAt: string, data: object): DomainEvent => {
+  const decoded = decodeEvent({ id: `setup-${randomUUID()}`, type, occurredAt, data });
+  if (decoded._tag === 'Left') throw new Error(`bad setup event: ${decoded.left.message}`);
+  return decoded.right;
 };
 
 describe('PostgreSQL concurrency', () => {
@@ -78,6 +95,112 @@ describe('PostgreSQL concurrency', () => {
       expect.objectContaining({ type: 'InvoiceIssued', data: expect.objectContaining({ invoiceNumber: n }) }),
     ]);
   }, 60_000);
+
+  describe('rules that span streams, two processes racing through the command handler', () => {
+    /** Start two writer processes with `args`, let them go together, and collect their outcomes. */
+    const race = async (args: readonly (readonly string[])[]) => {
+      const url = await testDatabaseUrl();
+      const writers = args.map((a) => startInvoiceWriter(url, a, uniqueIdChild));
+      await Promise.all(writers.map((w) => w.ready));
+      for (const w of writers) w.go();
+      const results = await Promise.all(writers.map((w) => w.exited));
+      expect(results.map((r) => [r.code, r.stderr])).toEqual(args.map(() => [0, '']));
+      return results.map((r) => r.lines.at(-1)).toSorted();
+    };
+    const tag = () => randomUUID().slice(0, 8);
+    const bookedContract = async (rateCardId: string) => {
+      const contractId = `C-${tag()}`;
+      await store.appendToStream(
+        contractStream(contractId),
+        [
+          fact('MSPBooked', '2026-03-01T08:00:00Z', {
+            contractId,
+            customerId: 'customer-race',
+            vmId: `vm-${tag()}`,
+            sla: 'Standard',
+            rateCardId,
+          }),
+        ],
+        'no_stream',
+      );
+      return contractId;
+    };
+    let rateCardId = '';
+    beforeAll(async () => {
+      rateCardId = `RC-${tag()}`;
+      await store.appendToStream(
+        rateCardStream(rateCardId),
+        [
+          fact('RateCardPublished', '2026-01-01T00:00:00Z', {
+            rateCardId,
+            currency: 'EUR',
+            billingIncrementMinutes: 15,
+          }),
+        ],
+        'no_stream',
+      );
+    });
+
+    it('two processes booking one VM for two contracts: one MSP is booked, the other gets MspAlreadyBookedForVm', async () => {
+      const vm = `vm-${tag()}`;
+      const [a, b] = [`C-${tag()}`, `C-${tag()}`];
+      expect(
+        await race([
+          ['vm', a, vm, rateCardId],
+          ['vm', b, vm, rateCardId],
+        ]),
+      ).toEqual(['MspAlreadyBookedForVm', 'accepted']);
+      const stored = [
+        ...(await store.readStream(contractStream(a))),
+        ...(await store.readStream(contractStream(b))),
+      ];
+      expect(
+        stored.map((r) => [r.event.type, r.event.type === 'MSPBooked' ? r.event.data.vmId : '']),
+      ).toEqual([['MSPBooked', vm]]);
+    }, 60_000);
+
+    it('two processes logging one work id on two tickets: one entry is logged, the other gets WorkIdAlreadyUsed', async () => {
+      const contractId = await bookedContract(rateCardId);
+      const tickets = [`T-${tag()}`, `T-${tag()}`];
+      for (const ticketId of tickets)
+        await store.appendToStream(
+          ticketStream(ticketId),
+          [
+            fact('TicketOpened', '2026-03-03T08:00:00Z', {
+              ticketId,
+              contractId,
+              channel: 'email',
+              requester: 'ops@customer.example',
+              subject: 'disk',
+              service: 'incident',
+            }),
+          ],
+          'no_stream',
+        );
+      const workId = `W-${tag()}`;
+      expect(await race(tickets.map((t) => ['work', t, contractId, workId]))).toEqual([
+        'WorkIdAlreadyUsed',
+        'accepted',
+      ]);
+      const logged = (await Promise.all(tickets.map((t) => store.readStream(ticketStream(t)))))
+        .flat()
+        .filter((r) => r.event.type === 'WorkLogged');
+      expect(logged).toHaveLength(1);
+    }, 60_000);
+
+    it('two processes raising one alert id on two contracts: one alert is raised, the other gets AlertIdAlreadyUsed', async () => {
+      const contracts = [await bookedContract(rateCardId), await bookedContract(rateCardId)];
+      const alertId = `AL-${tag()}`;
+      expect(await race(contracts.map((c) => ['alert', c, alertId]))).toEqual([
+        'AlertIdAlreadyUsed',
+        'accepted',
+      ]);
+      const raised = (await Promise.all(contracts.map((c) => store.readStream(contractStream(c)))))
+        .flat()
+        .filter((r) => r.event.type === 'AlertRaised');
+      expect(raised).toHaveLength(1);
+    }, 60_000);
+  });
 
   it('8 writers at the same exact revision: one wins, 7 get WrongExpectedRevision', async () => {
     const s = uniqueStream('race8');

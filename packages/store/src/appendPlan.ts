@@ -18,6 +18,7 @@ import { canonicalEvent, type DomainEvent } from '@msp-billing/events';
 import {
   EventIdConflictError,
   InvoiceNumberConflictError,
+  UniqueIdConflictError,
   WrongExpectedRevisionError,
   type AppendResult,
   type ExpectedRevision,
@@ -140,3 +141,124 @@ export const claimInvoiceNumbers = (
 /** The invoice numbers `events` issue. */
 export const invoiceNumbersOf = (events: readonly DomainEvent[]): string[] =>
   events.flatMap((e) => (e.type === 'InvoiceIssued' ? [e.data.invoiceNumber] : []));
+
+/** The event that holds a unique id in a store. */
+export interface UniqueIdHolder {
+  readonly stream: string;
+  readonly eventId: string;
+}
+
+/** The booking that holds a VM: its MSP is active (spec §6 (1): one MSP per VM). */
+export interface VmHolder extends UniqueIdHolder {
+  readonly contractId: string;
+}
+
+/**
+ * What a store knows about the ids an append may claim besides invoice numbers: work ids, alert ids
+ * and the VMs with an active MSP (spec §2, §6 (1)). An adapter passes all it holds (memory) or what
+ * it looked up for the ids of the append (PostgreSQL, under the append lock).
+ */
+export interface UniqueIdHolders {
+  readonly workIds: Map<string, UniqueIdHolder>;
+  readonly alertIds: Map<string, UniqueIdHolder>;
+  /** VM id → the booking of its active MSP. */
+  readonly activeMspOfVm: Map<string, VmHolder>;
+  /** Contract id → its VM, for the bookings in `activeMspOfVm` (a cancellation frees the VM). */
+  readonly vmOfContract: Map<string, string>;
+}
+
+/** Holders of a store that holds nothing yet. */
+export const emptyUniqueIdHolders = (): UniqueIdHolders => ({
+  workIds: new Map(),
+  alertIds: new Map(),
+  activeMspOfVm: new Map(),
+  vmOfContract: new Map(),
+});
+
+type UndoEntry = readonly [Map<string, unknown>, string, boolean, unknown];
+
+/**
+ * The store's side of the rules no stream can guard alone (spec §2: a work id and an alert id are
+ * used once in the log; §6 (1): a VM has at most one active MSP): before `events` (what a plan writes
+ * to `stream`) are written, refuse a `WorkLogged`, `AlertRaised` or `MSPBooked` whose id or VM
+ * `holders` gives to another event, and record what `events` claim and free (an `MSPCancelled` frees
+ * its contract's VM). The rules themselves are the deciders' (the registry's view); this makes them
+ * hold against writers that decided at the same time. Adapters call it where they call
+ * {@link claimInvoiceNumbers}. A refusal leaves `holders` as it was; the returned function takes
+ * the claims back (a batch that fails later).
+ */
+export const claimUniqueIds = (
+  stream: string,
+  events: readonly DomainEvent[],
+  holders: UniqueIdHolders,
+): (() => void) => {
+  let undo: UndoEntry[] | undefined;
+  const set = <V>(m: Map<string, V>, key: string, value: V | undefined): void => {
+    (undo ??= []).push([m as Map<string, unknown>, key, m.has(key), m.get(key)]);
+    if (value === undefined) m.delete(key);
+    else m.set(key, value);
+  };
+  const rollback = (): void => {
+    if (undo === undefined) return;
+    for (let k = undo.length - 1; k >= 0; k--) {
+      const [m, key, had, previous] = undo[k] as UndoEntry;
+      if (had) m.set(key, previous);
+      else m.delete(key);
+    }
+    undo = undefined;
+  };
+  const claim = (kind: 'workId' | 'alertId', m: Map<string, UniqueIdHolder>, id: string, eventId: string) => {
+    const holder = m.get(id);
+    if (holder === undefined) set(m, id, { stream, eventId });
+    else if (!(holder.stream === stream && holder.eventId === eventId)) {
+      rollback();
+      throw new UniqueIdConflictError(stream, eventId, kind, id, holder.stream);
+    }
+  };
+  for (const e of events) {
+    switch (e.type) {
+      case 'WorkLogged':
+        claim('workId', holders.workIds, e.data.workId, e.id);
+        break;
+      case 'AlertRaised':
+        claim('alertId', holders.alertIds, e.data.alertId, e.id);
+        break;
+      case 'MSPBooked': {
+        const { vmId, contractId } = e.data;
+        const holder = holders.activeMspOfVm.get(vmId);
+        if (holder === undefined) {
+          set(holders.activeMspOfVm, vmId, { stream, eventId: e.id, contractId });
+          set(holders.vmOfContract, contractId, vmId);
+        } else if (holder.contractId !== contractId) {
+          rollback();
+          throw new UniqueIdConflictError(stream, e.id, 'vm', vmId, holder.stream, holder.contractId);
+        }
+        break;
+      }
+      case 'MSPCancelled': {
+        const vmId = holders.vmOfContract.get(e.data.contractId);
+        if (vmId !== undefined && holders.activeMspOfVm.get(vmId)?.contractId === e.data.contractId) {
+          set(holders.activeMspOfVm, vmId, undefined);
+          set(holders.vmOfContract, e.data.contractId, undefined);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return rollback;
+};
+
+/** The work ids, alert ids and booked VMs `events` may claim, for an adapter's lookup of holders. */
+export const uniqueIdsOf = (
+  events: readonly DomainEvent[],
+): { workIds: string[]; alertIds: string[]; vmIds: string[] } => {
+  const ids = { workIds: [] as string[], alertIds: [] as string[], vmIds: [] as string[] };
+  for (const e of events) {
+    if (e.type === 'WorkLogged') ids.workIds.push(e.data.workId);
+    else if (e.type === 'AlertRaised') ids.alertIds.push(e.data.alertId);
+    else if (e.type === 'MSPBooked') ids.vmIds.push(e.data.vmId);
+  }
+  return ids;
+};

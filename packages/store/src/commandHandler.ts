@@ -4,16 +4,19 @@
  * expected revision, and on a concurrency conflict start over — state AND inputs reloaded — a bounded
  * number of times. A resent command (same event id, same content: a retry after a timeout) is
  * answered as already applied instead of being refused by its own earlier success. An invoice number
- * that the store finds taken (by a writer the inputs had not seen yet) is refused, not retried.
+ * that the store finds taken (by a writer the inputs had not seen yet) is refused, not retried; so is
+ * a work id, an alert id or a VM's active MSP, with the decider's own refusal for it.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import type { Decider } from '@msp-billing/contracts';
+import { refusalMessage, type Decider, type Refusal as ContractsRefusal } from '@msp-billing/contracts';
 import { canonicalEvent, type DomainEvent } from '@msp-billing/events';
 import {
   isInvoiceNumberConflict,
+  isUniqueIdConflict,
   isWrongExpectedRevision,
   type EventStore,
   type StreamRevision,
+  type UniqueIdConflictError,
 } from './port.js';
 import { sleep } from './subscription.js';
 
@@ -45,6 +48,36 @@ export interface InvoiceNumberTaken {
   readonly invoiceNumber: string;
   readonly message: string;
 }
+
+/**
+ * The store refused the command's work id, alert id or MSP booking: another writer recorded the id,
+ * or an active MSP of the VM, after the decider's inputs were loaded (spec §2, §6 (1)). The refusal is
+ * the one the decider gives when its inputs already show the holder.
+ */
+export type UniqueIdTaken = Extract<
+  ContractsRefusal,
+  { readonly _tag: 'MspAlreadyBookedForVm' | 'WorkIdAlreadyUsed' | 'AlertIdAlreadyUsed' }
+>;
+
+/** The decider's refusal for an id the store found taken. */
+const uniqueIdTaken = (err: UniqueIdConflictError, events: readonly DomainEvent[]): UniqueIdTaken => {
+  if (err.kind === 'workId') {
+    const data = { _tag: 'WorkIdAlreadyUsed', workId: err.id } as const;
+    return { ...data, message: refusalMessage(data) };
+  }
+  if (err.kind === 'alertId') {
+    const data = { _tag: 'AlertIdAlreadyUsed', alertId: err.id } as const;
+    return { ...data, message: refusalMessage(data) };
+  }
+  const booking = events.find((e) => e.id === err.eventId);
+  const data = {
+    _tag: 'MspAlreadyBookedForVm',
+    vmId: err.id,
+    contractId: booking?.type === 'MSPBooked' ? booking.data.contractId : '',
+    activeContractId: err.holderContractId ?? '',
+  } as const;
+  return { ...data, message: refusalMessage(data) };
+};
 
 /** A handled command: the events it appended, the state after them, and the stream's revision. */
 export interface Handled<State, Event> {
@@ -88,7 +121,10 @@ export type CommandHandler<Command, State, Inputs, Event, Refusal> = (
   command: Command,
   ...inputs: InputsArg<Inputs>
 ) => Promise<
-  E.Either<Refusal | ConflictRetriesExhausted | CommandIdConflict | InvoiceNumberTaken, Handled<State, Event>>
+  E.Either<
+    Refusal | ConflictRetriesExhausted | CommandIdConflict | InvoiceNumberTaken | UniqueIdTaken,
+    Handled<State, Event>
+  >
 >;
 
 /** Fold a stream into the decider's state, with the revision the fold saw. */
@@ -172,6 +208,7 @@ export const commandHandler =
             invoiceNumber: err.invoiceNumber,
             message: `invoice number ${err.invoiceNumber} is already used by an invoice in ${err.holderStream}; an invoice number is used once (§ 14 UStG)`,
           });
+        if (isUniqueIdConflict(err)) return E.left(uniqueIdTaken(err, events));
         if (!isWrongExpectedRevision(err)) throw err;
       }
     }

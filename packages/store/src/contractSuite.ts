@@ -51,6 +51,40 @@ export const invoiceTestEvent = (id: string, contractId: string, invoiceNumber: 
   return decoded.right;
 };
 
+const testEvent = (id: string, type: string, occurredAt: string, data: object): DomainEvent => {
+  const decoded = decodeEvent({ id, type, occurredAt, data });
+  if (decoded._tag === 'Left') throw new Error(`bad test event: ${decoded.left.message}`);
+  return decoded.right;
+};
+
+/** A valid `MSPBooked` of `contractId` for VM `vmId`. */
+export const bookingTestEvent = (id: string, contractId: string, vmId: string): DomainEvent =>
+  testEvent(id, 'MSPBooked', '2026-01-05T08:00:00Z', {
+    contractId,
+    customerId: 'customer-1',
+    vmId,
+    sla: 'Standard',
+    rateCardId: 'rates-1',
+  });
+
+/** A valid `MSPCancelled` of `contractId`. */
+export const cancellationTestEvent = (id: string, contractId: string): DomainEvent =>
+  testEvent(id, 'MSPCancelled', '2026-02-05T08:00:00Z', { contractId, vmDecommissioned: false });
+
+/** A valid `WorkLogged` of `workId` on ticket `ticketId`. */
+export const workTestEvent = (id: string, ticketId: string, workId: string): DomainEvent =>
+  testEvent(id, 'WorkLogged', '2026-01-06T09:00:00Z', {
+    workId,
+    ticketId,
+    technician: 'tech-1',
+    startedAt: '2026-01-06T08:00:00Z',
+    minutes: 30,
+  });
+
+/** A valid `AlertRaised` of `alertId` for `contractId`. */
+export const alertTestEvent = (id: string, contractId: string, alertId: string): DomainEvent =>
+  testEvent(id, 'AlertRaised', '2026-01-06T09:00:00Z', { alertId, contractId, metric: 'ram' });
+
 /** A stream name no other test uses. */
 export const uniqueStream = (label: string): string => `contract-${label}-${randomUUID()}`;
 
@@ -420,6 +454,92 @@ export const describeEventStoreContract = (
       });
     });
 
+    describe('work ids, alert ids and the active MSP of a VM are unique across streams (spec §2, §6 (1))', () => {
+      it('refuses a work id or alert id another stream holds; nothing of that append is written', async () => {
+        const [a, b] = [uniqueStream('uid-a'), uniqueStream('uid-b')];
+        const [w, al] = [`W-${randomUUID()}`, `AL-${randomUUID()}`];
+        await store.appendToStream(
+          a,
+          [workTestEvent(`${a}-w`, a, w), alertTestEvent(`${a}-al`, a, al)],
+          'any',
+        );
+        await expect(
+          store.appendToStream(b, [contractTestEvent(`${b}-0`, b), workTestEvent(`${b}-w`, b, w)], 'any'),
+        ).rejects.toMatchObject({
+          _tag: 'UniqueIdConflict',
+          stream: b,
+          kind: 'workId',
+          id: w,
+          holderStream: a,
+        });
+        await expect(
+          store.appendToStream(b, [alertTestEvent(`${b}-al`, b, al)], 'any'),
+        ).rejects.toMatchObject({ _tag: 'UniqueIdConflict', kind: 'alertId', id: al, holderStream: a });
+        expect(await store.readStream(b)).toEqual([]);
+        // The same stream under another event id is refused too; the holder re-appends idempotently.
+        await expect(store.appendToStream(a, [workTestEvent(`${a}-w2`, a, w)], 'any')).rejects.toMatchObject({
+          _tag: 'UniqueIdConflict',
+          eventId: `${a}-w2`,
+          kind: 'workId',
+        });
+        expect((await store.appendToStream(a, [workTestEvent(`${a}-w`, a, w)], 'any')).written).toBe(0);
+        // Twice in one append: refused, nothing written.
+        const c = uniqueStream('uid-c');
+        const v = `W-${randomUUID()}`;
+        await expect(
+          store.appendToStream(c, [workTestEvent(`${c}-1`, c, v), workTestEvent(`${c}-2`, c, v)], 'any'),
+        ).rejects.toMatchObject({ _tag: 'UniqueIdConflict', eventId: `${c}-2`, kind: 'workId' });
+        expect(await store.readStream(c)).toEqual([]);
+        // The refused claim did not stick: another stream can take the id.
+        await store.appendToStream(b, [workTestEvent(`${b}-v`, b, v)], 'any');
+      });
+
+      it('refuses an MSP for a VM with an active one; the cancellation frees the VM', async () => {
+        const [a, b, c] = [uniqueStream('vm-a'), uniqueStream('vm-b'), uniqueStream('vm-c')];
+        const vm = `vm-${randomUUID()}`;
+        await store.appendToStream(a, [bookingTestEvent(`${a}-b`, a, vm)], 'no_stream');
+        await expect(
+          store.appendToStream(b, [bookingTestEvent(`${b}-b`, b, vm)], 'no_stream'),
+        ).rejects.toMatchObject({
+          _tag: 'UniqueIdConflict',
+          stream: b,
+          kind: 'vm',
+          id: vm,
+          holderStream: a,
+          holderContractId: a,
+        });
+        expect(await store.readStream(b)).toEqual([]);
+        await store.appendToStream(a, [cancellationTestEvent(`${a}-x`, a)], 0n);
+        await store.appendToStream(b, [bookingTestEvent(`${b}-b`, b, vm)], 'no_stream');
+        await expect(
+          store.appendToStream(c, [bookingTestEvent(`${c}-b`, c, vm)], 'no_stream'),
+        ).rejects.toMatchObject({ _tag: 'UniqueIdConflict', kind: 'vm', holderStream: b });
+      });
+
+      it('of racing bookings of one VM, and of racing uses of one work id, exactly one wins', async () => {
+        const vm = `vm-${randomUUID()}`;
+        const w = `W-${randomUUID()}`;
+        const streams = Array.from({ length: 6 }, (_, k) => uniqueStream(`vm-race${k}`));
+        const results = await Promise.allSettled(
+          streams.flatMap((s) => [
+            store.appendToStream(s, [bookingTestEvent(`${s}-b`, s, vm)], 'no_stream'),
+            store.appendToStream(`${s}-t`, [workTestEvent(`${s}-w`, `${s}-t`, w)], 'no_stream'),
+          ]),
+        );
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+        expect(
+          results
+            .filter((r) => r.status === 'rejected')
+            .map((r) => (r.reason as { kind: string }).kind)
+            .toSorted(),
+        ).toEqual(['vm', 'vm', 'vm', 'vm', 'vm', 'workId', 'workId', 'workId', 'workId', 'workId']);
+        const stored = (
+          await Promise.all(streams.flatMap((s) => [store.readStream(s), store.readStream(`${s}-t`)]))
+        ).flat();
+        expect(stored.map((r) => r.event.type).toSorted()).toEqual(['MSPBooked', 'WorkLogged']);
+      });
+    });
+
     describe('reading', () => {
       it('reads its own writes, content unchanged (quotes, backslashes, $$, unicode)', async () => {
         const s = uniqueStream(`we'ird"\\$$-$1-'; DROP TABLE x;--`);
@@ -740,6 +860,48 @@ export const describeAppendBatchContract = (
       // A re-run of the holder's own event is idempotent.
       const again = await batch([{ stream: c, events: [invoiceTestEvent(`${c}-i`, c, m)] }]);
       expect(again.map((r) => r.written)).toEqual([0]);
+    });
+
+    it('a work id, alert id or VM claimed twice refuses the whole batch; a cancellation earlier in the batch frees its VM', async () => {
+      const [a, b, c] = [
+        uniqueStream('batch-uid-a'),
+        uniqueStream('batch-uid-b'),
+        uniqueStream('batch-uid-c'),
+      ];
+      const [w, al, vm] = [`W-${randomUUID()}`, `AL-${randomUUID()}`, `vm-${randomUUID()}`];
+      await store.appendToStream(
+        c,
+        [bookingTestEvent(`${c}-b`, c, vm), alertTestEvent(`${c}-al`, c, al)],
+        'any',
+      );
+      const before = await head();
+      await expect(
+        batch([
+          { stream: a, events: [workTestEvent(`${a}-w`, a, w)] },
+          { stream: b, events: [workTestEvent(`${b}-w`, b, w)] },
+        ]),
+      ).rejects.toMatchObject({ _tag: 'UniqueIdConflict', stream: b, kind: 'workId', holderStream: a });
+      await expect(
+        batch([
+          { stream: a, events: [contractTestEvent(`${a}-0`, a)] },
+          { stream: b, events: [alertTestEvent(`${b}-al`, b, al)] },
+        ]),
+      ).rejects.toMatchObject({ _tag: 'UniqueIdConflict', stream: b, kind: 'alertId', holderStream: c });
+      await expect(
+        batch([
+          { stream: a, events: [workTestEvent(`${a}-w`, a, w)] },
+          { stream: b, events: [bookingTestEvent(`${b}-b`, b, vm)] },
+        ]),
+      ).rejects.toMatchObject({ _tag: 'UniqueIdConflict', stream: b, kind: 'vm', holderStream: c });
+      expect((await readAfter(before)).filter((r) => r.stream === a || r.stream === b)).toEqual([]);
+      // What the refused batches claimed was taken back: the work id is free, and the VM is free
+      // once its MSP is cancelled earlier in the same batch.
+      const ok = await batch([
+        { stream: a, events: [workTestEvent(`${a}-w`, a, w)] },
+        { stream: c, events: [cancellationTestEvent(`${c}-x`, c)] },
+        { stream: b, events: [bookingTestEvent(`${b}-b`, b, vm)] },
+      ]);
+      expect(ok.map((r) => r.written)).toEqual([1, 1, 1]);
     });
 
     it('takes a batch of 12 000 events over 300 streams in order (larger than one INSERT)', async () => {

@@ -5,7 +5,13 @@
  * never computes canonical text unless an event id repeats. Positions are 1-based array indexes.
  */
 import { canonicalEvent, type DomainEvent } from '@msp-billing/events';
-import { claimInvoiceNumbers, planAppend, type InvoiceNumberHolder } from './appendPlan.js';
+import {
+  claimInvoiceNumbers,
+  claimUniqueIds,
+  emptyUniqueIdHolders,
+  planAppend,
+  type InvoiceNumberHolder,
+} from './appendPlan.js';
 import { InMemoryCheckpointStore } from './checkpoints.js';
 import { catchUp } from './subscription.js';
 import type {
@@ -37,6 +43,10 @@ export class InMemoryEventStore implements EventStoreWithCheckpoints {
   readonly #streams = new Map<string, StreamData>();
   /** Invoice number → the stored `InvoiceIssued` that holds it (spec §2). */
   readonly #invoiceNumbers = new Map<string, InvoiceNumberHolder>();
+  /** Work ids, alert ids and VMs with an active MSP → the stored event that holds them. */
+  readonly #uniqueIds = emptyUniqueIdHolders();
+  /** While a batch runs: how to take back the unique ids its items claimed, in order. */
+  #batchClaims: Array<() => void> | undefined;
   #waiters: Array<() => void> = [];
   #closed = false;
 
@@ -62,11 +72,16 @@ export class InMemoryEventStore implements EventStoreWithCheckpoints {
     this.#assertOpen();
     const mark = this.#events.length;
     const results: AppendResult[] = [];
+    const claims: Array<() => void> = [];
+    this.#batchClaims = claims;
     try {
       for (const item of items) results.push(this.#append(item.stream, item.events, 'any', false));
     } catch (err) {
       this.#truncate(mark);
+      for (let k = claims.length - 1; k >= 0; k--) (claims[k] as () => void)();
       throw err;
+    } finally {
+      this.#batchClaims = undefined;
     }
     if (this.#events.length > mark) this.#notify();
     return results;
@@ -107,7 +122,14 @@ export class InMemoryEventStore implements EventStoreWithCheckpoints {
       };
     });
     if (plan._tag === 'Idempotent') return plan.result;
-    claimInvoiceNumbers(stream, plan.events, this.#invoiceNumbers);
+    const unclaim = claimUniqueIds(stream, plan.events, this.#uniqueIds);
+    try {
+      claimInvoiceNumbers(stream, plan.events, this.#invoiceNumbers);
+    } catch (err) {
+      unclaim();
+      throw err;
+    }
+    this.#batchClaims?.push(unclaim);
     if (data === undefined) {
       data = { name: stream, indexes: [], revisionOfId: new Map() };
       this.#streams.set(stream, data);

@@ -169,17 +169,55 @@ export class InvoiceNumberConflictError extends Error {
   }
 }
 
+/** The ids of the whole log a store keeps unique besides invoice numbers (spec §2, §6 (1)). */
+export type UniqueIdKind = 'workId' | 'alertId' | 'vm';
+
+const UNIQUE_ID_WHAT: Record<UniqueIdKind, string> = {
+  workId: 'work id',
+  alertId: 'alert id',
+  vm: 'VM',
+};
+
+/**
+ * An event that claims an id another stored event (of any stream) or another event of the same
+ * append or batch holds: a `WorkLogged` whose work id, an `AlertRaised` whose alert id is taken, or
+ * an `MSPBooked` for a VM that already has an active MSP (`kind: 'vm'`, `id` the VM, `holderContractId`
+ * the contract of the active MSP). Per-stream expected revisions cannot catch these: the writers
+ * append to different streams.
+ */
+export class UniqueIdConflictError extends Error {
+  readonly _tag = 'UniqueIdConflict' as const;
+  constructor(
+    readonly stream: string,
+    readonly eventId: string,
+    readonly kind: UniqueIdKind,
+    readonly id: string,
+    /** Stream of the event that holds the id. */
+    readonly holderStream: string,
+    /** For `kind: 'vm'`: the contract whose MSP is active on the VM. */
+    readonly holderContractId?: string,
+  ) {
+    super(
+      kind === 'vm'
+        ? `stream ${JSON.stringify(stream)}: event ${JSON.stringify(eventId)} books an MSP for VM ${JSON.stringify(id)}, which already has an active MSP in ${JSON.stringify(holderStream)}`
+        : `stream ${JSON.stringify(stream)}: event ${JSON.stringify(eventId)} uses ${UNIQUE_ID_WHAT[kind]} ${JSON.stringify(id)}, which an event in ${JSON.stringify(holderStream)} already holds`,
+    );
+    this.name = 'UniqueIdConflictError';
+  }
+}
+
 // Guards read `_tag` rather than `instanceof`, so an error that crossed a module-duplication
 // boundary (two copies of this package in one process) is still recognised.
 const tagOf = (u: unknown): unknown =>
   typeof u === 'object' && u !== null && '_tag' in u ? (u as { readonly _tag: unknown })._tag : undefined;
 
 /** Every typed error the port rejects with. */
-export type StoreError = WrongExpectedRevisionError | EventIdConflictError | InvoiceNumberConflictError;
+export type StoreError =
+  WrongExpectedRevisionError | EventIdConflictError | InvoiceNumberConflictError | UniqueIdConflictError;
 
 /** True for the port's typed errors (narrow further on `_tag`). */
 export const isStoreError = (u: unknown): u is StoreError =>
-  isWrongExpectedRevision(u) || isEventIdConflict(u) || isInvoiceNumberConflict(u);
+  isWrongExpectedRevision(u) || isEventIdConflict(u) || isInvoiceNumberConflict(u) || isUniqueIdConflict(u);
 
 /** True when `u` is an optimistic-concurrency conflict. */
 export const isWrongExpectedRevision = (u: unknown): u is WrongExpectedRevisionError =>
@@ -191,3 +229,6 @@ export const isEventIdConflict = (u: unknown): u is EventIdConflictError => tagO
 /** True when `u` is an invoice number that another stored invoice already holds. */
 export const isInvoiceNumberConflict = (u: unknown): u is InvoiceNumberConflictError =>
   tagOf(u) === 'InvoiceNumberConflict';
+
+/** True when `u` is a work id, alert id or VM that another stored event already holds. */
+export const isUniqueIdConflict = (u: unknown): u is UniqueIdConflictError => tagOf(u) === 'UniqueIdConflict';

@@ -58,6 +58,7 @@ Options:
   --events F   the event log (NDJSON); - reads standard input
   --snapshot S start from this snapshot of F (msp-billing snapshot): read only the rest
   --store URL  an event store instead (postgres://…, esdb://…), read in global order
+  --no-snapshot with --store: read every event, not from the store's latest snapshot
   --help       this text
 
 Exit status: 0 clean; 1 warnings only; 2 invalid events (or a user error, on stderr).

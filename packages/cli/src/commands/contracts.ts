@@ -111,6 +111,7 @@ with its invoice number.
 Options:
   --events F        the event log (NDJSON); - reads standard input
   --store URL       an event store instead (postgres://…, esdb://…), read in global order
+  --no-snapshot     with --store: read every event, not from the store's latest snapshot
   --format F        table (default), json, csv
   --skip-invalid    go on despite invalid events and list them (default: print them, exit 2)
   --help            this text

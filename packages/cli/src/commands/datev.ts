@@ -154,6 +154,7 @@ each, and nothing is written.
 Options:
   --events F                  the event log (NDJSON); - reads standard input
   --store URL                 an event store instead (postgres://…, esdb://…)
+  --no-snapshot               with --store: read every event, not from the store's latest snapshot
   --month YYYY-MM             the month whose issued invoices are booked
   --consultant N              the tax adviser's Beraternummer (1001–9999999)
   --client N                  the provider's Mandantennummer at the adviser (1–99999)

@@ -224,6 +224,7 @@ invoice has no e-invoice (a draft, a skipped period, no lines, a missing profile
 Options:
   --events F        the event log (NDJSON); - reads standard input
   --store URL       an event store instead (postgres://…, esdb://…), read in global order
+  --no-snapshot     with --store: read every event, not from the store's latest snapshot
   --contract C      the contract id
   --period YYYY-MM  the billing month
   --all             every issued invoice (issued invoices without lines are passed over and counted)

@@ -202,6 +202,7 @@ Options:
   --events F      the event log (NDJSON); - reads standard input
   --snapshot S    start from this snapshot of F (msp-billing snapshot): read only the rest
   --store URL     an event store instead (postgres://…, esdb://…), read in global order
+  --no-snapshot   with --store: read every event, not from the store's latest snapshot
   --work W        the work id
   --format F      table (default) or json (instants RFC 3339)
   --skip-invalid  go on despite invalid events (listed at the end)

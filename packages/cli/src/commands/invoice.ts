@@ -204,6 +204,7 @@ Options:
   --events F        the event log (NDJSON); - reads standard input
   --snapshot S      start from this snapshot of F (msp-billing snapshot): read only the rest
   --store URL       an event store instead (postgres://…, esdb://…), read in global order
+  --no-snapshot     with --store: read every event, not from the store's latest snapshot
   --contract C      the contract id
   --period YYYY-MM  the billing month
   --format F        table (default), json (spec §7 object plus invalidEvents), csv (one row per line,

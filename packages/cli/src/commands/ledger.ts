@@ -160,6 +160,7 @@ Options:
   --events F        the event log (NDJSON); - reads standard input
   --snapshot S      start from this snapshot of F (msp-billing snapshot): read only the rest
   --store URL       an event store instead (postgres://…, esdb://…), read in global order
+  --no-snapshot     with --store: read every event, not from the store's latest snapshot
   --contract C      only this contract's entries
   --period YYYY-MM  only entries of this month (in the contract's time zone)
   --format F        table (default), json (array, spec §7), csv (same columns as json)

@@ -168,6 +168,7 @@ msp-billing invoices), only rows with status issued are compared: drafts are not
 Options:
   --events F          the event log (NDJSON); - reads standard input
   --store URL         an event store instead (postgres://…, esdb://…), read in global order
+  --no-snapshot       with --store: read every event, not from the store's latest snapshot
   --invoices FILE     the export (CSV)
   --period YYYY-MM    compare only the invoices of this month, on both sides (a month-end export)
   --skip-invalid      go on despite invalid events (listed on stderr)
