@@ -155,16 +155,18 @@ export const REGISTRY_IDS: IdIndex<Registry> = Object.freeze({
   contractOfAlert,
 });
 
-const REGISTRY_FIELDS = [
-  'activeMspByVm',
-  'vmOfContract',
-  'contractOfTicket',
-  'ticketOfWork',
-  'contractOfAlert',
-  'voidedWork',
-  'rateCards',
-  'invoiceNumbers',
-] as const satisfies readonly (keyof Registry)[];
+/** Every field of a Registry, once: a field added to the interface and not here fails to compile. */
+const REGISTRY_FIELD_SET: { readonly [K in keyof Registry]: true } = {
+  activeMspByVm: true,
+  vmOfContract: true,
+  contractOfTicket: true,
+  ticketOfWork: true,
+  voidedWork: true,
+  contractOfAlert: true,
+  rateCards: true,
+  invoiceNumbers: true,
+};
+const REGISTRY_FIELDS = Object.keys(REGISTRY_FIELD_SET) as (keyof Registry)[];
 
 /**
  * The registry as JSON text, to keep beside a snapshot of the log it was folded from: every id with
