@@ -6,10 +6,9 @@
  * the sum of issued nets plus a draft's net equals the current billable amounts up to its period.
  */
 import type { Classification } from '@msp-billing/entitlements';
-import type { ServiceKind } from '@msp-billing/events';
 import { Dec, ZERO, formatMoney, vatOf } from './money.js';
-import { AmountTexts, lineOf, netOf, type DraftedLines } from './lines.js';
-import type { BasisTable, EntryTable } from './entryTable.js';
+import type { EntryTable } from './entryTable.js';
+import { AmountTexts, lineOf, netOf, type DraftLine, type InvoiceLine, type LedgerRows } from './lines.js';
 import {
   LINE_KINDS,
   type ContractBook,
@@ -19,33 +18,7 @@ import {
 } from './state.js';
 
 export type { LineKind } from './state.js';
-
-/**
- * The Ledger's entries and what was billed for them, as an invoice walk and its rendering read them
- * (entryTable.ts).
- */
-export interface LedgerRows {
-  readonly entries: EntryTable;
-  readonly bases: BasisTable;
-  /** The current result of entry `i`, classified and priced if it is not cached; undefined when voided. */
-  current(i: number): PricedEntry | undefined;
-  /** The lines drafts showed for entries' current results, kept while unchanged (lines.ts). */
-  readonly drafted: DraftedLines;
-}
-
-/** One line of an invoice, as printed (`invoice --format json`). */
-export interface InvoiceLine {
-  readonly kind: LineKind;
-  readonly workId: string;
-  readonly ticketId: string;
-  readonly service: ServiceKind;
-  readonly startedAt: string;
-  readonly minutes: number;
-  readonly billedMinutes: number;
-  readonly hourlyRate: string;
-  readonly amount: string;
-  readonly clause: string;
-}
+export type { DraftLine, InvoiceLine, LedgerRows } from './lines.js';
 
 /** `draft` (open period), `issued` (frozen by InvoiceIssued) or `skipped` (never issued, passed over). */
 export type InvoiceStatus = 'draft' | 'issued' | 'skipped';
@@ -80,17 +53,6 @@ export interface Invoice {
   readonly included: { readonly entries: number; readonly minutes: number };
   readonly held: readonly HeldEntry[];
   readonly flagged: readonly FlaggedEntry[];
-}
-
-/**
- * A line before formatting: its kind, its entry, and the billed result whose values it shows (a row
- * of the BasisTable), or -1 when it shows the entry's current values and result: a new line of a
- * draft, or of an invoice being issued until issuing records it as billed.
- */
-export interface DraftLine {
-  readonly kind: LineKind;
-  readonly entry: number;
-  readonly basis: number;
 }
 
 /**

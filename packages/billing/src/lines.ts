@@ -3,10 +3,48 @@
  * line's text, the net of the lines, and the lines of drafts kept while they stay the same, so that
  * reading a draft again after an event makes only the lines that changed.
  */
-import { formatInstant, type Instant } from '@msp-billing/events';
+import { formatInstant, type Instant, type ServiceKind } from '@msp-billing/events';
 import { Dec, ZERO, formatMoney, formatRate } from './money.js';
-import type { DraftLine, InvoiceLine, LedgerRows } from './invoice.js';
-import type { PricedEntry } from './state.js';
+import type { BasisTable, EntryTable } from './entryTable.js';
+import type { LineKind, PricedEntry } from './state.js';
+
+/**
+ * The Ledger's entries and what was billed for them, as an invoice walk and its rendering read them
+ * (entryTable.ts).
+ */
+export interface LedgerRows {
+  readonly entries: EntryTable;
+  readonly bases: BasisTable;
+  /** The current result of entry `i`, classified and priced if it is not cached; undefined when voided. */
+  current(i: number): PricedEntry | undefined;
+  /** The lines drafts showed for entries' current results, kept while unchanged (lines.ts). */
+  readonly drafted: DraftedLines;
+}
+
+/** One line of an invoice, as printed (`invoice --format json`). */
+export interface InvoiceLine {
+  readonly kind: LineKind;
+  readonly workId: string;
+  readonly ticketId: string;
+  readonly service: ServiceKind;
+  readonly startedAt: string;
+  readonly minutes: number;
+  readonly billedMinutes: number;
+  readonly hourlyRate: string;
+  readonly amount: string;
+  readonly clause: string;
+}
+
+/**
+ * A line before formatting: its kind, its entry, and the billed result whose values it shows (a row
+ * of the BasisTable), or -1 when it shows the entry's current values and result: a new line of a
+ * draft, or of an invoice being issued until issuing records it as billed.
+ */
+export interface DraftLine {
+  readonly kind: LineKind;
+  readonly entry: number;
+  readonly basis: number;
+}
 
 /** The priced result a line shows. */
 const pricedOfLine = (rows: LedgerRows, l: DraftLine): PricedEntry =>
