@@ -22,7 +22,7 @@
  *
  * `--only read-model` skips the first three (the log is still imported, for the read model);
  * `--only snapshot` measures only the snapshots (after importing the log); `--only
- * read-model,snapshot` both.
+ * read-model,snapshot` both. `--workers 1,2` sets the read model's worker counts (default 1,2,4).
  *
  * Without `--database-url` a throwaway PostgreSQL server is started (initdb into a temporary
  * directory, unix socket only, fsync off — an upper bound for the hardware, not a durable setup) and
@@ -46,6 +46,11 @@ const sizes = (opt('--sizes') ?? '100k').split(',').map(parseSize);
 const seed = Number(opt('--seed') ?? 1);
 const databaseUrl = opt('--database-url') ?? undefined;
 // `--only read-model`, `--only snapshot`, or both (`--only read-model,snapshot`).
+const workerCounts = (opt('--workers') ?? '1,2,4').split(',').map(Number);
+if (workerCounts.some((n) => !Number.isInteger(n) || n < 1)) {
+  console.error('--workers: expected a comma-separated list of worker counts, e.g. 1,2');
+  process.exit(2);
+}
 const only = new Set((opt('--only') ?? '').split(',').filter((x) => x !== ''));
 const onlyReadModel = only.size > 0;
 const doSnapshot = only.size === 0 || only.has('snapshot');
@@ -222,7 +227,7 @@ const readModelBench = async (file: string, url: string, size: string): Promise<
     }
     const builds: Build[] = [];
     let rows: Record<string, number> = {};
-    for (const n of doReadModel ? [1, 2, 4] : []) {
+    for (const n of doReadModel ? workerCounts : []) {
       lastJson(await child('reset'), 'read model reset');
       const load = loadavg();
       const s0 = serverCpu?.();
