@@ -21,8 +21,8 @@
  * checkpoint: the Ledger (`writeSnapshot`) and, in the snapshot's meta, what it keeps beside it
  * ({@link encodeState}). A restarted worker restores its latest snapshot, applies the events between
  * the snapshot's position and its checkpoint without writing anything (the tables hold their rows
- * already), and reads on from the checkpoint; the rows it wrote are re-derived from the restored
- * state, as after a full replay. A snapshot it cannot use is passed over with a one-line notice and
+ * already), and reads on from the checkpoint; what it wrote of a contract is recalled from the
+ * Ledger when an event first touches the contract again, as after a full replay. A snapshot it cannot use is passed over with a one-line notice and
  * the log is replayed from the start.
  */
 import type { Pool, PoolClient } from 'pg';
@@ -417,6 +417,8 @@ class ReadModelWorker {
   private writtenInvoices = new Map<string, Map<string, InvoiceRows | typeof ISSUED>>();
   /** The position of the latest snapshot stored or restored (0n: none). */
   snapshotAt = 0n;
+  /** Contracts whose rows written are not in `writtenEntries`/`writtenInvoices` yet (see recall). */
+  private unrecalled = new Set<string>();
 
   constructor(
     private readonly partition: Partition,
@@ -439,6 +441,7 @@ class ReadModelWorker {
     this.writtenEntries = new Map();
     this.writtenInvoices = new Map();
     this.snapshotAt = 0n;
+    this.unrecalled = new Set();
   }
 
   /** The key of this worker's snapshots: its checkpoint name (never the whole log's `0/1`). */
@@ -602,8 +605,11 @@ class ReadModelWorker {
     }
   }
 
-  /** Apply `ev` if this worker needs it; the contracts whose rows it may change go into `touched`. */
-  apply(ev: DomainEvent, touched: Touched): void {
+  /**
+   * Apply `ev` if this worker needs it; the contracts whose rows it may change go into `touched`
+   * (undefined: a rebuild, which writes nothing and leaves the rows written unknown).
+   */
+  apply(ev: DomainEvent, touched: Touched | undefined): void {
     const route = this.route(ev);
     // A partitioned worker skips other contracts' events and events whose ticket, work entry or
     // alert no contract of its own created (another worker's, or unknown: invalid, no effect).
@@ -613,8 +619,10 @@ class ReadModelWorker {
       return;
     }
     if (route.kind === 'unknown' && this.partition.count > 1) return;
+    if (touched !== undefined) this.recall(route);
     const applied = this.ledger.apply(ev)._tag === 'Applied';
     if (applied) this.remember(ev);
+    if (touched === undefined) return;
     switch (route.kind) {
       case 'contract':
         if (this.contracts.has(route.contractId)) this.touch(ev, route.contractId, touched);
@@ -624,6 +632,30 @@ class ReadModelWorker {
         return;
       case 'all':
         for (const c of this.contracts.keys()) touched.every(c);
+        return;
+      case 'unknown':
+        return;
+    }
+  }
+
+  /**
+   * Before an event that may change the rows of the contracts `route` names: the rows written of
+   * those whose rows are not known yet (after a rebuild), as the Ledger answers them before it —
+   * what the tables hold, since no event after the checkpoint has touched them.
+   */
+  private recall(route: Route): void {
+    if (this.unrecalled.size === 0) return;
+    const recall = (contractId: string): void => {
+      if (this.unrecalled.delete(contractId)) this.diff(contractId, EVERY, undefined);
+    };
+    switch (route.kind) {
+      case 'contract':
+        return recall(route.contractId);
+      case 'card':
+        for (const c of this.contractsOfCard.get(route.rateCardId) ?? []) recall(c);
+        return;
+      case 'all':
+        for (const c of [...this.unrecalled]) recall(c);
         return;
       case 'unknown':
         return;
@@ -710,11 +742,10 @@ class ReadModelWorker {
    */
   async rebuild(client: PoolClient, checkpoint: bigint): Promise<void> {
     this.reset();
-    const ignored = new Touched();
     for (let from = await this.restore(checkpoint); from < checkpoint;) {
       const page = await readPageWith(client, from, 2000, (stream) => this.keeps(stream));
       if (page.last === undefined) break;
-      for (const r of page.records) if (r.position <= checkpoint) this.apply(r.event, ignored);
+      for (const r of page.records) if (r.position <= checkpoint) this.apply(r.event, undefined);
       from = page.last;
     }
     if (checkpoint === 0n) {
@@ -723,7 +754,8 @@ class ReadModelWorker {
       await this.clearOwnRows(client);
       await client.query('DELETE FROM msp_snapshots WHERE partition = $1', [this.key]);
     }
-    for (const contractId of this.contracts.keys()) this.diff(contractId, EVERY, undefined);
+    // The rows written of each contract are recalled when an event first touches it (recall).
+    this.unrecalled = new Set(this.contracts.keys());
     this.position = checkpoint;
   }
 
@@ -912,7 +944,11 @@ export interface ReadModelOptions extends Omit<PostgresProjectionOptions, 'name'
    * one, and when the run ends without error (default {@link SNAPSHOT_EVERY}; 0: store none).
    */
   readonly snapshotEvery?: number;
-  /** Start from the worker's latest snapshot when usable (default true); false replays the log. */
+  /**
+   * Start from the worker's latest snapshot when usable (default true); false replays the log. The
+   * snapshot is read on a second connection of `pool` while the batch's transaction holds the first:
+   * a pool of one connection needs false.
+   */
   readonly useSnapshot?: boolean;
   /** Told, in one line, why a snapshot was passed over. */
   readonly onNotice?: (line: string) => void;
