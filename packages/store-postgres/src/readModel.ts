@@ -655,7 +655,8 @@ class ReadModelWorker {
         for (const c of this.contractsOfCard.get(route.rateCardId) ?? []) recall(c);
         return;
       case 'all':
-        for (const c of [...this.unrecalled]) recall(c);
+        // Deleting the element being visited from a Set is safe in for…of.
+        for (const c of this.unrecalled) recall(c);
         return;
       case 'unknown':
         return;
