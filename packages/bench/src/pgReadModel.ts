@@ -6,6 +6,11 @@
  * - `prepare <log.ndjson>`: create the schema, import the log, create the read model's tables;
  * - `worker <i/n>`: one read-model worker from the start until caught up (1000 events per batch):
  *   wall and CPU time of this process;
+ * - `partial <tail>`: one worker from the start up to `tail` events before the end (a snapshot of
+ *   its state at its checkpoint when it stops): the checkpoint and the snapshot's size;
+ * - `restart <snapshot|replay> <checkpoint>`: the checkpoint put back to `checkpoint` (the rows are
+ *   not: only the time counts), then one worker started on it, from its snapshot or replaying the
+ *   log, until caught up, storing no snapshot: wall and CPU time;
  * - `digest`: row counts and an md5 of each table's rows in key order (to compare two builds);
  * - `reset`: empty the tables and forget the workers' checkpoints;
  * - `drop`: drop the schema.
@@ -22,7 +27,7 @@ import {
   type DomainEvent,
 } from './pgDeps.js';
 
-const [stepName, url, schema, arg] = process.argv.slice(2);
+const [stepName, url, schema, arg, arg2] = process.argv.slice(2);
 if (stepName === undefined || url === undefined || schema === undefined)
   throw new Error('usage: pgReadModel.ts <step> <database-url> <schema> [arg]');
 if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad schema name ${JSON.stringify(schema)}`);
@@ -71,6 +76,45 @@ const steps: Record<string, () => Promise<unknown>> = {
       maxRssKb: process.resourceUsage().maxRSS,
     };
   },
+  partial: async () => {
+    const tail = BigInt(arg ?? '1000');
+    const head = BigInt(
+      (await pool.query<{ head: string }>('SELECT coalesce(max(position), 0)::text AS head FROM msp_events'))
+        .rows[0]?.head ?? '0',
+    );
+    const t0 = performance.now();
+    const r = await runReadModel({ pool, batchSize: 1000, stopAtPosition: head - tail });
+    const size = await pool.query<{ bytes: number }>(
+      `SELECT octet_length(bytes) AS bytes FROM msp_snapshots WHERE partition = 'billing-read-model'
+        ORDER BY id DESC LIMIT 1`,
+    );
+    return {
+      checkpoint: r.checkpoint.toString(),
+      wallMs: performance.now() - t0,
+      snapshotBytes: size.rows[0]?.bytes ?? 0,
+    };
+  },
+  restart: async () => {
+    if (arg2 === undefined) throw new Error('restart needs snapshot|replay and the checkpoint');
+    await pool.query(`UPDATE msp_checkpoints SET position = $1 WHERE name = 'billing-read-model'`, [arg2]);
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const r = await runReadModel({
+      pool,
+      batchSize: 1000,
+      stopWhenCaughtUp: true,
+      snapshotEvery: 0,
+      useSnapshot: arg === 'snapshot',
+    });
+    const c = process.cpuUsage(c0);
+    return {
+      mode: arg,
+      events: r.events,
+      wallMs: performance.now() - t0,
+      cpuMs: (c.user + c.system) / 1000,
+      maxRssKb: process.resourceUsage().maxRSS,
+    };
+  },
   digest: async () => {
     const out: Record<string, { rows: number; md5: string }> = {};
     for (const [table, key] of Object.entries(TABLES)) {
@@ -85,6 +129,7 @@ const steps: Record<string, () => Promise<unknown>> = {
   reset: async () => {
     await pool.query('TRUNCATE billing_entries, billing_invoices, billing_invoice_lines');
     await pool.query(`DELETE FROM msp_checkpoints WHERE name LIKE 'billing-read-model%'`);
+    await pool.query(`DELETE FROM msp_snapshots WHERE partition LIKE 'billing-read-model%'`);
     return {};
   },
   drop: async () => {

@@ -159,18 +159,28 @@ interface SnapshotRun {
   readonly load: readonly number[];
 }
 
+/** A worker started again 1000 events before the end, from its snapshot and replaying the log. */
+interface Restart {
+  readonly snapshotBytes: number;
+  readonly fromSnapshotMs: number;
+  readonly replayMs: number;
+  readonly events: number;
+  readonly load: readonly number[];
+}
+
 interface ReadModelRow {
   readonly size: string;
   readonly rows: Readonly<Record<string, number>>;
   readonly builds: readonly Build[];
+  readonly restart: Restart | undefined;
   readonly snapshot: SnapshotRun | undefined;
 }
 
 /** The read model built by 1, then 2 worker processes, from an emptied read model each time. */
 const readModelBench = async (file: string, url: string, size: string): Promise<ReadModelRow> => {
   const schema = `msp_bench_rm_${size.toLowerCase()}_${process.pid}`;
-  const child = (step: string, arg?: string) =>
-    run(['--import', 'tsx', here('pgReadModel.ts'), step, url, schema, ...(arg === undefined ? [] : [arg])]);
+  const child = (step: string, ...args: string[]) =>
+    run(['--import', 'tsx', here('pgReadModel.ts'), step, url, schema, ...args]);
   // The server's CPU, read through one idle connection (its backend pid finds the postmaster).
   const probe = new Pool({ connectionString: url, max: 1 });
   let serverCpu: (() => number) | undefined;
@@ -245,7 +255,36 @@ const readModelBench = async (file: string, url: string, size: string): Promise<
       builds.push({ wallMs, workers, digest: JSON.stringify(digest), load, serverCpuMs });
       log(`${size}: read model, ${n} worker${n === 1 ? '' : 's'}: ${(wallMs / 1000).toFixed(2)} s wall`);
     }
-    return { size, rows, builds, snapshot };
+    let restart: Restart | undefined;
+    if (doReadModel) {
+      // One worker stopped 1000 events before the end (its snapshot there), then started again.
+      lastJson(await child('reset'), 'read model reset');
+      const partial = lastJson<{ checkpoint: string; snapshotBytes: number }>(
+        await child('partial', '1000'),
+        'read model partial build',
+      );
+      const load = loadavg();
+      type Restarted = { events: number; wallMs: number };
+      const fromSnapshot = lastJson<Restarted>(
+        await child('restart', 'snapshot', partial.checkpoint),
+        'restart from snapshot',
+      );
+      const replay = lastJson<Restarted>(
+        await child('restart', 'replay', partial.checkpoint),
+        'restart replay',
+      );
+      restart = {
+        snapshotBytes: partial.snapshotBytes,
+        fromSnapshotMs: fromSnapshot.wallMs,
+        replayMs: replay.wallMs,
+        events: fromSnapshot.events,
+        load,
+      };
+      log(
+        `${size}: read model restart: ${(fromSnapshot.wallMs / 1000).toFixed(2)} s from snapshot, ${(replay.wallMs / 1000).toFixed(2)} s replaying`,
+      );
+    }
+    return { size, rows, builds, restart, snapshot };
   } finally {
     await child('drop');
     await probe.end();
@@ -419,6 +458,20 @@ for (const r of readModelRows) {
         `${one !== undefined && b.digest === one.digest ? 'yes' : 'NO'} |`,
     );
 }
+
+const restartRows = readModelRows.flatMap((r) =>
+  r.restart === undefined ? [] : [{ size: r.size, x: r.restart }],
+);
+if (restartRows.length > 0)
+  lines.push(
+    '',
+    '| log | read-model worker started again (1 worker, the last events to apply) | wall | ratio |',
+    '|---|---|---:|---:|',
+    ...restartRows.flatMap(({ size, x }) => [
+      `| ${size} | replaying the log up to its checkpoint, then ${x.events} events (\`--no-snapshot\`; load ${x.load.map((l) => l.toFixed(1)).join(' ')}) | ${s(x.replayMs)} | 1 |`,
+      `| ${size} | from its snapshot at the checkpoint (${(x.snapshotBytes / 1e6).toFixed(1)} MB), then ${x.events} events | ${s(x.fromSnapshotMs)} | **${((100 * x.fromSnapshotMs) / x.replayMs).toFixed(1)} %** |`,
+    ]),
+  );
 
 const snapshotRows = readModelRows.flatMap((r) =>
   r.snapshot === undefined ? [] : [{ size: r.size, x: r.snapshot }],

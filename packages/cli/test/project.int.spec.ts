@@ -97,6 +97,10 @@ describe('msp-billing project (PostgreSQL)', () => {
     expect(again.stdout).toBe(
       'project billing-read-model: 0 events in 0 batches; checkpoint at position 27\n',
     );
+    // Stopped caught up: the worker's snapshot at its checkpoint, under its own name.
+    expect(await rows('SELECT partition, position::int FROM msp_snapshots ORDER BY id')).toEqual([
+      ['billing-read-model', 27],
+    ]);
   });
 
   it('--follow applies events appended while it runs, and stops on SIGTERM after its batch', async () => {
@@ -136,6 +140,8 @@ describe('msp-billing project (PostgreSQL)', () => {
       stdout: 'project billing-read-model: 1 event in 1 batch; checkpoint at position 28\n',
       stderr: '',
     });
+    // Stopped by SIGTERM: a snapshot at the new checkpoint, the one before kept.
+    expect(await rows('SELECT position::int FROM msp_snapshots ORDER BY id')).toEqual([[27], [28]]);
     expect(
       await rows(`SELECT status, billed_minutes, amount::text FROM billing_entries WHERE work_id = 'W-9'`),
     ).toEqual([['billable', 30, '62.50']]);
@@ -145,7 +151,7 @@ describe('msp-billing project (PostgreSQL)', () => {
     ).toEqual([['93.75', '17.81', '111.56']]);
   }, 120_000);
 
-  it('refuses a partition outside 0 … n−1, a bad batch size and a store that is not PostgreSQL', async () => {
+  it('refuses a partition outside 0 … n−1, bad batch and snapshot sizes, a store that is not PostgreSQL, and snapshot --partition', async () => {
     const bad = async (argv: string[]) => {
       const r = await runIn(argv);
       expect(r.code).toBe(2);
@@ -163,5 +169,11 @@ describe('msp-billing project (PostgreSQL)', () => {
       'msp-billing: project --store — the read model lives in PostgreSQL; give a postgres:// or postgresql:// store',
     );
     expect(await bad(['project'])).toMatch(/^msp-billing: project --store — is required/);
+    expect(await bad(['project', '--store', db.url, '--snapshot-every', '-1'])).toBe(
+      'msp-billing: project --snapshot-every -1 — expected a whole number of events ≥ 0 (0: write no snapshots)',
+    );
+    expect(await bad(['snapshot', '--store', db.url, '--partition', '0/2'])).toBe(
+      "msp-billing: snapshot --partition — read-model workers store their own snapshots (msp-billing project --partition i/n); snapshot writes the whole log's",
+    );
   });
 });

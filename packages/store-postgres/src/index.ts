@@ -17,6 +17,7 @@ export {
   prepareReadModel,
   readModelName,
   runReadModel,
+  SNAPSHOT_EVERY,
   type Partition,
   type ReadModelOptions,
 } from './readModel.js';

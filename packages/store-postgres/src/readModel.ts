@@ -15,12 +15,24 @@
  * depend on: its contracts' own events, their tickets' and work entries' events (routed through the
  * ticket, work entry and alert ids its contracts created), and every rate card event. It writes only
  * its contracts' rows and keeps its own checkpoint, so n workers together hold the same rows as one.
+ *
+ * Worker snapshots: every `snapshotEvery` positions, and when it stops cleanly, a worker stores its
+ * whole state in `msp_snapshots` under its checkpoint name, in the transaction that moves its
+ * checkpoint: the Ledger (`writeSnapshot`) and, in the snapshot's meta, what it keeps beside it
+ * ({@link encodeState}). A restarted worker restores its latest snapshot, applies the events between
+ * the snapshot's position and its checkpoint without writing anything (the tables hold their rows
+ * already), and reads on from the checkpoint; what it wrote of a contract is recalled from the
+ * Ledger when an event first touches the contract again, as after a full replay. A snapshot it cannot use is passed over with a one-line notice and
+ * the log is replayed from the start.
  */
 import type { Pool, PoolClient } from 'pg';
 import * as E from 'fp-ts/lib/Either.js';
 import {
   createLedger,
   periodOf,
+  readSnapshot,
+  SNAPSHOT_FORMAT,
+  writeSnapshot,
   type Invoice,
   type Ledger,
   type LedgerEntry,
@@ -28,13 +40,14 @@ import {
 } from '@msp-billing/billing';
 import { formatInstant, type DomainEvent, type Instant } from '@msp-billing/events';
 import type { RecordedEvent } from '@msp-billing/store';
-import { withClient } from './connection.js';
+import { inTransaction, withClient } from './connection.js';
 import { migrate } from './migrations.js';
 import {
   runPostgresProjection,
   type PostgresProjectionOptions,
   type ProjectionRunResult,
 } from './projection.js';
+import { loadLatestSnapshot, saveSnapshotIn } from './snapshots.js';
 import { readPageWith } from './store.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -402,10 +415,15 @@ class ReadModelWorker {
   private writtenEntries = new Map<string, Map<string, EntryRow>>();
   /** Per contract, per period, the draft written ({@link ISSUED} for an issued invoice). */
   private writtenInvoices = new Map<string, Map<string, InvoiceRows | typeof ISSUED>>();
+  /** The position of the latest snapshot stored or restored (0n: none). */
+  snapshotAt = 0n;
+  /** Contracts whose rows written are not in `writtenEntries`/`writtenInvoices` yet (see recall). */
+  private unrecalled = new Set<string>();
 
   constructor(
     private readonly partition: Partition,
     private readonly ledgerOptions: LedgerOptions,
+    private readonly snapshots: WorkerSnapshots | undefined,
   ) {
     this.reset();
   }
@@ -422,6 +440,122 @@ class ReadModelWorker {
     this.contractsOfCard = new Map();
     this.writtenEntries = new Map();
     this.writtenInvoices = new Map();
+    this.snapshotAt = 0n;
+    this.unrecalled = new Set();
+  }
+
+  /** The key of this worker's snapshots: its checkpoint name (never the whole log's `0/1`). */
+  private get key(): string {
+    return readModelName(this.partition);
+  }
+
+  /**
+   * What the worker keeps beside the Ledger, as JSON (version {@link STATE_VERSION}): contracts with
+   * their zone, booking month and issued periods; tickets with their contract and work entries (a
+   * work entry's contract is its ticket's, listed apart only where it is not); alerts; rate cards
+   * with their contracts; other workers' tickets. The rows written are not kept: they are the
+   * Ledger's answers at the snapshot's position, derived again on restore.
+   */
+  private encodeState(): string {
+    const tickets: EncodedTicket[] = [...this.contractOfTicket].map(([t, c]) => {
+      const works = this.worksOfTicket.get(t);
+      return works === undefined ? [t, c] : [t, c, works];
+    });
+    const loose: [string, string[]][] = [...this.worksOfTicket].filter(
+      ([t]) => !this.contractOfTicket.has(t),
+    );
+    const derived = workContracts(this.contractOfTicket, this.worksOfTicket);
+    const state: EncodedState = {
+      v: STATE_VERSION,
+      contracts: [...this.contracts].map(([id, c]) => [
+        id,
+        c.timeZone,
+        c.bookedPeriod,
+        [...c.issued],
+        c.lastIssued ?? null,
+      ]),
+      tickets,
+      loose,
+      works: [...this.contractOfWork].filter(([w, c]) => derived.get(w) !== c),
+      alerts: [...this.contractOfAlert],
+      cards: [...this.contractsOfCard].map(([card, set]) => [card, [...set]]),
+      foreign: [...this.foreignTickets],
+    };
+    return JSON.stringify(state);
+  }
+
+  /** Take back the state {@link encodeState} wrote, or say in one line why it cannot be. */
+  private decodeState(text: string | undefined): string | undefined {
+    if (text === undefined) return 'holds no read-model state';
+    let state: EncodedState;
+    try {
+      state = JSON.parse(text) as EncodedState;
+    } catch {
+      return 'holds read-model state that is not JSON';
+    }
+    if (typeof state !== 'object' || state === null || state.v !== STATE_VERSION)
+      return `holds read-model state of another version (this one reads ${STATE_VERSION})`;
+    try {
+      this.contracts = new Map(
+        state.contracts.map(([id, timeZone, bookedPeriod, issued, lastIssued]) => [
+          id,
+          { timeZone, bookedPeriod, issued: new Map(issued), lastIssued: lastIssued ?? undefined },
+        ]),
+      );
+      this.contractOfTicket = new Map(state.tickets.map(([t, c]) => [t, c]));
+      this.worksOfTicket = new Map(state.loose);
+      for (const [t, , works] of state.tickets) if (works !== undefined) this.worksOfTicket.set(t, works);
+      this.contractOfWork = workContracts(this.contractOfTicket, this.worksOfTicket);
+      for (const [w, c] of state.works) this.contractOfWork.set(w, c);
+      this.contractOfAlert = new Map(state.alerts);
+      this.contractsOfCard = new Map(state.cards.map(([card, cs]) => [card, new Set(cs)]));
+      this.foreignTickets = new Set(state.foreign);
+    } catch {
+      this.reset();
+      return 'holds read-model state of an unexpected shape';
+    }
+    return undefined;
+  }
+
+  /**
+   * Restore the worker's latest snapshot if it is usable for `checkpoint` (at or before it); returns
+   * the position it reflects, or 0n (nothing restored: after a notice when one was passed over).
+   */
+  private async restore(checkpoint: bigint): Promise<bigint> {
+    const options = this.snapshots;
+    if (options === undefined || options.useSnapshot === false || checkpoint === 0n) return 0n;
+    const latest = await loadLatestSnapshot(options.pool, this.key);
+    if (latest === undefined) return 0n;
+    const passOver = (why: string): bigint => {
+      this.reset();
+      options.onNotice?.(
+        `read model ${this.key}: snapshot ${latest.id} (position ${latest.position}, ${latest.createdAt}) ${why}: replaying the log`,
+      );
+      return 0n;
+    };
+    if (latest.format !== SNAPSHOT_FORMAT)
+      return passOver(`has format ${latest.format}, this version reads format ${SNAPSHOT_FORMAT}`);
+    if (latest.position > checkpoint) return passOver(`is beyond the checkpoint (position ${checkpoint})`);
+    const read = readSnapshot(latest.bytes, this.ledgerOptions);
+    if (read._tag !== 'Restored') return passOver(`cannot be read (${read.message})`);
+    if (read.meta['position'] !== latest.position.toString())
+      return passOver('does not say which events it reflects');
+    const refused = this.decodeState(read.meta[STATE_KEY]);
+    if (refused !== undefined) return passOver(refused);
+    this.ledger = read.ledger;
+    this.snapshotAt = latest.position;
+    return latest.position;
+  }
+
+  /** Store a snapshot of the worker's state at `position` (its checkpoint), on `client`'s transaction. */
+  async saveSnapshot(client: PoolClient, position: bigint): Promise<void> {
+    await saveSnapshotIn(client, {
+      partition: this.key,
+      format: SNAPSHOT_FORMAT,
+      position,
+      bytes: writeSnapshot(this.ledger, { position: position.toString(), [STATE_KEY]: this.encodeState() }),
+    });
+    this.snapshotAt = position;
   }
 
   private owns(contractId: string): boolean {
@@ -471,8 +605,11 @@ class ReadModelWorker {
     }
   }
 
-  /** Apply `ev` if this worker needs it; the contracts whose rows it may change go into `touched`. */
-  apply(ev: DomainEvent, touched: Touched): void {
+  /**
+   * Apply `ev` if this worker needs it; the contracts whose rows it may change go into `touched`
+   * (undefined: a rebuild, which writes nothing and leaves the rows written unknown).
+   */
+  apply(ev: DomainEvent, touched: Touched | undefined): void {
     const route = this.route(ev);
     // A partitioned worker skips other contracts' events and events whose ticket, work entry or
     // alert no contract of its own created (another worker's, or unknown: invalid, no effect).
@@ -482,8 +619,10 @@ class ReadModelWorker {
       return;
     }
     if (route.kind === 'unknown' && this.partition.count > 1) return;
+    if (touched !== undefined) this.recall(route);
     const applied = this.ledger.apply(ev)._tag === 'Applied';
     if (applied) this.remember(ev);
+    if (touched === undefined) return;
     switch (route.kind) {
       case 'contract':
         if (this.contracts.has(route.contractId)) this.touch(ev, route.contractId, touched);
@@ -493,6 +632,31 @@ class ReadModelWorker {
         return;
       case 'all':
         for (const c of this.contracts.keys()) touched.every(c);
+        return;
+      case 'unknown':
+        return;
+    }
+  }
+
+  /**
+   * Before an event that may change the rows of the contracts `route` names: the rows written of
+   * those whose rows are not known yet (after a rebuild), as the Ledger answers them before it —
+   * what the tables hold, since no event after the checkpoint has touched them.
+   */
+  private recall(route: Route): void {
+    if (this.unrecalled.size === 0) return;
+    const recall = (contractId: string): void => {
+      if (this.unrecalled.delete(contractId)) this.diff(contractId, EVERY, undefined);
+    };
+    switch (route.kind) {
+      case 'contract':
+        return recall(route.contractId);
+      case 'card':
+        for (const c of this.contractsOfCard.get(route.rateCardId) ?? []) recall(c);
+        return;
+      case 'all':
+        // Deleting the element being visited from a Set is safe in for…of.
+        for (const c of this.unrecalled) recall(c);
         return;
       case 'unknown':
         return;
@@ -573,22 +737,26 @@ class ReadModelWorker {
     }
   }
 
-  /** Replay the log up to `checkpoint` (nothing written: the tables reflect it already). */
+  /**
+   * Replay the log up to `checkpoint`, from the worker's latest snapshot when it has a usable one
+   * (nothing written: the tables reflect the checkpoint already).
+   */
   async rebuild(client: PoolClient, checkpoint: bigint): Promise<void> {
     this.reset();
-    const ignored = new Touched();
-    for (let from = 0n; from < checkpoint;) {
+    for (let from = await this.restore(checkpoint); from < checkpoint;) {
       const page = await readPageWith(client, from, 2000, (stream) => this.keeps(stream));
       if (page.last === undefined) break;
-      for (const r of page.records) if (r.position <= checkpoint) this.apply(r.event, ignored);
+      for (const r of page.records) if (r.position <= checkpoint) this.apply(r.event, undefined);
       from = page.last;
     }
     if (checkpoint === 0n) {
       // Nothing committed by this worker: whatever rows of its contracts the tables hold are not its
-      // own (left by a run with another partitioning); they go.
+      // own (left by a run with another partitioning); they go, and so do its snapshots.
       await this.clearOwnRows(client);
+      await client.query('DELETE FROM msp_snapshots WHERE partition = $1', [this.key]);
     }
-    for (const contractId of this.contracts.keys()) this.diff(contractId, EVERY, undefined);
+    // The rows written of each contract are recalled when an event first touches it (recall).
+    this.unrecalled = new Set(this.contracts.keys());
     this.position = checkpoint;
   }
 
@@ -710,6 +878,59 @@ interface Changes {
   readonly lines: LineRow[];
 }
 
+/** The meta key of a worker snapshot's state beside the Ledger, and the version of its form. */
+const STATE_KEY = 'readModel';
+const STATE_VERSION = 1;
+
+/** A ticket: its id, its contract, and the work entries logged on it (when any). */
+type EncodedTicket = [ticketId: string, contractId: string, works?: string[]];
+
+/** The JSON form of a worker's state beside its Ledger. */
+interface EncodedState {
+  readonly v: number;
+  readonly contracts: [
+    id: string,
+    timeZone: string,
+    bookedPeriod: string,
+    issued: [period: string, at: number][],
+    lastIssued: string | null,
+  ][];
+  readonly tickets: EncodedTicket[];
+  /** Work entries of tickets with no contract (none in practice; kept for exactness). */
+  readonly loose: [ticketId: string, works: string[]][];
+  /** Work entries whose contract is not their ticket's (none in practice). */
+  readonly works: [workId: string, contractId: string][];
+  readonly alerts: [alertId: string, contractId: string][];
+  readonly cards: [rateCardId: string, contracts: string[]][];
+  readonly foreign: string[];
+}
+
+/** Each listed work entry's contract as its ticket's. */
+const workContracts = (
+  contractOfTicket: ReadonlyMap<string, string>,
+  worksOfTicket: ReadonlyMap<string, readonly string[]>,
+): Map<string, string> => {
+  const out = new Map<string, string>();
+  for (const [t, works] of worksOfTicket) {
+    const c = contractOfTicket.get(t);
+    if (c !== undefined) for (const w of works) out.set(w, c);
+  }
+  return out;
+};
+
+/** Where and how often a worker stores and restores its snapshots. */
+interface WorkerSnapshots {
+  readonly pool: Pool;
+  /** Store one when the checkpoint is this many positions past the last (0: never). */
+  readonly every: number;
+  /** Start from the latest one (default true). */
+  readonly useSnapshot?: boolean;
+  readonly onNotice?: (line: string) => void;
+}
+
+/** Positions between two snapshots of a worker, by default. */
+export const SNAPSHOT_EVERY = 50_000;
+
 // ---------------------------------------------------------------------------------------------------
 // Running it
 
@@ -719,6 +940,19 @@ export interface ReadModelOptions extends Omit<PostgresProjectionOptions, 'name'
   readonly partition?: Partition;
   /** Options of the Ledger (an SLA catalog of your own). */
   readonly ledger?: LedgerOptions;
+  /**
+   * Store a snapshot of the worker's state when its checkpoint is this many positions past the last
+   * one, and when the run ends without error (default {@link SNAPSHOT_EVERY}; 0: store none).
+   */
+  readonly snapshotEvery?: number;
+  /**
+   * Start from the worker's latest snapshot when usable (default true); false replays the log. The
+   * snapshot is read on a second connection of `pool` while the batch's transaction holds the first:
+   * a pool of one connection needs false.
+   */
+  readonly useSnapshot?: boolean;
+  /** Told, in one line, why a snapshot was passed over. */
+  readonly onNotice?: (line: string) => void;
 }
 
 /**
@@ -728,7 +962,11 @@ export interface ReadModelOptions extends Omit<PostgresProjectionOptions, 'name'
 export const readModelWorker = (
   partition: Partition = WHOLE,
   ledger: LedgerOptions = {},
-): Pick<PostgresProjectionOptions, 'name' | 'handle' | 'streams'> => {
+  snapshots?: WorkerSnapshots,
+): Pick<PostgresProjectionOptions, 'name' | 'handle' | 'streams'> & {
+  /** Store a snapshot of the state at the committed checkpoint, if newer than the last one. */
+  readonly finish: () => Promise<void>;
+} => {
   if (!Number.isInteger(partition.count) || partition.count < 1)
     throw new RangeError(`partition count ${partition.count} is not a positive integer`);
   if (!Number.isInteger(partition.index) || partition.index < 0 || partition.index >= partition.count)
@@ -736,7 +974,8 @@ export const readModelWorker = (
       `partition ${partition.index}/${partition.count}: the index is not in 0 … count − 1`,
     );
   const name = readModelName(partition);
-  const worker = new ReadModelWorker(partition, ledger);
+  const worker = new ReadModelWorker(partition, ledger, snapshots);
+  const every = snapshots?.every ?? 0;
   return {
     name,
     streams: (stream) => worker.keeps(stream),
@@ -748,6 +987,22 @@ export const readModelWorker = (
       worker.position = undefined;
       await worker.handle(client, records);
       worker.position = batch.to;
+      if (every > 0 && batch.to - worker.snapshotAt >= BigInt(every))
+        await worker.saveSnapshot(client, batch.to);
+    },
+    finish: async () => {
+      if (snapshots === undefined || every === 0) return;
+      await inTransaction(snapshots.pool, async (client) => {
+        // Under the checkpoint's lock: the state is that of the committed checkpoint, or none is stored.
+        const row = await client.query<{ position: string }>(
+          'SELECT position::text AS position FROM msp_checkpoints WHERE name = $1 FOR UPDATE',
+          [name],
+        );
+        const checkpoint = row.rows[0] === undefined ? undefined : BigInt(row.rows[0].position);
+        if (checkpoint === undefined || worker.position !== checkpoint || checkpoint <= worker.snapshotAt)
+          return;
+        await worker.saveSnapshot(client, checkpoint);
+      });
     },
   };
 };
@@ -756,7 +1011,18 @@ export const readModelWorker = (
  * Keep the read model in step with the log (see the module comment), until aborted, caught up
  * (`stopWhenCaughtUp`) or past `stopAtPosition`. Call {@link prepareReadModel} once before.
  */
-export const runReadModel = (options: ReadModelOptions): Promise<ProjectionRunResult> => {
-  const { partition, ledger, ...rest } = options;
-  return runPostgresProjection({ ...rest, ...readModelWorker(partition, ledger) });
+export const runReadModel = async (options: ReadModelOptions): Promise<ProjectionRunResult> => {
+  const { partition, ledger, snapshotEvery, useSnapshot, onNotice, ...rest } = options;
+  const every = snapshotEvery ?? SNAPSHOT_EVERY;
+  if (!Number.isSafeInteger(every) || every < 0)
+    throw new RangeError(`snapshotEvery ${every} is not a whole number ≥ 0`);
+  const { finish, ...worker } = readModelWorker(partition, ledger, {
+    pool: options.pool,
+    every,
+    ...(useSnapshot === undefined ? {} : { useSnapshot }),
+    ...(onNotice === undefined ? {} : { onNotice }),
+  });
+  const result = await runPostgresProjection({ ...rest, ...worker });
+  await finish();
+  return result;
 };

@@ -9,7 +9,7 @@
  * ever have a position ≤ p. A Ledger built from such a read, saved with p, plus the events after p,
  * is the Ledger of the whole log; no event can slip in below p later.
  */
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { inTransaction, withClient } from './connection.js';
 
@@ -54,29 +54,35 @@ export class SnapshotPositionError extends Error {
  * newest {@link SNAPSHOTS_KEPT} deleted. Refuses a position beyond the last stored event.
  */
 export const saveSnapshot = (pool: Pool, snapshot: SnapshotToSave): Promise<StoredSnapshot> =>
-  inTransaction(pool, async (client) => {
-    const head = BigInt(
-      (
-        await client.query<{ head: string }>(
-          'SELECT coalesce(max(position), 0)::text AS head FROM msp_events',
-        )
-      ).rows[0]?.head ?? '0',
-    );
-    if (snapshot.position > head || snapshot.position < 0n)
-      throw new SnapshotPositionError(snapshot.position, head);
-    const inserted = await client.query<{ id: string; created: string }>(
-      `INSERT INTO msp_snapshots (partition, format, position, bytes) VALUES ($1, $2, $3, $4)
-       RETURNING id::text AS id, ${CREATED}`,
-      [snapshot.partition, snapshot.format, snapshot.position.toString(), Buffer.from(snapshot.bytes)],
-    );
-    await client.query(
-      `DELETE FROM msp_snapshots WHERE partition = $1 AND id NOT IN
-         (SELECT id FROM msp_snapshots WHERE partition = $1 ORDER BY id DESC LIMIT ${SNAPSHOTS_KEPT})`,
-      [snapshot.partition],
-    );
-    const row = inserted.rows[0] as { id: string; created: string };
-    return { ...snapshot, id: BigInt(row.id), createdAt: row.created };
-  });
+  inTransaction(pool, (client) => saveSnapshotIn(client, snapshot));
+
+/**
+ * {@link saveSnapshot} inside the caller's transaction on `client`, so that the snapshot commits
+ * with whatever else the transaction writes (a projection's checkpoint).
+ */
+export const saveSnapshotIn = async (
+  client: PoolClient,
+  snapshot: SnapshotToSave,
+): Promise<StoredSnapshot> => {
+  const head = BigInt(
+    (await client.query<{ head: string }>('SELECT coalesce(max(position), 0)::text AS head FROM msp_events'))
+      .rows[0]?.head ?? '0',
+  );
+  if (snapshot.position > head || snapshot.position < 0n)
+    throw new SnapshotPositionError(snapshot.position, head);
+  const inserted = await client.query<{ id: string; created: string }>(
+    `INSERT INTO msp_snapshots (partition, format, position, bytes) VALUES ($1, $2, $3, $4)
+     RETURNING id::text AS id, ${CREATED}`,
+    [snapshot.partition, snapshot.format, snapshot.position.toString(), Buffer.from(snapshot.bytes)],
+  );
+  await client.query(
+    `DELETE FROM msp_snapshots WHERE partition = $1 AND id NOT IN
+       (SELECT id FROM msp_snapshots WHERE partition = $1 ORDER BY id DESC LIMIT ${SNAPSHOTS_KEPT})`,
+    [snapshot.partition],
+  );
+  const row = inserted.rows[0] as { id: string; created: string };
+  return { ...snapshot, id: BigInt(row.id), createdAt: row.created };
+};
 
 const CREATED = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created`;
 

@@ -3,7 +3,8 @@
  * model (`billing_entries`, `billing_invoices`, `billing_invoice_lines`, docs/stores.md) in the
  * store's PostgreSQL in step with its log, each batch committed with the worker's checkpoint. Without
  * --follow it stops once caught up; with it, it waits for new events until interrupted (SIGINT,
- * SIGTERM: the batch in flight commits or rolls back, then it stops).
+ * SIGTERM: the batch in flight commits or rolls back, then it stops). The worker stores snapshots of
+ * its state with its checkpoint and starts from the latest one (readModel.ts).
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { PostgresEventStore } from '@msp-billing/store-postgres';
@@ -16,7 +17,7 @@ import { openStore, reasonOf, storeKind } from '../stores.js';
 /** PostgreSQL's "numeric value out of range": a value wider than the read model's columns. */
 const NUMERIC_OUT_OF_RANGE = '22003';
 
-const run: Command['run'] = async (args, _io: CliIo, out: Output) => {
+const run: Command['run'] = async (args, io: CliIo, out: Output) => {
   const url = required('project', args, 'store', 'a PostgreSQL store URL, e.g. postgres://user@host/db');
   if (E.isLeft(url)) return url;
   const kind = storeKind(url.right);
@@ -34,6 +35,15 @@ const run: Command['run'] = async (args, _io: CliIo, out: Output) => {
         'BadOptionValue',
         `project --batch-size ${batchText}`,
         'expected a whole number of events ≥ 1',
+      ),
+    );
+  const everyText = args.values.get('snapshot-every') ?? String(pg.SNAPSHOT_EVERY);
+  if (!/^\d{1,9}$/.test(everyText))
+    return E.left(
+      userError(
+        'BadOptionValue',
+        `project --snapshot-every ${everyText}`,
+        'expected a whole number of events ≥ 0 (0: write no snapshots)',
       ),
     );
   if (kind.right !== 'postgres')
@@ -65,6 +75,9 @@ const run: Command['run'] = async (args, _io: CliIo, out: Output) => {
       stopWhenCaughtUp: !follow,
       signal: stop.signal,
       pollIntervalMs: 500,
+      snapshotEvery: Number(everyText),
+      useSnapshot: !args.flags.has('no-snapshot'),
+      onNotice: (line) => io.stderr.write(`msp-billing: ${what} — ${line}\n`),
     });
     await out.line(
       `project ${name}: ${result.events} event${result.events === 1 ? '' : 's'} in ${result.batches} batch${result.batches === 1 ? '' : 'es'}; checkpoint at position ${result.checkpoint}`,
@@ -93,14 +106,20 @@ export const projectCommand: Command = {
     { name: 'partition', kind: 'string' },
     { name: 'batch-size', kind: 'string' },
     { name: 'follow', kind: 'flag' },
+    { name: 'snapshot-every', kind: 'string' },
+    { name: 'no-snapshot', kind: 'flag' },
   ],
   help: `Usage: msp-billing project --store URL [--partition i/n] [--follow] [--batch-size N]
+                           [--snapshot-every N] [--no-snapshot]
 
 Keep the SQL read model in the PostgreSQL store at URL in step with its events: the tables
 billing_entries, billing_invoices and billing_invoice_lines and the views billing_month_summary and
 billing_work_summary (created when missing). Each batch of events is committed together with the
 worker's checkpoint, so a worker that is stopped or killed resumes where it left off and never
-applies an event twice.
+applies an event twice. Every N events (--snapshot-every), and when it stops cleanly (caught up, or
+interrupted with --follow), the worker stores a snapshot of its state with its checkpoint; started
+again, it restores its latest snapshot and reads only the events after it. A snapshot it cannot use
+(another format) is named in one line on stderr, and the worker reads the whole log.
 
 Options:
   --store URL       postgres://user:password@host/db (or postgresql://)
@@ -108,6 +127,8 @@ Options:
                     run n workers, one per i, for the whole read model (default 0/1: all of it)
   --follow          keep running and apply new events as they arrive, until interrupted
   --batch-size N    events per transaction (default 1000)
+  --snapshot-every N  store a snapshot of the worker every N events (default 50000; 0: none)
+  --no-snapshot     start by reading the whole log, not from the worker's latest snapshot
   --help            this text
 
 Prints one line: the worker's checkpoint name, the events and batches it applied, and the position

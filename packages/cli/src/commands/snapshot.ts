@@ -103,6 +103,14 @@ const runStore = async (
 };
 
 const run: Command['run'] = async (args, io: CliIo, out: Output) => {
+  if (args.values.has('partition'))
+    return E.left(
+      userError(
+        'BadOptionValue',
+        'snapshot --partition',
+        "read-model workers store their own snapshots (msp-billing project --partition i/n); snapshot writes the whole log's",
+      ),
+    );
   const store = args.values.get('store');
   if (store === undefined) return runEvents(args, io, out);
   if (args.values.has('events') || args.values.has('out'))
@@ -125,6 +133,8 @@ export const snapshotCommand: Command = {
     { name: 'out', kind: 'string' },
     { name: 'store', kind: 'string' },
     { name: 'no-snapshot', kind: 'flag' },
+    // Accepted only to refuse it with the reason (a worker's snapshot is the worker's to write).
+    { name: 'partition', kind: 'string' },
   ],
   help: `Usage: msp-billing snapshot --events F [--out S]
        msp-billing snapshot --store URL [--no-snapshot]
@@ -138,7 +148,8 @@ in one line on stderr and read the whole file.
 With --store, write a snapshot of the Ledger of the PostgreSQL store at URL into its database (the
 table msp_snapshots, created when missing), with the position of the last event it reflects. Every
 --store command then starts from the latest snapshot and reads only the events after it (the two
-newest are kept); one of another format is named on stderr and the whole log is read.
+newest are kept); one of another format is named on stderr and the whole log is read. The
+read-model workers of msp-billing project store snapshots of their own, under their own name.
 
 Options:
   --events F       the event log (NDJSON), a file

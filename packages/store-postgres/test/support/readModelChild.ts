@@ -1,6 +1,7 @@
 /**
  * A read-model worker process for the crash test, run as `node --import tsx readModelChild.ts
- * <slowMs>` with DATABASE_URL set. With slowMs > 0 it prints `wrote` each time a batch's rows are
+ * <slowMs> [snapshotEvery]` with DATABASE_URL set (with snapshotEvery, the worker stores and starts
+ * from snapshots of its state). With slowMs > 0 it prints `wrote` each time a batch's rows are
  * written but not yet committed, then waits slowMs before the commit (the moment the test kills it);
  * it prints `done` once caught up.
  */
@@ -10,9 +11,14 @@ import { readModelWorker } from '../../src/readModel.js';
 
 const main = async (): Promise<void> => {
   const slowMs = Number(process.argv[2] ?? '0');
+  const every = process.argv[3];
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
   try {
-    const worker = readModelWorker();
+    const worker = readModelWorker(
+      undefined,
+      {},
+      every === undefined ? undefined : { pool, every: Number(every) },
+    );
     await runPostgresProjection({
       pool,
       name: worker.name,

@@ -163,8 +163,9 @@ export const freshDatabase = async (url: string): Promise<{ url: string; drop: (
   };
 };
 
-/** Empty the read model and forget every read-model checkpoint (a rebuild from the start). */
+/** Empty the read model and forget every read-model checkpoint and snapshot (a rebuild from the start). */
 export const resetReadModel = async (pool: Pool): Promise<void> => {
   await pool.query('TRUNCATE billing_entries, billing_invoices, billing_invoice_lines');
   await pool.query(`DELETE FROM msp_checkpoints WHERE name LIKE 'billing-read-model%'`);
+  await pool.query(`DELETE FROM msp_snapshots WHERE partition LIKE 'billing-read-model%'`);
 };
