@@ -9,8 +9,7 @@
  * contracts' facts and issued invoices, profiles, invalid events, warnings, the values the columns
  * number, the billed results), and the tables' columns as raw little-endian bytes: work entries,
  * tickets (and their records, each a JSON text of its own, read only when asked for), billed results
- * and invoice lines, and the event ids of the id rule; the tables of ids with their hash slots,
- * cheaper to read than to spread the keys again.
+ * and invoice lines, and the event ids of the id rule.
  *
  * Not written, made again on restore: what caches hold (each entry's classified and priced result,
  * its `CURRENT` flag, contract views, rate lookups), so a restored Ledger recomputes a result when
@@ -200,7 +199,6 @@ export const writeSnapshot = (ledger: Ledger, meta: SnapshotMeta): Uint8Array =>
   const ek = e.ids.contents();
   w.column(ek.chars);
   w.column(ek.starts);
-  w.column(ek.slots);
   w.column(entries.startedAt, n);
   w.column(entries.minutes, n);
   w.column(entries.service, n);
@@ -216,7 +214,6 @@ export const writeSnapshot = (ledger: Ledger, meta: SnapshotMeta): Uint8Array =>
   const tk = t.ids.contents();
   w.column(tk.chars);
   w.column(tk.starts);
-  w.column(tk.slots);
   w.column(tickets.book, nt);
   w.column(tickets.requester, nt);
   w.column(tickets.vmId, nt);
@@ -237,7 +234,6 @@ export const writeSnapshot = (ledger: Ledger, meta: SnapshotMeta): Uint8Array =>
   if (ids !== undefined) {
     w.column(ids.chars);
     w.column(ids.starts);
-    w.column(ids.slots);
     w.column(ids.lines);
     w.column(ids.fingerprints);
   }

@@ -92,7 +92,7 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
   // Work entries: their ids, columns and numbered values; every generation 1 (see `settled`).
   const n = h.entries;
   const e = entries.tables();
-  e.ids.load(r.columnOf(CHARS), r.columnOf(STARTS, n), r.column(new Int32Array(0)));
+  e.ids.load(r.columnOf(CHARS), r.columnOf(STARTS, n));
   entries.startedAt = r.column(new Float64Array(0), n);
   entries.minutes = r.column(new Uint16Array(0), n);
   entries.service = r.column(new Uint8Array(0), n);
@@ -114,7 +114,7 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
   // Tickets.
   const nt = h.tickets;
   const t = tickets.tables();
-  t.ids.load(r.columnOf(CHARS), r.columnOf(STARTS, nt), r.column(new Int32Array(0)));
+  t.ids.load(r.columnOf(CHARS), r.columnOf(STARTS, nt));
   tickets.book = r.column(new Int32Array(0), nt);
   tickets.requester = r.column(new Int32Array(0), nt);
   tickets.vmId = r.column(new Int32Array(0), nt);
@@ -211,11 +211,10 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
   if (h.ids !== 'none') {
     const chars = r.columnOf(CHARS);
     const starts = r.columnOf(STARTS, h.seen);
-    const slots = r.column(new Int32Array(0));
     const lines = r.columnOf(STARTS, h.seen);
     const fingerprints = r.column(new Float64Array(0), h.seen);
     if (dedupe ? h.ids === 'ledger' : h.ids === 'reader') {
-      s.seen.load({ chars, starts, slots, lines, fingerprints });
+      s.seen.load({ chars, starts, lines, fingerprints });
       s.ids = h.ids;
     } else s.ids = 'none';
   } else s.ids = 'none';

@@ -229,42 +229,6 @@ describe('KeyTable', () => {
     );
   });
 
-  it(`loaded from its contents: the same slots, the same numbers found and added next (${RUNS} runs)`, () => {
-    fc.assert(
-      fc.property(
-        fc.uniqueArray(fc.oneof(nearIds, manyIds), { maxLength: 1200 }),
-        fc.array(fc.oneof(nearIds, manyIds), { maxLength: 20 }),
-        fc.boolean(),
-        (keys, more, withSlots) => {
-          const table = new KeyTable();
-          for (const key of keys) table.findOrAdd(key);
-          const c = table.contents();
-          const loaded = new KeyTable();
-          loaded.load(c.chars.slice(), c.starts.slice(), withSlots ? c.slots.slice() : undefined);
-          // The slots are a function of the keys in their order: a loaded table's are the same.
-          expect(Array.from(loaded.contents().slots)).toEqual(Array.from(c.slots));
-          keys.forEach((key, n) => expect(loaded.find(key)).toBe(n));
-          for (const key of more) expect(loaded.findOrAdd(key)).toBe(table.findOrAdd(key));
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  });
-
-  it('loaded with slots that do not hold each key once: spreads the keys again', () => {
-    const table = new KeyTable();
-    const keys = ['e-1', 'e-2', 'e-3'];
-    for (const key of keys) table.findOrAdd(key);
-    const c = table.contents();
-    // Every slot taken (a lookup would never end), and a record twice.
-    for (const slots of [new Int32Array(c.slots.length).fill(1), c.slots.map((x) => (x === 0 ? 0 : 1))]) {
-      const loaded = new KeyTable();
-      loaded.load(c.chars.slice(), c.starts.slice(), slots);
-      expect(keys.map((key) => loaded.find(key))).toEqual([0, 1, 2]);
-      expect(loaded.find('e-4')).toBeUndefined();
-    }
-  });
-
   it('gives back keys longer than one call of String.fromCharCode takes, of one and two bytes a character', () => {
     const table = new KeyTable();
     const keys = ['x'.repeat(10_000), 'ā'.repeat(9_000) + '😀', ''];

@@ -32,22 +32,6 @@ import { grownTo, releaseColumn } from './release.js';
 
 const EMPTY = 0;
 
-/** Whether `slots` (of a power-of-two length) hold each of the records 0 to count - 1 once. */
-const holdsEachOnce = (slots: Int32Array, count: number): boolean => {
-  const mask = slots.length - 1;
-  const seen = new Uint8Array(count);
-  let held = 0;
-  for (let slot = 0; slot < slots.length; slot++) {
-    const entry = slots[slot] as number;
-    if (entry === EMPTY) continue;
-    const record = (entry & mask) - 1;
-    if (record < 0 || record >= count || seen[record] === 1) return false;
-    seen[record] = 1;
-    held += 1;
-  }
-  return held === count;
-};
-
 /** The largest value a Uint32Array column holds. */
 const UINT32_MAX = 0xffffffff;
 
@@ -98,7 +82,7 @@ export class KeyTable {
    * One entry per slot, EMPTY or the record number + 1 (below the mask) joined with the high bits of
    * that key's hash (above it); a power of two long.
    */
-  private slots: Int32Array = new Int32Array(1024);
+  private slots = new Int32Array(1024);
   /** Slots to spread the keys over before the next lookup: the table was loaded and not yet asked. */
   private unspread = 0;
   private count = 0;
@@ -216,32 +200,19 @@ export class KeyTable {
   }
 
   /**
-   * The keys' characters, where each starts (views of the first `size` records, not copies) and the
-   * slots: what a snapshot of the table writes, and {@link KeyTable.load} takes back. The slots are a
-   * function of the keys in their order (each growth spreads them again in that order, and the size
-   * is the least that keeps the table half empty), so tables of the same keys give the same ones.
+   * The keys' characters and where each starts (views of the first `size` records, not copies): what
+   * a snapshot of the table writes, and {@link KeyTable.load} takes back.
    */
-  contents(): {
-    readonly chars: Uint8Array | Uint16Array;
-    readonly starts: Uint32Array | Float64Array;
-    readonly slots: Int32Array;
-  } {
-    if (this.unspread > 0) this.spread();
-    return {
-      chars: this.chars.subarray(0, this.used),
-      starts: this.starts.subarray(0, this.count),
-      slots: this.slots,
-    };
+  contents(): { readonly chars: Uint8Array | Uint16Array; readonly starts: Uint32Array | Float64Array } {
+    return { chars: this.chars.subarray(0, this.used), starts: this.starts.subarray(0, this.count) };
   }
 
   /**
    * Replace an empty table's keys by those of {@link KeyTable.contents} (kept, not copied): the same
-   * keys with the same numbers. Its `slots`, when given, are taken if they can be (each record in
-   * one slot, the table half empty; a key in a slot its hash does not lead to is then not found);
-   * else they are rebuilt from the characters at the first lookup (a restored Ledger asked only for
-   * what it holds never looks a key up).
+   * keys with the same numbers. The slots are rebuilt from the characters at the first lookup (a
+   * restored Ledger asked only for what it holds never looks a key up).
    */
-  load(chars: Uint8Array | Uint16Array, starts: Uint32Array | Float64Array, slots?: Int32Array): void {
+  load(chars: Uint8Array | Uint16Array, starts: Uint32Array | Float64Array): void {
     if (this.count !== 0) throw new Error('KeyTable.load: the table is not empty');
     const count = starts.length;
     // Each key starts where the one before it does or later, within the characters.
@@ -259,10 +230,7 @@ export class KeyTable {
       this.starts = new Float64Array(this.starts);
     let size = this.slots.length;
     while (count * 2 > size) size *= 2;
-    if (slots !== undefined && slots.length === size && holdsEachOnce(slots, count)) {
-      releaseColumn(this.slots);
-      this.slots = slots;
-    } else this.unspread = size;
+    this.unspread = size;
   }
 
   private spread(): void {
@@ -342,7 +310,6 @@ export class IdTable {
   contents(): {
     readonly chars: Uint8Array | Uint16Array;
     readonly starts: Uint32Array | Float64Array;
-    readonly slots: Int32Array;
     readonly lines: Uint32Array | Float64Array;
     readonly fingerprints: Float64Array;
   } {
@@ -358,7 +325,7 @@ export class IdTable {
   load(c: ReturnType<IdTable['contents']>): void {
     if (c.lines.length !== c.starts.length || c.fingerprints.length !== c.starts.length)
       throw new Error('IdTable.load: columns of different lengths');
-    this.ids.load(c.chars, c.starts, c.slots);
+    this.ids.load(c.chars, c.starts);
     const n = c.starts.length;
     // Room to add more: findOrAdd grows a column when the next record is at its length.
     const room = Math.max(512, n * 2);
