@@ -8,7 +8,8 @@
  * counts, who claimed the event ids, a fingerprint of the SLA catalog), a JSON body (rate cards,
  * contracts' facts and issued invoices, profiles, invalid events, warnings, the values the columns
  * number, the billed results), and the tables' columns as raw little-endian bytes: work entries,
- * tickets, billed results and invoice lines, and the event ids of the id rule.
+ * tickets (and their records, each a JSON text of its own, read only when asked for), billed results
+ * and invoice lines, and the event ids of the id rule.
  *
  * Not written, made again on restore: what caches hold (each entry's classified and priced result,
  * its `CURRENT` flag, contract views, rate lookups), so a restored Ledger recomputes a result when
@@ -34,7 +35,7 @@ import {
   type Json,
   type Shape,
 } from './snapshotCodec.js';
-import { restore } from './snapshotRestore.js';
+import { restore, type Body, type Header } from './snapshotRestore.js';
 
 /** The snapshot format this engine writes and reads. */
 export const SNAPSHOT_FORMAT = 1;
@@ -57,57 +58,9 @@ export type SnapshotRead =
 
 const MAGIC = new TextEncoder().encode('MSPBSNAP');
 
-/** What the header says (also read by snapshotRestore.ts). */
-export interface Header {
-  readonly meta: SnapshotMeta;
-  readonly position: number;
-  readonly ids: LedgerState['ids'];
-  readonly catalog: number;
-  readonly rateCards: number;
-  readonly books: number;
-  readonly tickets: number;
-  readonly entries: number;
-  readonly bases: number;
-  readonly lines: number;
-  readonly notes: number;
-  readonly seen: number;
-}
-
 /** A fingerprint of an SLA catalog (plain data): a snapshot is read only with the catalog it was written with. */
 export const catalogFingerprint = (catalog: LedgerState['catalog']): number =>
   cyrb53(JSON.stringify(catalog));
-
-/** The JSON body (also read by snapshotRestore.ts). */
-export interface Body {
-  readonly rateCards: Json;
-  readonly books: {
-    facts: Json;
-    lastIssuedPeriod: string | null;
-    allDirty: boolean;
-    issued: [string, number][];
-  }[];
-  readonly bookingsByVm: [string, number[]][];
-  readonly alertContract: [string, string][];
-  readonly invoices: { book: number; issued: Json; with: Json }[];
-  readonly invoiceNumbers: Json;
-  readonly provider: Json;
-  readonly customers: Json;
-  readonly invalid: Json;
-  readonly warnings: Json;
-  readonly technicians: (string | null)[];
-  readonly periods: (string | null)[];
-  readonly strings: (string | null)[];
-  readonly ticketBooks: number[];
-  readonly records: [number, Json][];
-  readonly whole: [number, Json][];
-  /** Distinct billed results and classifications (by value), which the columns refer to by index. */
-  readonly priced: Json[];
-  readonly classifications: Json[];
-  /** Entries whose latest result is not their billed one although it bills the same: entry, priced. */
-  readonly latest: [number, number][];
-  /** The shapes of the records above (snapshotCodec.ts), written last. */
-  readonly shapes: Shape[];
-}
 
 /** Values by index, each distinct value (by its JSON text) once. */
 class Distinct<T> {
@@ -175,6 +128,21 @@ export const writeSnapshot = (ledger: Ledger, meta: SnapshotMeta): Uint8Array =>
 
   const e = entries.tables();
   const t = tickets.tables();
+  // Each ticket's record as a JSON text of its own (empty: none), all in one text, and where each
+  // ends (in UTF-16 units): a restore reads one only when its ticket's facts are asked for.
+  const nt = tickets.size;
+  const recordTexts: string[] = [];
+  const recordEnds = new Uint32Array(nt);
+  let recordEnd = 0;
+  for (let k = 0; k < nt; k++) {
+    const record = t.records[k];
+    if (record !== undefined) {
+      const text = JSON.stringify(enc.encode(record));
+      recordTexts.push(text);
+      recordEnd += text.length;
+    }
+    recordEnds[k] = recordEnd;
+  }
   const { provider, customers } = issuing.profiles();
   const body: Body = {
     rateCards: enc.encode([...facts.rateCards].map(([id, slot]) => [id, slot.facts])),
@@ -203,7 +171,6 @@ export const writeSnapshot = (ledger: Ledger, meta: SnapshotMeta): Uint8Array =>
     periods: nullable(e.periods.numbered()),
     strings: nullable(t.strings.numbered()),
     ticketBooks: t.books.numbered().map((b) => (b === undefined ? -1 : (bookIndex.get(b) as number))),
-    records: t.records.flatMap((r, k): [number, Json][] => (r === undefined ? [] : [[k, enc.encode(r)]])),
     whole: [...t.whole].map(([k, f]) => [k, enc.encode(f)]),
     priced: priced.list,
     classifications: classifications.list,
@@ -245,7 +212,6 @@ export const writeSnapshot = (ledger: Ledger, meta: SnapshotMeta): Uint8Array =>
   w.column(entries.period, n);
   w.column(sameAsBilled, n);
   const tk = t.ids.contents();
-  const nt = tickets.size;
   w.column(tk.chars);
   w.column(tk.starts);
   w.column(tickets.book, nt);
@@ -255,6 +221,8 @@ export const writeSnapshot = (ledger: Ledger, meta: SnapshotMeta): Uint8Array =>
   w.column(tickets.channel, nt);
   w.column(tickets.service, nt);
   w.column(tickets.first, nt);
+  w.column(new TextEncoder().encode(recordTexts.join('')));
+  w.column(recordEnds, nt);
   w.column(bases.entry, nb);
   w.column(settled, nb);
   w.column(bases.startedAt, nb);

@@ -1,7 +1,7 @@
 /**
  * Restoring a Ledger's state from a snapshot's chunks (snapshot.ts has the layout, the writer, and
  * `readSnapshot`, which calls this): the facts and invoices from the JSON body, the tables from their
- * columns, then what is rebuilt rather than written — each book's entries and dirty list, and the
+ * columns (the tickets' records only when asked for), then what is rebuilt rather than written — each book's entries and dirty list, and the
  * dependency index (rate readers, entries by period and by fact group).
  */
 import type { ContractFacts, RateCardFacts, TicketFacts } from '@msp-billing/contracts';
@@ -12,9 +12,55 @@ import { DIRTY } from './entryTable.js';
 import { Book } from './facts.js';
 import type { Profiles } from './issuing.js';
 import type { InvalidEvent, IssuedWith, LedgerState, Warning } from './ledger.js';
-import type { Body, Header } from './snapshot.js';
-import { ChunkReader, SnapshotDamaged, ValueDecoder } from './snapshotCodec.js';
+import { ChunkReader, SnapshotDamaged, ValueDecoder, type Json, type Shape } from './snapshotCodec.js';
 import type { ContractBook, IssuedInvoice, PricedEntry } from './state.js';
+
+/** What the header says (written by snapshot.ts). */
+export interface Header {
+  readonly meta: Readonly<Record<string, string>>;
+  readonly position: number;
+  readonly ids: LedgerState['ids'];
+  readonly catalog: number;
+  readonly rateCards: number;
+  readonly books: number;
+  readonly tickets: number;
+  readonly entries: number;
+  readonly bases: number;
+  readonly lines: number;
+  readonly notes: number;
+  readonly seen: number;
+}
+
+/** The JSON body (written by snapshot.ts). */
+export interface Body {
+  readonly rateCards: Json;
+  readonly books: {
+    facts: Json;
+    lastIssuedPeriod: string | null;
+    allDirty: boolean;
+    issued: [string, number][];
+  }[];
+  readonly bookingsByVm: [string, number[]][];
+  readonly alertContract: [string, string][];
+  readonly invoices: { book: number; issued: Json; with: Json }[];
+  readonly invoiceNumbers: Json;
+  readonly provider: Json;
+  readonly customers: Json;
+  readonly invalid: Json;
+  readonly warnings: Json;
+  readonly technicians: (string | null)[];
+  readonly periods: (string | null)[];
+  readonly strings: (string | null)[];
+  readonly ticketBooks: number[];
+  readonly whole: [number, Json][];
+  /** Distinct billed results and classifications (by value), which the columns refer to by index. */
+  readonly priced: Json[];
+  readonly classifications: Json[];
+  /** Entries whose latest result is not their billed one although it bills the same: entry, priced. */
+  readonly latest: [number, number][];
+  /** The shapes of the records above (snapshotCodec.ts), written last. */
+  readonly shapes: Shape[];
+}
 
 /** Restore the state written in `r` (after its header) into the empty Ledger state `s`. */
 export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boolean): void => {
@@ -79,7 +125,25 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
   t.books.load(body.ticketBooks.map((k) => (k < 0 ? undefined : bookAt(k))));
   t.strings.load(body.strings.map((v) => v ?? undefined));
   for (let k = 0; k < nt; k++) t.records.push(undefined);
-  for (const [k, rec] of body.records) t.records[k] = dec.decode(rec) as TicketRecord;
+  // The records' JSON texts, each read when its ticket's facts are first asked for (see writeSnapshot).
+  const recordText = new TextDecoder('utf-8', { fatal: true }).decode(r.column(new Uint8Array(0)));
+  const recordEnds = r.column(new Uint32Array(0), nt);
+  const unread = new Uint8Array(nt);
+  for (let k = 0, start = 0; k < nt; k++) {
+    const end = recordEnds[k] as number;
+    if (end < start || end > recordText.length)
+      throw new SnapshotDamaged(`ticket ${k}'s record ends at ${end}, outside the records' text`);
+    if (end > start) unread[k] = 1;
+    start = end;
+  }
+  tickets.readRecordsLater(unread, (k) => {
+    const text = recordText.slice(k === 0 ? 0 : recordEnds[k - 1], recordEnds[k]);
+    try {
+      return dec.decode(JSON.parse(text) as Json) as TicketRecord;
+    } catch (err) {
+      throw new SnapshotDamaged(`ticket ${k}'s record: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
   for (const [k, f] of body.whole) t.whole.set(k, dec.decode(f) as TicketFacts);
   tickets.size = nt;
 

@@ -32,6 +32,12 @@ export class TicketTable {
   /** What was recorded on it since it was opened; undefined while it is plain. */
   private readonly records: (TicketRecord | undefined)[] = [];
   /**
+   * A restored snapshot's records are made when first asked for: ticket t's, while `unread[t]` is 1,
+   * is `readRecord(t)` (see {@link TicketTable.readRecordsLater}).
+   */
+  private unread: Uint8Array | undefined;
+  private readRecord: (t: number) => TicketRecord | undefined = () => undefined;
+  /**
    * The tickets whose facts the columns and records cannot hold, kept whole: those with work entries
    * in their facts, or a channel or service the wire format does not have (an embedding program's).
    * The Ledger's never are.
@@ -85,6 +91,24 @@ export class TicketTable {
     return this.ids.find(ticketId);
   }
 
+  /**
+   * Let the records of the tickets `unread` marks with 1 (all of them still plain here) be made by
+   * `read` when first asked for (snapshotRestore.ts: most are never asked for again).
+   */
+  readRecordsLater(unread: Uint8Array, read: (t: number) => TicketRecord | undefined): void {
+    this.unread = unread;
+    this.readRecord = read;
+  }
+
+  private recordOf(t: number): TicketRecord | undefined {
+    const unread = this.unread;
+    if (unread !== undefined && unread[t] === 1) {
+      unread[t] = 0;
+      this.records[t] = this.readRecord(t);
+    }
+    return this.records[t];
+  }
+
   /** Its tables of ids, books, records and strings, for a snapshot (snapshot.ts). */
   tables(): {
     readonly ids: KeyTable;
@@ -93,6 +117,7 @@ export class TicketTable {
     readonly whole: Map<number, TicketFacts>;
     readonly strings: ValueTable<string>;
   } {
+    if (this.unread !== undefined) for (let t = 0; t < this.size; t++) this.recordOf(t);
     const { ids, books, records, whole, strings } = this;
     return { ids, books, records, whole, strings };
   }
@@ -113,12 +138,13 @@ export class TicketTable {
       vmId: this.strings.valueOf(this.vmId[t] as number),
       service: SERVICE_KINDS[this.service[t] as number] as ServiceKind,
     };
-    const record = this.records[t];
+    const record = this.recordOf(t);
     return record === undefined ? plainTicketFacts(opening) : ticketFactsOf(opening, record);
   }
 
   /** Replace ticket `t`'s facts (its id and contract never change). */
   set(t: number, facts: TicketFacts): void {
+    if (this.unread !== undefined && t < this.unread.length) this.unread[t] = 0;
     const record = ticketRecord(facts);
     const opening = ticketOpening(facts);
     // Only values the columns hold exactly: a decoded event's always are; one an embedding program

@@ -229,6 +229,28 @@ describe('KeyTable', () => {
     );
   });
 
+  it(`loaded from its contents: the same numbers found, and added next (${RUNS} runs)`, () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.oneof(nearIds, manyIds), { maxLength: 1200 }),
+        fc.array(fc.oneof(nearIds, manyIds), { maxLength: 20 }),
+        (keys, more) => {
+          const table = new KeyTable();
+          for (const key of keys) table.findOrAdd(key);
+          const c = table.contents();
+          const loaded = new KeyTable();
+          loaded.load(c.chars.slice(), c.starts.slice());
+          expect(loaded.size).toBe(keys.length);
+          keys.forEach((key, n) => expect(loaded.keyOf(n)).toBe(key));
+          // The first lookup spreads the keys over the slots: every key found, the others added.
+          keys.forEach((key, n) => expect(loaded.find(key)).toBe(n));
+          for (const key of more) expect(loaded.findOrAdd(key)).toBe(table.findOrAdd(key));
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
   it('gives back keys longer than one call of String.fromCharCode takes, of one and two bytes a character', () => {
     const table = new KeyTable();
     const keys = ['x'.repeat(10_000), 'ā'.repeat(9_000) + '😀', ''];

@@ -83,6 +83,8 @@ export class KeyTable {
    * that key's hash (above it); a power of two long.
    */
   private slots = new Int32Array(1024);
+  /** Slots to spread the keys over before the next lookup: the table was loaded and not yet asked. */
+  private unspread = 0;
   private count = 0;
   /** Where each key's characters start in `chars`; a key ends where the next one starts. */
   private starts: Column = new Uint32Array(512);
@@ -110,6 +112,7 @@ export class KeyTable {
 
   /** The number of `key`, or undefined if it was never added. */
   find(key: string): number | undefined {
+    if (this.unspread > 0) this.spread();
     const hash = hashId(key);
     const mask = this.slots.length - 1;
     const high = hash & ~mask;
@@ -125,6 +128,7 @@ export class KeyTable {
    * of its new number (`~n`, negative), so one probe serves both.
    */
   findOrAdd(key: string): number {
+    if (this.unspread > 0) this.spread();
     const hash = hashId(key);
     const mask = this.slots.length - 1;
     const high = hash & ~mask;
@@ -205,7 +209,8 @@ export class KeyTable {
 
   /**
    * Replace an empty table's keys by those of {@link KeyTable.contents} (kept, not copied): the same
-   * keys with the same numbers. The slots are rebuilt from the characters.
+   * keys with the same numbers. The slots are rebuilt from the characters at the first lookup (a
+   * restored Ledger asked only for what it holds never looks a key up).
    */
   load(chars: Uint8Array | Uint16Array, starts: Uint32Array | Float64Array): void {
     if (this.count !== 0) throw new Error('KeyTable.load: the table is not empty');
@@ -225,6 +230,12 @@ export class KeyTable {
       this.starts = new Float64Array(this.starts);
     let size = this.slots.length;
     while (count * 2 > size) size *= 2;
+    this.unspread = size;
+  }
+
+  private spread(): void {
+    const size = this.unspread;
+    this.unspread = 0;
     this.rehash(size);
   }
 
