@@ -45,7 +45,7 @@ export {
 export { prepareReadModel } from './readModel/schema.js';
 
 /** Positions between two snapshots of a worker, by default. */
-export const SNAPSHOT_EVERY = 50_000;
+export const SNAPSHOT_EVERY = 200_000;
 
 // ---------------------------------------------------------------------------------------------------
 // Running it
