@@ -127,7 +127,7 @@ Options:
                     run n workers, one per i, for the whole read model (default 0/1: all of it)
   --follow          keep running and apply new events as they arrive, until interrupted
   --batch-size N    events per transaction (default 1000)
-  --snapshot-every N  store a snapshot of the worker every N events (default 50000; 0: none)
+  --snapshot-every N  store a snapshot of the worker every N events (default 200000; 0: none)
   --no-snapshot     start by reading the whole log, not from the worker's latest snapshot
   --help            this text
 
