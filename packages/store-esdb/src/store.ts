@@ -198,49 +198,46 @@ export class EsdbEventStore implements EventStoreWithCheckpoints {
   }
 
   /** Reserve invoice number `n` for event `eventId` of `stream`, or refuse: another event holds it. */
-  async #reserveInvoiceNumber(stream: string, eventId: string, n: string): Promise<void> {
-    const reservations = invoiceNumberStream(n);
-    try {
-      await this.client.appendToStream(
-        reservations,
-        {
-          id: esdbEventId(`${stream}\u0000${eventId}`),
-          contentType: 'application/json',
-          type: RESERVATION_TYPE,
-          data: { stream, eventId },
-          metadata: undefined,
-        },
-        { expectedRevision: NO_STREAM },
-      );
-    } catch (err) {
-      if (!(err instanceof WrongExpectedVersionError)) throw err;
-      for await (const r of this.client.readStream(reservations, { fromRevision: START, maxCount: 1 })) {
-        const holder = r.event?.data as { stream?: unknown; eventId?: unknown } | undefined;
-        if (holder?.stream === stream && holder.eventId === eventId) return;
-        throw new InvoiceNumberConflictError(
-          stream,
-          eventId,
-          n,
-          typeof holder?.stream === 'string' ? holder.stream : reservations,
-        );
-      }
-      throw err;
-    }
+  #reserveInvoiceNumber(stream: string, eventId: string, n: string): Promise<void> {
+    return this.#reserve(
+      invoiceNumberStream(n),
+      RESERVATION_TYPE,
+      stream,
+      eventId,
+      (holder) => new InvoiceNumberConflictError(stream, eventId, n, holder),
+    );
+  }
+
+  /** Reserve work or alert id `id` for event `eventId` of `stream`, or refuse: another event holds it. */
+  #reserveId(stream: string, eventId: string, kind: 'workId' | 'alertId', id: string): Promise<void> {
+    return this.#reserve(
+      kind === 'workId' ? workIdStream(id) : alertIdStream(id),
+      ID_RESERVATION_TYPE,
+      stream,
+      eventId,
+      (holder) => new UniqueIdConflictError(stream, eventId, kind, id, holder),
+    );
   }
 
   /**
-   * Reserve work or alert id `id` for event `eventId` of `stream` (a reservation stream written with
-   * `no_stream`, as for invoice numbers), or refuse: another event holds it.
+   * Reserve something unique for event `eventId` of `stream`: the first event of stream
+   * `reservations`, written with `no_stream`. The same event again (a retried append) holds it
+   * already; another event's reservation is refused with `conflict(the holder's stream)`.
    */
-  async #reserveId(stream: string, eventId: string, kind: 'workId' | 'alertId', id: string): Promise<void> {
-    const reservations = kind === 'workId' ? workIdStream(id) : alertIdStream(id);
+  async #reserve(
+    reservations: string,
+    type: string,
+    stream: string,
+    eventId: string,
+    conflict: (holderStream: string) => Error,
+  ): Promise<void> {
     try {
       await this.client.appendToStream(
         reservations,
         {
           id: esdbEventId(`${stream}\u0000${eventId}`),
           contentType: 'application/json',
-          type: ID_RESERVATION_TYPE,
+          type,
           data: { stream, eventId },
           metadata: undefined,
         },
@@ -251,13 +248,7 @@ export class EsdbEventStore implements EventStoreWithCheckpoints {
       for await (const r of this.client.readStream(reservations, { fromRevision: START, maxCount: 1 })) {
         const holder = r.event?.data as { stream?: unknown; eventId?: unknown } | undefined;
         if (holder?.stream === stream && holder.eventId === eventId) return;
-        throw new UniqueIdConflictError(
-          stream,
-          eventId,
-          kind,
-          id,
-          typeof holder?.stream === 'string' ? holder.stream : reservations,
-        );
+        throw conflict(typeof holder?.stream === 'string' ? holder.stream : reservations);
       }
       throw err;
     }
