@@ -552,6 +552,18 @@ describe('invalid events (spec §2)', () => {
     ).toEqual(['WorkIdAlreadyUsed', 'TicketIdAlreadyUsed', 'ContractAlreadyBooked', 'MspAlreadyBookedForVm']);
   });
 
+  it('refuses work with a used work id on an unknown ticket for the ticket, as the LogWork decider does', () => {
+    const l = ticket(base(), 't-1', 'incident');
+    work(l, 'w-1', 't-1', '2026-09-10T10:00:00+02:00', 30);
+    work(l, 'w-1', 't-9', '2026-09-11T10:00:00+02:00', 30);
+    expect(
+      l
+        .ledger()
+        .invalidEvents()
+        .map((e) => e.code),
+    ).toEqual(['UnknownTicket']);
+  });
+
   it('allows booking a VM again after its MSP was cancelled', () => {
     const l = base()
       .add('MSPCancelled', '2026-09-30T12:00:00+02:00', { contractId: C, vmDecommissioned: false })

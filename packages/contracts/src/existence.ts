@@ -51,8 +51,9 @@ const unknownTicket = <S>(ids: IdIndex<S>, s: S, ticketId: string): ExistenceRef
 
 /**
  * Why `ev` references an id that does not exist in `s`, or re-creates one that does (spec §2); undefined
- * when its ids are in order. Where an event names several, they are checked in the order of its data:
- * the contract before the ticket it opens, the work id before the ticket it is logged on.
+ * when its ids are in order. Where an event names several, they are checked in the order a command
+ * meets them: first the stream the command is routed to (the contract a ticket opens on, the ticket
+ * work is logged on), then the id it would create, so the Ledger and the deciders give one refusal.
  */
 export const existenceRefusal = <S>(ids: IdIndex<S>, s: S, ev: DomainEvent): ExistenceRefusal | undefined => {
   switch (ev.type) {
@@ -101,9 +102,12 @@ export const existenceRefusal = <S>(ids: IdIndex<S>, s: S, ev: DomainEvent): Exi
         ? { _tag: 'UnknownAlert', alertId: ev.data.alertId }
         : undefined;
     case 'WorkLogged':
-      return ids.workEntry(s, ev.data.workId) === undefined
-        ? unknownTicket(ids, s, ev.data.ticketId)
-        : { _tag: 'WorkIdAlreadyUsed', workId: ev.data.workId };
+      return (
+        unknownTicket(ids, s, ev.data.ticketId) ??
+        (ids.workEntry(s, ev.data.workId) === undefined
+          ? undefined
+          : { _tag: 'WorkIdAlreadyUsed', workId: ev.data.workId })
+      );
     case 'WorkLogCorrected':
     case 'WorkLogVoided': {
       const entry = ids.workEntry(s, ev.data.workId);

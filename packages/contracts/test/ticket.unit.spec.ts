@@ -450,6 +450,11 @@ describe('LogWork (1)', () => {
       .when(log())
       .then('UnknownTicket');
   });
+  it('refuses a used work id on an unknown ticket for the ticket, as the Ledger does', () => {
+    given(...CONTRACT, opened('t-2'), logged('w-1', 't-2'))
+      .when(log('w-1', 't-9'))
+      .then('UnknownTicket');
+  });
   it('refuses work on a ticket for a VM other than the contract’s (1)', () => {
     // Such a ticket cannot be opened by the decider, but a log may contain one.
     given(...CONTRACT, opened('t-1', 'vm-2'))
