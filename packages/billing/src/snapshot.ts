@@ -35,7 +35,7 @@ import {
   type Json,
   type Shape,
 } from './snapshotCodec.js';
-import { restore, type Body, type Header } from './snapshotRestore.js';
+import { ENTRY_COLUMNS, TICKET_COLUMNS, restore, type Body, type Header } from './snapshotRestore.js';
 
 /** The snapshot format this engine writes and reads. */
 export const SNAPSHOT_FORMAT = 1;
@@ -199,28 +199,12 @@ export const writeSnapshot = (ledger: Ledger, meta: SnapshotMeta): Uint8Array =>
   const ek = e.ids.contents();
   w.column(ek.chars);
   w.column(ek.starts);
-  w.column(entries.startedAt, n);
-  w.column(entries.minutes, n);
-  w.column(entries.service, n);
-  w.column(flags, n);
-  w.column(entries.listedGroups, n);
-  w.column(entries.ticket, n);
-  w.column(entries.next, n);
-  w.column(entries.corrections, n);
-  w.column(entries.invoiced, n);
-  w.column(entries.technician, n);
-  w.column(entries.period, n);
+  for (const k of ENTRY_COLUMNS) w.column(k === 'flags' ? flags : entries[k], n);
   w.column(sameAsBilled, n);
   const tk = t.ids.contents();
   w.column(tk.chars);
   w.column(tk.starts);
-  w.column(tickets.book, nt);
-  w.column(tickets.requester, nt);
-  w.column(tickets.vmId, nt);
-  w.column(tickets.openedAt, nt);
-  w.column(tickets.channel, nt);
-  w.column(tickets.service, nt);
-  w.column(tickets.first, nt);
+  for (const k of TICKET_COLUMNS) w.column(tickets[k], nt);
   w.column(new TextEncoder().encode(recordTexts.join('')));
   w.column(recordEnds, nt);
   w.column(bases.entry, nb);

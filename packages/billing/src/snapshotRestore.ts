@@ -8,12 +8,42 @@ import type { ContractFacts, RateCardFacts, TicketFacts } from '@msp-billing/con
 import type { InvoiceNumberUse, TicketRecord } from '@msp-billing/contracts/internal';
 import type { Classification } from '@msp-billing/entitlements';
 import type { TechnicianId } from '@msp-billing/events';
-import { DIRTY } from './entryTable.js';
+import { DIRTY, type EntryTable } from './entryTable.js';
 import { Book } from './facts.js';
 import type { Profiles } from './issuing.js';
 import type { InvalidEvent, IssuedWith, LedgerState, Warning } from './ledger.js';
 import { ChunkReader, SnapshotDamaged, ValueDecoder, type Json, type Shape } from './snapshotCodec.js';
 import type { ContractBook, IssuedInvoice, PricedEntry } from './state.js';
+import type { TicketTable } from './ticketTable.js';
+
+/**
+ * The work entries' columns in the order a snapshot holds them, after their ids and before
+ * `sameAsBilled`; one list for the writer (snapshot.ts) and the reader, so their orders cannot part.
+ */
+export const ENTRY_COLUMNS = [
+  'startedAt',
+  'minutes',
+  'service',
+  'flags',
+  'listedGroups',
+  'ticket',
+  'next',
+  'corrections',
+  'invoiced',
+  'technician',
+  'period',
+] as const satisfies readonly (keyof EntryTable)[];
+
+/** The tickets' columns in the order a snapshot holds them, after their ids. */
+export const TICKET_COLUMNS = [
+  'book',
+  'requester',
+  'vmId',
+  'openedAt',
+  'channel',
+  'service',
+  'first',
+] as const satisfies readonly (keyof TicketTable)[];
 
 /** What the header says (written by snapshot.ts). */
 export interface Header {
@@ -93,17 +123,10 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
   const n = h.entries;
   const e = entries.tables();
   e.ids.load(r.columnOf(CHARS), r.columnOf(STARTS, n));
-  entries.startedAt = r.column(new Float64Array(0), n);
-  entries.minutes = r.column(new Uint16Array(0), n);
-  entries.service = r.column(new Uint8Array(0), n);
-  entries.flags = r.column(new Uint8Array(0), n);
-  entries.listedGroups = r.column(new Uint8Array(0), n);
-  entries.ticket = r.column(new Int32Array(0), n);
-  entries.next = r.column(new Int32Array(0), n);
-  entries.corrections = r.column(new Uint32Array(0), n);
-  entries.invoiced = r.column(new Int32Array(0), n);
-  entries.technician = r.column(new Int32Array(0), n);
-  entries.period = r.column(new Int32Array(0), n);
+  const entryColumn = <K extends (typeof ENTRY_COLUMNS)[number]>(k: K): void => {
+    entries[k] = r.column(entries[k], n);
+  };
+  for (const k of ENTRY_COLUMNS) entryColumn(k);
   const sameAsBilled = r.column(new Uint8Array(0), n);
   entries.gen = new Uint32Array(n).fill(1);
   e.technicians.load(body.technicians.map((v) => (v ?? undefined) as TechnicianId | undefined));
@@ -115,13 +138,10 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
   const nt = h.tickets;
   const t = tickets.tables();
   t.ids.load(r.columnOf(CHARS), r.columnOf(STARTS, nt));
-  tickets.book = r.column(new Int32Array(0), nt);
-  tickets.requester = r.column(new Int32Array(0), nt);
-  tickets.vmId = r.column(new Int32Array(0), nt);
-  tickets.openedAt = r.column(new Float64Array(0), nt);
-  tickets.channel = r.column(new Uint8Array(0), nt);
-  tickets.service = r.column(new Uint8Array(0), nt);
-  tickets.first = r.column(new Int32Array(0), nt);
+  const ticketColumn = <K extends (typeof TICKET_COLUMNS)[number]>(k: K): void => {
+    tickets[k] = r.column(tickets[k], nt);
+  };
+  for (const k of TICKET_COLUMNS) ticketColumn(k);
   t.books.load(body.ticketBooks.map((k) => (k < 0 ? undefined : bookAt(k))));
   t.strings.load(body.strings.map((v) => v ?? undefined));
   for (let k = 0; k < nt; k++) t.records.push(undefined);
