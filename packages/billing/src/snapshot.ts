@@ -9,7 +9,8 @@
  * contracts' facts and issued invoices, profiles, invalid events, warnings, the values the columns
  * number, the billed results), and the tables' columns as raw little-endian bytes: work entries,
  * tickets (and their records, each a JSON text of its own, read only when asked for), billed results
- * and invoice lines, and the event ids of the id rule.
+ * and invoice lines, and the event ids of the id rule. Each table of ids is written with its hash
+ * slots, so that the first event after a restore does not spread a million ids again (~0.3 s at 1M).
  *
  * Not written, made again on restore: what caches hold (each entry's classified and priced result,
  * its `CURRENT` flag, contract views, rate lookups), so a restored Ledger recomputes a result when
@@ -38,7 +39,7 @@ import {
 import { ENTRY_COLUMNS, TICKET_COLUMNS, restore, type Body, type Header } from './snapshotRestore.js';
 
 /** The snapshot format this engine writes and reads. */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 
 /**
  * Where the snapshot stands in its source: opaque to the Ledger, chosen by the store (e.g.
@@ -199,11 +200,13 @@ export const writeSnapshot = (ledger: Ledger, meta: SnapshotMeta): Uint8Array =>
   const ek = e.ids.contents();
   w.column(ek.chars);
   w.column(ek.starts);
+  w.column(ek.slots);
   for (const k of ENTRY_COLUMNS) w.column(k === 'flags' ? flags : entries[k], n);
   w.column(sameAsBilled, n);
   const tk = t.ids.contents();
   w.column(tk.chars);
   w.column(tk.starts);
+  w.column(tk.slots);
   for (const k of TICKET_COLUMNS) w.column(tickets[k], nt);
   w.column(new TextEncoder().encode(recordTexts.join('')));
   w.column(recordEnds, nt);
@@ -218,6 +221,7 @@ export const writeSnapshot = (ledger: Ledger, meta: SnapshotMeta): Uint8Array =>
   if (ids !== undefined) {
     w.column(ids.chars);
     w.column(ids.starts);
+    w.column(ids.slots);
     w.column(ids.lines);
     w.column(ids.fingerprints);
   }

@@ -122,7 +122,7 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
   // Work entries: their ids, columns and numbered values; every generation 1 (see `settled`).
   const n = h.entries;
   const e = entries.tables();
-  e.ids.load(r.columnOf(CHARS), r.columnOf(STARTS, n));
+  e.ids.load(r.columnOf(CHARS), r.columnOf(STARTS, n), r.column(new Int32Array(0)));
   const entryColumn = <K extends (typeof ENTRY_COLUMNS)[number]>(k: K): void => {
     entries[k] = r.column(entries[k], n);
   };
@@ -137,7 +137,7 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
   // Tickets.
   const nt = h.tickets;
   const t = tickets.tables();
-  t.ids.load(r.columnOf(CHARS), r.columnOf(STARTS, nt));
+  t.ids.load(r.columnOf(CHARS), r.columnOf(STARTS, nt), r.column(new Int32Array(0)));
   const ticketColumn = <K extends (typeof TICKET_COLUMNS)[number]>(k: K): void => {
     tickets[k] = r.column(tickets[k], nt);
   };
@@ -231,10 +231,11 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
   if (h.ids !== 'none') {
     const chars = r.columnOf(CHARS);
     const starts = r.columnOf(STARTS, h.seen);
+    const slots = r.column(new Int32Array(0));
     const lines = r.columnOf(STARTS, h.seen);
     const fingerprints = r.column(new Float64Array(0), h.seen);
     if (dedupe ? h.ids === 'ledger' : h.ids === 'reader') {
-      s.seen.load({ chars, starts, lines, fingerprints });
+      s.seen.load({ chars, starts, slots, lines, fingerprints });
       s.ids = h.ids;
     } else s.ids = 'none';
   } else s.ids = 'none';

@@ -251,6 +251,45 @@ describe('KeyTable', () => {
     );
   });
 
+  it(`loaded with its slots, or spread again: the slots of the table that added the keys (${RUNS} runs)`, () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.oneof(nearIds, manyIds), { minLength: 1, maxLength: 1200 }),
+        fc.array(fc.oneof(nearIds, manyIds), { maxLength: 20 }),
+        fc.nat(),
+        (keys, more, where) => {
+          const table = new KeyTable();
+          for (const key of keys) table.findOrAdd(key);
+          const c = table.contents();
+          // Spread at the first lookup, from the characters alone: the same slots, entry for entry.
+          const spread = new KeyTable();
+          spread.load(c.chars.slice(), c.starts.slice());
+          expect(spread.contents().slots).toEqual(c.slots);
+          // Loaded with them: used as they are, and every key found through them.
+          const loaded = new KeyTable();
+          loaded.load(c.chars.slice(), c.starts.slice(), c.slots.slice());
+          expect(loaded.contents().slots).toEqual(c.slots);
+          keys.forEach((key, n) => expect(loaded.find(key)).toBe(n));
+          // Slots that lose a record, or hold one twice, are not used: rebuilt, every key still found.
+          const full = [...c.slots.keys()].filter((slot) => c.slots[slot] !== 0);
+          const at = full[where % full.length] as number;
+          const lost = c.slots.slice();
+          lost[at] = 0;
+          const twice = c.slots.slice();
+          twice[(at + 1) % twice.length] = c.slots[at] as number;
+          for (const damaged of [lost, twice]) {
+            const rebuilt = new KeyTable();
+            rebuilt.load(c.chars.slice(), c.starts.slice(), damaged);
+            keys.forEach((key, n) => expect(rebuilt.find(key)).toBe(n));
+            expect(rebuilt.contents().slots).toEqual(c.slots);
+          }
+          for (const key of more) expect(loaded.findOrAdd(key)).toBe(table.findOrAdd(key));
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
   it('gives back keys longer than one call of String.fromCharCode takes, of one and two bytes a character', () => {
     const table = new KeyTable();
     const keys = ['x'.repeat(10_000), 'ā'.repeat(9_000) + '😀', ''];

@@ -82,7 +82,7 @@ export class KeyTable {
    * One entry per slot, EMPTY or the record number + 1 (below the mask) joined with the high bits of
    * that key's hash (above it); a power of two long.
    */
-  private slots = new Int32Array(1024);
+  private slots: Int32Array = new Int32Array(1024);
   /** Slots to spread the keys over before the next lookup: the table was loaded and not yet asked. */
   private unspread = 0;
   private count = 0;
@@ -200,19 +200,30 @@ export class KeyTable {
   }
 
   /**
-   * The keys' characters and where each starts (views of the first `size` records, not copies): what
-   * a snapshot of the table writes, and {@link KeyTable.load} takes back.
+   * The keys' characters, where each starts (views of the first `size` records, not copies) and the
+   * slots: what a snapshot of the table writes, and {@link KeyTable.load} takes back. The slots are
+   * those of a table that added the same keys in the same order, whatever its history: a table's
+   * size follows from its count, and spreading adds the records in order as adding did.
    */
-  contents(): { readonly chars: Uint8Array | Uint16Array; readonly starts: Uint32Array | Float64Array } {
-    return { chars: this.chars.subarray(0, this.used), starts: this.starts.subarray(0, this.count) };
+  contents(): {
+    readonly chars: Uint8Array | Uint16Array;
+    readonly starts: Uint32Array | Float64Array;
+    readonly slots: Int32Array;
+  } {
+    if (this.unspread > 0) this.spread();
+    return {
+      chars: this.chars.subarray(0, this.used),
+      starts: this.starts.subarray(0, this.count),
+      slots: this.slots,
+    };
   }
 
   /**
    * Replace an empty table's keys by those of {@link KeyTable.contents} (kept, not copied): the same
-   * keys with the same numbers. The slots are rebuilt from the characters at the first lookup (a
-   * restored Ledger asked only for what it holds never looks a key up).
+   * keys with the same numbers. Without `slots`, or with slots that are not those of these keys (a
+   * damaged copy), the slots are rebuilt from the characters at the first lookup.
    */
-  load(chars: Uint8Array | Uint16Array, starts: Uint32Array | Float64Array): void {
+  load(chars: Uint8Array | Uint16Array, starts: Uint32Array | Float64Array, slots?: Int32Array): void {
     if (this.count !== 0) throw new Error('KeyTable.load: the table is not empty');
     const count = starts.length;
     // Each key starts where the one before it does or later, within the characters.
@@ -230,7 +241,28 @@ export class KeyTable {
       this.starts = new Float64Array(this.starts);
     let size = this.slots.length;
     while (count * 2 > size) size *= 2;
-    this.unspread = size;
+    if (slots !== undefined && slots.length === size && this.holdsEachOnce(slots)) this.slots = slots;
+    else this.unspread = size;
+  }
+
+  /**
+   * Whether `slots` (of the size this table's count gives) hold each record exactly once: a
+   * sequential pass that catches a truncated or shifted copy, not every damaged entry (as for every
+   * other column of a snapshot, damage inside a value is not detected).
+   */
+  private holdsEachOnce(slots: Int32Array): boolean {
+    const mask = slots.length - 1;
+    const seen = new Uint8Array(this.count);
+    let found = 0;
+    for (let slot = 0; slot < slots.length; slot++) {
+      const entry = slots[slot] as number;
+      if (entry === EMPTY) continue;
+      const record = (entry & mask) - 1;
+      if (record < 0 || record >= this.count || seen[record] === 1) return false;
+      seen[record] = 1;
+      found += 1;
+    }
+    return found === this.count;
   }
 
   private spread(): void {
@@ -310,6 +342,7 @@ export class IdTable {
   contents(): {
     readonly chars: Uint8Array | Uint16Array;
     readonly starts: Uint32Array | Float64Array;
+    readonly slots: Int32Array;
     readonly lines: Uint32Array | Float64Array;
     readonly fingerprints: Float64Array;
   } {
@@ -325,7 +358,7 @@ export class IdTable {
   load(c: ReturnType<IdTable['contents']>): void {
     if (c.lines.length !== c.starts.length || c.fingerprints.length !== c.starts.length)
       throw new Error('IdTable.load: columns of different lengths');
-    this.ids.load(c.chars, c.starts);
+    this.ids.load(c.chars, c.starts, c.slots);
     const n = c.starts.length;
     // Room to add more: findOrAdd grows a column when the next record is at its length.
     const room = Math.max(512, n * 2);
