@@ -118,8 +118,13 @@ export const loadStoreLedger = async (
   let counts: Counter = { events: 0, duplicates: 0, invalid: 0 };
   let snapshot: StoredSnapshot | undefined;
   let notice: string | undefined;
+  let early: Promise<RecordedEvent[]> | undefined;
   if (options.useSnapshot !== false) {
-    const latest = await loadLatestSnapshot(store.pool, options.partition ?? WHOLE_LOG);
+    const latest = await loadLatestSnapshot(store.pool, options.partition ?? WHOLE_LOG, (at) => {
+      early = readAhead(store, at);
+      // Awaited below; until then a failure must not count as unhandled.
+      early.catch(() => undefined);
+    });
     if (latest !== undefined) {
       const head = BigInt(
         (
@@ -139,16 +144,43 @@ export const loadStoreLedger = async (
   ledger ??= createLedger(ledgerOptions);
   let position = snapshot?.position ?? 0n;
   let tail = 0;
-  for await (const r of readAllEvents(store, { fromPosition: position, batchSize: 2000 })) {
-    const applied = ledger.apply(r.event);
+  const apply = (r: RecordedEvent, into: Ledger): void => {
+    const applied = into.apply(r.event);
     counts.events += 1;
     if (applied._tag === 'Duplicate') counts.duplicates += 1;
     else if (applied._tag === 'Invalid') counts.invalid += 1;
     position = r.position;
     tail += 1;
     options.onEvent?.(r);
-  }
+  };
+  // The events read while the snapshot was loaded (not used when it was passed over).
+  const ahead = early === undefined ? [] : await early;
+  if (snapshot !== undefined) for (const r of ahead) apply(r, ledger);
+  for await (const r of readAllEvents(store, { fromPosition: position, batchSize: BATCH })) apply(r, ledger);
   return { ledger, position, counts, snapshot, tail, notice };
+};
+
+/** Events read from the store a page at a time. */
+const BATCH = 2000;
+
+/** How many events after a snapshot are read while its bytes are loaded. */
+const READ_AHEAD = 20_000;
+
+/**
+ * The first {@link READ_AHEAD} events after `position`, read while the snapshot's bytes come in on
+ * another connection (the server works on both at once; a start spends its time waiting for bytes).
+ */
+const readAhead = async (store: PostgresEventStore, position: bigint): Promise<RecordedEvent[]> => {
+  const events: RecordedEvent[] = [];
+  let from = position;
+  while (events.length < READ_AHEAD) {
+    const page = await store.readAll({ fromPosition: from, batchSize: BATCH });
+    const last = page.at(-1);
+    if (last === undefined) break;
+    events.push(...page);
+    from = last.position;
+  }
+  return events;
 };
 
 /**

@@ -91,6 +91,15 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX msp_snapshots_partition ON msp_snapshots (partition, id DESC);
     `,
   },
+  {
+    version: 5,
+    name: 'snapshots stored uncompressed',
+    // A snapshot is read whole at every start: kept out of line but not compressed, it is saved in
+    // about a third of the time and read faster (measured at 1M events: 97 MB, half that compressed;
+    // saved in 0.7 s against 2.6 s, read in 0.17 s against 0.21 s on the server). Applies to
+    // snapshots saved from now on.
+    sql: `ALTER TABLE msp_snapshots ALTER COLUMN bytes SET STORAGE EXTERNAL;`,
+  },
 ];
 
 /** Apply every migration not yet applied; returns the versions applied by this call. */

@@ -91,29 +91,58 @@ const CREATED = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS
  * SELECT sends a bytea as hex text of twice its size to be decoded again (3–4× slower measured).
  * The binary copy format: an 11-byte signature, a 32-bit flags field, a 32-bit header extension
  * length and the extension; then each row: a 16-bit field count and per field a 32-bit length and
- * the bytes; then a 16-bit -1.
+ * the bytes; then a 16-bit -1. The bytes go straight into one array of their length (no copy of the
+ * whole when the last piece is in), which starts at offset 0 of its own memory.
  */
 const snapshotBytes = (pool: Pool, id: bigint): Promise<Uint8Array | undefined> =>
   withClient(pool, async (client) => {
-    const chunks: Buffer[] = [];
     const copy = client.query(
       copyTo(`COPY (SELECT bytes FROM msp_snapshots WHERE id = ${id.toString()}) TO STDOUT (FORMAT binary)`),
     );
-    for await (const chunk of copy) chunks.push(chunk as Buffer);
-    const all = Buffer.concat(chunks);
-    const start = 19 + all.readUInt32BE(15);
-    if (all.length < start + 6 || all.readInt16BE(start) !== 1) return undefined;
-    const length = all.readInt32BE(start + 2);
-    return length < 0 ? undefined : new Uint8Array(all.buffer, all.byteOffset + start + 6, length);
+    let head = Buffer.alloc(0);
+    let out: Uint8Array | undefined;
+    let filled = 0;
+    let none = false;
+    for await (const chunk of copy) {
+      let piece = chunk as Buffer;
+      if (out === undefined && !none) {
+        // Until the field's length is in: the header, the extension, the field count and length.
+        head = Buffer.concat([head, piece]);
+        if (head.length < 19) continue;
+        const start = 19 + head.readUInt32BE(15);
+        if (head.length < start + 2) continue;
+        // No row (deleted in between): a field count of -1, the trailer.
+        if (head.readInt16BE(start) !== 1) {
+          none = true;
+          continue;
+        }
+        if (head.length < start + 6) continue;
+        const length = head.readInt32BE(start + 2);
+        if (length < 0) {
+          none = true;
+          continue;
+        }
+        out = new Uint8Array(length);
+        piece = head.subarray(start + 6);
+      }
+      if (out === undefined) continue;
+      const take = Math.min(piece.length, out.length - filled);
+      out.set(piece.subarray(0, take), filled);
+      filled += take;
+    }
+    return out !== undefined && filled === out.length ? out : undefined;
   });
 
 /**
  * The newest snapshot of `partition` (whatever its format), or undefined when there is none — also
- * when the database predates snapshots (no table yet: nothing was ever saved).
+ * when the database predates snapshots (no table yet: nothing was ever saved). `found` is told its
+ * position before its bytes are read, so that a caller can start reading the events after it
+ * meanwhile.
  */
 export const loadLatestSnapshot = async (
   pool: Pool,
   partition: string,
+  found?: (position: bigint) => void,
 ): Promise<StoredSnapshot | undefined> => {
   let rows: Array<{ id: string; format: number; position: string; created: string }>;
   try {
@@ -133,6 +162,7 @@ export const loadLatestSnapshot = async (
   const row = rows[0];
   if (row === undefined) return undefined;
   const id = BigInt(row.id);
+  found?.(BigInt(row.position));
   // Deleted in between (two newer ones were saved meanwhile): as if there were none.
   const bytes = await snapshotBytes(pool, id);
   if (bytes === undefined) return undefined;

@@ -51,6 +51,23 @@ describe('PostgreSQL snapshot storage', () => {
     expect((await loadLatestSnapshot(store.pool, p))?.bytes).toEqual(all);
   });
 
+  it('stores the bytes out of line and uncompressed (what a start reads whole)', async () => {
+    const p = partition();
+    // 1 MB repeating every 256 bytes: PostgreSQL's default storage would compress it to a few kB.
+    const big = bytes(1 << 20);
+    await saveSnapshot(store.pool, { partition: p, format: 1, position: head, bytes: big });
+    const stored = await store.pool.query<{ size: number }>(
+      'SELECT pg_column_size(bytes) AS size FROM msp_snapshots WHERE partition = $1',
+      [p],
+    );
+    expect(stored.rows).toEqual([{ size: 1 << 20 }]);
+    // Read back whole over many pieces of the copy stream, into an array of its own memory.
+    const loaded = await loadLatestSnapshot(store.pool, p);
+    expect(loaded?.bytes.byteOffset).toBe(0);
+    expect(loaded?.bytes.buffer.byteLength).toBe(1 << 20);
+    expect(Buffer.from(loaded?.bytes ?? []).equals(Buffer.from(big))).toBe(true);
+  });
+
   it(`keeps the newest ${SNAPSHOTS_KEPT} of each partition`, async () => {
     const [p, q] = [partition(), partition()];
     await saveSnapshot(store.pool, { partition: q, format: 1, position: 0n, bytes: bytes(1) });
