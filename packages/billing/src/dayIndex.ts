@@ -30,7 +30,7 @@ export class DayIndex {
     if (b === undefined) this.keys.set(key, (b = { byDay: new Map(), first: day, last: day }));
     const bucket = b.byDay.get(day);
     if (bucket === undefined) b.byDay.set(day, [i]);
-    else if (bucket.at(-1) !== i) bucket.push(i);
+    else if (bucket[bucket.length - 1] !== i) bucket.push(i);
     if (day < b.first) b.first = day;
     if (day > b.last) b.last = day;
   }

@@ -106,10 +106,11 @@ export interface Dependencies {
   /** An invoice of `book` was issued: every entry of it is settled. */
   issued(book: ContractBook): void;
   /**
-   * Entry `i` was restored from a snapshot (snapshot.ts) with its values, period and listed groups:
-   * index it as logging, correcting and classifying it did (the lists are rebuilt, not written).
+   * Entries 0 … n-1 were restored from a snapshot (snapshot.ts) with their values, periods, flags and
+   * listed groups: put each on its book's lists and index it as logging, correcting and classifying
+   * it did (the lists are rebuilt, not written), in one pass in recording order.
    */
-  restored(i: number): void;
+  restored(n: number): void;
 }
 
 /** The dependency index over `entries` (and their `tickets`); `walkAll`: invoices walk every entry. */
@@ -288,16 +289,21 @@ export const createDependencies = (
       book.dirty = [];
       book.allDirty = false;
     },
-    restored(i) {
-      listRateReader(i);
-      const book = entries.bookOf(i);
-      const period = entries.periodOf(i);
-      const list = book.byPeriod.get(period);
-      if (list === undefined) book.byPeriod.set(period, [i]);
-      else list.push(i);
-      const groups = entries.listedGroups[i] as number;
-      entries.listedGroups[i] = 0;
-      listReader(i, groups);
+    restored(n) {
+      for (let i = 0; i < n; i++) {
+        const book = entries.bookOf(i);
+        book.entries.push(i);
+        if (((entries.flags[i] as number) & DIRTY) !== 0) book.dirty.push(i);
+        rateReaders.add(book.facts.rateCardId, i, entries.startedAt[i] as number);
+        const period = entries.periodOf(i);
+        const list = book.byPeriod.get(period);
+        if (list === undefined) book.byPeriod.set(period, [i]);
+        else list.push(i);
+        const groups = entries.listedGroups[i] as number;
+        if (groups === 0) continue;
+        entries.listedGroups[i] = 0;
+        listReader(i, groups);
+      }
     },
   };
 };

@@ -15,11 +15,12 @@
  * Not written, made again on restore: what caches hold (each entry's classified and priced result,
  * its `CURRENT` flag, contract views, rate lookups), so a restored Ledger recomputes a result when
  * it is first asked for; the index of entries by the day they read rates at, by period, by fact
- * group and per contract (rebuilt from the columns); and which generation of an entry's result its
- * billed result is, kept only as whether the two are the same. The bytes are canonical: Ledgers
- * given the same events, and asked the same queries at the same points, write the same bytes (which
- * entries a later change must mark for the next invoice depends on what was classified when, so
- * queries are part of the state, though never of the answers).
+ * group and per contract (rebuilt from the columns); the invoice numbers taken (each by the invoice
+ * issued with it); and which generation of an entry's result its billed result is, kept only as
+ * whether the two are the same. The bytes are canonical: Ledgers given the same events, and asked
+ * the same queries at the same points, write the same bytes (which entries a later change must mark
+ * for the next invoice depends on what was classified when, so queries are part of the state, though
+ * never of the answers).
  */
 import type { Classification } from '@msp-billing/entitlements';
 import { cyrb53 } from '@msp-billing/events/internal';
@@ -163,7 +164,6 @@ export const writeSnapshot = (ledger: Ledger, meta: SnapshotMeta): Uint8Array =>
       issued: enc.encode(issued),
       with: enc.encode(issuing.issuedWithOf.get(issued)),
     })),
-    invoiceNumbers: enc.encode([...issuing.invoiceNumbers]),
     provider: enc.encode(provider),
     customers: enc.encode([...customers]),
     invalid: enc.encode(s.invalid),

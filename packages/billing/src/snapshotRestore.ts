@@ -8,7 +8,7 @@ import type { ContractFacts, RateCardFacts, TicketFacts } from '@msp-billing/con
 import type { InvoiceNumberUse, TicketRecord } from '@msp-billing/contracts/internal';
 import type { Classification } from '@msp-billing/entitlements';
 import type { TechnicianId } from '@msp-billing/events';
-import { DIRTY, type EntryTable } from './entryTable.js';
+import type { EntryTable } from './entryTable.js';
 import { Book } from './facts.js';
 import type { Profiles } from './issuing.js';
 import type { InvalidEvent, IssuedWith, LedgerState, Warning } from './ledger.js';
@@ -73,7 +73,6 @@ export interface Body {
   readonly bookingsByVm: [string, number[]][];
   readonly alertContract: [string, string][];
   readonly invoices: { book: number; issued: Json; with: Json }[];
-  readonly invoiceNumbers: Json;
   readonly provider: Json;
   readonly customers: Json;
   readonly invalid: Json;
@@ -198,13 +197,10 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
   for (let i = 0; i < n; i++)
     if (sameAsBilled[i] === 1) entries.priced[i] = bases.priced[entries.invoiced[i] as number];
   for (const [i, k] of body.latest) entries.priced[i] = pricedAt(k);
-  for (let i = 0; i < n; i++) {
-    const book = entries.bookOf(i);
-    if (book === undefined) throw new SnapshotDamaged(`work entry ${i} on a ticket of no contract`);
-    book.entries.push(i);
-    if (((entries.flags[i] as number) & DIRTY) !== 0) book.dirty.push(i);
-    deps.restored(i);
-  }
+  for (let i = 0; i < n; i++)
+    if (entries.bookOf(i) === undefined)
+      throw new SnapshotDamaged(`work entry ${i} on a ticket of no contract`);
+  deps.restored(n);
 
   // Issued invoices and what issuing reads.
   const order = issuing.issuedOrder as { book: ContractBook; issued: IssuedInvoice }[];
@@ -220,8 +216,10 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
       bookAt(k).issued.set(period, x.issued);
     }
   });
+  // Each invoice number was taken by the invoice issued with it (issuing.ts), in issuing order.
   const numbers = issuing.invoiceNumbers as Map<string, InvoiceNumberUse>;
-  for (const [k, use] of dec.decode(body.invoiceNumbers) as [string, InvoiceNumberUse][]) numbers.set(k, use);
+  for (const { book, issued } of order)
+    numbers.set(issued.invoiceNumber, { contractId: book.facts.contractId, period: issued.period });
   const { customers } = issuing.profiles();
   issuing.restoreProvider(dec.decode(body.provider) as Profiles['provider']);
   for (const [id, p] of dec.decode(body.customers) as Parameters<Profiles['customers']['set']>[])
