@@ -86,52 +86,59 @@ export const saveSnapshotIn = async (
 
 const CREATED = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created`;
 
+/** How many pieces a snapshot's bytes are read in, each on a connection of its own. */
+const PIECES = 2;
+
 /**
- * The bytes of snapshot `id`, through `COPY … TO STDOUT (FORMAT binary)`: as stored, where a plain
- * SELECT sends a bytea as hex text of twice its size to be decoded again (3–4× slower measured).
- * The binary copy format: an 11-byte signature, a 32-bit flags field, a 32-bit header extension
- * length and the extension; then each row: a 16-bit field count and per field a 32-bit length and
- * the bytes; then a 16-bit -1. The bytes go straight into one array of their length (no copy of the
- * whole when the last piece is in), which starts at offset 0 of its own memory.
+ * Copy the bytes `from` … `from + length - 1` (0-based) of snapshot `id` into `out` at `from`,
+ * through `COPY … TO STDOUT (FORMAT binary)`: as stored, where a plain SELECT sends a bytea as hex
+ * text of twice its size to be decoded again (3–4× slower measured). The binary copy format: an
+ * 11-byte signature, a 32-bit flags field, a 32-bit header extension length and the extension; then
+ * each row: a 16-bit field count and per field a 32-bit length and the bytes; then a 16-bit -1.
+ * False when the row is gone or holds fewer bytes (deleted, or replaced, in between).
  */
-const snapshotBytes = (pool: Pool, id: bigint): Promise<Uint8Array | undefined> =>
+const copyPiece = (pool: Pool, id: bigint, out: Uint8Array, from: number, length: number): Promise<boolean> =>
   withClient(pool, async (client) => {
     const copy = client.query(
-      copyTo(`COPY (SELECT bytes FROM msp_snapshots WHERE id = ${id.toString()}) TO STDOUT (FORMAT binary)`),
+      copyTo(
+        `COPY (SELECT substring(bytes FROM ${from + 1} FOR ${length}) FROM msp_snapshots WHERE id = ${id.toString()}) TO STDOUT (FORMAT binary)`,
+      ),
     );
-    let head = Buffer.alloc(0);
-    let out: Uint8Array | undefined;
-    let filled = 0;
-    let none = false;
+    let head: Buffer | undefined = Buffer.alloc(0);
+    let at = from;
+    const end = from + length;
     for await (const chunk of copy) {
       let piece = chunk as Buffer;
-      if (out === undefined && !none) {
-        // Until the field's length is in: the header, the extension, the field count and length.
+      if (head !== undefined) {
+        // Until the field's length is in: the header, its extension, the field count and length.
         head = Buffer.concat([head, piece]);
         if (head.length < 19) continue;
         const start = 19 + head.readUInt32BE(15);
-        if (head.length < start + 2) continue;
-        // No row (deleted in between): a field count of -1, the trailer.
-        if (head.readInt16BE(start) !== 1) {
-          none = true;
-          continue;
-        }
         if (head.length < start + 6) continue;
-        const length = head.readInt32BE(start + 2);
-        if (length < 0) {
-          none = true;
-          continue;
-        }
-        out = new Uint8Array(length);
+        if (head.readInt16BE(start) !== 1 || head.readInt32BE(start + 2) !== length) return false;
         piece = head.subarray(start + 6);
+        head = undefined;
       }
-      if (out === undefined) continue;
-      const take = Math.min(piece.length, out.length - filled);
-      out.set(piece.subarray(0, take), filled);
-      filled += take;
+      const take = Math.min(piece.length, end - at);
+      out.set(piece.subarray(0, take), at);
+      at += take;
     }
-    return out !== undefined && filled === out.length ? out : undefined;
+    return head === undefined && at === end;
   });
+
+/**
+ * The `size` bytes of snapshot `id`, read in {@link PIECES} pieces side by side (the server reads
+ * each piece of the value on its own, as a substring of a value stored uncompressed), straight into
+ * one array of their length that starts at offset 0 of its own memory. Undefined when the row is gone.
+ */
+const snapshotBytes = async (pool: Pool, id: bigint, size: number): Promise<Uint8Array | undefined> => {
+  const out = new Uint8Array(size);
+  const step = Math.max(1, Math.ceil(size / PIECES));
+  const pieces: Promise<boolean>[] = [];
+  for (let from = 0; from === 0 || from < size; from += step)
+    pieces.push(copyPiece(pool, id, out, from, Math.min(step, size - from)));
+  return (await Promise.all(pieces)).every((ok) => ok) ? out : undefined;
+};
 
 /**
  * The newest snapshot of `partition` (whatever its format), or undefined when there is none — also
@@ -144,11 +151,11 @@ export const loadLatestSnapshot = async (
   partition: string,
   found?: (position: bigint) => void,
 ): Promise<StoredSnapshot | undefined> => {
-  let rows: Array<{ id: string; format: number; position: string; created: string }>;
+  let rows: Array<{ id: string; format: number; position: string; created: string; size: number }>;
   try {
     rows = (
-      await pool.query<{ id: string; format: number; position: string; created: string }>(
-        `SELECT id::text AS id, format, position::text AS position, ${CREATED}
+      await pool.query<{ id: string; format: number; position: string; created: string; size: number }>(
+        `SELECT id::text AS id, format, position::text AS position, length(bytes) AS size, ${CREATED}
            FROM msp_snapshots WHERE partition = $1 ORDER BY id DESC LIMIT 1`,
         [partition],
       )
@@ -164,7 +171,7 @@ export const loadLatestSnapshot = async (
   const id = BigInt(row.id);
   found?.(BigInt(row.position));
   // Deleted in between (two newer ones were saved meanwhile): as if there were none.
-  const bytes = await snapshotBytes(pool, id);
+  const bytes = await snapshotBytes(pool, id, row.size);
   if (bytes === undefined) return undefined;
   return {
     id,
