@@ -14,10 +14,13 @@
  * - it still only reads what is new, so each request costs O(events since the last request), and
  *   events appended by another process sharing the PostgreSQL store are picked up too.
  *
- * Snapshots (a PostgreSQL store, `snapshots` option): at start the service restores the Ledger and
- * the Registry from the store's latest snapshot and reads only the events after it; it writes a new
- * one every {@link SNAPSHOT_EVERY} events it applies (by default) and on `close`. The Registry rides
- * in the snapshot's meta (`registryToJson`), so both stand at the same position. Its snapshots are
+ * Snapshots (a PostgreSQL store, `snapshots` option): at start the service restores the Ledger from
+ * the store's latest snapshot and reads only the events after it; it writes a new one every
+ * {@link SNAPSHOT_EVERY} events it applies (by default) and on `close`. The Registry rides in the
+ * snapshot's meta (`registryToJson`), so both stand at the same position. Only commands read the
+ * Registry, so it is read from that text when the first command (or the next snapshot) needs it, and
+ * the events applied until then are folded into it: queries are answered as soon as the Ledger is
+ * restored. A Registry text that does not read is rebuilt from the log instead. Its snapshots are
  * kept under a key of their own ({@link SERVICE_SNAPSHOTS}); one of another format is passed over.
  *
  * Commands and queries run one at a time (a promise queue). Cross-aggregate rules such as "one MSP
@@ -63,6 +66,7 @@ import {
   aggregateStream,
   commandHandler,
   isEventIdConflict,
+  readAllEvents,
   type CommandIdConflict,
   type ConflictRetriesExhausted,
   type EventStore,
@@ -173,6 +177,11 @@ export const createBillingService = (
   const every = Math.max(1, snapshots?.every ?? SNAPSHOT_EVERY);
   let ledger: Ledger = createLedger({ slaCatalog: catalog });
   let registry: Registry = emptyRegistry();
+  /**
+   * The Registry as a snapshot's meta wrote it, not read yet, and the events applied since (in
+   * order); undefined once `registry` is current.
+   */
+  let unread: { readonly text: string; readonly since: DomainEvent[] } | undefined;
   let position: bigint | undefined;
   let started = false;
   /** What the log held up to `position` (kept for the snapshots' meta), and events since the last one. */
@@ -187,8 +196,36 @@ export const createBillingService = (
     return run;
   };
 
+  /** Fold `event` into the Registry, or keep it for when the Registry is read. */
+  const registryApply = (event: DomainEvent): void => {
+    if (unread === undefined) registry = evolveRegistry(registry, event);
+    else unread.since.push(event);
+  };
+
+  /**
+   * The Registry of every event applied: read from the snapshot's text on first use (with the events
+   * since folded in); when that text does not read, folded from the log up to `position`.
+   */
+  const currentRegistry = async (): Promise<Registry> => {
+    if (unread === undefined) return registry;
+    const { text, since } = unread;
+    unread = undefined;
+    const restored = registryFromJson(text);
+    if (restored !== undefined) registry = since.reduce(evolveRegistry, restored);
+    else {
+      snapshots?.onNotice?.("the snapshot's registry does not read: rebuilding it from the log");
+      registry = emptyRegistry();
+      const upTo = position ?? 0n;
+      for await (const r of readAllEvents(store, { batchSize: 1000 })) {
+        if (r.position > upTo) break;
+        registry = evolveRegistry(registry, r.event);
+      }
+    }
+    return registry;
+  };
+
   const applyEvent = (event: DomainEvent): void => {
-    registry = evolveRegistry(registry, event);
+    registryApply(event);
     const applied = ledger.apply(event);
     counts.events += 1;
     if (applied._tag === 'Duplicate') counts.duplicates += 1;
@@ -205,7 +242,7 @@ export const createBillingService = (
       ledger,
       at,
       { ...counts } satisfies ReplayCounts,
-      { registry: registryToJson(registry) },
+      { registry: registryToJson(await currentRegistry()) },
       SERVICE_SNAPSHOTS,
     );
     sinceSnapshot = 0;
@@ -214,19 +251,16 @@ export const createBillingService = (
   /** The first read: from the latest snapshot when there is one to use. */
   const startFromSnapshot = async (pg: PostgresEventStore): Promise<void> => {
     const { loadStoreLedger } = await import('@msp-billing/store-postgres');
-    let restoredRegistry: Registry | undefined;
     const loaded = await loadStoreLedger(pg, {
       partition: SERVICE_SNAPSHOTS,
       ledger: { slaCatalog: catalog },
       restored: (meta) => {
-        restoredRegistry = meta['registry'] === undefined ? undefined : registryFromJson(meta['registry']);
-        if (restoredRegistry === undefined) return 'keeps no registry';
-        registry = restoredRegistry;
+        const text = meta['registry'];
+        if (text === undefined) return 'keeps no registry';
+        unread = { text, since: [] };
         return undefined;
       },
-      onEvent: (r) => {
-        registry = evolveRegistry(registry, r.event);
-      },
+      onEvent: (r) => registryApply(r.event),
     });
     if (loaded.notice !== undefined) snapshots?.onNotice?.(loaded.notice);
     ledger = loaded.ledger;
@@ -320,6 +354,8 @@ export const createBillingService = (
   const execute = (command: Command): Promise<CommandOutcome> =>
     serial(async () => {
       await catchUp();
+      // The deciders read the Registry: read it now if a restart left it unread.
+      await currentRegistry();
       let decided: Decided;
       try {
         decided = await handle(command);

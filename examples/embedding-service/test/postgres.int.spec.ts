@@ -6,11 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEvent } from '@msp-billing/events';
-import { PostgresEventStore } from '@msp-billing/store-postgres';
+import { loadStoreLedger, PostgresEventStore, saveLedgerSnapshot } from '@msp-billing/store-postgres';
 import {
   testDatabaseUrl,
   type PostgresTestContext,
 } from '../../../packages/store-postgres/test/support/database.js';
+import { SERVICE_SNAPSHOTS } from '../src/billingService.js';
 import { startServer, storeFromEnv, type RunningServer } from '../src/server.js';
 
 declare module 'vitest' {
@@ -178,8 +179,56 @@ describe('embedding service with DATABASE_URL (PostgreSQL)', () => {
     const answer = await draft(fromSnapshot);
     expect(answer).toEqual(await draft(replayed));
     expect(answer['net']).not.toEqual(before['net']);
+    // Commands read the Registry as the snapshot kept it, with the late event folded in: a work id
+    // of the snapshot's and the late one are taken, and a void routes through the snapshot's ids.
+    const logAgain = (eventId: string, workId: string) =>
+      post(fromSnapshot, 'LogWork', eventId, '2026-10-10T11:00:00+02:00', {
+        workId,
+        ticketId: 't-pg',
+        technician: 'anna',
+        startedAt: '2026-10-10T10:00:00+02:00',
+        minutes: 5,
+      });
+    expect(await logAgain('p-10', 'w-pg-6')).toBe(409);
+    expect(await logAgain('p-11', 'w-pg-9')).toBe(409);
+    const voidWork = (eventId: string, workId: string) =>
+      post(fromSnapshot, 'VoidWorkLog', eventId, '2026-10-10T12:00:00+02:00', { workId, reason: 'twice' });
+    expect(await voidWork('p-12', 'w-pg-7')).toBe(201);
+    expect(await voidWork('p-13', 'w-pg-7')).toBe(409);
+    expect(await voidWork('p-14', 'w-pg-99')).toBe(404);
     await fromSnapshot.close();
     await replayed.close();
+    await store.close();
+  });
+
+  it('rebuilds a Registry its snapshot cannot read from the log, and decides as before', async () => {
+    const store = (await storeFromEnv({ DATABASE_URL: url })) as PostgresEventStore;
+    const whole = await loadStoreLedger(store, { useSnapshot: false });
+    await saveLedgerSnapshot(
+      store,
+      whole.ledger,
+      whole.position,
+      whole.counts,
+      { registry: '{"not a registry"' },
+      SERVICE_SNAPSHOTS,
+    );
+    const server = await startServer({ port: 0, store });
+    // The first test's work id is taken; w-pg-8 (logged on t-pg) is found and voided, once.
+    const logTaken = await post(server, 'LogWork', 'p-20', '2026-10-11T11:00:00+02:00', {
+      workId: 'w-pg-6',
+      ticketId: 't-pg',
+      technician: 'anna',
+      startedAt: '2026-10-11T10:00:00+02:00',
+      minutes: 5,
+    });
+    expect(logTaken).toBe(409);
+    const voidWork = (eventId: string) =>
+      post(server, 'VoidWorkLog', eventId, '2026-10-11T12:00:00+02:00', {
+        workId: 'w-pg-8',
+        reason: 'twice',
+      });
+    expect([await voidWork('p-21'), await voidWork('p-22')]).toEqual([201, 409]);
+    await server.close();
     await store.close();
   });
 });
