@@ -17,8 +17,9 @@
  *
  * - snapshots (pgSnapshot.ts), on the read model's copy of the log: a full replay from PostgreSQL
  *   vs a start from a snapshot taken 1 % of the log before its end (restore + those events), the
- *   snapshot's size and write time, and `msp-billing invoice --store` end to end with the snapshot
- *   and with `--no-snapshot` (the built CLI: run `pnpm build` first).
+ *   snapshot's size and write time, `msp-billing invoice --store` end to end with the snapshot
+ *   and with `--no-snapshot` (the built CLI: run `pnpm build` first), and the example embedding
+ *   service started with no snapshot of its own and restarted from the one it wrote on `close`.
  *
  * `--only read-model` skips the first three (the log is still imported, for the read model);
  * `--only snapshot` measures only the snapshots (after importing the log); `--only
@@ -156,6 +157,14 @@ interface SnapshotRun {
     readonly withoutSnapshotMs: number;
     readonly sameOutput: boolean;
   };
+  /** The example service: a start with no snapshot of its own, and a restart from the one it wrote. */
+  readonly service: {
+    readonly replayMs: number;
+    readonly closeMs: number;
+    readonly restartMs: number;
+    readonly firstCommandMs: number;
+    readonly sameAnswer: boolean;
+  };
   readonly load: readonly number[];
 }
 
@@ -222,6 +231,14 @@ const readModelBench = async (file: string, url: string, size: string): Promise<
         'snapshot restore',
       );
       const invoice = lastJson<SnapshotRun['invoice']>(await snap('invoice'), 'invoice --store');
+      const serviceReplay = lastJson<{ wallMs: number; closeMs: number; digest: string }>(
+        await snap('service-replay', invoice.contract, invoice.period),
+        'example service, no snapshot',
+      );
+      const serviceRestart = lastJson<{ wallMs: number; firstCommandMs: number; digest: string }>(
+        await snap('service-restart', invoice.contract, invoice.period),
+        'example service, restart',
+      );
       snapshot = {
         events: replay.events,
         tail: written.tail,
@@ -232,6 +249,13 @@ const readModelBench = async (file: string, url: string, size: string): Promise<
         restoreMs: restored.wallMs,
         sameAnswers: restored.digest === replay.digest,
         invoice,
+        service: {
+          replayMs: serviceReplay.wallMs,
+          closeMs: serviceReplay.closeMs,
+          restartMs: serviceRestart.wallMs,
+          firstCommandMs: serviceRestart.firstCommandMs,
+          sameAnswer: serviceRestart.digest === serviceReplay.digest,
+        },
         load,
       };
     }
@@ -487,6 +511,9 @@ if (snapshotRows.length > 0)
       `| ${size} | \`writeSnapshot\` (${(x.bytes / 1e6).toFixed(1)} MB) + \`saveSnapshot\` (one transaction) | ${s(x.writeMs)} + ${s(x.saveMs)} | |`,
       `| ${size} | \`msp-billing invoice --store … --contract ${x.invoice.contract} --period ${x.invoice.period}\`, from the snapshot (end to end${x.invoice.compiled ? '' : ', CLI NOT COMPILED: run pnpm build'}) | ${s(x.invoice.withSnapshotMs)} | |`,
       `| ${size} | the same with \`--no-snapshot\` (full replay) | ${s(x.invoice.withoutSnapshotMs)} | output the same: ${x.invoice.sameOutput ? 'yes' : 'NO'} |`,
+      `| ${size} | example service, no snapshot of its own: start until its first answer (a full replay) | ${s(x.service.replayMs)} | 1 |`,
+      `| ${size} | example service restarted from the snapshot its \`close\` wrote (${s(x.service.closeMs)}): start until its first answer | ${s(x.service.restartMs)} | **${((100 * x.service.restartMs) / x.service.replayMs).toFixed(1)} %** (answer the same: ${x.service.sameAnswer ? 'yes' : 'NO'}) |`,
+      `| ${size} | its first command after the restart (reads the Registry) | ${s(x.service.firstCommandMs)} | |`,
     ]),
   );
 
