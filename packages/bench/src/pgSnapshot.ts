@@ -15,9 +15,9 @@
  * - `service-replay <contract> <period>`: the example embedding service (examples/embedding-service)
  *   started on the store with no snapshot of its own: the wall time until it answers that invoice,
  *   then `close`, which writes its snapshot (Ledger and Registry);
- * - `service-restart <contract> <period>`: the service started again, from that snapshot: the wall time until it answers
- *   the same invoice (the same answer, or the bench says NO), then the first command (one that the
- *   deciders refuse, so nothing is appended), which reads the Registry.
+ * - `service-restart <contract> <period>`: the service started again, from that snapshot: the wall
+ *   time until it answers the same invoice (the same answer, or the bench says NO), then the first
+ *   command (one that the deciders refuse, so nothing is appended), which reads the Registry.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -82,6 +82,25 @@ const cli = (args: readonly string[]) => {
   return { wallMs: performance.now() - t0, code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
+/**
+ * The example service started on the store (its own snapshots, none written while running) until it
+ * answers the invoice of the contract and period given after the step's name; and a digest of it.
+ */
+const serviceAnswering = (name: string) => {
+  const [contract = '', period = ''] = process.argv.slice(5);
+  return timed(name, async () => {
+    const service = createBillingService(store, { snapshots: { store, every: Number.MAX_SAFE_INTEGER } });
+    const answer = await service.invoice(contract, period);
+    return { service, digest: createHash('sha256').update(JSON.stringify(answer)).digest('hex') };
+  });
+};
+
+/** Settle the snapshots table as a snapshot written a while before a start is (see `write`). */
+const settleSnapshots = async (): Promise<void> => {
+  await pool.query('VACUUM msp_snapshots');
+  await pool.query('CHECKPOINT').catch(() => log('CHECKPOINT not allowed: the start is measured unsettled'));
+};
+
 const steps: Record<string, () => Promise<unknown>> = {
   replay: async () => {
     const full = await timed('full replay (readAll + apply)', () =>
@@ -127,10 +146,7 @@ const steps: Record<string, () => Promise<unknown>> = {
     // vacuumed, and the new one's pages written out by a checkpoint rather than flushed during the
     // start (which made it 25-35 % slower). CHECKPOINT needs a superuser or pg_checkpoint (PG 15): a
     // database of a user without either is measured without it.
-    await pool.query('VACUUM msp_snapshots');
-    await pool
-      .query('CHECKPOINT')
-      .catch(() => log('CHECKPOINT not allowed: the start is measured unsettled'));
+    await settleSnapshots();
     return { tail, writeMs: written.wallMs, saveMs: saved.wallMs, bytes: written.value.length };
   },
   restore: async () => {
@@ -169,33 +185,16 @@ const steps: Record<string, () => Promise<unknown>> = {
     };
   },
   'service-replay': async () => {
-    const [contract = '', period = ''] = process.argv.slice(5);
     await pool.query(`DELETE FROM msp_snapshots WHERE partition = 'embedding-service'`);
-    const started = await timed('example service: start with no snapshot, first answer', async () => {
-      const service = createBillingService(store, { snapshots: { store, every: Number.MAX_SAFE_INTEGER } });
-      const answer = await service.invoice(contract, period);
-      return { service, answer };
-    });
+    const started = await serviceAnswering('example service: start with no snapshot, first answer');
     const closed = await timed('example service: close (writes its snapshot)', () =>
       started.value.service.close(),
     );
-    await pool.query('VACUUM msp_snapshots');
-    await pool
-      .query('CHECKPOINT')
-      .catch(() => log('CHECKPOINT not allowed: the restart is measured unsettled'));
-    return {
-      wallMs: started.wallMs,
-      closeMs: closed.wallMs,
-      digest: createHash('sha256').update(JSON.stringify(started.value.answer)).digest('hex'),
-    };
+    await settleSnapshots();
+    return { wallMs: started.wallMs, closeMs: closed.wallMs, digest: started.value.digest };
   },
   'service-restart': async () => {
-    const [contract = '', period = ''] = process.argv.slice(5);
-    const restarted = await timed('example service: start from its snapshot, first answer', async () => {
-      const service = createBillingService(store, { snapshots: { store, every: Number.MAX_SAFE_INTEGER } });
-      const answer = await service.invoice(contract, period);
-      return { service, answer };
-    });
+    const restarted = await serviceAnswering('example service: start from its snapshot, first answer');
     // A work entry on a ticket nobody opened: refused by the decider, so nothing is appended.
     const probe = decodeCommand({
       type: 'LogWork',
@@ -214,11 +213,7 @@ const steps: Record<string, () => Promise<unknown>> = {
       restarted.value.service.execute(probe.right),
     );
     if (command.value._tag !== 'Refused') throw new Error('the probe command was accepted');
-    return {
-      wallMs: restarted.wallMs,
-      firstCommandMs: command.wallMs,
-      digest: createHash('sha256').update(JSON.stringify(restarted.value.answer)).digest('hex'),
-    };
+    return { wallMs: restarted.wallMs, firstCommandMs: command.wallMs, digest: restarted.value.digest };
   },
 };
 

@@ -141,10 +141,10 @@ export const loadStoreLedger = async (
       }
     }
   }
-  ledger ??= createLedger(ledgerOptions);
+  const into = ledger ?? createLedger(ledgerOptions);
   let position = snapshot?.position ?? 0n;
   let tail = 0;
-  const apply = (r: RecordedEvent, into: Ledger): void => {
+  const apply = (r: RecordedEvent): void => {
     const applied = into.apply(r.event);
     counts.events += 1;
     if (applied._tag === 'Duplicate') counts.duplicates += 1;
@@ -155,9 +155,9 @@ export const loadStoreLedger = async (
   };
   // The events read while the snapshot was loaded (not used when it was passed over).
   const ahead = early === undefined ? [] : await early;
-  if (snapshot !== undefined) for (const r of ahead) apply(r, ledger);
-  for await (const r of readAllEvents(store, { fromPosition: position, batchSize: BATCH })) apply(r, ledger);
-  return { ledger, position, counts, snapshot, tail, notice };
+  if (snapshot !== undefined) for (const r of ahead) apply(r);
+  for await (const r of readAllEvents(store, { fromPosition: position, batchSize: BATCH })) apply(r);
+  return { ledger: into, position, counts, snapshot, tail, notice };
 };
 
 /** Events read from the store a page at a time. */
@@ -172,14 +172,8 @@ const READ_AHEAD = 20_000;
  */
 const readAhead = async (store: PostgresEventStore, position: bigint): Promise<RecordedEvent[]> => {
   const events: RecordedEvent[] = [];
-  let from = position;
-  while (events.length < READ_AHEAD) {
-    const page = await store.readAll({ fromPosition: from, batchSize: BATCH });
-    const last = page.at(-1);
-    if (last === undefined) break;
-    events.push(...page);
-    from = last.position;
-  }
+  for await (const r of readAllEvents(store, { fromPosition: position, batchSize: BATCH }))
+    if (events.push(r) >= READ_AHEAD) break;
   return events;
 };
 
