@@ -218,10 +218,13 @@ const readModelBench = async (file: string, url: string, size: string): Promise<
           schema,
           ...rest,
         ]);
-      const replay = lastJson<{ events: number; wallMs: number; digest: string }>(
-        await snap('replay'),
-        'replay',
-      );
+      const replay = lastJson<{
+        events: number;
+        wallMs: number;
+        digest: string;
+        contract: string;
+        period: string;
+      }>(await snap('replay'), 'replay');
       const written = lastJson<{ tail: number; writeMs: number; saveMs: number; bytes: number }>(
         await snap('write', tail),
         'snapshot write',
@@ -230,7 +233,10 @@ const readModelBench = async (file: string, url: string, size: string): Promise<
         await snap('restore'),
         'snapshot restore',
       );
-      const invoice = lastJson<SnapshotRun['invoice']>(await snap('invoice'), 'invoice --store');
+      const invoice = lastJson<SnapshotRun['invoice']>(
+        await snap('invoice', replay.contract, replay.period),
+        'invoice --store',
+      );
       const serviceReplay = lastJson<{ wallMs: number; closeMs: number; digest: string }>(
         await snap('service-replay', invoice.contract, invoice.period),
         'example service, no snapshot',
