@@ -15,15 +15,13 @@ import { arbitraryLog, decodeAll, generateScenario, scenarioForEventCount } from
 import {
   loadLatestSnapshot,
   PostgresEventStore,
-  prepareReadModel,
   readModelName,
   runPostgresProjection,
   runReadModel,
   type Partition,
 } from '../src/index.js';
 import { readModelWorker } from '../src/readModel.js';
-import { testDatabaseUrl } from './support/database.js';
-import { expectedTables, freshDatabase, readTables, resetReadModel } from './support/readModelTables.js';
+import { expectedTables, readModelDatabase, readTables, resetReadModel } from './support/readModelTables.js';
 
 const numRuns = Number(process.env['MSP_READ_MODEL_RUNS'] ?? 25);
 
@@ -45,18 +43,15 @@ const exampleMonth = decodeAll([
 ]);
 
 describe('read-model workers with snapshots', () => {
-  let db: { url: string; drop: () => Promise<void> };
+  let close: (() => Promise<void>) | undefined;
   let store: PostgresEventStore;
   let pool: Pool;
   beforeAll(async () => {
-    db = await freshDatabase(await testDatabaseUrl());
-    store = await PostgresEventStore.create({ connectionString: db.url, maxConnections: 6 });
+    ({ store, close } = await readModelDatabase());
     pool = store.pool;
-    await prepareReadModel(pool);
   });
   afterAll(async () => {
-    await store?.close();
-    await db?.drop();
+    await close?.();
   });
 
   /** Every event of the store, as recorded. */

@@ -7,6 +7,8 @@ import { Pool } from 'pg';
 import * as E from 'fp-ts/lib/Either.js';
 import { createLedger, periodOf, type Invoice } from '@msp-billing/billing';
 import { formatInstant, type DomainEvent, type Instant } from '@msp-billing/events';
+import { PostgresEventStore, prepareReadModel } from '../../src/index.js';
+import { testDatabaseUrl } from './database.js';
 
 /** The three tables, each row as a list of values, rows sorted. */
 export interface Tables {
@@ -159,6 +161,26 @@ export const freshDatabase = async (url: string): Promise<{ url: string; drop: (
       } finally {
         await a.end();
       }
+    },
+  };
+};
+
+/**
+ * A fresh database (see {@link freshDatabase}) with the read model's tables, and a store on it;
+ * `close` closes the store and drops the database.
+ */
+export const readModelDatabase = async (): Promise<{
+  readonly store: PostgresEventStore;
+  readonly close: () => Promise<void>;
+}> => {
+  const db = await freshDatabase(await testDatabaseUrl());
+  const store = await PostgresEventStore.create({ connectionString: db.url, maxConnections: 6 });
+  await prepareReadModel(store.pool);
+  return {
+    store,
+    close: async () => {
+      await store.close();
+      await db.drop();
     },
   };
 };
