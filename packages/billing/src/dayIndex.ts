@@ -36,6 +36,28 @@ export class DayIndex {
   }
 
   /**
+   * Put what `first` holds before what this index holds, as if `first`'s entries had been added
+   * before any of this one's.
+   */
+  putBefore(first: DayIndex): void {
+    for (const [key, f] of first.keys) {
+      const b = this.keys.get(key);
+      if (b === undefined) {
+        this.keys.set(key, f);
+        continue;
+      }
+      for (const [day, bucket] of b.byDay) {
+        const before = f.byDay.get(day);
+        if (before === undefined) f.byDay.set(day, bucket);
+        else for (const i of bucket) if (before[before.length - 1] !== i) before.push(i);
+      }
+      f.first = Math.min(f.first, b.first);
+      f.last = Math.max(f.last, b.last);
+      this.keys.set(key, f);
+    }
+  }
+
+  /**
    * Call `f` with every entry of `key` that may read an instant in [from, to) (`to` may be +∞):
    * every entry that does, possibly some that do not (the caller tests), each possibly more than once.
    */

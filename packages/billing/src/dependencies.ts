@@ -108,9 +108,11 @@ export interface Dependencies {
   /**
    * Entries 0 … n-1 were restored from a snapshot (snapshot.ts) with their values, periods, flags and
    * listed groups: put each on its book's lists and index it as logging, correcting and classifying
-   * it did (the lists are rebuilt, not written), in one pass in recording order.
+   * it did (the lists are rebuilt, not written), in recording order. Its book's reader lists when
+   * one of them is first needed, the rate readers at the first rate change: the same lists as at
+   * once, at no cost to a start. `books`: every book (of the entries' tickets, at least).
    */
-  restored(n: number): void;
+  restored(n: number, books: Iterable<ContractBook>): void;
 }
 
 /** The dependency index over `entries` (and their `tickets`); `walkAll`: invoices walk every entry. */
@@ -166,6 +168,7 @@ export const createDependencies = (
    */
   const bump = (book: ContractBook, group: FactGroup, at: number): void => {
     if (group === 'msp') return touchAll(book);
+    listRestoredReaders(book);
     const readers = book.readers[GROUPS.indexOf(group)] as number[];
     if (group !== 'requesters') {
       for (const i of readers) touch(i);
@@ -186,12 +189,30 @@ export const createDependencies = (
     for (let k = lo; k < readers.length; k++) touch(readers[k] as number);
   };
 
+  /**
+   * The books whose restored entries (0 … restoredCount-1) are not yet on their reader lists: a
+   * restore leaves that to the book's first change of a fact group or first reader listed.
+   */
+  const unlisted = new Set<ContractBook>();
+  let restoredCount = 0;
+  /** Put the restored entries of `book` on its reader lists, in recording order, if not yet done. */
+  const listRestoredReaders = (book: ContractBook): void => {
+    if (!unlisted.delete(book)) return;
+    for (const i of book.entries) {
+      if (i >= restoredCount) break;
+      const groups = entries.listedGroups[i] as number;
+      if (groups === 0) continue;
+      entries.listedGroups[i] = 0;
+      listReader(i, groups, book);
+    }
+  };
+
   /** Put entry `i` on the reader lists of the groups it reads and is not yet on. */
-  const listReader = (i: number, groups: number): void => {
+  const listReader = (i: number, groups: number, book: ContractBook = entries.bookOf(i)): void => {
+    if (unlisted.size > 0) listRestoredReaders(book);
     const listed = entries.listedGroups[i] as number;
     const missing = groups & ~listed;
     if (missing === 0) return;
-    const book = entries.bookOf(i);
     for (let g = 0; g < GROUPS.length; g++)
       if ((missing & (1 << g)) !== 0) (book.readers[g] as number[]).push(i);
     // The readers of the requesters are kept in the order of the instant they read them at (see bump).
@@ -214,6 +235,20 @@ export const createDependencies = (
     const list = book.byPeriod.get(period);
     if (list === undefined) book.byPeriod.set(period, [i]);
     else list.push(i);
+  };
+
+  /**
+   * How many restored entries (0 … n-1) are not yet in `rateReaders`: a restore leaves that to the
+   * first rate change, which puts them before the entries indexed since (rates change rarely).
+   */
+  let unindexed = 0;
+  const indexRestoredRateReaders = (): void => {
+    if (unindexed === 0) return;
+    const restored = new DayIndex();
+    for (let i = 0; i < unindexed; i++)
+      restored.add(entries.bookOf(i).facts.rateCardId, i, entries.startedAt[i] as number);
+    unindexed = 0;
+    rateReaders.putBefore(restored);
   };
 
   /** Index entry `i` under the instant it reads its card's rates at: its start. */
@@ -240,6 +275,7 @@ export const createDependencies = (
       if (group !== undefined) bump(book, group, ev.occurredAt);
     },
     rateChanged(cardId, from, to) {
+      indexRestoredRateReaders();
       rateReaders.forEachBetween(cardId, from, to, (i) => {
         const startedAt = entries.startedAt[i] as number;
         if (startedAt >= from && startedAt < to) touch(i);
@@ -289,21 +325,32 @@ export const createDependencies = (
       book.dirty = [];
       book.allDirty = false;
     },
-    restored(n) {
+    restored(n, books) {
+      // Per book (by its number in the tickets' table), the period list the last entry went on:
+      // most entries are on their book's previous entry's period, found without a lookup.
+      const lastPeriod: number[] = [];
+      const lastList: number[][] = [];
       for (let i = 0; i < n; i++) {
-        const book = entries.bookOf(i);
+        const t = entries.ticket[i] as number;
+        const b = tickets.book[t] as number;
+        const book = tickets.bookOf(t);
         book.entries.push(i);
         if (((entries.flags[i] as number) & DIRTY) !== 0) book.dirty.push(i);
-        rateReaders.add(book.facts.rateCardId, i, entries.startedAt[i] as number);
-        const period = entries.periodOf(i);
-        const list = book.byPeriod.get(period);
-        if (list === undefined) book.byPeriod.set(period, [i]);
-        else list.push(i);
-        const groups = entries.listedGroups[i] as number;
-        if (groups === 0) continue;
-        entries.listedGroups[i] = 0;
-        listReader(i, groups);
+        const p = entries.period[i] as number;
+        let list = lastList[b];
+        if (lastPeriod[b] !== p || list === undefined) {
+          const period = entries.periodOf(i);
+          list = book.byPeriod.get(period);
+          if (list === undefined) book.byPeriod.set(period, (list = []));
+          lastPeriod[b] = p;
+          lastList[b] = list;
+        }
+        list.push(i);
       }
+      // The reader lists and the rate readers when first needed (above).
+      restoredCount = n;
+      for (const book of books) unlisted.add(book);
+      unindexed = n;
     },
   };
 };

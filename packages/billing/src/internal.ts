@@ -13,4 +13,4 @@ export { LINE_KINDS } from './state.js';
 export type { ContractBook, FactGroup, IssuedInvoice, PricedEntry } from './state.js';
 export type { BasisTable, EntryTable } from './entryTable.js';
 export { TicketTable } from './ticketTable.js';
-export { keepReaderIds } from './snapshot.js';
+export { keepReaderIds, readSnapshotInPlace } from './snapshot.js';

@@ -27,8 +27,13 @@ export interface Issuing {
   readonly invoiceNumbers: ReadonlyMap<string, InvoiceNumberUse>;
   /** Every issued invoice with its contract's book, in recording order. */
   readonly issuedOrder: readonly { readonly book: ContractBook; readonly issued: IssuedInvoice }[];
-  /** What each issued invoice was issued with, kept beside it. */
-  readonly issuedWithOf: WeakMap<IssuedInvoice, IssuedWith>;
+  /** What an issued invoice was issued with, kept beside it. */
+  issuedWith(issued: IssuedInvoice): IssuedWith | undefined;
+  /**
+   * The invoices of `issuedOrder` so far were restored from a snapshot: what each was issued with is
+   * `read()`, in that order, when first asked for.
+   */
+  restoreIssuedWith(read: () => readonly IssuedWith[]): void;
   /** Fold a profile (spec §8). No classification or amount reads one: nothing else changes. */
   profileSet(ev: Extract<DomainEvent, { type: 'ProviderProfileSet' | 'CustomerProfileSet' }>): void;
   /** Freeze the invoice (C, P) of a valid `InvoiceIssued` over the facts recorded so far. */
@@ -53,6 +58,20 @@ export const createIssuing = (rows: LedgerRows, deps: Dependencies): Issuing => 
   let providerProfiles: ProfileState<ProviderProfile> = emptyTimeline();
   const customerProfiles = new Map<string, ProfileState<CustomerProfile>>();
   const issuedWithOf = new WeakMap<IssuedInvoice, IssuedWith>();
+  /** The restored invoices (the first `restored.count`) whose `IssuedWith` is not read yet. */
+  let restored: { readonly count: number; readonly read: () => readonly IssuedWith[] } | undefined;
+  const issuedWith: Issuing['issuedWith'] = (issued) => {
+    if (restored !== undefined) {
+      const list = restored.read();
+      for (let k = 0; k < restored.count; k++)
+        issuedWithOf.set((issuedOrder[k] as { issued: IssuedInvoice }).issued, list[k] as IssuedWith);
+      restored = undefined;
+    }
+    return issuedWithOf.get(issued);
+  };
+  const restoreIssuedWith: Issuing['restoreIssuedWith'] = (read) => {
+    restored = { count: issuedOrder.length, read };
+  };
 
   const profileSet: Issuing['profileSet'] = (ev) => {
     if (ev.type === 'ProviderProfileSet') {
@@ -99,5 +118,14 @@ export const createIssuing = (rows: LedgerRows, deps: Dependencies): Issuing => 
     providerProfiles = provider;
   };
 
-  return { invoiceNumbers, issuedOrder, issuedWithOf, profileSet, issue, profiles, restoreProvider };
+  return {
+    invoiceNumbers,
+    issuedOrder,
+    issuedWith,
+    restoreIssuedWith,
+    profileSet,
+    issue,
+    profiles,
+    restoreProvider,
+  };
 };

@@ -117,6 +117,37 @@ export interface Ledger extends LedgerQueries {
 }
 
 /**
+ * A list a Ledger only adds to and hands out whole (its invalid events, its warnings). A Ledger
+ * restored from a snapshot starts it with what the snapshot holds, read only when the list is first
+ * asked for (snapshotRestore.ts); what is added after the restore comes after those.
+ */
+export class ReportList<T> {
+  private items: T[] = [];
+  private before: (() => readonly T[]) | undefined;
+
+  push(x: T): void {
+    this.items.push(x);
+  }
+
+  /** Start the (still empty) list with what `read` gives, when it is first asked for. */
+  startWith(read: () => readonly T[]): void {
+    this.before = read;
+  }
+
+  /** Every item, in the order they were added. */
+  all(): readonly T[] {
+    const before = this.before;
+    if (before !== undefined) {
+      const items = [...before()];
+      for (const x of this.items) items.push(x);
+      this.items = items;
+      this.before = undefined;
+    }
+    return this.items;
+  }
+}
+
+/**
  * A Ledger's state, by reference, as a snapshot (snapshot.ts) writes and restores it: nothing else
  * reads it. Its caches (priced results and their `CURRENT` flags, views, rate lookups) are not here.
  */
@@ -135,8 +166,8 @@ export interface LedgerState {
    * nobody (`none`: the table says nothing of the events so far).
    */
   ids: 'ledger' | 'reader' | 'none';
-  readonly invalid: InvalidEvent[];
-  readonly warnings: Warning[];
+  readonly invalid: ReportList<InvalidEvent>;
+  readonly warnings: ReportList<Warning>;
   position: number;
 }
 
@@ -166,8 +197,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
    * "line" of an id is the position of the event that claimed it here (never asked for).
    */
   const seen = new IdTable();
-  const invalid: InvalidEvent[] = [];
-  const warnings: Warning[] = [];
+  const invalid = new ReportList<InvalidEvent>();
+  const warnings = new ReportList<Warning>();
   let position = 0;
 
   const deps = createDependencies(entries, tickets, walkAll);
@@ -201,7 +232,11 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
   };
   const reports: FoldReports = { deps, issuing, warn };
 
-  const record = (list: InvalidEvent[], ev: DomainEvent, refusal: InvalidEventRefusal): ApplyResult => {
+  const record = (
+    list: ReportList<InvalidEvent>,
+    ev: DomainEvent,
+    refusal: InvalidEventRefusal,
+  ): ApplyResult => {
     const reason = invalidMessage(refusal);
     list.push({
       ...(source?.line === undefined ? {} : { line: source.line }),
@@ -224,7 +259,7 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
     deps,
     classifyEntry,
     issuedOrder: issuing.issuedOrder,
-    issuedWithOf: issuing.issuedWithOf,
+    issuedWith: issuing.issuedWith,
   });
 
   const ledger: Ledger = {
@@ -270,8 +305,8 @@ export const createLedger = (options: LedgerOptions = {}): Ledger => {
       position += 1;
     },
     ...queries,
-    invalidEvents: () => invalid,
-    warnings: () => warnings,
+    invalidEvents: () => invalid.all(),
+    warnings: () => warnings.all(),
   };
   states.set(ledger, {
     catalog,

@@ -146,7 +146,7 @@ export interface QueryContext {
   /** Entry `i` classified and priced (pricing.ts). */
   readonly classifyEntry: (i: number, trace: boolean) => PricedEntry | undefined;
   readonly issuedOrder: readonly { readonly book: ContractBook; readonly issued: IssuedInvoice }[];
-  readonly issuedWithOf: WeakMap<IssuedInvoice, IssuedWith>;
+  readonly issuedWith: (issued: IssuedInvoice) => IssuedWith | undefined;
 }
 
 const iso = (t: number): string => formatInstant(t as Instant);
@@ -189,7 +189,7 @@ const ledgerEntry = (entries: EntryTable, i: number, p: PricedEntry): LedgerEntr
 
 /** The queries over the Ledger's state `ctx`. */
 export const createQueries = (ctx: QueryContext): LedgerQueries => {
-  const { books, entries, rows, deps, classifyEntry, issuedOrder, issuedWithOf } = ctx;
+  const { books, entries, rows, deps, classifyEntry, issuedOrder, issuedWith } = ctx;
   /** Every entry's number, in recording order. */
   function* allEntries(): Generator<number> {
     for (let i = 0; i < entries.size; i++) yield i;
@@ -315,7 +315,7 @@ export const createQueries = (ctx: QueryContext): LedgerQueries => {
     issuedInvoices: () => issuedOrder.map(({ book, issued }) => renderIssued(rows, book, issued)),
     issuedWith(contractId, period) {
       const issued = books.get(contractId)?.issued.get(period);
-      return issued === undefined ? undefined : issuedWithOf.get(issued);
+      return issued === undefined ? undefined : issuedWith(issued);
     },
     contractIds: () => [...books.keys()],
     contracts: () =>

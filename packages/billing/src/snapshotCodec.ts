@@ -6,6 +6,7 @@
  * A chunk is an 8-byte head (its kind, u32; its length in bytes, u32) and its bytes, padded with
  * zeros to a multiple of 8, so that every chunk starts 8-aligned.
  */
+import { asKeyedLog, keyedEntries, keyedFromEntries } from '@msp-billing/contracts/internal';
 import { Dec } from './money.js';
 
 /** The kinds of chunk, by their code. */
@@ -74,12 +75,17 @@ export class ChunkWriter {
 /** A snapshot's bytes that do not read as one: why, in one line. */
 export class SnapshotDamaged extends Error {}
 
-/** Chunks read back in the order they were written; each read checks the chunk's kind and length. */
+/**
+ * Chunks read back in the order they were written; each read checks the chunk's kind and length.
+ * `inPlace`: a column is a view of `bytes` where its start allows one (the caller gives the bytes up
+ * to what it restores), else a copy.
+ */
 export class ChunkReader {
   private at: number;
   constructor(
     private readonly bytes: Uint8Array,
     start: number,
+    private readonly inPlace = false,
   ) {
     this.at = start;
   }
@@ -108,7 +114,25 @@ export class ChunkReader {
     return JSON.parse(text) as unknown;
   }
 
-  /** The next chunk, a column of `n` values (any number if undefined) of the kind of `like` (a copy). */
+  /**
+   * The next chunk, a JSON text, kept (a copy of its bytes) to be parsed when `read` is first
+   * called; then it throws a {@link SnapshotDamaged} if the text does not parse.
+   */
+  jsonLater(): () => unknown {
+    const bytes = Uint8Array.from(this.next('json'));
+    return () => {
+      try {
+        return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
+      } catch (err) {
+        throw new SnapshotDamaged(err instanceof Error ? err.message : String(err));
+      }
+    };
+  }
+
+  /**
+   * The next chunk, a column of `n` values (any number if undefined) of the kind of `like`: a copy,
+   * or a view of the bytes when read in place.
+   */
   column<T extends Column>(like: T, n?: number): T {
     const kind = kindOf(like);
     const raw = this.next(kind);
@@ -117,10 +141,13 @@ export class ChunkReader {
       throw new SnapshotDamaged(
         `a ${kind} column of ${raw.byteLength / width} values where ${n ?? 'whole'} belong`,
       );
+    const make = like.constructor as new (b: ArrayBufferLike, offset?: number, length?: number) => T;
+    if (this.inPlace && raw.byteOffset % width === 0)
+      return new make(raw.buffer, raw.byteOffset, raw.byteLength / width);
     // A copy with its own buffer (not `slice`: a Node Buffer's slice is a view of the same memory).
     const copy = new Uint8Array(raw.byteLength);
     copy.set(raw);
-    return new (like.constructor as new (b: ArrayBuffer) => T)(copy.buffer);
+    return new make(copy.buffer);
   }
 
   /** The next chunk, a column of one of the kinds of `likes`, of `n` values (any number if undefined). */
@@ -146,7 +173,9 @@ export class ChunkReader {
 // written once), then the values of the other keys; so a million records of one kind write their
 // keys once, not a million times. A list is a list headed by -1. Everything else is a record of one
 // key starting with `$`: `$u` undefined (in a list or a Map), `$n` a number JSON has no text for (-0, NaN, ±Infinity),
-// `$d` a decimal (its digits), `$m` a Map (its entries), `$a` a typed array (its kind and values).
+// `$d` a decimal (its digits), `$m` a Map (its entries), `$a` a typed array (its kind and values),
+// `$k` a keyed log of @msp-billing/contracts (its keys with their latest values, in order: not the
+// values they replaced, nor its index, which the reader makes again).
 // Anything else (an instance of a class) is refused when written.
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -209,6 +238,8 @@ export class ValueEncoder {
         const proto = Object.getPrototypeOf(v) as unknown;
         if (proto !== Object.prototype && proto !== null)
           throw new Error(`a snapshot cannot hold a ${(v as object).constructor.name}`);
+        const log = asKeyedLog(v);
+        if (log !== undefined) return { $k: keyedEntries(log).map(([k, x]) => [k, this.encode(x)]) };
         const keys = Object.keys(v);
         const undefinedAt: number[] = [];
         const out: Json[] = [0];
@@ -280,6 +311,16 @@ export class ValueDecoder {
         return new Dec(x as string);
       case '$m':
         return new Map((x as [Json, Json][]).map(([k, y]) => [this.decode(k), this.decode(y)]));
+      case '$k': {
+        if (!Array.isArray(x)) throw new SnapshotDamaged('a keyed log that is not a list');
+        return keyedFromEntries(
+          x.map((e) => {
+            if (!Array.isArray(e) || typeof e[0] !== 'string')
+              throw new SnapshotDamaged('a keyed log entry that is not one');
+            return [e[0], this.decode(e[1] as Json)] as const;
+          }),
+        );
+      }
       case '$a': {
         const [kind, values] = x as [string, Json[]];
         const make = TYPED[kind];

@@ -1,8 +1,9 @@
 /**
  * Restoring a Ledger's state from a snapshot's chunks (snapshot.ts has the layout, the writer, and
  * `readSnapshot`, which calls this): the facts and invoices from the JSON body, the tables from their
- * columns (the tickets' records only when asked for), then what is rebuilt rather than written — each book's entries and dirty list, and the
- * dependency index (rate readers, entries by period and by fact group).
+ * columns (the tickets' records, the invalid events and the warnings only when asked for), then what
+ * is rebuilt rather than written — each book's entries and dirty list, and the dependency index
+ * (rate readers, entries by period and by fact group).
  */
 import type { ContractFacts, RateCardFacts, TicketFacts } from '@msp-billing/contracts';
 import type { InvoiceNumberUse, TicketRecord } from '@msp-billing/contracts/internal';
@@ -72,11 +73,9 @@ export interface Body {
   }[];
   readonly bookingsByVm: [string, number[]][];
   readonly alertContract: [string, string][];
-  readonly invoices: { book: number; issued: Json; with: Json }[];
+  readonly invoices: { book: number; issued: Json }[];
   readonly provider: Json;
   readonly customers: Json;
-  readonly invalid: Json;
-  readonly warnings: Json;
   readonly technicians: (string | null)[];
   readonly periods: (string | null)[];
   readonly strings: (string | null)[];
@@ -95,6 +94,26 @@ export interface Body {
 export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boolean): void => {
   const body = r.json() as Body;
   const dec = new ValueDecoder(body.shapes);
+  // Read when the Ledger is first asked for them: most starts are not.
+  const invalid = r.jsonLater();
+  const warnings = r.jsonLater();
+  const issuedWith = r.jsonLater();
+  const later =
+    <T>(what: string, read: () => unknown) =>
+    (): readonly T[] => {
+      let list: unknown;
+      try {
+        list = dec.decode(read() as Json);
+      } catch (err) {
+        throw new SnapshotDamaged(
+          `snapshot unreadable: its ${what}: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }
+      if (!Array.isArray(list)) throw new SnapshotDamaged(`snapshot unreadable: its ${what} are not a list`);
+      return list as T[];
+    };
+  s.invalid.startWith(later<InvalidEvent>('invalid events', invalid));
+  s.warnings.startWith(later<Warning>('warnings', warnings));
   const { facts, bases, issuing, deps } = s;
   const { entries, tickets } = facts;
 
@@ -131,7 +150,8 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
   e.technicians.load(body.technicians.map((v) => (v ?? undefined) as TechnicianId | undefined));
   e.periods.load(body.periods.map((v) => v ?? undefined));
   entries.size = n;
-  for (let i = 0; i < n; i++) entries.priced.push(undefined);
+  entries.priced.length = n;
+  entries.priced.fill(undefined);
 
   // Tickets.
   const nt = h.tickets;
@@ -143,22 +163,24 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
   for (const k of TICKET_COLUMNS) ticketColumn(k);
   t.books.load(body.ticketBooks.map((k) => (k < 0 ? undefined : bookAt(k))));
   t.strings.load(body.strings.map((v) => v ?? undefined));
-  for (let k = 0; k < nt; k++) t.records.push(undefined);
+  t.records.length = nt;
+  t.records.fill(undefined);
   // The records' JSON texts, each read when its ticket's facts are first asked for (see writeSnapshot).
-  const recordText = new TextDecoder('utf-8', { fatal: true }).decode(r.column(new Uint8Array(0)));
+  const recordBytes = r.column(new Uint8Array(0));
   const recordEnds = r.column(new Uint32Array(0), nt);
   const unread = new Uint8Array(nt);
   for (let k = 0, start = 0; k < nt; k++) {
     const end = recordEnds[k] as number;
-    if (end < start || end > recordText.length)
-      throw new SnapshotDamaged(`ticket ${k}'s record ends at ${end}, outside the records' text`);
+    if (end < start || end > recordBytes.length)
+      throw new SnapshotDamaged(`ticket ${k}'s record ends at byte ${end}, outside the records`);
     if (end > start) unread[k] = 1;
     start = end;
   }
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
   tickets.readRecordsLater(unread, (k) => {
-    const text = recordText.slice(k === 0 ? 0 : recordEnds[k - 1], recordEnds[k]);
+    const bytes = recordBytes.subarray(k === 0 ? 0 : recordEnds[k - 1], recordEnds[k]);
     try {
-      return dec.decode(JSON.parse(text) as Json) as TicketRecord;
+      return dec.decode(JSON.parse(utf8.decode(bytes)) as Json) as TicketRecord;
     } catch (err) {
       throw new SnapshotDamaged(`ticket ${k}'s record: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -179,7 +201,9 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
   const settled = r.column(new Uint8Array(0), nb);
   bases.startedAt = r.column(new Float64Array(0), nb);
   bases.minutes = r.column(new Uint16Array(0), nb);
-  for (const k of r.column(new Int32Array(0), nb)) bases.priced.push(pricedAt(k));
+  const basisPriced = r.column(new Int32Array(0), nb);
+  bases.priced.length = nb;
+  for (let b = 0; b < nb; b++) bases.priced[b] = pricedAt(basisPriced[b] as number);
   // A billed result that stands for its entry's current result has its generation (1), any other 0.
   bases.gen = Uint32Array.from(settled);
   bases.size = nb;
@@ -200,15 +224,24 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
   for (let i = 0; i < n; i++)
     if (entries.bookOf(i) === undefined)
       throw new SnapshotDamaged(`work entry ${i} on a ticket of no contract`);
-  deps.restored(n);
+  deps.restored(n, books);
 
   // Issued invoices and what issuing reads.
   const order = issuing.issuedOrder as { book: ContractBook; issued: IssuedInvoice }[];
   for (const x of body.invoices) {
     const issued = dec.decode(x.issued) as IssuedInvoice;
     order.push({ book: bookAt(x.book), issued });
-    issuing.issuedWithOf.set(issued, dec.decode(x.with) as IssuedWith);
   }
+  const issuedWithList = later<IssuedWith>("invoices' profiles", issuedWith);
+  const restoredInvoices = order.length;
+  issuing.restoreIssuedWith(() => {
+    const list = issuedWithList();
+    if (list.length !== restoredInvoices)
+      throw new SnapshotDamaged(
+        `snapshot unreadable: ${list.length} invoices' profiles for ${restoredInvoices} invoices`,
+      );
+    return list;
+  });
   body.books.forEach((b, k) => {
     for (const [period, at] of b.issued) {
       const x = order[at];
@@ -237,8 +270,6 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
       s.ids = h.ids;
     } else s.ids = 'none';
   } else s.ids = 'none';
-  for (const x of dec.decode(body.invalid) as InvalidEvent[]) s.invalid.push(x);
-  for (const x of dec.decode(body.warnings) as Warning[]) s.warnings.push(x);
   s.position = h.position;
 };
 

@@ -22,7 +22,7 @@ import {
   type Ledger,
   type LedgerOptions,
 } from '../src/index.js';
-import { keepReaderIds } from '../src/internal.js';
+import { keepReaderIds, readSnapshotInPlace } from '../src/internal.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const samples = resolve(here, '../../../examples/data');
@@ -211,6 +211,39 @@ describe('snapshots and the options of the Ledger reading them', () => {
     // Written before it is asked anything: what a query classifies is part of the state.
     expect(writeSnapshot(a, { source: 'sample' })).toEqual(bytes);
     expect(a.entries()).toEqual(restored(bytes).entries());
+  });
+
+  it('read in place, from bytes at any offset, answer as when copied; a copy does not share its bytes', () => {
+    const bytes = sampleSnapshot();
+    const copied = restored(bytes);
+    // At offset 8 the columns are kept as views of the bytes; at 3 they cannot be, and are copied.
+    for (const offset of [0, 8, 3]) {
+      const pool = new Uint8Array(bytes.length + offset);
+      pool.set(bytes, offset);
+      const r = readSnapshotInPlace(pool.subarray(offset));
+      if (r._tag !== 'Restored') throw new Error(r.message);
+      expect(writeSnapshot(r.ledger, { source: 'sample' })).toEqual(bytes);
+      expect(r.ledger.entries()).toEqual(copied.entries());
+      expect(r.ledger.issuedInvoices()).toEqual(copied.issuedInvoices());
+    }
+    const mine = bytes.slice();
+    const ledger = restored(mine);
+    mine.fill(0);
+    expect(writeSnapshot(ledger, { source: 'sample' })).toEqual(bytes);
+  });
+
+  it('read the warnings when first asked for them: damaged ones make that query fail in one line', () => {
+    const bytes = sampleSnapshot();
+    // The chunks: the header, the body, the invalid events, the warnings (snapshot.ts).
+    let at = 16;
+    for (let k = 0; k < 3; k++) {
+      const length = new DataView(bytes.buffer, bytes.byteOffset + at + 4, 4).getUint32(0, true);
+      at += 8 + length + ((8 - (length % 8)) % 8);
+    }
+    bytes[at + 8] = '{'.charCodeAt(0);
+    const ledger = restored(bytes);
+    expect(ledger.entries()).toEqual(fold(events).entries());
+    expect(() => ledger.warnings()).toThrow(/^snapshot unreadable: its warnings: [^\n]+$/);
   });
 
   it('written meta comes back as it was', () => {

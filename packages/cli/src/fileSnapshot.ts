@@ -13,13 +13,12 @@ import { open, readFile, writeFile } from 'node:fs/promises';
 import {
   createLedger,
   foldNdjson,
-  readSnapshot,
   writeSnapshot,
   type FoldStats,
   type Ledger,
   type SnapshotMeta,
 } from '@msp-billing/billing';
-import { keepReaderIds } from '@msp-billing/billing/internal';
+import { keepReaderIds, readSnapshotInPlace } from '@msp-billing/billing/internal';
 import { openEventSource, tapChunks } from './eventFile.js';
 
 /** The kind of source a file snapshot's meta names. */
@@ -147,7 +146,7 @@ export const restoreFile = async (
     const code = (err as { code?: unknown }).code;
     return { notice: `${code === 'ENOENT' ? 'no such file' : 'cannot be read'}: ${replaying}` };
   }
-  const read = readSnapshot(bytes, { dedupe: false });
+  const read = readSnapshotInPlace(bytes, { dedupe: false });
   if (read._tag !== 'Restored') return { notice: read.message };
   const meta = fileMetaOf(read.meta);
   // The id rule's memory of the lines before (keepReaderIds: a snapshot of an NDJSON fold).

@@ -109,7 +109,7 @@ describe('msp-billing snapshot --store and reading from the latest snapshot (Pos
       expect(shown(other)).toEqual(shown(replayed));
       for (const r of other)
         expect(r.stderr).toMatch(
-          /^msp-billing: --store \S+ — snapshot \d+ \(position \d+, \S+\) has format 99, this version reads format 2: replaying the whole log\n$/,
+          /^msp-billing: --store \S+ — snapshot \d+ \(position \d+, \S+\) has format 99, this version reads format 3: replaying the whole log\n$/,
         );
     } finally {
       await db.close();

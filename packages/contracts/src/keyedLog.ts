@@ -110,6 +110,22 @@ export const keyedGet = <V>(log: KeyedLog<V>, key: string): V | undefined => {
 /** Whether `key` has a value in this version. */
 export const keyedHas = <V>(log: KeyedLog<V>, key: string): boolean => keyedGet(log, key) !== undefined;
 
+/**
+ * `v` as a keyed log, if it is one: a plain object of exactly the fields of {@link KeyedLog}, in
+ * their order. A snapshot's writer tells keyed logs among plain values this way, to write only their
+ * {@link keyedEntries} (a reader makes the log again with {@link keyedFromEntries}: the same answers).
+ */
+export const asKeyedLog = (v: object): KeyedLog<unknown> | undefined => {
+  const keys = Object.keys(v);
+  return keys.length === 3 &&
+    keys[0] === 'buffer' &&
+    keys[1] === 'index' &&
+    keys[2] === 'length' &&
+    Array.isArray((v as KeyedLog<unknown>).buffer)
+    ? (v as KeyedLog<unknown>)
+    : undefined;
+};
+
 /** Every key with its latest value, in order of first appearance. */
 export const keyedEntries = <V>(log: KeyedLog<V>): [string, V][] => {
   const seen = new Map<string, V>();

@@ -1,6 +1,6 @@
 /**
  * A Ledger of a PostgreSQL store that starts from the store's latest snapshot: the snapshot is read
- * back (`readSnapshot` of @msp-billing/billing) and only the events after its position are applied,
+ * back (`readSnapshot` of @msp-billing/billing, in place) and only the events after its position are applied,
  * which gives the Ledger of a full replay (billing's snapshot law, and positions that commit in
  * order: snapshots.ts). A snapshot that cannot be used — another format, unreadable bytes, a
  * position this store does not have — is passed over with a one-line notice, and the whole log is
@@ -12,13 +12,13 @@
  */
 import {
   createLedger,
-  readSnapshot,
   SNAPSHOT_FORMAT,
   writeSnapshot,
   type Ledger,
   type LedgerOptions,
   type SnapshotMeta,
 } from '@msp-billing/billing';
+import { readSnapshotInPlace } from '@msp-billing/billing/internal';
 import { readAllEvents, type RecordedEvent } from '@msp-billing/store';
 import { loadLatestSnapshot, saveSnapshot, WHOLE_LOG, type StoredSnapshot } from './snapshots.js';
 import type { PostgresEventStore } from './store.js';
@@ -38,8 +38,11 @@ export interface StoreLedger {
   /** Global position of the last event applied (0n: the store held none). */
   readonly position: bigint;
   readonly counts: ReplayCounts;
-  /** The snapshot it started from; undefined when it replayed the log from the start. */
-  readonly snapshot: StoredSnapshot | undefined;
+  /**
+   * The snapshot it started from, without its bytes (the restored Ledger keeps its tables in them);
+   * undefined when it replayed the log from the start.
+   */
+  readonly snapshot: Omit<StoredSnapshot, 'bytes'> | undefined;
   /** Events read from the store (after the snapshot's position, or all of them). */
   readonly tail: number;
   /** Why a stored snapshot was passed over (one line); undefined when none was or none existed. */
@@ -95,7 +98,8 @@ const restore = (
     return `${what} has format ${snapshot.format}, this version reads format ${SNAPSHOT_FORMAT}: replaying the whole log`;
   if (snapshot.position > head)
     return `${what} is beyond the store's last event (position ${head}): replaying the whole log`;
-  const read = readSnapshot(snapshot.bytes, options);
+  // The bytes were read for this restore only (the result does not give them): read in place.
+  const read = readSnapshotInPlace(snapshot.bytes, options);
   if (read._tag !== 'Restored') return `${what}: ${read.message}: replaying the whole log`;
   const counts = countsOf(read.meta);
   if (read.meta['position'] !== snapshot.position.toString() || counts === undefined)
@@ -116,7 +120,7 @@ export const loadStoreLedger = async (
   const ledgerOptions = options.ledger ?? {};
   let ledger: Ledger | undefined;
   let counts: Counter = { events: 0, duplicates: 0, invalid: 0 };
-  let snapshot: StoredSnapshot | undefined;
+  let snapshot: Omit<StoredSnapshot, 'bytes'> | undefined;
   let notice: string | undefined;
   let early: Promise<RecordedEvent[]> | undefined;
   if (options.useSnapshot !== false) {
@@ -137,7 +141,8 @@ export const loadStoreLedger = async (
       if (typeof restored === 'string') notice = restored;
       else {
         ({ ledger, counts } = restored);
-        snapshot = latest;
+        const { bytes: _given, ...rest } = latest;
+        snapshot = rest;
       }
     }
   }

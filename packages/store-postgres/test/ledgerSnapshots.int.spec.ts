@@ -121,7 +121,7 @@ describe('loadStoreLedger: from the latest snapshot and the events after it', ()
       await pool.query('UPDATE msp_snapshots SET format = 99');
       const other = await loadStoreLedger(store);
       expect(other.notice).toMatch(
-        /^snapshot \d+ \(position \d+, .*\) has format 99, this version reads format 2: replaying the whole log$/,
+        /^snapshot \d+ \(position \d+, .*\) has format 99, this version reads format 3: replaying the whole log$/,
       );
       expect([other.snapshot, other.tail]).toEqual([undefined, events.length]);
       expect(answers(other.ledger)).toEqual(answers(replayed.ledger));

@@ -201,7 +201,7 @@ describe('read-model workers with snapshots', () => {
     const other = await restart(true, 1000);
     expect(other).toHaveLength(1);
     expect(other[0]).toMatch(
-      /^read model billing-read-model: snapshot \d+ \(position \d+, .+\) has format 99, this version reads format 2: replaying the log$/,
+      /^read model billing-read-model: snapshot \d+ \(position \d+, .+\) has format 99, this version reads format 3: replaying the log$/,
     );
     await pool.query(
       `UPDATE msp_snapshots SET bytes = '\\x00010203'::bytea WHERE partition = 'billing-read-model'`,

@@ -4,7 +4,6 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   createLedger,
   periodOf,
-  readSnapshot,
   SNAPSHOT_FORMAT,
   writeSnapshot,
   type Invoice,
@@ -12,6 +11,7 @@ import {
   type LedgerEntry,
   type LedgerOptions,
 } from '@msp-billing/billing';
+import { readSnapshotInPlace } from '@msp-billing/billing/internal';
 import type { DomainEvent } from '@msp-billing/events';
 import type { RecordedEvent } from '@msp-billing/store';
 import { loadLatestSnapshot, saveSnapshotIn } from '../snapshots.js';
@@ -189,7 +189,8 @@ export class ReadModelWorker {
     if (latest.format !== SNAPSHOT_FORMAT)
       return passOver(`has format ${latest.format}, this version reads format ${SNAPSHOT_FORMAT}`);
     if (latest.position > checkpoint) return passOver(`is beyond the checkpoint (position ${checkpoint})`);
-    const read = readSnapshot(latest.bytes, this.ledgerOptions);
+    // The bytes are this worker's alone: read in place.
+    const read = readSnapshotInPlace(latest.bytes, this.ledgerOptions);
     if (read._tag !== 'Restored') return passOver(`cannot be read (${read.message})`);
     if (read.meta['position'] !== latest.position.toString())
       return passOver('does not say which events it reflects');
