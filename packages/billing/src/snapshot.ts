@@ -8,10 +8,11 @@
  * counts, who claimed the event ids, a fingerprint of the SLA catalog), a JSON body (rate cards,
  * contracts' facts and issued invoices, profiles, the values the columns number, the billed
  * results), the invalid events, the warnings and what each invoice was issued with (a JSON chunk
- * each, read only when first asked for), and the tables' columns as raw little-endian bytes: work entries,
- * tickets (and their records, each a JSON text of its own, read only when asked for), billed results
- * and invoice lines, and the event ids of the id rule. Each table of ids is written with its hash
- * slots, so that the first event after a restore does not spread a million ids again (~0.3 s at 1M).
+ * each, read only when first asked for), and the tables' columns as raw little-endian bytes: work
+ * entries, tickets (and their records, each a JSON text of its own, read only when asked for),
+ * billed results and invoice lines, and the event ids of the id rule. Each table of ids is written
+ * with its hash slots, so that the first event after a restore does not spread a million ids again
+ * (~0.3 s at 1M).
  *
  * Not written, made again on restore: what caches hold (each entry's classified and priced result,
  * its `CURRENT` flag, contract views, rate lookups), so a restored Ledger recomputes a result when

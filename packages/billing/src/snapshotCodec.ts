@@ -76,6 +76,16 @@ export class ChunkWriter {
 export class SnapshotDamaged extends Error {}
 
 /**
+ * What a part of a restored snapshot read only when first asked for says when it does not read
+ * (`err` is why): one line, naming the part.
+ */
+export const damagedLater = (what: string, err: unknown): SnapshotDamaged =>
+  new SnapshotDamaged(`snapshot unreadable: ${what}: ${err instanceof Error ? err.message : String(err)}`);
+
+const parseJson = (bytes: Uint8Array): unknown =>
+  JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
+
+/**
  * Chunks read back in the order they were written; each read checks the chunk's kind and length.
  * `inPlace`: a column is a view of `bytes` where its start allows one (the caller gives the bytes up
  * to what it restores), else a copy.
@@ -110,23 +120,13 @@ export class ChunkReader {
 
   /** The next chunk, a JSON text, parsed. */
   json(): unknown {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(this.next('json'));
-    return JSON.parse(text) as unknown;
+    return parseJson(this.next('json'));
   }
 
-  /**
-   * The next chunk, a JSON text, kept (a copy of its bytes) to be parsed when `read` is first
-   * called; then it throws a {@link SnapshotDamaged} if the text does not parse.
-   */
+  /** The next chunk, a JSON text, kept (a copy of its bytes) to be parsed when the result is called. */
   jsonLater(): () => unknown {
     const bytes = Uint8Array.from(this.next('json'));
-    return () => {
-      try {
-        return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
-      } catch (err) {
-        throw new SnapshotDamaged(err instanceof Error ? err.message : String(err));
-      }
-    };
+    return () => parseJson(bytes);
   }
 
   /**

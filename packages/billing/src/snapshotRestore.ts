@@ -1,9 +1,9 @@
 /**
  * Restoring a Ledger's state from a snapshot's chunks (snapshot.ts has the layout, the writer, and
  * `readSnapshot`, which calls this): the facts and invoices from the JSON body, the tables from their
- * columns (the tickets' records, the invalid events and the warnings only when asked for), then what
- * is rebuilt rather than written — each book's entries and dirty list, and the dependency index
- * (rate readers, entries by period and by fact group).
+ * columns (the tickets' records, the invalid events, the warnings and what each invoice was issued
+ * with only when first asked for), then what is rebuilt rather than written — each book's entries
+ * and dirty list, and the dependency index (rate readers, entries by period and by fact group).
  */
 import type { ContractFacts, RateCardFacts, TicketFacts } from '@msp-billing/contracts';
 import type { InvoiceNumberUse, TicketRecord } from '@msp-billing/contracts/internal';
@@ -13,7 +13,14 @@ import type { EntryTable } from './entryTable.js';
 import { Book } from './facts.js';
 import type { Profiles } from './issuing.js';
 import type { InvalidEvent, IssuedWith, LedgerState, Warning } from './ledger.js';
-import { ChunkReader, SnapshotDamaged, ValueDecoder, type Json, type Shape } from './snapshotCodec.js';
+import {
+  ChunkReader,
+  SnapshotDamaged,
+  ValueDecoder,
+  damagedLater,
+  type Json,
+  type Shape,
+} from './snapshotCodec.js';
 import type { ContractBook, IssuedInvoice, PricedEntry } from './state.js';
 import type { TicketTable } from './ticketTable.js';
 
@@ -105,9 +112,7 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
       try {
         list = dec.decode(read() as Json);
       } catch (err) {
-        throw new SnapshotDamaged(
-          `snapshot unreadable: its ${what}: ${err instanceof Error ? err.message : String(err)}`,
-        );
+        throw damagedLater(`its ${what}`, err);
       }
       if (!Array.isArray(list)) throw new SnapshotDamaged(`snapshot unreadable: its ${what} are not a list`);
       return list as T[];
@@ -182,7 +187,7 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
     try {
       return dec.decode(JSON.parse(utf8.decode(bytes)) as Json) as TicketRecord;
     } catch (err) {
-      throw new SnapshotDamaged(`ticket ${k}'s record: ${err instanceof Error ? err.message : String(err)}`);
+      throw damagedLater(`ticket ${k}'s record`, err);
     }
   });
   for (const [k, f] of body.whole) t.whole.set(k, dec.decode(f) as TicketFacts);

@@ -116,12 +116,10 @@ export const keyedHas = <V>(log: KeyedLog<V>, key: string): boolean => keyedGet(
  * {@link keyedEntries} (a reader makes the log again with {@link keyedFromEntries}: the same answers).
  */
 export const asKeyedLog = (v: object): KeyedLog<unknown> | undefined => {
+  // Most values have no `buffer`: told apart without listing their keys.
+  if (!Array.isArray((v as { buffer?: unknown }).buffer)) return undefined;
   const keys = Object.keys(v);
-  return keys.length === 3 &&
-    keys[0] === 'buffer' &&
-    keys[1] === 'index' &&
-    keys[2] === 'length' &&
-    Array.isArray((v as KeyedLog<unknown>).buffer)
+  return keys.length === 3 && keys[0] === 'buffer' && keys[1] === 'index' && keys[2] === 'length'
     ? (v as KeyedLog<unknown>)
     : undefined;
 };
