@@ -125,8 +125,12 @@ export const writeSnapshot = (ledger: Ledger, meta: SnapshotMeta): Uint8Array =>
     if (b < 0 || bases.gen[b] !== entries.gen[i]) continue;
     settled[b] = 1;
     const p = entries.priced[i];
-    if (p === bases.priced[b]) sameAsBilled[i] = 1;
-    else if (p !== undefined) latest.push([i, priced.indexOf(p)]);
+    if (p === undefined) continue;
+    // Told by value, not by object: a rebased entry's result may equal its billed one without being
+    // it, and a restore makes one object of the two (the same bytes must come out again).
+    const k = p === bases.priced[b] ? (basisPriced[b] as number) : priced.indexOf(p);
+    if (k === basisPriced[b]) sameAsBilled[i] = 1;
+    else latest.push([i, k]);
   }
   const flags = entries.flags.slice(0, n).map((f) => f & ~CURRENT);
 

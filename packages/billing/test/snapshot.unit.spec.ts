@@ -23,6 +23,7 @@ import {
   type LedgerOptions,
 } from '../src/index.js';
 import { keepReaderIds, readSnapshotInPlace } from '../src/internal.js';
+import { BOSS, C, base, invoiceOf as invoiceOfC1, work } from './support/log.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const samples = resolve(here, '../../../examples/data');
@@ -108,6 +109,48 @@ describe('snapshots of the worked sample (examples/data)', () => {
     expect(ledger.invalidEvents()).toEqual(whole.ledger.invalidEvents());
     expect(ledger.invalidEvents()[0]?.line).toBe(lines.length + 2);
     expect(ledger.invalidEvents()[0]?.reason).toMatch(/already used on line 1 for a different event/);
+  });
+});
+
+describe('a snapshot written again from its restore', () => {
+  it('is the same bytes when an entry billed before holds an equal result of its own (a rebased entry)', () => {
+    // Work on an update of customer-installed software bills with a reason naming the software: its
+    // result is the entry's own object, not one shared by every entry with that reason.
+    const l = base()
+      .add('UpdateRequested', '2026-09-14T10:00:00+02:00', {
+        ticketId: 't-u',
+        contractId: C,
+        channel: 'email',
+        requester: BOSS,
+        software: 'openssl',
+        scope: 'customer-installed',
+        vendorSupported: true,
+      })
+      .add('UpdateScheduled', '2026-09-14T10:05:00+02:00', {
+        ticketId: 't-u',
+        scheduledFor: '2026-09-16T23:00:00+02:00',
+        agreedWithCustomer: false,
+      });
+    work(l, 'w-1', 't-u', '2026-09-16T23:00:00+02:00', 50);
+    l.add('InvoiceIssued', '2026-10-01T10:00:00+02:00', {
+      contractId: C,
+      period: '2026-09',
+      invoiceNumber: 'INV-9',
+    });
+    // A correction that changes no value: the entry is priced again, to an equal but new result,
+    // and issuing October moves the entry's basis to that result without billing it again.
+    l.add('WorkLogCorrected', '2026-10-05T10:00:00+02:00', { workId: 'w-1', reason: 'checked', minutes: 50 });
+    l.add('InvoiceIssued', '2026-11-01T10:00:00+02:00', {
+      contractId: C,
+      period: '2026-10',
+      invoiceNumber: 'INV-10',
+    });
+    const ledger = l.ledger();
+    // 50 min → 60 billed × 100.00 / 60 = 100.00, billed once, in September.
+    expect(invoiceOfC1(ledger, '2026-09').net).toBe('100.00');
+    expect(invoiceOfC1(ledger, '2026-10').lines).toEqual([]);
+    const bytes = writeSnapshot(ledger, { at: 'end' });
+    expect(Buffer.from(writeSnapshot(restored(bytes), { at: 'end' })).equals(Buffer.from(bytes))).toBe(true);
   });
 });
 
