@@ -144,6 +144,8 @@ const renderContract = (
   const updates: string[] = [];
   const alerts: string[] = [];
   const works: string[] = [];
+  /** Each work entry's minutes as last logged or corrected. */
+  const minutesOf = new Map<string, number>();
   let invoices = 0;
   for (const x of actions) {
     const at = iso(x.at);
@@ -224,6 +226,7 @@ const renderContract = (
         if (tickets.length > 0) {
           const workId = `${p}w${works.length}`;
           works.push(workId);
+          minutesOf.set(workId, x.minutes);
           add('WorkLogged', at, {
             workId,
             ticketId: pick(tickets, x.a),
@@ -236,11 +239,15 @@ const renderContract = (
         break;
       case 'correct':
         if (works.length > 0) {
-          const fields = x.a % 4;
+          // 4: the minutes it has already (a correction that changes no value: priced again, billed the same).
+          const fields = x.a % 5;
+          const workId = pick(works, x.b);
+          const minutes = fields === 4 ? minutesOf.get(workId) : x.minutes;
+          if (fields === 0 || fields === 3) minutesOf.set(workId, x.minutes);
           add('WorkLogCorrected', at, {
-            workId: pick(works, x.b),
+            workId,
             reason: 'fixed a typo',
-            ...(fields === 0 || fields === 3 ? { minutes: x.minutes } : {}),
+            ...(fields === 0 || fields === 3 || fields === 4 ? { minutes } : {}),
             ...(fields === 1 || fields === 3 ? { startedAt: iso(x.at - 1440) } : {}),
             ...(fields === 2 ? { service } : {}),
           });
