@@ -105,17 +105,19 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
   const invalid = r.jsonLater();
   const warnings = r.jsonLater();
   const issuedWith = r.jsonLater();
+  /** The list `read` holds (of `length` items, if given), or one line on what does not read. */
   const later =
-    <T>(what: string, read: () => unknown) =>
+    <T>(what: string, read: () => unknown, length?: number) =>
     (): readonly T[] => {
-      let list: unknown;
       try {
-        list = dec.decode(read() as Json);
+        const list = dec.decode(read() as Json);
+        if (!Array.isArray(list)) throw new Error('not a list');
+        if (length !== undefined && list.length !== length)
+          throw new Error(`${list.length} where ${length} belong`);
+        return list as T[];
       } catch (err) {
         throw damagedLater(`its ${what}`, err);
       }
-      if (!Array.isArray(list)) throw new SnapshotDamaged(`snapshot unreadable: its ${what} are not a list`);
-      return list as T[];
     };
   s.invalid.startWith(later<InvalidEvent>('invalid events', invalid));
   s.warnings.startWith(later<Warning>('warnings', warnings));
@@ -237,16 +239,7 @@ export const restore = (s: LedgerState, h: Header, r: ChunkReader, dedupe: boole
     const issued = dec.decode(x.issued) as IssuedInvoice;
     order.push({ book: bookAt(x.book), issued });
   }
-  const issuedWithList = later<IssuedWith>("invoices' profiles", issuedWith);
-  const restoredInvoices = order.length;
-  issuing.restoreIssuedWith(() => {
-    const list = issuedWithList();
-    if (list.length !== restoredInvoices)
-      throw new SnapshotDamaged(
-        `snapshot unreadable: ${list.length} invoices' profiles for ${restoredInvoices} invoices`,
-      );
-    return list;
-  });
+  issuing.restoreIssuedWith(later<IssuedWith>("invoices' profiles", issuedWith, order.length));
   body.books.forEach((b, k) => {
     for (const [period, at] of b.issued) {
       const x = order[at];
