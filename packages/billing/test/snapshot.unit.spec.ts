@@ -289,6 +289,34 @@ describe('snapshots and the options of the Ledger reading them', () => {
     expect(() => ledger.warnings()).toThrow(/^snapshot unreadable: its warnings: [^\n]+$/);
   });
 
+  it('read what each invoice was issued with when first asked for: a list of another length or none is one line', () => {
+    /** The sample's snapshot with the chunk of what its invoices were issued with holding `json`. */
+    const withIssuedWith = (json: string): Uint8Array => {
+      const bytes = sampleSnapshot();
+      // The chunks: the header, the body, the invalid events, the warnings, then this one (snapshot.ts).
+      let at = 16;
+      for (let k = 0; k < 4; k++) {
+        const length = new DataView(bytes.buffer, bytes.byteOffset + at + 4, 4).getUint32(0, true);
+        at += 8 + length + ((8 - (length % 8)) % 8);
+      }
+      const length = new DataView(bytes.buffer, bytes.byteOffset + at + 4, 4).getUint32(0, true);
+      bytes.set(new TextEncoder().encode(json.padEnd(length, ' ')), at + 8);
+      return bytes;
+    };
+    const issued = fold(events).issuedInvoices().length;
+    expect(issued).toBeGreaterThan(0);
+    // An empty list (a list is headed by -1: snapshotCodec.ts).
+    const none = restored(withIssuedWith('[-1]'));
+    expect(none.entries()).toEqual(fold(events).entries());
+    expect(() => none.issuedWith('msp-4711', '2026-09')).toThrow(
+      new RegExp(`^snapshot unreadable: its invoices' profiles: 0 where ${issued} belong$`),
+    );
+    const notList = restored(withIssuedWith('0'));
+    expect(() => notList.issuedWith('msp-4711', '2026-09')).toThrow(
+      /^snapshot unreadable: its invoices' profiles: not a list$/,
+    );
+  });
+
   it('written meta comes back as it was', () => {
     const meta = { position: '123456', note: 'ünïcode ✓' };
     const r = readSnapshot(writeSnapshot(fold(events), meta));
