@@ -107,7 +107,10 @@ const copyPiece = (pool: Pool, id: bigint, out: Uint8Array, from: number, length
     let head: Buffer | undefined = Buffer.alloc(0);
     let at = from;
     const end = from + length;
+    // Read to its end even when it holds the wrong row: the connection goes back to the pool.
+    let wrong = false;
     for await (const chunk of copy) {
+      if (wrong) continue;
       let piece = chunk as Buffer;
       if (head !== undefined) {
         // Until the field's length is in: the header, its extension, the field count and length.
@@ -115,7 +118,10 @@ const copyPiece = (pool: Pool, id: bigint, out: Uint8Array, from: number, length
         if (head.length < 19) continue;
         const start = 19 + head.readUInt32BE(15);
         if (head.length < start + 6) continue;
-        if (head.readInt16BE(start) !== 1 || head.readInt32BE(start + 2) !== length) return false;
+        if (head.readInt16BE(start) !== 1 || head.readInt32BE(start + 2) !== length) {
+          wrong = true;
+          continue;
+        }
         piece = head.subarray(start + 6);
         head = undefined;
       }
@@ -123,7 +129,7 @@ const copyPiece = (pool: Pool, id: bigint, out: Uint8Array, from: number, length
       out.set(piece.subarray(0, take), at);
       at += take;
     }
-    return head === undefined && at === end;
+    return !wrong && head === undefined && at === end;
   });
 
 /**

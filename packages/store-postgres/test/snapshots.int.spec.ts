@@ -5,6 +5,7 @@
  * gets a higher position, so "the events after the snapshot's position" include it.
  */
 import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractTestEvent, uniqueStream } from '@msp-billing/store/contract-suite';
 import {
@@ -66,6 +67,31 @@ describe('PostgreSQL snapshot storage', () => {
     expect(loaded?.bytes.byteOffset).toBe(0);
     expect(loaded?.bytes.buffer.byteLength).toBe(1 << 20);
     expect(Buffer.from(loaded?.bytes ?? []).equals(Buffer.from(big))).toBe(true);
+  });
+
+  it('deleted after it was found, before its bytes were read: as if there were none; the pool goes on', async () => {
+    const p = partition();
+    const saved = await saveSnapshot(store.pool, {
+      partition: p,
+      format: 1,
+      position: head,
+      bytes: bytes(100),
+    });
+    // One connection: the bytes are read after the delete, which takes it first.
+    const one = new Pool({ connectionString: await testDatabaseUrl(), max: 1 });
+    try {
+      let deleted: Promise<unknown> | undefined;
+      const loaded = await loadLatestSnapshot(one, p, () => {
+        deleted = one.query('DELETE FROM msp_snapshots WHERE id = $1', [saved.id.toString()]);
+      });
+      expect(deleted).toBeDefined();
+      await deleted;
+      expect(loaded).toBeUndefined();
+      // The connection the pieces were read on answers the next query.
+      expect((await one.query<{ x: number }>('SELECT 1 AS x')).rows).toEqual([{ x: 1 }]);
+    } finally {
+      await one.end();
+    }
   });
 
   it(`keeps the newest ${SNAPSHOTS_KEPT} of each partition`, async () => {
